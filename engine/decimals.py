@@ -1,0 +1,52 @@
+"""Decimal helpers: the one home for turning input into Decimal, rounding and display.
+
+Money and scores are `Decimal` everywhere; floats never enter a score. Rounding is half-up
+(四舍五入), to the places the pack says.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+__all__ = ["D", "round_half_up", "fmt", "is_finite_number"]
+
+
+def D(value) -> Decimal:
+    """Convert an int, str or Decimal to Decimal. Floats are converted through `str` (their
+    shortest round-trip text), so 160.48 read by a float-producing parser stays 160.48."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise TypeError("bool is not a number")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        try:
+            return Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError(f"not a number: {value!r}") from None
+    raise TypeError(f"cannot convert {type(value).__name__} to Decimal")
+
+
+def round_half_up(value: Decimal, places: int = 2) -> Decimal:
+    """四舍五入 to `places` decimals: 4.845 -> 4.85, 4.8421 -> 4.84."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def fmt(value: Decimal | int | None) -> str:
+    """Human display without exponent or needless trailing zeros: 92 -> '92', 4.840 -> '4.84',
+    Decimal('1E+1') -> '10', 2.50 -> '2.5'."""
+    if value is None:
+        return ""
+    d = D(value)
+    if not d.is_finite():
+        return str(d)
+    if d == d.to_integral_value():
+        return str(d.quantize(Decimal(1)))
+    return format(d.normalize(), "f")
+
+
+def is_finite_number(value) -> bool:
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool) and D(value).is_finite()
