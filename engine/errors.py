@@ -67,3 +67,13 @@ def format_path(path) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+def parse_path(text: str) -> tuple:
+    """Inverse of `format_path`: `a.b[3].c` -> ("a", "b", 3, "c")."""
+    import re
+
+    out: list = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", text or ""):
+        out.append(int(index) if index else name)
+    return tuple(out)

@@ -1,0 +1,103 @@
+"""Command line: `jixiao score CASE ...`. An edge: parses options, calls the pipeline, renders.
+
+Exit codes: 0 success; 1 findings/failures where a command defines them; 2 bad input (case, pack,
+options) with file:line:field messages; 3 an internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from .errors import JixiaoError
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+def _err_console() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def handle_errors(func):
+    """Turn JixiaoError into exit 2 with its problems listed; never show a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except JixiaoError as exc:
+            console = _err_console()
+            for problem in exc.problems:
+                console.print(f"[bold red]error[/]: {problem.render()}", markup=True, highlight=False)
+            sys.exit(EXIT_BAD_INPUT)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+            if kwargs.get("debug") or "--debug" in sys.argv:
+                raise
+            _err_console().print(
+                f"[bold red]internal error[/]: {type(exc).__name__}: {exc}\n"
+                "This is a bug in jixiao, not in your input; run again with --debug for details.",
+                markup=True, highlight=False,
+            )
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper
+
+
+def _write(text: str, output: str | None) -> None:
+    if output:
+        target = Path(output)
+        tmp = target.with_name(f".{target.name}.tmp")
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(target)
+        except OSError as exc:
+            raise JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="report", file=output) from None
+    else:
+        click.echo(text, nl=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jixiao", prog_name="jixiao")
+def main() -> None:
+    """jixiao (绩效): score performance self-evaluations from editable rule packs."""
+
+
+@main.command()
+@click.argument("case", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="Rule pack folder (default: rules/national-2020).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Write to this file instead of standard output.")
+@click.option("--matcher", type=click.Choice(["durable", "python"]), default=None,
+              help="Rule matcher (default: durable when importable, else python).")
+@click.option("--debug", is_flag=True, hidden=True)
+@handle_errors
+def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matcher: str | None, debug: bool) -> None:
+    """Score CASE (a case YAML file) and explain every point."""
+    from .api import score_file
+
+    result = score_file(case, rules_dir, matcher)
+    if fmt == "json":
+        from .report import json as json_report
+
+        _write(json_report.render(result), output)
+    elif output:
+        from .report import table
+
+        _write(table.render(result), output)
+    else:
+        from .report import table
+
+        table.print_result(result, Console(highlight=False))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

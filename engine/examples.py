@@ -1,0 +1,84 @@
+"""Rule examples: each rule carries `examples` (a case fragment and what it should give).
+
+An example is run by building a one-row case from `given`, scoring it with the whole pack, and
+comparing what this rule did with `expect`:
+* `score: "4.84"`   - this rule scored the fragment, giving these points;
+* `not_applied: true` - this rule did not score it (its condition failed or a rule of higher
+  priority won);
+* `finding: true|false` - a check rule reported (or did not report) a finding.
+Used by the pack's own tests and by `jixiao rules test`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .case import build_case
+from .decimals import D, fmt
+from .rulepack import Pack, Rule
+from .score import score_case
+
+INDICATOR_KEYS = ("name", "target", "actual", "weight", "score", "reason")
+
+
+@dataclass(frozen=True)
+class ExampleOutcome:
+    rule: str
+    index: int
+    passed: bool
+    expected: str
+    got: str
+
+
+def fragment_case(pack: Pack, rule: Rule, given: dict):
+    """A minimal case around one example fragment."""
+    given = dict(given)
+    budget_keys = ("initial", "full_year", "executed", "weight", "rate", "self_score")
+    if rule.applies_to == "budget":
+        budget = {k: given[k] for k in budget_keys if k in given}
+        indicators = []
+    else:
+        budget = {"full_year": 1, "executed": 1}
+        section = next((s for s in pack.sections if s.level1), None)
+        level1 = given.pop("level1", section.level1[0] if section else "产出指标")
+        level2 = given.pop("level2", "数量指标")
+        row = {"name": "示例指标", "target": "", "actual": "", "weight": None, "score": None, "reason": ""}
+        row.update({k: given[k] for k in INDICATOR_KEYS if k in given})
+        indicators = [{"level1": level1, "groups": [{"level2": level2, "rows": [row]}]}]
+    data = {
+        "unit": "示例单位",
+        "year": 2022,
+        "form": "department",
+        "self_evaluation": {"budget": budget, "indicators": indicators},
+    }
+    return build_case(data, f"<example {rule.code}>", "0" * 64)
+
+
+def run_example(pack: Pack, rule: Rule, index: int, matcher) -> ExampleOutcome:
+    example = rule.examples[index]
+    expect = example["expect"]
+    case = fragment_case(pack, rule, example["given"])
+    result = score_case(case, pack, matcher)
+    kind_entries = [e for e in result.ledger if (e.row is None) == (rule.applies_to == "budget")]
+    entry = kind_entries[0] if kind_entries else None
+    applied = entry is not None and entry.rule == rule.code
+    got = f"{entry.rule} gave {fmt(entry.points)}" if entry else "nothing scored"
+    if "score" in expect:
+        want = D(expect["score"])
+        passed = applied and entry.points == want
+        return ExampleOutcome(rule.code, index, passed, f"{rule.code} gives {expect['score']}", got)
+    if expect.get("not_applied"):
+        return ExampleOutcome(rule.code, index, not applied, f"{rule.code} not applied", got)
+    if "finding" in expect:
+        found = any(f.rule == rule.code and not f.passed for f in result.findings)
+        return ExampleOutcome(rule.code, index, found == bool(expect["finding"]),
+                              f"finding {'reported' if expect['finding'] else 'not reported'}",
+                              "finding reported" if found else "no finding")
+    return ExampleOutcome(rule.code, index, False, str(expect), "unsupported expectation")
+
+
+def run_all(pack: Pack, matcher) -> list[ExampleOutcome]:
+    return [run_example(pack, rule, i, matcher) for rule in pack.rules for i in range(len(rule.examples))]
+
+
+__all__ = ["ExampleOutcome", "run_example", "run_all", "fragment_case"]

@@ -1,0 +1,217 @@
+"""Facts stage: a Case, read under a pack's vocabulary, becomes narrow flat facts.
+
+One fact per indicator row and one for the budget block; each carries only the fields rules
+may test (listed in FACT_FIELDS, which lint uses too). Numbers are Decimal; a field that cannot
+be known (an unparsable value, a unit mismatch) is absent, so no rule that needs it can match:
+the engine never guesses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .case import Case, IndicatorRow
+from .decimals import fmt
+from .values import Value, parse_value
+
+NUM, STR, BOOL = "number", "string", "bool"
+
+# Every field a rule condition may name, per fact kind, with its type.
+FACT_FIELDS: dict[str, dict[str, str]] = {
+    "indicator": {
+        "kind": STR,
+        "id": NUM,
+        "section": STR,  # the pack's section key, e.g. 产出
+        "level1": STR,
+        "level2": STR,
+        "name": STR,
+        "direction": STR,  # positive | reverse | equal | qualitative | na | unknown
+        "target": NUM,
+        "actual": NUM,
+        "ratio": NUM,  # actual / target
+        "weight": NUM,
+        "self_score": NUM,
+        "qual_band": STR,  # the vocabulary band of a qualitative actual, e.g. 达成
+        "target_kind": STR,  # quantity | compound | range | qualitative | na | empty | unparsed
+        "actual_kind": STR,
+        "target_comparator": STR,  # >= > <= < ==
+        "actual_comparator": STR,  # a comparator written in the actual value ("≧92%")
+        "units_match": BOOL,
+        "has_reason": BOOL,  # 偏差原因 is more than boilerplate
+        "actual_copies_target": BOOL,  # the actual cell is the target cell verbatim
+    },
+    "budget": {
+        "kind": STR,
+        "id": NUM,
+        "initial": NUM,  # 年初预算数
+        "full_year": NUM,  # 全年预算数 (A)
+        "executed": NUM,  # 全年执行数 (B)
+        "weight": NUM,
+        "self_score": NUM,
+        "rate": NUM,  # B / A
+    },
+}
+
+# Placeholders a rule's message may use, per fact kind (besides the scoring ones below).
+MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "indicator": ("name", "target", "actual", "target_text", "actual_text", "qual_band"),
+    "budget": ("name", "initial", "full_year", "executed", "rate", "rate_text"),
+}
+SCORE_PLACEHOLDERS = ("weight", "score", "deduction", "formula", "self_score")
+
+# Names a score formula may use (besides its method's parameters).
+SCORE_VARIABLES = ("weight", "target", "actual", "ratio", "self_score", "initial", "full_year", "executed", "rate")
+
+_DIRECTION_OF = {">=": "positive", ">": "positive", "<=": "reverse", "<": "reverse", "==": "equal"}
+_COMPARABLE = ("quantity", "compound")
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str
+    id: int
+    fields: dict  # the flat fact the matcher sees (None = missing)
+    section: str  # section key the fact's points go to
+    item: str  # what the ledger calls it: the indicator name, or 预算执行率
+    row: IndicatorRow | None = None
+    target: Value | None = None
+    actual: Value | None = None
+    display: dict = field(default_factory=dict)  # message placeholders describing the inputs
+
+
+def display_value(value: Value | None) -> str:
+    """A parsed value shown the way the explanation writes it: '≥95%', '92%', '107.57万元'."""
+    if value is None:
+        return ""
+    if value.kind not in _COMPARABLE:
+        return value.text
+    symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}.get(value.comparator or "", "")
+    parts = [f"{fmt(q.number)}{q.unit}" for q in value.quantities]
+    return symbol + "、".join(parts)
+
+
+def _units_compatible(target: Value, actual: Value) -> bool:
+    if len(target.quantities) != len(actual.quantities):
+        return False
+    for t, a in zip(target.quantities, actual.quantities):
+        if t.unit and a.unit and t.unit != a.unit:
+            return False
+    return True
+
+
+def _limiting_pair(target: Value, actual: Value) -> tuple[Decimal, Decimal]:
+    """For compound values ("28家企业帮扶28个村") the part with the lowest completion decides."""
+    pairs = [(t.number, a.number) for t, a in zip(target.quantities, actual.quantities)]
+    return min(pairs, key=lambda p: (p[1] / p[0]) if p[0] else Decimal(0))
+
+
+def _direction(row: IndicatorRow, target: Value, actual: Value, vocabulary: dict) -> str:
+    if row.name.strip() in ("无", "/", "／") or target.kind in ("na", "empty") and actual.kind in ("na", "empty"):
+        return "na"
+    if target.kind == "qualitative" or (actual.kind == "qualitative" and target.kind not in _COMPARABLE):
+        return "qualitative"
+    if target.kind in _COMPARABLE:
+        if target.comparator:
+            return _DIRECTION_OF[target.comparator]
+        implied = vocabulary.get("implied_direction") or {}
+        return (implied.get("by_level2") or {}).get(row.level2.strip(), implied.get("default", "positive"))
+    return "unknown"
+
+
+def _qual_band(actual: Value, vocabulary: dict) -> str | None:
+    if actual.kind != "qualitative" or actual.label is None:
+        return None
+    for band, words in (vocabulary.get("qualitative_bands") or {}).items():
+        if actual.label in words:
+            return band
+    return None
+
+
+def has_reason(text: str, vocabulary: dict) -> bool:
+    cleaned = text.strip().strip("\u3000")
+    if cleaned in (vocabulary.get("missing_reason") or [""]):
+        return False
+    return len(cleaned) >= int(vocabulary.get("missing_reason_min_chars", 1))
+
+
+def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict) -> Fact:
+    target = parse_value(row.target)
+    actual = parse_value(row.actual)
+    direction = _direction(row, target, actual, vocabulary)
+    fields: dict = {
+        "kind": "indicator",
+        "id": row.number,
+        "section": section,
+        "level1": row.level1,
+        "level2": row.level2,
+        "name": row.name,
+        "direction": direction,
+        "weight": row.weight,
+        "self_score": row.score,
+        "target_kind": target.kind,
+        "actual_kind": actual.kind,
+        "target_comparator": target.comparator,
+        "actual_comparator": actual.comparator,
+        "has_reason": has_reason(row.reason, vocabulary),
+        "actual_copies_target": bool(row.actual.strip()) and row.actual.strip() == row.target.strip(),
+        "qual_band": _qual_band(actual, vocabulary) if direction == "qualitative" else None,
+    }
+    if target.kind in _COMPARABLE and actual.kind in _COMPARABLE:
+        # A unit written on one side only ("≥50个" vs "50") is taken as the same unit.
+        compatible = _units_compatible(target, actual)
+        fields["units_match"] = compatible
+        if compatible:
+            t, a = _limiting_pair(target, actual)
+            fields["target"], fields["actual"] = t, a
+            if t:
+                fields["ratio"] = a / t
+    display = {
+        "name": row.name,
+        "target": display_value(target),
+        "actual": display_value(actual),
+        "target_text": row.target,
+        "actual_text": row.actual,
+        "qual_band": fields["qual_band"] or "",
+    }
+    return Fact(kind="indicator", id=row.number, fields=fields, section=section, item=row.name,
+                row=row, target=target, actual=actual, display=display)
+
+
+def budget_fact(case: Case, section: str) -> Fact:
+    b = case.budget
+    fields = {
+        "kind": "budget",
+        "id": 0,
+        "initial": b.initial,
+        "full_year": b.full_year,
+        "executed": b.executed,
+        "weight": b.weight,
+        "self_score": b.self_score,
+        "rate": (b.executed / b.full_year) if b.executed is not None and b.full_year else None,
+    }
+    rate = fields["rate"]
+    display = {
+        "name": "预算执行率",
+        "initial": fmt(b.initial),
+        "full_year": fmt(b.full_year),
+        "executed": fmt(b.executed),
+        "rate": "" if rate is None else f"{fmt((rate * 100).quantize(Decimal('0.01')))}%",
+        "rate_text": b.rate,
+    }
+    return Fact(kind="budget", id=0, fields=fields, section=section, item="预算执行率", display=display)
+
+
+def build_facts(case: Case, pack) -> list[Fact]:
+    """All facts of a case: the budget block first, then indicator rows in table order."""
+    vocabulary = pack.vocabulary
+    budget_section = pack.sections[0].key if pack.sections else ""
+    for s in pack.sections:
+        if not s.level1:
+            budget_section = s.key
+            break
+    facts = [budget_fact(case, budget_section)]
+    for row in case.rows:
+        section = pack.section_for_level1(row.level1_label or row.level1) or pack.section_for_level1(row.level1)
+        facts.append(indicator_fact(row, section.key if section else "", vocabulary))
+    return facts

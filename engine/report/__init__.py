@@ -1,0 +1,1 @@
+"""Reporters: each renders one Result; none computes anything."""

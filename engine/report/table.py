@@ -1,0 +1,87 @@
+"""Terminal reporter: one rich table per section, then totals and grade, rule vs self."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..decimals import fmt
+from ..result import Result
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _diff(rule: Decimal, self_score: Decimal | None) -> str:
+    if self_score is None:
+        return ""
+    d = self_score - rule
+    return "0" if d == 0 else ("+" if d > 0 else "") + fmt(d)
+
+
+def tables(result: Result) -> list:
+    out: list = []
+    head = Text()
+    head.append(f"{result.unit}  {result.year} 年  ", style="bold")
+    head.append(f"规则包 {result.pack_id} v{result.pack_version}（{result.pack_sha256[:12]}）  匹配器 {result.matcher}")
+    out.append(head)
+    for section in result.sections:
+        entries = [e for e in result.ledger if e.section == section.key]
+        table = Table(
+            title=f"{section.title}（{fmt(section.weight)} 分）", box=box.SIMPLE_HEAVY, show_lines=False,
+            title_justify="left", expand=False,
+        )
+        for name, kwargs in (
+            ("行", {"justify": "right"}), ("指标", {}), ("指标值", {}), ("实际完成值", {}),
+            ("分值", {"justify": "right"}), ("规则得分", {"justify": "right"}), ("自评得分", {"justify": "right"}),
+            ("差异", {"justify": "right"}), ("规则", {}), ("说明", {"ratio": 1}),
+        ):
+            table.add_column(name, **kwargs)
+        for e in entries:
+            inputs = dict(e.inputs)
+            target = inputs.get("target", inputs.get("full_year", ""))
+            actual = inputs.get("actual", inputs.get("executed", ""))
+            style = "red" if e.deduction > 0 else None
+            table.add_row(
+                "" if e.row is None else str(e.row), e.item, target, actual, fmt(e.weight),
+                Text(fmt(e.points), style=style or ""), fmt(e.self_score), _diff(e.points, e.self_score),
+                e.rule, e.explanation,
+            )
+        table.add_row("", Text("小计", style="bold"), "", "", fmt(section.weight), Text(fmt(section.score), style="bold"),
+                      fmt(section.self_score), _diff(section.score, section.self_score), "", "")
+        out.append(table)
+    totals = Table(box=box.SIMPLE_HEAVY, title="总分与等级", title_justify="left")
+    for name in ("", "总分", "等级"):
+        totals.add_column(name)
+    totals.add_row("规则计算", Text(fmt(result.total), style="bold"), result.grade)
+    totals.add_row("单位自评", fmt(result.self_total), result.self_grade or "")
+    if result.difference is not None:
+        totals.add_row("差异（规则 − 自评）", ("+" if result.difference > 0 else "") + fmt(result.difference), "")
+    out.append(totals)
+    if result.findings:
+        findings = Table(box=box.SIMPLE_HEAVY, title="发现的问题", title_justify="left")
+        for name in ("级别", "规则", "对象", "说明"):
+            findings.add_column(name)
+        order = {"error": 0, "warning": 1, "info": 2}
+        for f in sorted(result.findings, key=lambda f: (order.get(f.severity, 3), f.passed)):
+            findings.add_row(Text(f.severity + (" ✓" if f.passed else ""), style=SEVERITY_STYLE.get(f.severity, "")),
+                             f.rule, f.subject, f.message)
+        out.append(findings)
+    return out
+
+
+def print_result(result: Result, console: Console) -> None:
+    for item in tables(result):
+        console.print(item)
+
+
+def render(result: Result, width: int = 200) -> str:
+    """Plain text (no colour) at a fixed width: what the golden test pins."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, force_terminal=False, legacy_windows=False)
+    print_result(result, console)
+    return buffer.getvalue()

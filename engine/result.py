@@ -1,0 +1,171 @@
+"""The result object: what scoring produces and every reporter renders.
+
+Plain frozen dataclasses. `to_dict` gives the JSON shape of `schemas/result.schema.json`
+(decimals as strings, keys in a fixed order, no timestamps), so the same inputs always give
+byte-identical output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+def _s(value: Decimal | None, places: int | None = None) -> str | None:
+    if value is None:
+        return None
+    if places is not None:
+        return str(value.quantize(Decimal(1).scaleb(-places)))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One scored item or deduction, with everything needed to check it by hand."""
+
+    section: str
+    row: int | None  # indicator row number in the self-evaluation table; None for the budget
+    item: str
+    rule: str
+    rule_title: str
+    method: str
+    weight: Decimal
+    points: Decimal  # what this entry contributes to the section (negative for a deduction)
+    deduction: Decimal  # weight - points for scored items; the points taken for deductions
+    self_score: Decimal | None
+    inputs: tuple[tuple[str, str], ...]  # (name, value as shown), in a fixed order
+    formula: str  # the formula with the numbers in it, e.g. "5 × 92/95 = 4.84"
+    explanation: str  # the rule's Chinese message, rendered
+    citation: str
+    kind: str = "score"  # "score" | "deduction"
+
+    def to_dict(self, places: int) -> dict:
+        return {
+            "section": self.section,
+            "row": self.row,
+            "item": self.item,
+            "kind": self.kind,
+            "rule": self.rule,
+            "rule_title": self.rule_title,
+            "method": self.method,
+            "weight": _s(self.weight, places),
+            "points": _s(self.points, places),
+            "deduction": _s(self.deduction, places),
+            "self_score": _s(self.self_score),
+            "inputs": {k: v for k, v in self.inputs},
+            "formula": self.formula,
+            "explanation": self.explanation,
+            "citation": self.citation,
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A check's verdict on the case (reconciliation, consistency, audit signal)."""
+
+    rule: str
+    severity: str  # error | warning | info
+    title: str
+    message: str
+    subject: str  # what it is about: a row, a statement, the budget block
+    row: int | None
+    numbers: tuple[tuple[str, str], ...]
+    citation: str
+    fix: str | None = None
+    passed: bool = False  # a check reported as passed (e.g. shares reconcile)
+
+    def to_dict(self) -> dict:
+        out = {
+            "rule": self.rule,
+            "severity": self.severity,
+            "passed": self.passed,
+            "title": self.title,
+            "subject": self.subject,
+            "row": self.row,
+            "numbers": {k: v for k, v in self.numbers},
+            "message": self.message,
+            "citation": self.citation,
+        }
+        if self.fix:
+            out["fix"] = self.fix
+        return out
+
+
+@dataclass(frozen=True)
+class SectionScore:
+    key: str
+    title: str
+    weight: Decimal
+    score: Decimal  # sum of the ledger's points in this section
+    self_score: Decimal | None  # sum of the department's own scores in this section
+
+
+@dataclass(frozen=True)
+class Result:
+    engine_version: str
+    matcher: str
+    case_file: str
+    case_sha256: str
+    unit: str
+    year: int
+    form: str
+    pack_id: str
+    pack_title: str
+    pack_version: str
+    pack_sha256: str
+    pack_chain: tuple[str, ...]
+    places: int
+    sections: tuple[SectionScore, ...]
+    total: Decimal
+    max_total: Decimal
+    grade: str
+    self_total: Decimal | None  # the stated 总分
+    self_grade: str | None
+    self_items_sum: Decimal | None  # the sum of the department's item scores
+    ledger: tuple[LedgerEntry, ...]
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Rule total minus the stated self total (negative: the department scored itself higher)."""
+        return None if self.self_total is None else self.total - self.self_total
+
+    def to_dict(self) -> dict:
+        p = self.places
+        return {
+            "format": "jixiao-result/1",
+            "engine": {"name": "jixiao", "version": self.engine_version, "matcher": self.matcher},
+            "case": {
+                "file": self.case_file,
+                "sha256": self.case_sha256,
+                "unit": self.unit,
+                "year": self.year,
+                "form": self.form,
+            },
+            "pack": {
+                "id": self.pack_id,
+                "title": self.pack_title,
+                "version": self.pack_version,
+                "sha256": self.pack_sha256,
+                "chain": list(self.pack_chain),
+            },
+            "total": {"score": _s(self.total, p), "max": _s(self.max_total, p), "grade": self.grade},
+            "self_assessed": {
+                "total": _s(self.self_total),
+                "grade": self.self_grade,
+                "items_sum": _s(self.self_items_sum),
+            },
+            "difference": _s(self.difference, p),
+            "sections": [
+                {
+                    "key": s.key,
+                    "title": s.title,
+                    "weight": _s(s.weight, p),
+                    "score": _s(s.score, p),
+                    "self_score": _s(s.self_score),
+                }
+                for s in self.sections
+            ],
+            "ledger": [e.to_dict(p) for e in self.ledger],
+            "findings": [f.to_dict() for f in self.findings],
+        }

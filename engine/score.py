@@ -1,0 +1,200 @@
+"""Score stage: facts + the rules that matched them -> the ledger and the Result.
+
+Pure: no file or terminal I/O. For each fact the score rules that matched are ordered by
+(priority, pack order) and the first one scores it; its method's formula is evaluated in Decimal,
+kept within [0, weight], rounded half-up to the pack's places, and explained with the rule's
+message. Section scores and the total are sums of the ledger.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from . import __version__
+from .case import Case
+from .decimals import D, fmt, round_half_up
+from .errors import JixiaoError, Problem
+from .expr import ExprError
+from .facts import Fact, build_facts
+from .result import Finding, LedgerEntry, Result, SectionScore
+from .rulepack import Pack, Rule, resolve_param
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+ZERO = Decimal(0)
+
+
+def render_message(template: str, values: dict) -> str:
+    """Fill `{name}` placeholders. Deliberately not str.format: no attribute or index access."""
+    return _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
+
+
+def choose_score_rule(pack: Pack, codes: tuple[str, ...]) -> Rule | None:
+    """First match by priority; ties keep pack order."""
+    order = {r.code: i for i, r in enumerate(pack.rules)}
+    candidates = [pack.rule(c) for c in codes if pack.rule(c).is_score_rule]
+    candidates.sort(key=lambda r: (r.priority, order[r.code]))
+    return candidates[0] if candidates else None
+
+
+def _env(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> dict:
+    env = {k: v for k, v in fact.fields.items() if isinstance(v, Decimal) or (isinstance(v, int) and not isinstance(v, bool))}
+    env.pop("id", None)
+    env["weight"] = weight
+    method = pack.methods[rule.score["method"]]
+    for name, value in {**method.params, **(rule.score.get("params") or {})}.items():
+        env[name] = resolve_param(value, pack.params)
+    return env
+
+
+def score_fact(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> LedgerEntry:
+    method = pack.methods[rule.score["method"]]
+    env = _env(fact, rule, pack, weight)
+    try:
+        raw = method.formula.evaluate(env)
+    except ExprError as exc:
+        raise JixiaoError([Problem(
+            code="E-SCORE", stage="score", file=rule.file,
+            message=f"rule {rule.code} ({method.name}: {method.formula.source}) cannot be evaluated for "
+                    f"“{fact.item}”: {exc.message}",
+        )]) from None
+    clamped = min(max(raw, ZERO), weight)
+    points = round_half_up(clamped, pack.places)
+    formula = method.formula.render(env)
+    if clamped != raw:
+        formula = f"{formula} = {fmt(round_half_up(raw, pack.places))}，限定在 0–{fmt(weight)} 分之间"
+    deduction = weight - points
+    values = {
+        **fact.display,
+        "weight": fmt(weight),
+        "score": fmt(points),
+        "deduction": fmt(deduction),
+        "formula": formula,
+        "self_score": fmt(fact.fields.get("self_score")),
+    }
+    return LedgerEntry(
+        section=fact.section,
+        row=fact.row.number if fact.row else None,
+        item=fact.item,
+        rule=rule.code,
+        rule_title=rule.title,
+        method=method.name,
+        weight=weight,
+        points=points,
+        deduction=deduction,
+        self_score=fact.fields.get("self_score"),
+        inputs=_inputs(fact, weight),
+        formula=f"{formula} = {fmt(points)}",
+        explanation=render_message(rule.message, values),
+        citation=rule.citation,
+    )
+
+
+def _inputs(fact: Fact, weight: Decimal) -> tuple[tuple[str, str], ...]:
+    if fact.kind == "indicator":
+        row = fact.row
+        return (
+            ("target", row.target),
+            ("actual", row.actual),
+            ("weight", fmt(weight)),
+            ("self_score", fmt(row.score)),
+            ("reason", row.reason),
+        )
+    d = fact.display
+    return (
+        ("initial", d.get("initial", "")),
+        ("full_year", d.get("full_year", "")),
+        ("executed", d.get("executed", "")),
+        ("rate", d.get("rate_text", "")),
+        ("weight", fmt(weight)),
+        ("self_score", fmt(fact.fields.get("self_score"))),
+    )
+
+
+def _unscored(fact: Fact, weight: Decimal) -> tuple[LedgerEntry, Finding]:
+    entry = LedgerEntry(
+        section=fact.section, row=fact.row.number if fact.row else None, item=fact.item,
+        rule="—", rule_title="没有适用的评分规则", method="none", weight=weight, points=ZERO,
+        deduction=weight, self_score=fact.fields.get("self_score"), inputs=_inputs(fact, weight),
+        formula="0", explanation=f"“{fact.item}”没有适用的评分规则，暂计 0 分，需人工复核。", citation="",
+    )
+    finding = Finding(
+        rule="JX-ENGINE-NORULE", severity="error", title="没有适用的评分规则",
+        message=f"第 {entry.row} 行“{fact.item}”没有任何评分规则的条件成立，规则包可能不完整。",
+        subject=fact.item, row=entry.row, numbers=(), citation="",
+        fix="在规则包中补充覆盖这类指标的评分规则，或检查该行的指标值写法。",
+    )
+    return entry, finding
+
+
+def _fact_weight(fact: Fact, pack: Pack) -> Decimal:
+    if fact.kind == "budget":
+        # The pack sets what budget execution is worth; the form's 分值 is the department's claim.
+        return next(s.weight for s in pack.sections if s.key == fact.section)
+    weight = fact.fields.get("weight")
+    return D(weight) if weight is not None else ZERO
+
+
+def score_case(case: Case, pack: Pack, matcher) -> Result:
+    """Score one case. `matcher` is a compiled engine.match.Matcher for this pack."""
+    facts = build_facts(case, pack)
+    unknown = [f for f in facts if not f.section]
+    if unknown:
+        names = ", ".join(s.key for s in pack.sections)
+        raise JixiaoError([
+            Problem(
+                code="E-CASE-SECTION", stage="score", file=case.file, field="self_evaluation.indicators",
+                message=f"row {f.row.number} “{f.item}”: level-1 “{f.row.level1}” matches no section of pack "
+                        f"{pack.id} ({names})",
+            )
+            for f in unknown
+        ])
+    matches = matcher.match([f.fields for f in facts])
+    ledger: list[LedgerEntry] = []
+    findings: list[Finding] = []
+    for fact, codes in zip(facts, matches):
+        weight = _fact_weight(fact, pack)
+        rule = choose_score_rule(pack, codes)
+        if rule is None:
+            entry, finding = _unscored(fact, weight)
+            ledger.append(entry)
+            findings.append(finding)
+        else:
+            ledger.append(score_fact(fact, rule, pack, weight))
+
+    sections = []
+    for s in pack.sections:
+        entries = [e for e in ledger if e.section == s.key]
+        self_scores = [e.self_score for e in entries if e.self_score is not None and e.kind == "score"]
+        sections.append(SectionScore(
+            key=s.key, title=s.title, weight=s.weight,
+            score=sum((e.points for e in entries), ZERO),
+            self_score=sum(self_scores, ZERO) if self_scores else None,
+        ))
+    total = sum((e.points for e in ledger), ZERO)
+    self_items = [e.self_score for e in ledger if e.self_score is not None and e.kind == "score"]
+    return Result(
+        engine_version=__version__,
+        matcher=matcher.name,
+        case_file=case.file,
+        case_sha256=case.sha256,
+        unit=case.unit,
+        year=case.year,
+        form=case.form,
+        pack_id=pack.id,
+        pack_title=pack.title,
+        pack_version=pack.version,
+        pack_sha256=pack.sha256,
+        pack_chain=pack.chain,
+        places=pack.places,
+        sections=tuple(sections),
+        total=total,
+        max_total=pack.total,
+        grade=pack.grade_for(total),
+        self_total=case.stated_total_score,
+        self_grade=pack.grade_for(case.stated_total_score) if case.stated_total_score is not None else None,
+        self_items_sum=sum(self_items, ZERO) if self_items else None,
+        ledger=tuple(ledger),
+        findings=tuple(findings),
+    )

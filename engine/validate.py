@@ -1,0 +1,81 @@
+"""Validate stage: a loaded Document against a JSON Schema from `schemas/`.
+
+Every violation becomes a Problem naming file, line, column and the field path, in the style of
+python-jsonschema (what happened, where), with `best_match` picking the useful error out of
+`oneOf`/`anyOf` noise. Validators are built once per schema and reused.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+from jsonschema.exceptions import best_match
+
+from .errors import JixiaoError, Problem
+from .load import Document
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+
+@lru_cache(maxsize=None)
+def validator(schema_name: str) -> jsonschema.protocols.Validator:
+    path = SCHEMA_DIR / schema_name
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        allowed = sorted((error.schema.get("properties") or {}).keys())
+        extra = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
+        names = ", ".join(repr(k) for k in extra)
+        hint = _closest(extra[0], allowed) if extra else None
+        msg = f"unknown field {names}"
+        if hint:
+            msg += f" (did you mean {hint!r}?)"
+        return msg
+    if error.validator == "required":
+        return error.message.replace("is a required property", "is required")
+    if error.validator == "type" and error.instance is None:
+        return f"a value is required here (expected {error.validator_value})"
+    return error.message
+
+
+def _closest(word: str, options: list[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _error_path(error: jsonschema.ValidationError) -> list:
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = (error.schema.get("properties") or {}).keys()
+        extra = [k for k in error.instance if k not in allowed]
+        if extra:
+            path.append(extra[0])
+    return path
+
+
+def schema_problems(doc: Document, schema_name: str, code: str = "E-SCHEMA") -> list[Problem]:
+    errors = list(validator(schema_name).iter_errors(doc.data))
+    problems = []
+    for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
+        if error.context:
+            error = best_match(error.context) or error
+        path = _error_path(error)
+        problems.append(doc.problem(code, _message(error), path))
+    return problems
+
+
+def validate(doc: Document, schema_name: str, code: str = "E-SCHEMA") -> None:
+    """Raise JixiaoError listing every schema violation in `doc`."""
+    problems = schema_problems(doc, schema_name, code)
+    if problems:
+        raise JixiaoError(problems)
