@@ -15,6 +15,20 @@ How it works:
    comparators, range separators, words), then the parts are assembled into a quantity, a
    compound, a range, or rejected as unparsed.
 
+Grammar, on the normalized text (spaces may separate any two parts):
+
+    cell     := words? item (words? item)* words?    one item: "quantity"; more: "compound"
+              | quantity separator quantity           "range": "1-12月", "1～12月", "1至12月"
+    item     := prefix? quantity suffix?
+    quantity := number unit? | "百分之" number
+    number   := digits, "," between groups of three, "." before decimals: "1,234.5"
+    prefix   := PREFIX_COMPARATORS: "≥", "不低于", "控制在" ...
+    suffix   := SUFFIX_COMPARATORS: "以上", "以内", "内" ...; after a time unit also
+                DEADLINE_SUFFIXES: "前", "底前", "底之前" ...
+
+Words around a single quantity are ignored with a note, except filler words such as "完成";
+in a compound every number needs a unit. All comparators in a cell must agree.
+
 All vocabulary is in the module-level tables below; extend them there, not in the code.
 Numbers are `Decimal` from the digits as written (no float, no eval); money is converted to
 万元 by moving the decimal point, which is exact.
@@ -189,7 +203,7 @@ def parse_value(text: str) -> Value:
     start, end = _trim(norm)
     core = norm[start:end]
     if not core:
-        leftover = text.strip()
+        leftover = "".join(ch for ch, seen in zip(text, norm) if seen != " ")
         notes = (f"单元格只有标点“{leftover}”",) if leftover else ()
         return Value(text, "empty", notes=notes)
     if _is_not_applicable(core):
@@ -221,7 +235,8 @@ def _build_char_map() -> dict[int, str]:
     table.update({ord("﹦"): "=", ord("﹥"): ">", ord("﹤"): "<", ord("﹪"): "%"})
     table.update({ord(ch): "-" for ch in "‐‑‒–—―−─"})
     table.update({ord(ch): "~" for ch in "〜∼"})
-    table.update({ord(ch): " " for ch in "\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff"})
+    # zero-width characters are not str.isspace(); every other space is handled in _normalize
+    table.update({ord(ch): " " for ch in "\u200b\u200c\u200d\u2060\ufeff"})
     return table
 
 
@@ -229,6 +244,7 @@ _CHAR_MAP = _build_char_map()
 
 
 def _normalize(text: str) -> str:
+    """Full-width and look-alike characters to one spelling; U+3000, NBSP, tabs to " "."""
     mapped = text.translate(_CHAR_MAP)
     return "".join(" " if ch.isspace() else ch for ch in mapped)
 
@@ -243,7 +259,7 @@ def _trim(norm: str) -> tuple[int, int]:
 
 
 def _is_not_applicable(core: str) -> bool:
-    return core.lower() in NA_WORDS or all(ch in NA_CHARACTERS for ch in core)
+    return core.lower() in NA_WORDS or all(ch in NA_CHARACTERS or ch == " " for ch in core)
 
 
 def _foreign_digit(core: str) -> str | None:
@@ -295,6 +311,7 @@ _NOT_A_UNIT = _by_length([
 _NUMBER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
 _NUMBERISH = re.compile(r"[0-9][0-9.,]*")
 _LETTERS = re.compile(r"[A-Za-z]+")
+_OCR_GE_AS_TWO = re.compile(r"2([1-9][0-9]*(?:\.[0-9]+)?)")  # "290" = "2" + "90"
 _IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _UNKNOWN_UNIT = re.compile(r"[A-Za-z]+|" + _IDEOGRAPH.pattern)
 _CHINESE_COUNT = re.compile(
@@ -676,9 +693,10 @@ def _unit_notes(quantities: tuple[Quantity, ...]) -> tuple[str, ...]:
 
 def _ocr_comparator_note(text: str, number: _Number, comparator: str | None) -> str | None:
     """"290%" may be "≥90%" with the "≥" read as "2". Only a note: the value stays 290."""
-    if comparator is not None or number.unit != PERCENT_UNIT or number.written_unit == PERCENT_PREFIX:
+    written_after = number.written_unit != PERCENT_PREFIX  # "百分之290" has no "≥" to misread
+    if comparator is not None or number.unit != PERCENT_UNIT or not written_after:
         return None
-    match = re.fullmatch(r"2([1-9][0-9]*(?:\.[0-9]+)?)", number.number_text)
+    match = _OCR_GE_AS_TWO.fullmatch(number.number_text)
     if not match or Decimal(match.group(1)) > 100:
         return None
     shown = text[number.start : number.end]
