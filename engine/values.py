@@ -1,0 +1,722 @@
+"""Parse the notation written in 年度指标值 / 实际完成值 cells into typed values.
+
+A cell such as "≧95%", "28家企业帮扶28个村", "12月底之前完成" or "完成情况好" becomes a `Value`:
+a kind, an optional comparator and the quantities (number + unit), or a qualitative label.
+The parser never guesses silently: whatever a person should look at (an unknown unit, words
+that were ignored, text that may be an OCR misreading) is written into `Value.notes` in Chinese,
+and text with digits that does not fit the grammar becomes kind "unparsed" with no quantities.
+
+How it works:
+1. `_normalize` maps full-width and look-alike characters to one spelling, one character for
+   one character, so every position in the normalized text is the same position in the cell
+   and the unit "as written" can be sliced from the original.
+2. Cells without a digit are empty, not applicable, or qualitative.
+3. Cells with digits are scanned left to right into parts (numbers with their unit,
+   comparators, range separators, words), then the parts are assembled into a quantity, a
+   compound, a range, or rejected as unparsed.
+
+Grammar, on the normalized text (spaces may separate any two parts):
+
+    cell     := words? item (words? item)* words?    one item: "quantity"; more: "compound"
+              | quantity separator quantity           "range": "1-12月", "1～12月", "1至12月"
+    item     := prefix? quantity suffix?
+    quantity := number unit? | "百分之" number
+    number   := digits, "," between groups of three, "." before decimals: "1,234.5"
+    prefix   := PREFIX_COMPARATORS: "≥", "不低于", "控制在" ...
+    suffix   := SUFFIX_COMPARATORS: "以上", "以内", "内" ...; after a time unit also
+                DEADLINE_SUFFIXES: "前", "底前", "底之前" ...
+
+Words around a single quantity are ignored with a note, except filler words such as "完成";
+in a compound every number needs a unit. All comparators in a cell must agree.
+
+All vocabulary is in the module-level tables below; extend them there, not in the code.
+Numbers are `Decimal` from the digits as written (no float, no eval); money is converted to
+万元 by moving the decimal point, which is exact.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+__all__ = [
+    "Quantity",
+    "Value",
+    "ValueParseError",
+    "parse_value",
+    "KNOWN_UNITS",
+    "QUALITATIVE_PHRASES",
+]
+
+# --------------------------------------------------------------------------------------------
+# Vocabulary. Every word below is in its normalized spelling (see _normalize): full-width
+# ＞＝％～ are already ">", "=", "%", "~"; ≧ ⩾ are "≥"; ≦ ⩽ are "≤"; every dash is "-".
+# --------------------------------------------------------------------------------------------
+
+#: Units accepted without a note. Non-money, non-percent units are kept as written.
+KNOWN_UNITS: tuple[str, ...] = (
+    # money (converted to 万元) and ratios
+    "万元", "元", "千元", "亿元", "%", "‰", "百分点", "个百分点", "分",
+    # people and organisations
+    "人", "人次", "万人", "万人次", "名", "位", "户", "户次", "家", "所", "村",
+    # counts of things and events
+    "个", "次", "批次", "批", "轮", "期", "场", "场次", "项", "件", "份", "篇", "本", "册",
+    "张", "条", "套", "台", "辆", "座", "处", "栋", "间", "只", "头", "株", "棵",
+    # time
+    "年", "季度", "月", "个月", "周", "天", "日", "工作日", "个工作日", "小时", "学时",
+    # land, weight, length, area, volume
+    "亩", "公顷", "吨", "米", "公里", "千米", "平方米", "立方米",
+)
+
+#: Other spellings of a known unit, mapped to the unit they mean.
+UNIT_ALIASES: dict[str, str] = {"月份": "月", "年度": "年"}
+
+#: Money units and the power of ten that converts them to 万元 (1 万元 = 10 000 元).
+MONEY_TO_WAN_EXPONENT: dict[str, int] = {"元": -4, "千元": -1, "万元": 0, "亿元": 4}
+MONEY_UNIT = "万元"
+
+PERCENT_UNIT = "%"
+#: Written after the number ("95%", "95百分比") or before it ("百分之95").
+PERCENT_SUFFIXES: tuple[str, ...] = ("%", "百分比")
+PERCENT_PREFIX = "百分之"
+
+#: A known unit may carry one of these in front ("3万亩", "2亿人次" is already listed).
+UNIT_MULTIPLIERS: tuple[str, ...] = ("万", "亿")
+
+#: Units after which "前", "底", "末" mean a deadline ("9月前", "12月底之前").
+TIME_UNITS: frozenset[str] = frozenset({"年", "季度", "月", "周", "天", "日", "小时"})
+
+#: Comparators written before the number. "控制在5%以内" is covered by "控制在" + "以内".
+PREFIX_COMPARATORS: dict[str, str] = {
+    "≥": ">=", ">=": ">=", "≮": ">=", "大于等于": ">=", "大于或等于": ">=", "不低于": ">=",
+    "不少于": ">=", "不小于": ">=", "至少": ">=", "达到": ">=", "达": ">=",
+    ">": ">", "大于": ">", "高于": ">", "超过": ">", "多于": ">",
+    "≤": "<=", "<=": "<=", "≯": "<=", "小于等于": "<=", "小于或等于": "<=", "不超过": "<=",
+    "不高于": "<=", "不大于": "<=", "不多于": "<=", "控制在": "<=",
+    "<": "<", "小于": "<", "低于": "<", "少于": "<",
+    "=": "==", "等于": "==",
+}
+
+#: Comparators written after the number and its unit ("95%以上", "2天以内").
+SUFFIX_COMPARATORS: dict[str, str] = {
+    "以上": ">=", "及以上": ">=", "或以上": ">=",
+    "以内": "<=", "之内": "<=", "内": "<=", "以下": "<=", "及以下": "<=", "或以下": "<=",
+}
+
+#: Deadline words after a time unit: "9月前", "12月底前", "12月底之前完成" all mean "<=".
+DEADLINE_SUFFIXES: dict[str, str] = {
+    "前": "<=", "之前": "<=", "以前": "<=",
+    "底": "<=", "底前": "<=", "底之前": "<=", "底以前": "<=",
+    "末": "<=", "末前": "<=", "末之前": "<=", "末以前": "<=",
+}
+
+#: Between two numbers: "1-12月", "1～12月", "1至12月". Dashes and waves are normalized.
+RANGE_SEPARATORS: tuple[str, ...] = ("-", "~", "至", "到")
+
+#: Words that make a number approximate; such a value cannot be compared, so it is unparsed.
+APPROX_BEFORE: tuple[str, ...] = ("约", "大约", "大概")
+APPROX_AFTER: tuple[str, ...] = ("余", "多", "左右")
+
+#: Words around a number that do not change its meaning and need no note.
+FILLER_WORDS: frozenset[str] = frozenset(
+    {"完成", "已完成", "全部完成", "按时完成", "累计", "共", "共计", "合计", "总计"}
+)
+
+#: Cells that mean "not applicable" (besides cells made only of dashes and slashes).
+NA_WORDS: frozenset[str] = frozenset({"无", "不适用", "暂无", "无此项", "n/a", "na"})
+NA_CHARACTERS = frozenset("-/\\")
+
+#: Evaluative phrases without a number. Their score bands belong to the rule pack, not here.
+QUALITATIVE_PHRASES: frozenset[str] = frozenset({
+    "好", "较好", "良好", "很好", "优", "优秀", "一般", "差", "较差",
+    "完成", "已完成", "全部完成", "按时完成", "基本完成", "未完成", "完成情况好", "完成情况良好",
+    "达成", "达成预期", "达成预期指标", "达成预期目标", "达成年度指标", "达成年度目标",
+    "达到预期", "达到预期指标", "达到预期目标", "部分达成", "部分完成", "未达成", "未达到",
+    "效果明显", "效果显著", "效果较好", "成效明显", "成效显著",
+    "显著提升", "明显提升", "有所提升", "不断提升", "逐步提升", "稳步提升", "持续提升",
+    "有效提升", "提升", "提高", "有所提高", "显著提高", "不断提高", "逐步提高",
+    "满意", "基本满意", "比较满意", "较满意", "非常满意", "不满意",
+    "合格", "达标", "符合要求", "符合标准", "及时", "按时", "是", "否",
+})
+
+#: Trimmed from both ends of a cell before parsing ("95%。", "“完成”").
+EDGE_NOISE = frozenset(" ,;:!?、。\"'“”‘’「」『』")
+#: Trimmed from the end only: a leading "." may belong to a number.
+TRAILING_NOISE = EDGE_NOISE | {"."}
+
+#: Printable marks that may stand for a unit right after a number ("36℃").
+UNIT_SYMBOLS = frozenset("℃°㎡㎞")
+#: Punctuation that cannot appear loose between the parts of a value (symbols always count).
+STRAY_PUNCTUATION = frozenset("%-/\\*#&@_~.")
+
+#: Numbers outside these limits are not parsed (no huge Decimals from pasted garbage).
+MAX_MAGNITUDE = Decimal("1E+15")
+MAX_DIGITS = 30
+
+
+# --------------------------------------------------------------------------------------------
+# Public types
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit. Money is in 万元; percent is 95 for 95%."""
+
+    number: Decimal
+    unit: str  # normalized: "%", "万元", "" for none, otherwise the unit as written
+    unit_known: bool  # False when the unit is not in KNOWN_UNITS
+    written_unit: str  # exactly as in the cell; a range's low end shares the high end's unit
+
+
+@dataclass(frozen=True)
+class Value:
+    """One cell, as written and as understood."""
+
+    text: str
+    kind: str  # "quantity" | "compound" | "range" | "qualitative" | "na" | "empty" | "unparsed"
+    comparator: str | None = None  # ">=", ">", "<=", "<", "==" or None when none is written
+    quantities: tuple[Quantity, ...] = ()
+    label: str | None = None  # the words of a qualitative value
+    notes: tuple[str, ...] = ()  # why a person should look, in Chinese
+
+    @property
+    def number(self) -> Decimal | None:
+        return self.quantities[0].number if self.quantities else None
+
+    @property
+    def unit(self) -> str | None:
+        return self.quantities[0].unit if self.quantities else None
+
+
+class ValueParseError(ValueError):
+    """Raised only when the input is not a str; any str yields a Value."""
+
+
+def parse_value(text: str) -> Value:
+    """Parse one cell. Never raises for a str; see the module docstring for the grammar."""
+    if not isinstance(text, str):
+        raise ValueParseError(f"parse_value expects str, got {type(text).__name__}")
+    norm = _normalize(text)
+    start, end = _trim(norm)
+    core = norm[start:end]
+    if not core:
+        leftover = "".join(ch for ch, seen in zip(text, norm) if seen != " ")
+        notes = (f"单元格只有标点“{leftover}”",) if leftover else ()
+        return Value(text, "empty", notes=notes)
+    if _is_not_applicable(core):
+        return Value(text, "na")
+    foreign = _foreign_digit(core)
+    if foreign:
+        return _unparsed(text, f"含无法识别的数字字符“{foreign}”")
+    if not any(ch in _DIGITS for ch in core):
+        return _parse_words(text, start, end, core)
+    try:
+        parts = _Scanner(text, norm, start, end).run()
+        return _assemble(text, parts)
+    except _Unparsed as problem:
+        return _unparsed(text, problem.note)
+
+
+# --------------------------------------------------------------------------------------------
+# Normalization and the cells without digits
+# --------------------------------------------------------------------------------------------
+
+_DIGITS = "0123456789"
+
+
+def _build_char_map() -> dict[int, str]:
+    """One character to one character, so positions survive normalization."""
+    table = {code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}  # full-width ASCII
+    table.update({ord(ch): "≥" for ch in "≧⩾"})
+    table.update({ord(ch): "≤" for ch in "≦⩽"})
+    table.update({ord("﹦"): "=", ord("﹥"): ">", ord("﹤"): "<", ord("﹪"): "%"})
+    table.update({ord(ch): "-" for ch in "‐‑‒–—―−─"})
+    table.update({ord(ch): "~" for ch in "〜∼"})
+    # zero-width characters are not str.isspace(); every other space is handled in _normalize
+    table.update({ord(ch): " " for ch in "\u200b\u200c\u200d\u2060\ufeff"})
+    return table
+
+
+_CHAR_MAP = _build_char_map()
+
+
+def _normalize(text: str) -> str:
+    """Full-width and look-alike characters to one spelling; U+3000, NBSP, tabs to " "."""
+    mapped = text.translate(_CHAR_MAP)
+    return "".join(" " if ch.isspace() else ch for ch in mapped)
+
+
+def _trim(norm: str) -> tuple[int, int]:
+    start, end = 0, len(norm)
+    while start < end and norm[start] in EDGE_NOISE:
+        start += 1
+    while end > start and norm[end - 1] in TRAILING_NOISE:
+        end -= 1
+    return start, end
+
+
+def _is_not_applicable(core: str) -> bool:
+    return core.lower() in NA_WORDS or all(ch in NA_CHARACTERS or ch == " " for ch in core)
+
+
+def _foreign_digit(core: str) -> str | None:
+    """A decimal digit of another script ("٣"), which Decimal would accept and we do not."""
+    for ch in core:
+        if ch not in _DIGITS and unicodedata.category(ch) == "Nd":
+            return ch
+    return None
+
+
+def _parse_words(text: str, start: int, end: int, core: str) -> Value:
+    if PERCENT_PREFIX in core:
+        return _unparsed(text, "“百分之”后不是阿拉伯数字（中文数字未解析）")
+    label = text[start:end]
+    if core.replace(" ", "") in QUALITATIVE_PHRASES:
+        return Value(text, "qualitative", label=label)
+    notes = ["未识别的定性表述"]
+    count = _CHINESE_COUNT.search(core)
+    if count:
+        notes.append(f"可能含中文数字“{count.group()}”，未按数值解析")
+    return Value(text, "qualitative", label=label, notes=tuple(notes))
+
+
+def _unparsed(text: str, note: str) -> Value:
+    return Value(text, "unparsed", notes=(note,))
+
+
+# --------------------------------------------------------------------------------------------
+# Scanning a cell with digits into parts
+# --------------------------------------------------------------------------------------------
+
+
+def _by_length(words) -> tuple[str, ...]:
+    """Longest first, so "不低于" wins over "低于" and "人次" over "人"."""
+    return tuple(sorted(set(words), key=len, reverse=True))
+
+
+_UNIT_WORDS = _by_length([*KNOWN_UNITS, *UNIT_ALIASES, *PERCENT_SUFFIXES])
+_PREFIX_WORDS = _by_length(PREFIX_COMPARATORS)
+_SUFFIX_WORDS = _by_length(SUFFIX_COMPARATORS)
+_TIME_SUFFIXES = {**SUFFIX_COMPARATORS, **DEADLINE_SUFFIXES}
+_TIME_SUFFIX_WORDS = _by_length(_TIME_SUFFIXES)
+#: Words that may follow a bare number and must not be mistaken for an unknown unit.
+_NOT_A_UNIT = _by_length([
+    *PREFIX_COMPARATORS, *SUFFIX_COMPARATORS, *DEADLINE_SUFFIXES, *APPROX_AFTER,
+    *FILLER_WORDS, *RANGE_SEPARATORS, PERCENT_PREFIX,
+])
+
+_NUMBER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
+_NUMBERISH = re.compile(r"[0-9][0-9.,]*")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_OCR_GE_AS_TWO = re.compile(r"2([1-9][0-9]*(?:\.[0-9]+)?)")  # "290" = "2" + "90"
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_UNKNOWN_UNIT = re.compile(r"[A-Za-z]+|" + _IDEOGRAPH.pattern)
+_CHINESE_COUNT = re.compile(
+    "[一二两三四五六七八九十]+(?:" + "|".join(re.escape(u) for u in _UNIT_WORDS) + ")"
+)
+
+
+class _Unparsed(Exception):
+    """The text has digits but does not fit the grammar; `note` says what was not understood."""
+
+    def __init__(self, note: str) -> None:
+        super().__init__(note)
+        self.note = note
+
+
+@dataclass(frozen=True)
+class _Number:
+    number: Decimal  # as written, before unit conversion
+    number_text: str  # normalized digits as written, e.g. "290", "12,000"
+    unit: str  # normalized unit key: "%", "元", "月", "编", "" ...
+    unit_known: bool
+    written_unit: str  # slice of the original cell
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Comparator:
+    op: str
+    written: str
+
+
+@dataclass(frozen=True)
+class _Separator:
+    written: str
+
+
+@dataclass(frozen=True)
+class _Word:
+    start: int
+    end: int
+
+
+def _longest_match(norm: str, pos: int, end: int, words: tuple[str, ...]) -> str | None:
+    for word in words:
+        if norm.startswith(word, pos, end):
+            return word
+    return None
+
+
+class _Scanner:
+    """Reads the trimmed cell left to right into _Number, _Comparator, _Separator, _Word."""
+
+    def __init__(self, text: str, norm: str, start: int, end: int) -> None:
+        self.text, self.norm, self.start, self.end = text, norm, start, end
+        self.pos = start
+        self.parts: list[_Number | _Comparator | _Separator | _Word] = []
+
+    def run(self) -> list[_Number | _Comparator | _Separator | _Word]:
+        while True:
+            self.pos = self._after_spaces(self.pos)
+            if self.pos >= self.end:
+                return self.parts
+            self._step()
+
+    # -- one step: exactly one part (or an _Unparsed) per call --------------------------------
+
+    def _step(self) -> None:
+        pos, norm = self.pos, self.norm
+        if self._read_prefix_comparator(pos):
+            return
+        if norm.startswith(PERCENT_PREFIX, pos, self.end):
+            digit_at = self._after_spaces(pos + len(PERCENT_PREFIX))
+            if self._digit_at(digit_at):
+                self._read_number(digit_at, percent_prefix_at=pos)
+                return
+        char = norm[pos]
+        if char in _DIGITS:
+            self._read_number(pos)
+            return
+        if self._read_range_separator(pos):
+            return
+        if char.isascii() and char.isalpha():
+            self._read_letters(pos)
+            return
+        if unicodedata.category(char).startswith("S") or char in STRAY_PUNCTUATION:
+            raise _Unparsed(f"无法理解的符号“{self.text[pos]}”")
+        self.parts.append(_Word(pos, pos + 1))
+        self.pos = pos + 1
+
+    def _read_prefix_comparator(self, pos: int) -> bool:
+        word = _longest_match(self.norm, pos, self.end, _PREFIX_WORDS)
+        if word is None:
+            return False
+        written = self.text[pos : pos + len(word)]
+        if not self._number_at(self._after_spaces(pos + len(word))):
+            if not word[0].isalpha():  # a loose symbol such as "≥"; a loose word is just a word
+                raise _Unparsed(f"比较符“{written}”后面没有数值")
+            return False
+        self.parts.append(_Comparator(PREFIX_COMPARATORS[word], written))
+        self.pos = pos + len(word)
+        return True
+
+    def _read_range_separator(self, pos: int) -> bool:
+        word = _longest_match(self.norm, pos, self.end, RANGE_SEPARATORS)
+        if word is None:
+            return False
+        follows_number = bool(self.parts) and isinstance(self.parts[-1], _Number)
+        if follows_number and self._number_at(self._after_spaces(pos + len(word))):
+            self.parts.append(_Separator(self.text[pos : pos + len(word)]))
+            self.pos = pos + len(word)
+            return True
+        return False  # "至"/"到" are then words; a loose "-" or "~" is a stray symbol
+
+    def _read_letters(self, pos: int) -> None:
+        letters = _LETTERS.match(self.norm, pos, self.end)
+        after = self._after_spaces(letters.end())
+        if self._digit_at(after):
+            raise _Unparsed(self._letters_before_number_note(pos, letters.group(), after))
+        self.parts.append(_Word(pos, letters.end()))
+        self.pos = letters.end()
+
+    def _letters_before_number_note(self, pos: int, letters: str, number_at: int) -> str:
+        number = _NUMBERISH.match(self.norm, number_at, self.end)
+        stop = number.end()
+        if self.norm.startswith("%", stop, self.end):
+            stop += 1
+        shown = self.text[pos:stop]
+        if letters in ("W", "w"):
+            return f"“{shown}”可能是“≤{self.text[number_at:stop]}”的OCR误读，请核对"
+        return f"“{shown}”中数字前的字母“{letters}”无法理解"
+
+    # -- a number, its unit and what may follow them -------------------------------------------
+
+    def _read_number(self, pos: int, percent_prefix_at: int | None = None) -> None:
+        number_start = pos if percent_prefix_at is None else percent_prefix_at
+        self._reject_approx_before(number_start)
+        match = _NUMBER.match(self.norm, pos, self.end)
+        after = match.end()
+        self._reject_malformed(pos, after)
+        number = _decimal_within_limits(match.group(), self.text[pos:after])
+        self._reject_approx_after(after)
+        if percent_prefix_at is None:
+            unit, known, written, after = self._read_unit(after)
+            if _LETTERS.fullmatch(unit) and self._digit_at(after):  # "1e5", "2x3"
+                shown = _NUMBERISH.match(self.norm, after, self.end).end()
+                raise _Unparsed(f"“{self.text[number_start:shown]}”中字母与数字相连，无法理解")
+        else:
+            unit, known = PERCENT_UNIT, True
+            written = self.text[percent_prefix_at : percent_prefix_at + len(PERCENT_PREFIX)]
+            extra = _longest_match(self.norm, self._after_spaces(after), self.end, _UNIT_WORDS)
+            if extra:
+                raise _Unparsed(f"“百分之”后的数字又带了单位“{extra}”")
+        if written:
+            self._reject_approx_after(self._after_spaces(after))
+        self.parts.append(
+            _Number(number, match.group(), unit, known, written, number_start, after)
+        )
+        self.pos = after
+        self._read_suffix_comparator(unit)
+
+    def _read_unit(self, pos: int) -> tuple[str, bool, str, int]:
+        """(normalized unit, known, unit as written, position after it); ("", True, "", pos)
+        when no unit is written."""
+        at = self._after_spaces(pos)
+        word = _longest_match(self.norm, at, self.end, _UNIT_WORDS)
+        if word is None and at < self.end and self.norm[at] in UNIT_MULTIPLIERS:
+            base = _longest_match(self.norm, at + 1, self.end, _UNIT_WORDS)
+            if base and base not in MONEY_TO_WAN_EXPONENT and base not in PERCENT_SUFFIXES:
+                word = self.norm[at] + base
+        if word is not None:
+            unit, known, stop = _canonical_unit(word), True, at + len(word)
+        else:
+            at = pos  # an unknown unit must touch the number: "2编", not "2 企业"
+            unknown = self._unknown_unit(at)
+            if unknown is None:
+                return "", True, "", pos
+            unit, known, stop = unknown, False, at + len(unknown)
+        # "500元/人": a rate; kept as written, not converted, flagged as unknown
+        if self.norm.startswith("/", stop, self.end):
+            per = _longest_match(self.norm, stop + 1, self.end, _UNIT_WORDS) or self._unknown_unit(
+                stop + 1
+            )
+            if per:
+                stop = stop + 1 + len(per)
+                unit, known = self.norm[at:stop], False
+        return unit, known, self.text[at:stop], stop
+
+    def _unknown_unit(self, pos: int) -> str | None:
+        if pos >= self.end or _longest_match(self.norm, pos, self.end, _NOT_A_UNIT):
+            return None
+        if self.norm[pos] in UNIT_SYMBOLS:
+            return self.norm[pos]
+        match = _UNKNOWN_UNIT.match(self.norm, pos, self.end)
+        return match.group() if match else None
+
+    def _read_suffix_comparator(self, unit: str) -> None:
+        at = self._after_spaces(self.pos)
+        table, words = (
+            (_TIME_SUFFIXES, _TIME_SUFFIX_WORDS)
+            if unit in TIME_UNITS
+            else (SUFFIX_COMPARATORS, _SUFFIX_WORDS)
+        )
+        word = _longest_match(self.norm, at, self.end, words)
+        if word:
+            self.parts.append(_Comparator(table[word], self.text[at : at + len(word)]))
+            self.pos = at + len(word)
+
+    # -- rejections -----------------------------------------------------------------------------
+
+    def _reject_malformed(self, pos: int, after: int) -> None:
+        """"1.2.3", "1,23" (a comma that is not a thousands separator), "1 234"."""
+        norm = self.norm
+        if after < self.end and norm[after] in ".," and self._digit_at(after + 1):
+            shown = _NUMBERISH.match(norm, pos, self.end).end()
+            raise _Unparsed(f"数字“{self.text[pos:shown]}”格式无法识别")
+        gap_end = self._after_spaces(after)
+        if gap_end > after and self._digit_at(gap_end):
+            shown = _NUMBERISH.match(norm, gap_end, self.end).end()
+            raise _Unparsed(f"“{self.text[pos:shown]}”数字之间只有空格，无法判断")
+
+    def _reject_approx_before(self, number_start: int) -> None:
+        before = self.norm[self.start : number_start].rstrip(" ")
+        for word in APPROX_BEFORE:
+            # a whole word only: "约95%" and "大约95%", but not "节约5万元"
+            if before.endswith(word) and not _is_ideograph(before[: -len(word)][-1:]):
+                raise _Unparsed(f"含约数表述“{word}”，无法精确比较")
+
+    def _reject_approx_after(self, pos: int) -> None:
+        word = _longest_match(self.norm, pos, self.end, APPROX_AFTER)
+        if word:
+            raise _Unparsed(f"含约数表述“{word}”，无法精确比较")
+
+    # -- small helpers --------------------------------------------------------------------------
+
+    def _after_spaces(self, pos: int) -> int:
+        while pos < self.end and self.norm[pos] == " ":
+            pos += 1
+        return pos
+
+    def _digit_at(self, pos: int) -> bool:
+        return pos < self.end and self.norm[pos] in _DIGITS
+
+    def _number_at(self, pos: int) -> bool:
+        if self._digit_at(pos):
+            return True
+        return self.norm.startswith(PERCENT_PREFIX, pos, self.end) and self._digit_at(
+            self._after_spaces(pos + len(PERCENT_PREFIX))
+        )
+
+
+def _is_ideograph(char: str) -> bool:
+    return bool(char) and _IDEOGRAPH.fullmatch(char) is not None
+
+
+def _canonical_unit(word: str) -> str:
+    if word in PERCENT_SUFFIXES:
+        return PERCENT_UNIT
+    return UNIT_ALIASES.get(word, word)
+
+
+def _decimal_within_limits(number_text: str, written: str) -> Decimal:
+    digits = number_text.replace(",", "").replace(".", "")
+    if len(digits) > MAX_DIGITS:
+        raise _Unparsed(f"数值“{written}”位数过多（超过{MAX_DIGITS}位），不予解析")
+    number = Decimal(number_text.replace(",", ""))
+    if number > MAX_MAGNITUDE:
+        raise _Unparsed(f"数值“{written}”过大（超过10的15次方），不予解析")
+    return number
+
+
+# --------------------------------------------------------------------------------------------
+# Assembling parts into a Value
+# --------------------------------------------------------------------------------------------
+
+
+def _assemble(text: str, parts: list) -> Value:
+    numbers = [p for p in parts if isinstance(p, _Number)]
+    if not numbers:  # defensive: every digit starts a number or raises while scanning
+        raise _Unparsed("没有可解析的数值")
+    comparator = _single_comparator([p for p in parts if isinstance(p, _Comparator)])
+    if any(isinstance(p, _Separator) for p in parts):
+        return _assemble_range(text, parts, comparator)
+    words = _ignored_words(text, parts)
+    if len(numbers) == 1:
+        return _assemble_quantity(text, numbers[0], comparator, words)
+    for number in numbers:
+        if not number.written_unit:
+            raise _Unparsed(f"复合值中的数字“{text[number.start:number.end]}”没有单位")
+    quantities = tuple(_quantity(n) for n in numbers)
+    return Value(text, "compound", comparator, quantities, notes=_unit_notes(quantities))
+
+
+def _assemble_quantity(
+    text: str, number: _Number, comparator: str | None, words: list[str]
+) -> Value:
+    quantity = _quantity(number)
+    notes = list(_unit_notes((quantity,)))
+    ocr = _ocr_comparator_note(text, number, comparator)
+    if ocr:
+        notes.append(ocr)
+    if words:
+        notes.append(_ignored_words_note(words))
+    return Value(text, "quantity", comparator, (quantity,), notes=tuple(notes))
+
+
+def _assemble_range(text: str, parts: list, comparator: str | None) -> Value:
+    if comparator is not None:
+        raise _Unparsed("区间不能同时带比较符")
+    shape = [p for p in parts if isinstance(p, (_Number, _Separator))]
+    if not (
+        len(shape) == 3
+        and isinstance(shape[0], _Number)
+        and isinstance(shape[1], _Separator)
+        and isinstance(shape[2], _Number)
+    ):
+        separator = next(p for p in parts if isinstance(p, _Separator))
+        raise _Unparsed(f"“{separator.written}”的用法无法理解（只能连接两个数值组成区间）")
+    low, high = _share_range_unit(shape[0], shape[2])
+    quantities = (_quantity(low), _quantity(high))
+    notes = list(_unit_notes(quantities))
+    if quantities[0].unit != quantities[1].unit:
+        notes.append("区间两端单位不一致")
+    elif quantities[0].number > quantities[1].number:
+        notes.append("区间下限大于上限")
+    words = _ignored_words(text, parts)
+    if words:
+        notes.append(_ignored_words_note(words))
+    return Value(text, "range", None, quantities, notes=tuple(notes))
+
+
+def _share_range_unit(low: _Number, high: _Number) -> tuple[_Number, _Number]:
+    """"1-12月": the unit written once applies to both ends."""
+    if not low.written_unit and high.written_unit:
+        low = _with_unit_of(low, high)
+    elif low.written_unit and not high.written_unit:
+        high = _with_unit_of(high, low)
+    return low, high
+
+
+def _with_unit_of(target: _Number, source: _Number) -> _Number:
+    return _Number(
+        target.number, target.number_text, source.unit, source.unit_known,
+        source.written_unit, target.start, target.end,
+    )
+
+
+def _single_comparator(comparators: list[_Comparator]) -> str | None:
+    ops = list(dict.fromkeys(c.op for c in comparators))
+    if len(ops) > 1:
+        written = "”与“".join(dict.fromkeys(c.written for c in comparators))
+        raise _Unparsed(f"比较符相互矛盾：“{written}”")
+    return ops[0] if ops else None
+
+
+def _quantity(number: _Number) -> Quantity:
+    """Normalize the unit: money to 万元, every percent spelling to "%"."""
+    if number.unit in MONEY_TO_WAN_EXPONENT:
+        in_wan = _shift_point(number.number, MONEY_TO_WAN_EXPONENT[number.unit])
+        if in_wan > MAX_MAGNITUDE:
+            raise _Unparsed(f"数值“{number.number_text}{number.written_unit}”过大，不予解析")
+        return Quantity(in_wan, MONEY_UNIT, True, number.written_unit)
+    return Quantity(number.number, number.unit, number.unit_known, number.written_unit)
+
+
+def _shift_point(number: Decimal, exponent: int) -> Decimal:
+    """number × 10**exponent, exactly and without a context: 12000 元 -> 1.2000 万元."""
+    sign, digits, exp = number.as_tuple()
+    exp += exponent
+    if exp > 0:  # keep plain notation: 1.5 亿元 -> 15000, not 1.5E+4
+        digits, exp = digits + (0,) * exp, 0
+    return Decimal((sign, digits, exp))
+
+
+def _unit_notes(quantities: tuple[Quantity, ...]) -> tuple[str, ...]:
+    notes = (f"单位“{q.written_unit}”不在已知单位表中" for q in quantities if not q.unit_known)
+    return tuple(dict.fromkeys(notes))
+
+
+def _ocr_comparator_note(text: str, number: _Number, comparator: str | None) -> str | None:
+    """"290%" may be "≥90%" with the "≥" read as "2". Only a note: the value stays 290."""
+    written_after = number.written_unit != PERCENT_PREFIX  # "百分之290" has no "≥" to misread
+    if comparator is not None or number.unit != PERCENT_UNIT or not written_after:
+        return None
+    match = _OCR_GE_AS_TWO.fullmatch(number.number_text)
+    if not match or Decimal(match.group(1)) > 100:
+        return None
+    shown = text[number.start : number.end]
+    return f"“{shown}”可能是“≥{match.group(1)}{number.written_unit}”的OCR误读，请核对"
+
+
+def _ignored_words(text: str, parts: list) -> list[str]:
+    """The word runs between the other parts, minus filler words such as "完成"."""
+    runs: list[str] = []
+    run_start = run_end = None
+    for part in [*parts, None]:
+        if isinstance(part, _Word):
+            run_start = part.start if run_start is None else run_start
+            run_end = part.end
+            continue
+        if run_start is not None:
+            runs.append(text[run_start:run_end].strip())
+            run_start = None
+    return [w for w in runs if w and _normalize(w).replace(" ", "") not in FILLER_WORDS]
+
+
+def _ignored_words_note(words: list[str]) -> str:
+    return "忽略了数值以外的文字“" + "”“".join(words) + "”，请核对"
