@@ -93,10 +93,13 @@ class ExprError(ValueError):
     problem is at one place, ends with "(col N)"; `col` is that 1-based column, or None."""
 
     def __init__(self, code: str, message: str, col: int | None = None) -> None:
+        super().__init__(code, message, col)  # the constructor's arguments, so pickle works
         self.code = code
         self.col = col
         self.message = message if col is None else f"{message} (col {col})"
-        super().__init__(f"{code}: {self.message}")
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
 
 
 # --- The whitelist --------------------------------------------------------------------------

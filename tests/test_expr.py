@@ -6,6 +6,7 @@ import ast
 import decimal
 import math
 import operator
+import pickle
 from decimal import Decimal
 from fractions import Fraction
 from dataclasses import replace
@@ -358,6 +359,12 @@ def test_expr_error_is_a_value_error_carrying_code_message_col():
     error = rejected("x.__class__")
     assert isinstance(error, ValueError)
     assert str(error) == "E-EXPR-FORBIDDEN: attribute access is not allowed (col 1)"
+
+
+def test_expr_error_survives_pickling():  # e.g. raised in a worker process
+    error = pickle.loads(pickle.dumps(ExprError("E-EXPR-EVAL", "division by zero", 3)))
+    assert (error.code, error.message, error.col) == ("E-EXPR-EVAL", "division by zero (col 3)", 3)
+    assert str(error) == "E-EXPR-EVAL: division by zero (col 3)"
 
 
 def test_allowed_names():
