@@ -30,27 +30,39 @@ class ExampleOutcome:
     got: str
 
 
+ROW_KINDS = ("indicator", "scored_row")
+BUDGET_KEYS = ("initial", "full_year", "executed", "weight", "rate", "self_score")
+
+
+def _deep_merge(base: dict, extra: dict) -> dict:
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = _deep_merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
 def fragment_case(pack: Pack, rule: Rule, given: dict):
-    """A minimal case around one example fragment."""
+    """A minimal case around one example fragment. For rules on rows (`indicator`,
+    `scored_row`) `given` is one row (plus optional level1/level2); for `budget` it is the
+    budget block; for other kinds it is a piece of a case file, merged over a minimal case."""
     given = dict(given)
-    budget_keys = ("initial", "full_year", "executed", "weight", "rate", "self_score")
+    data: dict = {
+        "unit": "示例单位",
+        "year": 2022,
+        "form": "department",
+        "self_evaluation": {"budget": {"full_year": 1, "executed": 1}, "indicators": []},
+    }
     if rule.applies_to == "budget":
-        budget = {k: given[k] for k in budget_keys if k in given}
-        indicators = []
-    else:
-        budget = {"full_year": 1, "executed": 1}
+        data["self_evaluation"]["budget"] = {k: given[k] for k in BUDGET_KEYS if k in given}
+    elif rule.applies_to in ROW_KINDS:
         section = next((s for s in pack.sections if s.level1), None)
         level1 = given.pop("level1", section.level1[0] if section else "产出指标")
         level2 = given.pop("level2", "数量指标")
         row = {"name": "示例指标", "target": "", "actual": "", "weight": None, "score": None, "reason": ""}
         row.update({k: given[k] for k in INDICATOR_KEYS if k in given})
-        indicators = [{"level1": level1, "groups": [{"level2": level2, "rows": [row]}]}]
-    data = {
-        "unit": "示例单位",
-        "year": 2022,
-        "form": "department",
-        "self_evaluation": {"budget": budget, "indicators": indicators},
-    }
+        data["self_evaluation"]["indicators"] = [{"level1": level1, "groups": [{"level2": level2, "rows": [row]}]}]
+    else:
+        data = _deep_merge(data, given)
     return build_case(data, f"<example {rule.code}>", "0" * 64)
 
 
@@ -70,15 +82,22 @@ def run_example(pack: Pack, rule: Rule, index: int, matcher) -> ExampleOutcome:
     if expect.get("not_applied"):
         return ExampleOutcome(rule.code, index, not applied, f"{rule.code} not applied", got)
     if "finding" in expect:
-        found = any(f.rule == rule.code and not f.passed for f in result.findings)
+        found = any(f.rule == rule.code for f in result.findings)
         return ExampleOutcome(rule.code, index, found == bool(expect["finding"]),
                               f"finding {'reported' if expect['finding'] else 'not reported'}",
                               "finding reported" if found else "no finding")
     return ExampleOutcome(rule.code, index, False, str(expect), "unsupported expectation")
 
 
-def run_all(pack: Pack, matcher) -> list[ExampleOutcome]:
-    return [run_example(pack, rule, i, matcher) for rule in pack.rules for i in range(len(rule.examples))]
+def run_all(pack: Pack, matcher, inherited: bool = False) -> list[ExampleOutcome]:
+    """Run the examples of the pack's own rules (and of inherited ones when asked: a child pack
+    that changes policy may legitimately break its parent's examples)."""
+    return [
+        run_example(pack, rule, i, matcher)
+        for rule in pack.rules
+        if inherited or rule.pack_id == pack.id
+        for i in range(len(rule.examples))
+    ]
 
 
 __all__ = ["ExampleOutcome", "run_example", "run_all", "fragment_case"]

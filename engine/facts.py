@@ -51,12 +51,49 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "self_score": NUM,
         "rate": NUM,  # B / A
     },
+    "sum": {
+        "kind": STR, "id": NUM,
+        "check": STR,  # target_by_income target_by_spending funding_by_income funding_by_spending statement
+        #                includes cost_vs_spending self_scores_vs_total weights_vs_stated_total
+        #                weights_vs_pack section_points
+        "total": NUM, "parts_sum": NUM, "diff": NUM, "abs_diff": NUM, "parts": NUM,
+    },
+    "share": {"kind": STR, "id": NUM, "stated": NUM, "computed": NUM, "diff": NUM, "abs_diff": NUM,
+              "amount": NUM, "total": NUM},
+    "share_total": {"kind": STR, "id": NUM, "stated_sum": NUM, "diff": NUM, "abs_diff": NUM, "shares": NUM},
+    "rate": {"kind": STR, "id": NUM, "stated": NUM, "computed": NUM, "diff": NUM, "abs_diff": NUM},
+    "target_match": {"kind": STR, "id": NUM, "row": NUM, "found": BOOL, "same_target": BOOL,
+                     "same_unit": BOOL, "same_number": BOOL},
+    "document": {
+        "kind": STR, "id": NUM, "year": NUM, "initial": NUM, "full_year": NUM, "executed": NUM,
+        "target_budget": NUM, "target_budget_diff": NUM, "target_budget_abs_diff": NUM,
+        "target_date_days_into_year": NUM,  # negative: dated before the fiscal year
+        "adjustment_rate": NUM, "adjustment_abs": NUM,  # (全年预算数 − 年初预算数) / 年初预算数, in %
+        "rows": NUM, "all_full_marks": BOOL, "any_reason": BOOL, "survey_mentioned": BOOL,
+    },
+    "scored_row": {
+        "kind": STR, "id": NUM, "row": NUM, "section": STR, "level2": STR, "direction": STR, "rule": STR,
+        "rule_score": NUM, "weight": NUM, "declared_weight": NUM, "self_score": NUM, "diff": NUM, "abs_diff": NUM,
+        "rule_full": BOOL, "self_full": BOOL, "self_over_weight": BOOL, "self_share": NUM, "has_reason": BOOL,
+        "survey_mentioned": BOOL,
+        "actual_comparator": STR, "actual_copies_target": BOOL, "units_match": BOOL, "ratio": NUM,
+        "target_kind": STR, "actual_kind": STR, "actual": NUM, "qual_band": STR,
+    },
 }
 
 # Placeholders a rule's message may use, per fact kind (besides the scoring ones below).
 MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
-    "indicator": ("name", "target", "actual", "target_text", "actual_text", "qual_band"),
+    "indicator": ("name", "level2", "target", "actual", "target_text", "actual_text", "qual_band"),
     "budget": ("name", "initial", "full_year", "executed", "rate", "rate_text"),
+    "sum": ("subject", "total", "parts_sum", "diff", "abs_diff", "parts_text", "check"),
+    "share": ("statement", "item", "stated", "computed", "amount", "total", "diff", "abs_diff", "share_text"),
+    "share_total": ("statement", "stated_sum", "diff", "shares_text"),
+    "rate": ("source", "stated", "computed", "executed", "full_year", "diff"),
+    "target_match": ("name", "row", "target", "table_target", "table_unit", "unit"),
+    "document": ("unit", "year", "initial", "full_year", "target_budget", "target_budget_diff", "target_date",
+                 "target_date_iso", "target_date_days_into_year", "adjustment_rate"),
+    "scored_row": ("name", "row", "target", "actual", "target_text", "actual_text", "qual_band", "rule_score",
+                   "weight", "self_score", "diff", "abs_diff", "self_pct", "ratio_pct", "rule"),
 }
 SCORE_PLACEHOLDERS = ("weight", "score", "deduction", "formula", "self_score")
 
@@ -80,13 +117,14 @@ class Fact:
     display: dict = field(default_factory=dict)  # message placeholders describing the inputs
 
 
-def display_value(value: Value | None) -> str:
-    """A parsed value shown the way the explanation writes it: '≥95%', '92%', '107.57万元'."""
+def display_value(value: Value | None, comparator: bool = True) -> str:
+    """A parsed value shown the way the explanation writes it: '≥95%', '92%', '107.57万元'.
+    Actual values are shown without a comparator: "≧92%" as an actual is the number 92%."""
     if value is None:
         return ""
     if value.kind not in _COMPARABLE:
         return value.text
-    symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}.get(value.comparator or "", "")
+    symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}.get(value.comparator or "", "") if comparator else ""
     parts = [f"{fmt(q.number)}{q.unit}" for q in value.quantities]
     return symbol + "、".join(parts)
 
@@ -168,8 +206,9 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict) -> Fact:
                 fields["ratio"] = a / t
     display = {
         "name": row.name,
+        "level2": row.level2,
         "target": display_value(target),
-        "actual": display_value(actual),
+        "actual": display_value(actual, comparator=False),
         "target_text": row.target,
         "actual_text": row.actual,
         "qual_band": fields["qual_band"] or "",

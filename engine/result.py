@@ -127,8 +127,9 @@ class Result:
 
     @property
     def difference(self) -> Decimal | None:
-        """Rule total minus the stated self total (negative: the department scored itself higher)."""
-        return None if self.self_total is None else self.total - self.self_total
+        """The stated self total minus the rule total (自评 − 规则; positive: the department
+        scored itself higher than the rules give)."""
+        return None if self.self_total is None else self.self_total - self.total
 
     def to_dict(self) -> dict:
         p = self.places
@@ -153,7 +154,7 @@ class Result:
             "self_assessed": {
                 "total": _s(self.self_total),
                 "grade": self.self_grade,
-                "items_sum": _s(self.self_items_sum),
+                "items_sum": _s(self.self_items_sum, p),
             },
             "difference": _s(self.difference, p),
             "sections": [
@@ -162,7 +163,7 @@ class Result:
                     "title": s.title,
                     "weight": _s(s.weight, p),
                     "score": _s(s.score, p),
-                    "self_score": _s(s.self_score),
+                    "self_score": _s(s.self_score, p),
                 }
                 for s in self.sections
             ],

@@ -2,7 +2,7 @@
 
 A pack is a folder under `rules/`: `pack.yaml` (metadata, sections and weights, grades, rounding,
 parameters, score methods, vocabulary) plus any number of `*.yaml` files holding `rules:`.
-`extends: <pack id>` names a sibling folder whose pack this one builds on:
+`extends: <pack id>` names the pack this one builds on (a sibling folder, else one in rules/):
 
 * `sections`, `grades`, `total`, `rounding`, `applies_to`: the child's value replaces the parent's;
 * `params`, `methods`, `vocabulary`: merged key by key, the child's entries win;
@@ -16,7 +16,7 @@ the bottom, which is the only function here that touches the file system.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,8 @@ from .match import MatchRule, check_condition
 from .validate import schema_problems
 
 PACK_FILE = "pack.yaml"
+# Where `extends` looks after the pack's own sibling folders: the repository's rules/.
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 REPLACED_KEYS = ("sections", "grades", "total", "rounding")
 MERGED_KEYS = ("params", "methods", "vocabulary")
 
@@ -153,6 +155,27 @@ def resolve_param(value, params: dict) -> Decimal:
     return D(value)
 
 
+def substitute_params(condition, params: dict, path: tuple = ()):
+    """Replace `value: {param: name}` in a condition by the parameter's number. Returns the new
+    condition and the (name, path) of unknown parameters."""
+    unknown: list = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            if set(node) == {"param"}:
+                name = node["param"]
+                if name not in params:
+                    unknown.append((name, where))
+                    return node
+                return params[name]
+            return {k: walk(v, (*where, k)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v, (*where, i)) for i, v in enumerate(node)]
+        return node
+
+    return walk(condition, path), unknown
+
+
 def _field_path(problem: Problem, rule: Rule) -> tuple:
     return parse_path(problem.field) if problem.field else (*rule.path, "when")
 
@@ -220,6 +243,7 @@ def compile_pack(chain: list[_RawPack]) -> Pack:
     method_docs = {name: raw.settings_doc for raw in chain for name in (raw.settings.get("methods") or {})}
 
     params = {name: D(value) for name, value in (settings.get("params") or {}).items()}
+    section_keys = [s["key"] for s in settings.get("sections") or ()]
     methods: dict[str, Method] = {}
     for name, spec in (settings.get("methods") or {}).items():
         mparams = dict(spec.get("params") or {})
@@ -230,13 +254,19 @@ def compile_pack(chain: list[_RawPack]) -> Pack:
             continue
         methods[name] = Method(name=name, title=spec.get("title", name), formula=expr, params=mparams)
 
-    for rule in rules.values():
+    for code, rule in list(rules.items()):
         doc = docs[rule.file]
         if rule.when is not None:
+            when, unknown = substitute_params(rule.when, params)
+            for name, path in unknown:
+                problems.append(doc.problem("E-PACK-PARAM", f"rule {rule.code}: unknown parameter {name!r}; the pack's params are: {', '.join(sorted(params))}", (*rule.path, "when", *path), "compile"))
+            rule = rules[code] = replace(rule, when=when)
             for p in check_condition(rule.when, (*rule.path, "when")):
                 problems.append(doc.problem(p.code, f"rule {rule.code}: {p.message}", _field_path(p, rule), "compile"))
         if rule.applies_to not in FACT_FIELDS:
             problems.append(doc.problem("E-PACK-KIND", f"rule {rule.code}: applies_to {rule.applies_to!r} is not a fact kind ({', '.join(sorted(FACT_FIELDS))})", (*rule.path, "applies_to"), "compile"))
+        if rule.deduct is not None and rule.deduct.get("from") not in section_keys:
+            problems.append(doc.problem("E-PACK-SECTION", f"rule {rule.code}: deduct.from {rule.deduct.get('from')!r} is not a section ({', '.join(section_keys)})", (*rule.path, "deduct", "from"), "compile"))
         if rule.score is not None:
             method = rule.score.get("method")
             if method not in methods:
@@ -336,13 +366,15 @@ def read_pack(directory: str | Path) -> Pack:
         parent = raw.settings["pack"].get("extends")
         if not parent:
             break
-        nxt = current.parent / parent
-        if not nxt.is_dir():
+        places = [current.parent, RULES_DIR]
+        found = [p / parent for p in places if (p / parent / PACK_FILE).is_file()]
+        if not found:
             line, col = raw.settings_doc.locate(("pack", "extends"))
-            known = sorted(p.name for p in current.parent.iterdir() if (p / PACK_FILE).is_file())
+            known = sorted({p.name for d in places if d.is_dir() for p in d.iterdir() if (p / PACK_FILE).is_file()})
             raise JixiaoError.single(
-                "E-PACK-EXTENDS", f"extends {parent!r}, but there is no pack folder {nxt}; packs here: {', '.join(known)}",
+                "E-PACK-EXTENDS", f"extends {parent!r}, but no pack folder of that name is beside this pack or in rules/",
                 stage="load", file=raw.settings_doc.path, line=line, col=col, field="pack.extends",
+                hint=f"known packs: {', '.join(known)}",
             )
-        current = nxt
+        current = found[0]
     return compile_pack(chain)

@@ -17,6 +17,7 @@ from .decimals import D, fmt, round_half_up
 from .errors import JixiaoError, Problem
 from .expr import ExprError
 from .facts import Fact, build_facts
+from .facts_checks import check_facts, scored_row_facts
 from .result import Finding, LedgerEntry, Result, SectionScore
 from .rulepack import Pack, Rule, resolve_param
 
@@ -85,7 +86,7 @@ def score_fact(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> LedgerEnt
         deduction=deduction,
         self_score=fact.fields.get("self_score"),
         inputs=_inputs(fact, weight),
-        formula=f"{formula} = {fmt(points)}",
+        formula=formula if formula == fmt(points) else f"{formula} = {fmt(points)}",
         explanation=render_message(rule.message, values),
         citation=rule.citation,
     )
@@ -136,6 +137,61 @@ def _fact_weight(fact: Fact, pack: Pack) -> Decimal:
     return D(weight) if weight is not None else ZERO
 
 
+def _finding(rule: Rule, fact: Fact) -> Finding:
+    values = dict(fact.display)
+    return Finding(
+        rule=rule.code,
+        severity=rule.finding["severity"],
+        title=rule.title,
+        message=render_message(rule.message, values),
+        subject=fact.item,
+        row=fact.row.number if fact.row else None,
+        numbers=tuple((k, str(v)) for k, v in fact.display.items() if v not in (None, "")),
+        citation=rule.citation,
+        fix=render_message(rule.fix, values) if rule.fix else None,
+        passed=bool(rule.finding.get("passed", False)),
+    )
+
+
+def _deductions(pack: Pack, findings: list[Finding], ledger: list[LedgerEntry]) -> list[LedgerEntry]:
+    """Checks that carry `deduct: {points, from, per}` take points from a section, never below 0."""
+    out: list[LedgerEntry] = []
+    for rule in pack.rules:
+        if not rule.deduct:
+            continue
+        hits = [f for f in findings if f.rule == rule.code and not f.passed]
+        if not hits:
+            continue
+        section = rule.deduct["from"]
+        count = len(hits) if rule.deduct.get("per", "case") == "finding" else 1
+        wanted = D(rule.deduct["points"]) * count
+        available = sum((e.points for e in (*ledger, *out) if e.section == section), ZERO)
+        taken = min(wanted, max(available, ZERO))
+        formula = f"{fmt(D(rule.deduct['points']))} × {count}" if count > 1 else fmt(wanted)
+        if taken != wanted:
+            formula += f"，本部分仅余 {fmt(available)} 分，扣完为止"
+        title = next((s.title for s in pack.sections if s.key == section), section)
+        out.append(LedgerEntry(
+            section=section, row=hits[0].row if count == 1 else None, item=rule.title, rule=rule.code,
+            rule_title=rule.title, method="deduction", weight=ZERO, points=-taken, deduction=taken, self_score=None,
+            inputs=tuple((f"{i + 1}", h.message) for i, h in enumerate(hits)),
+            formula=f"{formula} = {fmt(taken)}",
+            explanation=f"{hits[0].message}按规则从“{title}”扣 {fmt(taken)} 分。",
+            citation=rule.citation, kind="deduction",
+        ))
+    return out
+
+
+def _findings_for(pack: Pack, facts: list[Fact], matches) -> list[Finding]:
+    out = []
+    for fact, codes in zip(facts, matches):
+        for code in codes:
+            rule = pack.rule(code)
+            if rule.finding is not None:
+                out.append(_finding(rule, fact))
+    return out
+
+
 def score_case(case: Case, pack: Pack, matcher) -> Result:
     """Score one case. `matcher` is a compiled engine.match.Matcher for this pack."""
     facts = build_facts(case, pack)
@@ -150,7 +206,9 @@ def score_case(case: Case, pack: Pack, matcher) -> Result:
             )
             for f in unknown
         ])
-    matches = matcher.match([f.fields for f in facts])
+    checks = check_facts(case, pack, start_id=max(f.id for f in facts))
+    first = [*facts, *checks]
+    matches = matcher.match([f.fields for f in first])
     ledger: list[LedgerEntry] = []
     findings: list[Finding] = []
     for fact, codes in zip(facts, matches):
@@ -162,6 +220,10 @@ def score_case(case: Case, pack: Pack, matcher) -> Result:
             findings.append(finding)
         else:
             ledger.append(score_fact(fact, rule, pack, weight))
+    findings.extend(_findings_for(pack, first, matches))
+    scored = scored_row_facts(case, [f for f in facts if f.kind == "indicator"], ledger, start_id=max(f.id for f in first))
+    findings.extend(_findings_for(pack, scored, matcher.match([f.fields for f in scored])))
+    ledger.extend(_deductions(pack, findings, ledger))
 
     sections = []
     for s in pack.sections:

@@ -35,10 +35,13 @@ def tables(result: Result) -> list:
             title=f"{section.title}（{fmt(section.weight)} 分）", box=box.SIMPLE_HEAVY, show_lines=False,
             title_justify="left", expand=False,
         )
+        fixed = {"no_wrap": True}
         for name, kwargs in (
-            ("行", {"justify": "right"}), ("指标", {}), ("指标值", {}), ("实际完成值", {}),
-            ("分值", {"justify": "right"}), ("规则得分", {"justify": "right"}), ("自评得分", {"justify": "right"}),
-            ("差异", {"justify": "right"}), ("规则", {}), ("说明", {"ratio": 1}),
+            ("行", {"justify": "right", **fixed}), ("指标", {"overflow": "fold", "min_width": 8}),
+            ("指标值", {"overflow": "fold"}), ("实际完成值", {"overflow": "fold"}),
+            ("分值", {"justify": "right", **fixed}), ("规则得分", {"justify": "right", **fixed}),
+            ("自评得分", {"justify": "right", **fixed}), ("差异", {"justify": "right", **fixed}),
+            ("规则", fixed), ("说明", {"overflow": "fold", "min_width": 20, "ratio": 1}),
         ):
             table.add_column(name, **kwargs)
         for e in entries:
@@ -60,7 +63,7 @@ def tables(result: Result) -> list:
     totals.add_row("规则计算", Text(fmt(result.total), style="bold"), result.grade)
     totals.add_row("单位自评", fmt(result.self_total), result.self_grade or "")
     if result.difference is not None:
-        totals.add_row("差异（规则 − 自评）", ("+" if result.difference > 0 else "") + fmt(result.difference), "")
+        totals.add_row("差异（自评 − 规则）", ("+" if result.difference > 0 else "") + fmt(result.difference), "")
     out.append(totals)
     if result.findings:
         findings = Table(box=box.SIMPLE_HEAVY, title="发现的问题", title_justify="left")

@@ -1,0 +1,358 @@
+"""Facts for checks: what a reviewer adds up and compares, as narrow flat facts.
+
+The facts stage computes the arithmetic (sums, shares, rates, dates, differences); the pack's
+check rules decide what counts as a defect, with which tolerance and severity. Nothing here
+decides that a number is wrong.
+
+Kinds (fields in `engine.facts.FACT_FIELDS`):
+* `sum`          a total and its parts (funding rows, report statements, cost indicators vs
+                 spending, self scores vs 总分, section weights vs "(50分)", weights vs the pack);
+* `share`        one stated share ("占总支出的67.03%") against amount / total;
+* `share_total`  the stated shares of one statement added up, against 100%;
+* `rate`         a stated 执行率 against B / A;
+* `target_match` a self-evaluation row against the same row of the target table;
+* `document`     case-level figures: the target table's budget and date, the adjustment rate,
+                 whether every row got full marks, whether any deviation reason was written;
+* `scored_row`   an indicator row after scoring: rule score vs self score, signals (built by
+                 `scored_row_facts`, after the score stage).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from .case import Case
+from .decimals import D, fmt, round_half_up
+from .facts import Fact, has_reason
+from .values import parse_value
+
+HUNDRED = Decimal(100)
+_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
+SURVEY_WORDS = ("问卷", "调查", "调研", "测评", "座谈", "访谈", "抽样")
+
+
+class _Ids:
+    """Fact ids unique within one case (the matchers require it)."""
+
+    def __init__(self, start: int) -> None:
+        self.next = start
+
+    def __call__(self) -> int:
+        self.next += 1
+        return self.next
+
+
+def _pct(value: Decimal | None) -> str:
+    return "" if value is None else f"{fmt(value)}%"
+
+
+def _sum_fact(ids: _Ids, check: str, subject: str, total, parts: list, section: str = "") -> Fact | None:
+    """A total against its parts; None when there is nothing to add up."""
+    amounts = [D(p) for p in parts if p is not None]
+    if total is None or not amounts:
+        return None
+    total = D(total)
+    parts_sum = sum(amounts, Decimal(0))
+    diff = parts_sum - total
+    fields = {
+        "kind": "sum", "id": ids(), "check": check, "total": total, "parts_sum": parts_sum,
+        "diff": diff, "abs_diff": abs(diff), "parts": len(amounts),
+    }
+    display = {
+        "subject": subject, "total": fmt(total), "parts_sum": fmt(parts_sum), "diff": fmt(diff),
+        "abs_diff": fmt(abs(diff)), "parts_text": " + ".join(fmt(a) for a in amounts), "check": check,
+    }
+    return Fact(kind="sum", id=fields["id"], fields=fields, section=section, item=subject, display=display)
+
+
+def _funding_facts(case: Case, ids: _Ids) -> list[Fact]:
+    data = case.data
+    out = []
+    tt_budget = (data.get("target_table") or {}).get("budget") or {}
+    for key, label in (("by_income", "按收入性质分"), ("by_spending", "按支出性质分")):
+        rows = tt_budget.get(key) or []
+        out.append(_sum_fact(ids, f"target_{key}", f"绩效目标表资金总额（{label}）", tt_budget.get("total"),
+                             [r.get("amount") for r in rows]))
+        se_rows = ((data.get("self_evaluation") or {}).get("funding") or {}).get(key) or []
+        out.append(_sum_fact(ids, f"funding_{key}", f"自评表全年预算数（{label}）", case.budget.full_year,
+                             [r.get("amount") for r in se_rows]))
+    return [f for f in out if f]
+
+
+def _statements(case: Case) -> list[dict]:
+    return list(((case.data.get("report") or {}).get("statements")) or [])
+
+
+def _statement_facts(case: Case, ids: _Ids, places: int) -> list[Fact]:
+    out: list[Fact] = []
+    for st in _statements(case):
+        topic = st.get("topic", "")
+        items = st.get("items") or []
+        total = st.get("total")
+        fact = _sum_fact(ids, "statement", f"报告“{topic}”各项之和", total, [i.get("amount") for i in items])
+        if fact:
+            out.append(fact)
+        stated_shares = []
+        for item in items:
+            share = parse_value(str(item.get("share") or "")) if item.get("share") not in (None, "") else None
+            if share is None:
+                continue
+            if share.kind != "quantity" or share.unit != "%" or item.get("amount") is None or not total:
+                continue
+            stated = share.number
+            stated_shares.append(stated)
+            computed_exact = D(item["amount"]) / D(total) * HUNDRED
+            computed = round_half_up(computed_exact, places)
+            diff = stated - computed
+            fid = ids()
+            fields = {
+                "kind": "share", "id": fid, "stated": stated, "computed": computed, "diff": diff,
+                "abs_diff": abs(diff), "amount": D(item["amount"]), "total": D(total),
+            }
+            display = {
+                "statement": topic, "item": item.get("name", ""), "stated": _pct(stated),
+                "computed": _pct(computed), "amount": fmt(D(item["amount"])), "total": fmt(D(total)),
+                "diff": fmt(diff), "abs_diff": fmt(abs(diff)), "share_text": str(item.get("share")),
+            }
+            out.append(Fact(kind="share", id=fid, fields=fields, section="", item=f"{topic}·{item.get('name', '')}",
+                            display=display))
+        if stated_shares:
+            stated_sum = sum(stated_shares, Decimal(0))
+            fid = ids()
+            fields = {"kind": "share_total", "id": fid, "stated_sum": stated_sum, "diff": stated_sum - HUNDRED,
+                      "abs_diff": abs(stated_sum - HUNDRED), "shares": len(stated_shares)}
+            display = {"statement": topic, "stated_sum": _pct(stated_sum), "diff": fmt(stated_sum - HUNDRED),
+                       "shares_text": " + ".join(_pct(s) for s in stated_shares)}
+            out.append(Fact(kind="share_total", id=fid, fields=fields, section="", item=f"{topic}·占比合计",
+                            display=display))
+    return out
+
+
+def _cost_rows(case: Case):
+    return [r for r in case.rows if "成本" in r.level2]
+
+
+def _actual_amount(text: str) -> Decimal | None:
+    value = parse_value(text)
+    if value.kind == "quantity" and value.unit == "万元":
+        return value.number
+    return None
+
+
+def _cost_facts(case: Case, ids: _Ids) -> list[Fact]:
+    out = []
+    cost = _cost_rows(case)
+    amounts = [_actual_amount(r.actual) for r in cost]
+    if cost and all(a is not None for a in amounts):
+        out.append(_sum_fact(ids, "cost_vs_spending", "成本指标实际完成值之和与全年执行数", case.budget.executed, amounts))
+    by_name = {r.name: _actual_amount(r.actual) for r in cost}
+    for st in _statements(case):
+        for item in st.get("items") or []:
+            names = item.get("includes") or []
+            if not names or item.get("amount") is None:
+                continue
+            parts = [by_name.get(n) for n in names]
+            if any(p is None for p in parts):
+                continue  # a named category with no cost indicator: nothing to add up
+            out.append(_sum_fact(ids, "includes", f"报告“{item.get('name', '')}”（{'、'.join(names)}）与对应成本指标之和",
+                                 item["amount"], parts))
+    return [f for f in out if f]
+
+
+def _score_sum_facts(case: Case, ids: _Ids, pack) -> list[Fact]:
+    out = []
+    se = case.data.get("self_evaluation") or {}
+    self_scores = [case.budget.self_score] + [r.score for r in case.rows]
+    out.append(_sum_fact(ids, "self_scores_vs_total", "各项自评得分之和与自评总分", case.stated_total_score, self_scores))
+    weights = [case.budget.weight] + [r.weight for r in case.rows]
+    out.append(_sum_fact(ids, "weights_vs_stated_total", "各项分值之和与表上总分值", case.stated_total_weight, weights))
+    out.append(_sum_fact(ids, "weights_vs_pack", f"各项分值之和与规则包满分 {fmt(pack.total)}", pack.total, weights))
+    for block in se.get("indicators") or []:
+        points = block.get("points")
+        rows = [r for r in case.rows if r.level1 == block.get("level1")]
+        out.append(_sum_fact(ids, "section_points", f"“{block.get('label') or block.get('level1')}”各行分值之和",
+                             points, [r.weight for r in rows]))
+    return [f for f in out if f]
+
+
+def _rate_facts(case: Case, ids: _Ids, places: int) -> list[Fact]:
+    b = case.budget
+    if b.executed is None or not b.full_year:
+        return []
+    computed = round_half_up(b.executed / b.full_year * HUNDRED, places)
+    out = []
+    report_rate = (case.data.get("report") or {}).get("execution_rate")
+    for source, text in (("自评表", b.rate), ("自评报告", report_rate)):
+        if not text:
+            continue
+        value = parse_value(str(text))
+        if value.kind != "quantity" or value.unit != "%":
+            continue
+        diff = value.number - computed
+        fid = ids()
+        fields = {"kind": "rate", "id": fid, "stated": value.number, "computed": computed, "diff": diff,
+                  "abs_diff": abs(diff)}
+        display = {"source": source, "stated": _pct(value.number), "computed": _pct(computed),
+                   "executed": fmt(b.executed), "full_year": fmt(b.full_year), "diff": fmt(diff)}
+        out.append(Fact(kind="rate", id=fid, fields=fields, section="", item=f"{source}执行率", display=display))
+    return out
+
+
+def _target_match_facts(case: Case, ids: _Ids) -> list[Fact]:
+    """Each self-evaluation row against the target-table row of the same name (the k-th
+    occurrence of a name matches the k-th occurrence: 人员保障 is both a count and a cost)."""
+    if not case.target_rows:
+        return []
+    seen: dict[str, int] = {}
+    table: dict[tuple[str, int], object] = {}
+    for t in case.target_rows:
+        k = seen.get(t.name, 0)
+        table[(t.name, k)] = t
+        seen[t.name] = k + 1
+    seen = {}
+    out = []
+    for row in case.rows:
+        k = seen.get(row.name, 0)
+        seen[row.name] = k + 1
+        if row.name.strip() in ("无", "/", "／"):
+            continue
+        t = table.get((row.name, k))
+        fid = ids()
+        fields = {"kind": "target_match", "id": fid, "row": row.number, "found": t is not None}
+        display = {"name": row.name, "row": str(row.number), "target": row.target,
+                   "table_target": t.target if t else ""}
+        if t is not None:
+            fields["same_target"] = t.target.strip() == row.target.strip()
+            a, b = parse_value(t.target), parse_value(row.target)
+            if a.quantities and b.quantities and len(a.quantities) == len(b.quantities):
+                fields["same_unit"] = all(x.written_unit == y.written_unit for x, y in zip(a.quantities, b.quantities))
+                fields["same_number"] = all(x.number == y.number for x, y in zip(a.quantities, b.quantities))
+                display["table_unit"] = "、".join(q.written_unit for q in a.quantities)
+                display["unit"] = "、".join(q.written_unit for q in b.quantities)
+        out.append(Fact(kind="target_match", id=fid, fields=fields, section="", item=row.name, row=row,
+                        display=display))
+    return out
+
+
+def parse_date(text: str | None) -> date | None:
+    if not text:
+        return None
+    m = _DATE.search(str(text))
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def _document_fact(case: Case, ids: _Ids, places: int, vocabulary: dict) -> Fact:
+    tt = case.data.get("target_table") or {}
+    b = case.budget
+    fid = ids()
+    fields: dict = {"kind": "document", "id": fid, "year": case.year, "initial": b.initial,
+                    "full_year": b.full_year, "executed": b.executed}
+    display = {"unit": case.unit, "year": str(case.year), "initial": fmt(b.initial), "full_year": fmt(b.full_year)}
+    target_budget = (tt.get("budget") or {}).get("total")
+    if target_budget is not None:
+        fields["target_budget"] = D(target_budget)
+        display["target_budget"] = fmt(D(target_budget))
+        if b.initial is not None:
+            fields["target_budget_diff"] = D(target_budget) - b.initial
+            fields["target_budget_abs_diff"] = abs(D(target_budget) - b.initial)
+            display["target_budget_diff"] = fmt(D(target_budget) - b.initial)
+    dated = parse_date(tt.get("date"))
+    display["target_date"] = str(tt.get("date") or "")
+    if dated is not None:
+        fields["target_date_days_into_year"] = (dated - date(case.year, 1, 1)).days
+        display["target_date_iso"] = dated.isoformat()
+        display["target_date_days_into_year"] = str(fields["target_date_days_into_year"])
+    if b.initial and b.full_year is not None:
+        rate = round_half_up((b.full_year - b.initial) / b.initial * HUNDRED, places)
+        fields["adjustment_rate"] = rate
+        fields["adjustment_abs"] = abs(rate)
+        display["adjustment_rate"] = _pct(rate)
+    scored = [r for r in case.rows if r.weight]
+    fields["rows"] = len(scored)
+    fields["all_full_marks"] = bool(scored) and all(r.score == r.weight for r in scored)
+    fields["any_reason"] = any(has_reason(r.reason, vocabulary) for r in case.rows)
+    fields["survey_mentioned"] = survey_mentioned(case)
+    return Fact(kind="document", id=fid, fields=fields, section="", item="整份材料", display=display)
+
+
+def survey_mentioned(case: Case) -> bool:
+    """Does the report or any deviation reason mention a survey (问卷, 调查 ...)?"""
+    text = _report_text(case.data.get("report") or {}) + "\n".join(r.reason for r in case.rows)
+    return any(word in text for word in SURVEY_WORDS)
+
+
+def _report_text(report: dict) -> str:
+    parts: list[str] = []
+
+    def walk(sections):
+        for s in sections or []:
+            parts.append(str(s.get("heading", "")))
+            parts.append(str(s.get("text", "")))
+            walk(s.get("subsections"))
+
+    walk(report.get("sections"))
+    return "\n".join(parts)
+
+
+def check_facts(case: Case, pack, start_id: int) -> list[Fact]:
+    """Every fact the check rules read before scoring, with ids above `start_id`."""
+    ids = _Ids(start_id)
+    places = pack.places
+    return [
+        *_funding_facts(case, ids),
+        *_statement_facts(case, ids, places),
+        *_cost_facts(case, ids),
+        *_score_sum_facts(case, ids, pack),
+        *_rate_facts(case, ids, places),
+        *_target_match_facts(case, ids),
+        _document_fact(case, ids, places, pack.vocabulary),
+    ]
+
+
+def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: int) -> list[Fact]:
+    """After scoring: each scored indicator row with its rule score, for the audit signals."""
+    ids = _Ids(start_id)
+    survey = survey_mentioned(case)
+    by_row = {e.row: e for e in ledger if e.row is not None and e.kind == "score"}
+    out = []
+    for fact in indicator_facts:
+        entry = by_row.get(fact.row.number) if fact.row else None
+        if entry is None or fact.fields.get("direction") == "na" and not fact.row.weight and fact.row.score is None:
+            continue
+        f = fact.fields
+        weight = entry.weight
+        fields = {
+            "kind": "scored_row", "id": ids(), "row": fact.row.number, "section": f.get("section"),
+            "level2": f.get("level2"), "direction": f.get("direction"), "rule": entry.rule,
+            "rule_score": entry.points, "weight": weight, "self_score": f.get("self_score"),
+            "rule_full": entry.points == weight, "has_reason": f.get("has_reason"),
+            "actual_comparator": f.get("actual_comparator"), "actual_copies_target": f.get("actual_copies_target"),
+            "units_match": f.get("units_match"), "ratio": f.get("ratio"), "target_kind": f.get("target_kind"),
+            "actual_kind": f.get("actual_kind"), "actual": f.get("actual"), "qual_band": f.get("qual_band"),
+            "declared_weight": fact.row.weight, "survey_mentioned": survey,
+        }
+        display = {**fact.display, "row": str(fact.row.number), "rule_score": fmt(entry.points),
+                   "weight": fmt(weight), "self_score": fmt(f.get("self_score")), "rule": entry.rule}
+        if f.get("self_score") is not None:
+            diff = f["self_score"] - entry.points
+            fields["diff"] = diff
+            fields["abs_diff"] = abs(diff)
+            fields["self_full"] = f["self_score"] == weight
+            fields["self_over_weight"] = f["self_score"] > weight
+            if weight:
+                fields["self_share"] = f["self_score"] / weight
+                display["self_pct"] = _pct(round_half_up(fields["self_share"] * HUNDRED, 2))
+            display["diff"] = ("+" if diff > 0 else "") + fmt(diff)
+            display["abs_diff"] = fmt(abs(diff))
+        if f.get("ratio") is not None:
+            display["ratio_pct"] = _pct(round_half_up(f["ratio"] * HUNDRED, 2))
+        out.append(Fact(kind="scored_row", id=fields["id"], fields=fields, section=fact.section, item=fact.item,
+                        row=fact.row, target=fact.target, actual=fact.actual, display=display))
+    return out

@@ -1,0 +1,20 @@
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = "cases/2022/lukou-gsl.yaml"
+NATIONAL = "rules/national-2020"
+
+
+@pytest.fixture
+def in_root(monkeypatch):
+    """Run from the repository root so paths in results are the short relative ones."""
+    monkeypatch.chdir(ROOT)
+    return ROOT
+
+
+def update_golden() -> bool:
+    """Golden files are rewritten only when asked: JIXIAO_UPDATE_GOLDEN=1 (then review the diff)."""
+    return os.environ.get("JIXIAO_UPDATE_GOLDEN") == "1"
