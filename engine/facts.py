@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .case import Case, IndicatorRow
-from .decimals import fmt
+from .decimals import fmt, round_half_up
 from .values import Value, parse_value
 
 NUM, STR, BOOL = "number", "string", "bool"
@@ -235,7 +235,7 @@ def budget_fact(case: Case, section: str) -> Fact:
         "initial": fmt(b.initial),
         "full_year": fmt(b.full_year),
         "executed": fmt(b.executed),
-        "rate": "" if rate is None else f"{fmt((rate * 100).quantize(Decimal('0.01')))}%",
+        "rate": "" if rate is None else f"{fmt(round_half_up(rate * 100, 2))}%",
         "rate_text": b.rate,
     }
     return Fact(kind="budget", id=0, fields=fields, section=section, item="预算执行率", display=display)
