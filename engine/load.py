@@ -5,10 +5,13 @@ used, so no tag can construct a Python object. On top of the safe loader:
 
 * YAML floats become `Decimal` built from the text as written (``160.48`` -> ``Decimal("160.48")``);
   NaN, infinities and absurd magnitudes are refused.
+* Integers are plain decimal digits: YAML 1.1 would read `010` as 8, `0x10` as 16 and `1:30` as
+  90, which is never what a person copying a form meant.
 * Duplicate keys are an error (PyYAML silently keeps the last one).
-* Aliases are limited (billion-laughs), and so are nesting depth and file size.
-* Text is UTF-8 (a BOM is accepted); GB18030/GBK files from Chinese Windows tools are decoded
-  too, and the document remembers which encoding was used.
+* Aliases are limited (billion-laughs): at most MAX_ALIASES uses, of scalars only, and no merge
+  keys (`<<`); so are nesting depth and file size.
+* Text is UTF-8 (a BOM is accepted); GB18030/GBK files from Chinese Windows tools and UTF-16
+  files with a BOM are decoded too, and the document remembers which encoding was used.
 
 Line numbers are not tracked on the fast path. When a later stage needs the line of a field
 path (to report an error), `Document.locate` re-composes the text once and walks the node tree.
@@ -16,6 +19,9 @@ path (to report an error), `Document.locate` re-composes the text once and walks
 
 from __future__ import annotations
 
+import codecs
+import hashlib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -27,7 +33,7 @@ from .errors import JixiaoError, Problem, format_path
 
 # Limits, documented in tests/bad_inputs/README.md; chosen far above any real filing.
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a real case file is ~20 KB
-MAX_ALIASES = 100
+MAX_ALIASES = 100  # uses of *alias in one file
 MAX_DEPTH = 50
 MAX_ABS_NUMBER = Decimal("1e15")  # 10^15 万元 is beyond any budget
 
@@ -47,14 +53,16 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     def __init__(self, stream):
         super().__init__(stream)
-        self._aliases_seen: set[int] = set()
+        self._alias_uses = 0
         self._depth = 0
 
     def construct_object(self, node, deep=False):
         if node in self.constructed_objects:
-            self._aliases_seen.add(id(node))
-            if len(self._aliases_seen) > MAX_ALIASES:
-                raise _Refusal("E-YAML-ALIAS", f"more than {MAX_ALIASES} aliased nodes", node.start_mark)
+            # Every use counts, not every distinct anchor: one long anchored text used a million
+            # times costs a million times its length in every later stage.
+            self._alias_uses += 1
+            if self._alias_uses > MAX_ALIASES:
+                raise _Refusal("E-YAML-ALIAS", f"more than {MAX_ALIASES} uses of aliases (*name)", node.start_mark)
             if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
                 # A reused collection multiplies the document's size (billion laughs):
                 # case and pack files have no need for it.
@@ -77,6 +85,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             for key_node, _ in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise _Refusal("E-YAML-KEY", "a mapping key must be a plain value", key_node.start_mark)
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    # `<<: *anchor` copies a mapping: an alias of a collection by another name.
+                    raise _Refusal("E-YAML-ALIAS", "merge keys (<<) are not allowed in case or pack files", key_node.start_mark)
                 key = (key_node.tag, key_node.value)
                 if key in seen:
                     raise _Refusal(
@@ -102,8 +113,18 @@ def _construct_decimal(loader: _Loader, node) -> Decimal:
     return value
 
 
+_DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
+
+
 def _construct_int(loader: _Loader, node) -> int:
     value = yaml.SafeLoader.construct_yaml_int(loader, node)
+    if not _DECIMAL_INT.fullmatch(node.value):
+        raise _Refusal(
+            "E-YAML-NUMBER",
+            f"{node.value} is not a plain decimal number (YAML reads it as {value}: octal, hex, binary or base 60); "
+            "write the digits without a leading 0, or quote it as text",
+            node.start_mark,
+        )
     if abs(value) > MAX_ABS_NUMBER:
         raise _Refusal("E-YAML-NUMBER", f"{value} is out of range (|x| ≤ 1e15)", node.start_mark)
     return value
@@ -127,6 +148,7 @@ class Document:
     data: Any
     text: str
     encoding: str = "utf-8"
+    sha256: str = ""  # of the file's bytes as stored (what `sha256sum FILE` prints)
     _node: Any = field(default=None, repr=False)
 
     def locate(self, path) -> tuple[int | None, int | None]:
@@ -137,7 +159,9 @@ class Document:
             except yaml.YAMLError:
                 return None, None
         node = self._node
-        mark = node.start_mark if node is not None else None
+        if node is None:  # nothing but comments: the whole (empty) document is at line 1
+            return 1, 1
+        mark = node.start_mark
         for part in path:
             if isinstance(node, yaml.MappingNode):
                 nxt = None
@@ -169,11 +193,20 @@ class Document:
 
 
 def decode(raw: bytes, path: str) -> tuple[str, str]:
-    """Bytes -> (text, encoding). UTF-8 (with or without BOM) first, then GB18030."""
+    """Bytes -> (text, encoding). UTF-16 with a BOM, else UTF-8 (with or without BOM), then GB18030."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Windows Notepad's "Unicode": unambiguous with its BOM, and full of NUL bytes.
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise JixiaoError.single(
+                "E-ENCODING", f"the file starts like UTF-16 text but is not (bad bytes at offset {exc.start})",
+                stage="load", file=path, line=1, hint="save the file as UTF-8",
+            ) from None
     if b"\x00" in raw:
         raise JixiaoError.single(
-            "E-ENCODING", "the file contains NUL bytes: it is binary, not a YAML text file",
-            stage="load", file=path, line=1,
+            "E-ENCODING", "the file contains NUL bytes: it is binary (or UTF-16/32 without a BOM), not a YAML text file",
+            stage="load", file=path, line=raw[: raw.index(b"\x00")].count(b"\n") + 1, hint="save the file as UTF-8",
         )
     try:
         return raw.decode("utf-8-sig"), "utf-8"
@@ -191,7 +224,7 @@ def decode(raw: bytes, path: str) -> tuple[str, str]:
         ) from None
 
 
-def load_text(text: str, path: str, encoding: str = "utf-8") -> Document:
+def load_text(text: str, path: str, encoding: str = "utf-8", sha256: str | None = None) -> Document:
     """Parse YAML text into a Document. Raises JixiaoError with file:line on any problem."""
     if "\t" in text:
         # YAML forbids tabs for indentation; PyYAML's message for it is cryptic, so say it plainly
@@ -224,13 +257,25 @@ def load_text(text: str, path: str, encoding: str = "utf-8") -> Document:
             "E-YAML-SYNTAX", (exc.problem or exc.context or "invalid YAML").strip(), stage="load",
             file=path, line=mark.line + 1 if mark else None, col=mark.column + 1 if mark else None,
         ) from None
+    except yaml.reader.ReaderError as exc:
+        # The C reader gives a byte offset, the Python one a character offset; the reader stops at
+        # the first character it refuses, so the first occurrence of that character is where.
+        at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        raise JixiaoError.single(
+            "E-YAML-CHAR", f"character U+{exc.character:04X} is not allowed in YAML text (a control character or a non-character)"
+            if isinstance(exc.character, int) else str(exc).strip(),
+            stage="load", file=path, line=text.count("\n", 0, at) + 1 if at >= 0 else None,
+            col=at - text.rfind("\n", 0, at) if at >= 0 else None,
+        ) from None
     except yaml.YAMLError as exc:
         raise JixiaoError.single("E-YAML-SYNTAX", str(exc).strip(), stage="load", file=path) from None
     except RecursionError:
         raise JixiaoError.single(
             "E-YAML-DEPTH", f"nesting deeper than {MAX_DEPTH} levels", stage="load", file=path
         ) from None
-    return Document(path=path, data=data, text=text, encoding=encoding)
+    if sha256 is None:
+        sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return Document(path=path, data=data, text=text, encoding=encoding, sha256=sha256)
 
 
 def load_file(path: str | Path) -> Document:
@@ -257,4 +302,4 @@ def load_file(path: str | Path) -> Document:
     if not raw.strip():
         raise JixiaoError.single("E-EMPTY", "the file is empty", stage="load", file=name, line=1)
     text, encoding = decode(raw, name)
-    return load_text(text, name, encoding)
+    return load_text(text, name, encoding, hashlib.sha256(raw).hexdigest())
