@@ -6,12 +6,12 @@ cached per process, so a batch compiles each pack once.
 
 from __future__ import annotations
 
-import hashlib
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from .case import Case, build_case
-from .errors import JixiaoError
+from .errors import JixiaoError, parse_path
 from .load import Document, load_file
 from .match import compile_matcher
 from .result import Result
@@ -25,8 +25,7 @@ DEFAULT_PACK = Path(__file__).resolve().parent.parent / "rules" / "national-2020
 
 def case_from_document(doc: Document) -> Case:
     validate(doc, CASE_SCHEMA)
-    digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
-    return build_case(doc.data, doc.path, digest)
+    return build_case(doc.data, doc.path, doc.sha256)
 
 
 def load_case(path: str | Path) -> Case:
@@ -51,10 +50,32 @@ def matcher_for(pack: Pack, which: str | None = None):
     return _matcher_cached(pack.sha256, pack.directory, which)
 
 
+def with_lines(exc: JixiaoError, docs: dict[str, Document | None]) -> JixiaoError:
+    """The pure stages name a problem's file and field path but cannot know its line: find it,
+    in `docs` or by reading the file again (only ever on the way to an error message)."""
+    problems = []
+    for p in exc.problems:
+        if p.line is None and p.file and p.field:
+            if p.file not in docs:
+                try:
+                    docs[p.file] = load_file(p.file)
+                except JixiaoError:
+                    docs[p.file] = None
+            if docs[p.file] is not None:
+                line, col = docs[p.file].locate(parse_path(p.field))
+                p = replace(p, line=line, col=col)
+        problems.append(p)
+    return JixiaoError(problems)
+
+
 def score_file(case_path: str | Path, pack_dir: str | Path | None = None, matcher: str | None = None) -> Result:
     pack = load_pack(pack_dir)
-    case = load_case(case_path)
-    return score_case(case, pack, matcher_for(pack, matcher))
+    doc = load_file(case_path)
+    case = case_from_document(doc)
+    try:
+        return score_case(case, pack, matcher_for(pack, matcher))
+    except JixiaoError as exc:
+        raise with_lines(exc, {doc.path: doc}) from None
 
 
 __all__ = ["JixiaoError", "load_case", "load_pack", "matcher_for", "score_file", "case_from_document"]

@@ -14,7 +14,7 @@ from decimal import Decimal
 from . import __version__
 from .case import Case
 from .decimals import D, fmt, round_half_up
-from .errors import JixiaoError, Problem
+from .errors import JixiaoError, Problem, format_path
 from .expr import ExprError
 from .facts import Fact, build_facts
 from .facts_checks import check_facts, scored_row_facts
@@ -54,15 +54,15 @@ def score_fact(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> LedgerEnt
     env = _env(fact, rule, pack, weight)
     try:
         raw = method.formula.evaluate(env)
+        formula = method.formula.render(env)
     except ExprError as exc:
         raise JixiaoError([Problem(
-            code="E-SCORE", stage="score", file=rule.file,
+            code="E-SCORE", stage="score", file=rule.file, field=format_path((*rule.path, "score")),
             message=f"rule {rule.code} ({method.name}: {method.formula.source}) cannot be evaluated for "
                     f"“{fact.item}”: {exc.message}",
         )]) from None
     clamped = min(max(raw, ZERO), weight)
     points = round_half_up(clamped, pack.places)
-    formula = method.formula.render(env)
     if clamped != raw:
         formula = f"{formula} = {fmt(round_half_up(raw, pack.places))}，限定在 0–{fmt(weight)} 分之间"
     deduction = weight - points
@@ -200,7 +200,7 @@ def score_case(case: Case, pack: Pack, matcher) -> Result:
         names = ", ".join(s.key for s in pack.sections)
         raise JixiaoError([
             Problem(
-                code="E-CASE-SECTION", stage="score", file=case.file, field="self_evaluation.indicators",
+                code="E-CASE-SECTION", stage="score", file=case.file, field=format_path((*f.row.path[:3], "level1")),
                 message=f"row {f.row.number} “{f.item}”: level-1 “{f.row.level1}” matches no section of pack "
                         f"{pack.id} ({names})",
             )
