@@ -12,8 +12,10 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from .errors import JixiaoError
+from .report.terminal import printable
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -32,8 +34,8 @@ def handle_errors(func):
             return func(*args, **kwargs)
         except JixiaoError as exc:
             console = _err_console()
-            for problem in exc.problems:
-                console.print(f"[bold red]error[/]: {problem.render()}", markup=True, highlight=False)
+            for problem in exc.problems:  # messages quote the input: never read them as markup
+                console.print(Text.assemble(("error", "bold red"), ": ", printable(problem.render())), highlight=False)
             sys.exit(EXIT_BAD_INPUT)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
@@ -41,9 +43,10 @@ def handle_errors(func):
             if kwargs.get("debug") or "--debug" in sys.argv:
                 raise
             _err_console().print(
-                f"[bold red]internal error[/]: {type(exc).__name__}: {exc}\n"
-                "This is a bug in jixiao, not in your input; run again with --debug for details.",
-                markup=True, highlight=False,
+                Text.assemble(("internal error", "bold red"), printable(
+                    f": {type(exc).__name__}: {exc}\n"
+                    "This is a bug in jixiao, not in your input; run again with --debug for details.")),
+                highlight=False,
             )
             sys.exit(EXIT_INTERNAL)
 

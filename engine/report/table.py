@@ -12,6 +12,7 @@ from rich.text import Text
 
 from ..decimals import fmt
 from ..result import Result
+from .terminal import plain, printable
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -26,13 +27,13 @@ def _diff(rule: Decimal, self_score: Decimal | None) -> str:
 def tables(result: Result) -> list:
     out: list = []
     head = Text()
-    head.append(f"{result.unit}  {result.year} 年  ", style="bold")
-    head.append(f"规则包 {result.pack_id} v{result.pack_version}（{result.pack_sha256[:12]}）  匹配器 {result.matcher}")
+    head.append(printable(f"{result.unit}  {result.year} 年  "), style="bold")
+    head.append(printable(f"规则包 {result.pack_id} v{result.pack_version}（{result.pack_sha256[:12]}）  匹配器 {result.matcher}"))
     out.append(head)
     for section in result.sections:
         entries = [e for e in result.ledger if e.section == section.key]
         table = Table(
-            title=f"{section.title}（{fmt(section.weight)} 分）", box=box.SIMPLE_HEAVY, show_lines=False,
+            title=plain(f"{section.title}（{fmt(section.weight)} 分）"), box=box.SIMPLE_HEAVY, show_lines=False,
             title_justify="left", expand=False,
         )
         fixed = {"no_wrap": True}
@@ -50,9 +51,9 @@ def tables(result: Result) -> list:
             actual = inputs.get("actual", inputs.get("executed", ""))
             style = "red" if e.deduction > 0 else None
             table.add_row(
-                "" if e.row is None else str(e.row), e.item, target, actual, fmt(e.weight),
+                "" if e.row is None else str(e.row), plain(e.item), plain(target), plain(actual), fmt(e.weight),
                 Text(fmt(e.points), style=style or ""), fmt(e.self_score), _diff(e.points, e.self_score),
-                e.rule, e.explanation,
+                plain(e.rule), plain(e.explanation),
             )
         table.add_row("", Text("小计", style="bold"), "", "", fmt(section.weight), Text(fmt(section.score), style="bold"),
                       fmt(section.self_score), _diff(section.score, section.self_score), "", "")
@@ -60,8 +61,8 @@ def tables(result: Result) -> list:
     totals = Table(box=box.SIMPLE_HEAVY, title="总分与等级", title_justify="left")
     for name in ("", "总分", "等级"):
         totals.add_column(name)
-    totals.add_row("规则计算", Text(fmt(result.total), style="bold"), result.grade)
-    totals.add_row("单位自评", fmt(result.self_total), result.self_grade or "")
+    totals.add_row("规则计算", Text(fmt(result.total), style="bold"), plain(result.grade))
+    totals.add_row("单位自评", fmt(result.self_total), plain(result.self_grade or ""))
     if result.difference is not None:
         totals.add_row("差异（自评 − 规则）", ("+" if result.difference > 0 else "") + fmt(result.difference), "")
     out.append(totals)
@@ -72,7 +73,7 @@ def tables(result: Result) -> list:
         order = {"error": 0, "warning": 1, "info": 2}
         for f in sorted(result.findings, key=lambda f: (order.get(f.severity, 3), f.passed)):
             findings.add_row(Text(f.severity + (" ✓" if f.passed else ""), style=SEVERITY_STYLE.get(f.severity, "")),
-                             f.rule, f.subject, f.message)
+                             plain(f.rule), plain(f.subject), plain(f.message))
         out.append(findings)
     return out
 
