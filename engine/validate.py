@@ -8,6 +8,7 @@ python-jsonschema (what happened, where), with `best_match` picking the useful e
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def _message(error: jsonschema.ValidationError) -> str:
         allowed = sorted((error.schema.get("properties") or {}).keys())
         extra = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
         names = ", ".join(repr(k) for k in extra)
-        hint = _closest(extra[0], allowed) if extra else None
+        hint = closest(extra[0], allowed) if extra else None
         msg = f"unknown field {names}"
         if hint:
             msg += f" (did you mean {hint!r}?)"
@@ -43,10 +44,15 @@ def _message(error: jsonschema.ValidationError) -> str:
         return error.message.replace("is a required property", "is required")
     if error.validator == "type" and error.instance is None:
         return f"a value is required here (expected {error.validator_value})"
-    return error.message
+    message = error.message
+    if isinstance(error.instance, Decimal):  # say 2022.5, as written, not Decimal('2022.5')
+        message = message.replace(repr(error.instance), str(error.instance), 1)
+    if error.validator == "type" and "string" in error.validator_value and not isinstance(error.instance, (dict, list)):
+        message += " (unquoted, YAML reads it as a number or, for yes/no/on/off/true/false, as true or false: put the text in quotes)"
+    return message
 
 
-def _closest(word: str, options: list[str]) -> str | None:
+def closest(word: str, options: list[str]) -> str | None:
     import difflib
 
     found = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
