@@ -27,7 +27,7 @@ from .expr import ExprError, compile_expr
 from .facts import FACT_FIELDS, SCORE_VARIABLES
 from .load import Document, load_file
 from .match import MatchRule, check_condition
-from .validate import schema_problems
+from .validate import closest, schema_problems
 
 PACK_FILE = "pack.yaml"
 # Where `extends` looks after the pack's own sibling folders: the repository's rules/.
@@ -176,14 +176,27 @@ def substitute_params(condition, params: dict, path: tuple = ()):
     return walk(condition, path), unknown
 
 
+def _condition_fields(node, path: tuple):
+    """(name, path) of every fact field a valid condition reads, as `field` or `other`."""
+    if not isinstance(node, dict):
+        return
+    for key in ("field", "other"):
+        if key in node:
+            yield node[key], (*path, key)
+    for key in ("all", "any"):
+        for i, item in enumerate(node.get(key) or ()):
+            yield from _condition_fields(item, (*path, key, i))
+    if "not" in node:
+        yield from _condition_fields(node["not"], (*path, "not"))
+
+
 def _field_path(problem: Problem, rule: Rule) -> tuple:
     return parse_path(problem.field) if problem.field else (*rule.path, "when")
 
 
 def _is_number_text(text: str) -> bool:
     try:
-        D(text)
-        return True
+        return D(text).is_finite()  # "NaN" and "Infinity" are not numbers a formula can use
     except (ValueError, TypeError):
         return False
 
@@ -261,8 +274,15 @@ def compile_pack(chain: list[_RawPack]) -> Pack:
             for name, path in unknown:
                 problems.append(doc.problem("E-PACK-PARAM", f"rule {rule.code}: unknown parameter {name!r}; the pack's params are: {', '.join(sorted(params))}", (*rule.path, "when", *path), "compile"))
             rule = rules[code] = replace(rule, when=when)
-            for p in check_condition(rule.when, (*rule.path, "when")):
+            malformed = check_condition(rule.when, (*rule.path, "when"))
+            for p in malformed:
                 problems.append(doc.problem(p.code, f"rule {rule.code}: {p.message}", _field_path(p, rule), "compile"))
+            known = FACT_FIELDS.get(rule.applies_to)
+            for name, path in [] if malformed or known is None else _condition_fields(rule.when, (*rule.path, "when")):
+                if name not in known:
+                    # A misspelt field is never present, so the rule would silently never match.
+                    guess = closest(name, sorted(known))
+                    problems.append(doc.problem("E-PACK-FIELD", f"rule {rule.code}: {rule.applies_to} facts have no field {name!r}" + (f" (did you mean {guess!r}?)" if guess else ""), path, "compile"))
         if rule.applies_to not in FACT_FIELDS:
             problems.append(doc.problem("E-PACK-KIND", f"rule {rule.code}: applies_to {rule.applies_to!r} is not a fact kind ({', '.join(sorted(FACT_FIELDS))})", (*rule.path, "applies_to"), "compile"))
         if rule.deduct is not None and rule.deduct.get("from") not in section_keys:
@@ -360,7 +380,9 @@ def read_pack(directory: str | Path) -> Pack:
             raise JixiaoError.single("E-PACK", "no such rule pack folder", stage="load", file=str(current))
         raw = _read_raw(current)
         if raw.id in seen:
-            raise JixiaoError.single("E-PACK-EXTENDS", f"extends forms a cycle through {raw.id!r}", stage="load", file=str(current / PACK_FILE))
+            # Reported where the pack that led back here names its parent.
+            raise JixiaoError([chain[0].settings_doc.problem(
+                "E-PACK-EXTENDS", f"extends forms a cycle through {raw.id!r}", ("pack", "extends"), "load")])
         seen.add(raw.id)
         chain.insert(0, raw)
         parent = raw.settings["pack"].get("extends")
