@@ -224,6 +224,50 @@ def decode(raw: bytes, path: str) -> tuple[str, str]:
         ) from None
 
 
+def _where(path: str, mark, text: str | None = None) -> dict:
+    """Problem location of a YAML mark; given the text, also the field path of the value there
+    (a value the loader refused is well-formed YAML, so the text composes)."""
+    if mark is None:
+        return {"stage": "load", "file": path}
+    where = {"stage": "load", "file": path, "line": mark.line + 1, "col": mark.column + 1}
+    if text is not None:
+        where["field"] = _field_at(text, mark.line, mark.column)
+    return where
+
+
+def _field_at(text: str, line: int, column: int) -> str | None:
+    """The path of the key or value that starts at (line, column), 0-based; None if not found."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except Exception:  # noqa: BLE001 - only ever used to decorate an error that is on its way
+        return None
+    seen: set[int] = set()
+
+    def at(node) -> bool:
+        return (node.start_mark.line, node.start_mark.column) == (line, column)
+
+    def walk(node, path):
+        if id(node) in seen:  # an alias: its target was walked where it was defined
+            return None
+        seen.add(id(node))
+        children = []
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if at(key):
+                    return (*path, key.value)
+                children.append(((*path, key.value), value))
+        elif isinstance(node, yaml.SequenceNode):
+            children = [((*path, i), item) for i, item in enumerate(node.value)]
+        for child_path, child in children:
+            found = walk(child, child_path)
+            if found is not None:
+                return found
+        return path if at(node) else None
+
+    found = walk(root, ()) if root is not None else None
+    return format_path(found) or None if found is not None else None
+
+
 def load_text(text: str, path: str, encoding: str = "utf-8", sha256: str | None = None) -> Document:
     """Parse YAML text into a Document. Raises JixiaoError with file:line on any problem."""
     if "\t" in text:
@@ -239,23 +283,16 @@ def load_text(text: str, path: str, encoding: str = "utf-8", sha256: str | None 
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from the safe loader
     except _Refusal as exc:
-        line = exc.mark.line + 1 if exc.mark else None
-        col = exc.mark.column + 1 if exc.mark else None
-        raise JixiaoError.single(exc.code, exc.message, stage="load", file=path, line=line, col=col) from None
+        raise JixiaoError.single(exc.code, exc.message, **_where(path, exc.mark, text)) from None
     except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark
         message = exc.problem or "cannot construct this value"
         if "could not determine a constructor" in message:
             message = f"tag not allowed: {message.split('for the tag')[-1].strip()} (only plain YAML is accepted)"
-        raise JixiaoError.single(
-            "E-YAML-TAG", message, stage="load", file=path,
-            line=mark.line + 1 if mark else None, col=mark.column + 1 if mark else None,
-        ) from None
+        raise JixiaoError.single("E-YAML-TAG", message, **_where(path, exc.problem_mark, text)) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
         raise JixiaoError.single(
-            "E-YAML-SYNTAX", (exc.problem or exc.context or "invalid YAML").strip(), stage="load",
-            file=path, line=mark.line + 1 if mark else None, col=mark.column + 1 if mark else None,
+            "E-YAML-SYNTAX", (exc.problem or exc.context or "invalid YAML").strip(),
+            **_where(path, exc.problem_mark or exc.context_mark),
         ) from None
     except yaml.reader.ReaderError as exc:
         # The C reader gives a byte offset, the Python one a character offset; the reader stops at
