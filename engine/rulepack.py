@@ -25,7 +25,7 @@ from .decimals import D
 from .errors import JixiaoError, Problem, parse_path
 from .expr import ExprError, compile_expr
 from .facts import FACT_FIELDS, SCORE_VARIABLES
-from .load import Document, load_file
+from .load import MAX_ABS_NUMBER, Document, load_file
 from .match import MatchRule, check_condition
 from .validate import closest, schema_problems
 
@@ -257,13 +257,34 @@ def compile_pack(chain: list[_RawPack]) -> Pack:
 
     params = {name: D(value) for name, value in (settings.get("params") or {}).items()}
     section_keys = [s["key"] for s in settings.get("sections") or ()]
+
+    def param_problem(value, who: str) -> str | None:
+        """A method or rule parameter is a number, a number written as text, or a pack parameter's name."""
+        if not isinstance(value, str) or value in params:
+            return None
+        try:
+            number = D(value)
+        except (ValueError, TypeError):
+            return f"{who}: unknown parameter {value!r}; the pack's params are: {', '.join(sorted(params))}"
+        if not number.is_finite() or abs(number) > MAX_ABS_NUMBER:
+            return f"{who}: {value!r} is not a usable number (finite, |x| ≤ 1e15)"
+        return None
+
     methods: dict[str, Method] = {}
+    broken: set[str] = set()  # methods already reported: rules using them are not reported again
     for name, spec in (settings.get("methods") or {}).items():
         mparams = dict(spec.get("params") or {})
+        where = ("methods", name)
+        wrong = [(pname, why) for pname, value in mparams.items() if (why := param_problem(value, f"method {name!r}"))]
+        for pname, why in wrong:
+            problems.append(method_docs[name].problem("E-PACK-PARAM", why, (*where, "params", pname), "compile"))
         try:
             expr = compile_expr(str(spec["formula"]), allowed_names=set(SCORE_VARIABLES) | set(mparams))
         except ExprError as exc:
-            problems.append(method_docs[name].problem(exc.code, f"method {name!r}: {exc.message}", ("methods", name, "formula"), "compile"))
+            problems.append(method_docs[name].problem(exc.code, f"method {name!r}: {exc.message}", (*where, "formula"), "compile"))
+            wrong.append(("formula", exc.code))
+        if wrong:
+            broken.add(name)
             continue
         methods[name] = Method(name=name, title=spec.get("title", name), formula=expr, params=mparams)
 
@@ -274,7 +295,8 @@ def compile_pack(chain: list[_RawPack]) -> Pack:
             for name, path in unknown:
                 problems.append(doc.problem("E-PACK-PARAM", f"rule {rule.code}: unknown parameter {name!r}; the pack's params are: {', '.join(sorted(params))}", (*rule.path, "when", *path), "compile"))
             rule = rules[code] = replace(rule, when=when)
-            malformed = check_condition(rule.when, (*rule.path, "when"))
+            # An unknown {param: name} is left in place: already reported, not a malformed literal.
+            malformed = check_condition(rule.when, (*rule.path, "when")) if not unknown else []
             for p in malformed:
                 problems.append(doc.problem(p.code, f"rule {rule.code}: {p.message}", _field_path(p, rule), "compile"))
             known = FACT_FIELDS.get(rule.applies_to)
@@ -290,14 +312,16 @@ def compile_pack(chain: list[_RawPack]) -> Pack:
         if rule.score is not None:
             method = rule.score.get("method")
             if method not in methods:
-                problems.append(doc.problem("E-PACK-METHOD", f"rule {rule.code}: unknown score method {method!r}; the pack's methods are: {', '.join(sorted(methods))}", (*rule.path, "score", "method"), "compile"))
+                if method not in broken:
+                    problems.append(doc.problem("E-PACK-METHOD", f"rule {rule.code}: unknown score method {method!r}; the pack's methods are: {', '.join(sorted(methods))}", (*rule.path, "score", "method"), "compile"))
                 continue
             unknown = set(rule.score.get("params") or {}) - set(methods[method].params)
             for pname in sorted(unknown):
                 problems.append(doc.problem("E-PACK-PARAM", f"rule {rule.code}: method {method!r} has no parameter {pname!r} (it has: {', '.join(sorted(methods[method].params)) or 'none'})", (*rule.path, "score", "params", pname), "compile"))
-            for pname, pvalue in {**methods[method].params, **(rule.score.get("params") or {})}.items():
-                if isinstance(pvalue, str) and not _is_number_text(pvalue) and pvalue not in params:
-                    problems.append(doc.problem("E-PACK-PARAM", f"rule {rule.code}: unknown parameter {pvalue!r}; the pack's params are: {', '.join(sorted(params))}", (*rule.path, "score", "params", pname), "compile"))
+            for pname, pvalue in (rule.score.get("params") or {}).items():
+                why = param_problem(pvalue, f"rule {rule.code}")
+                if why:
+                    problems.append(doc.problem("E-PACK-PARAM", why, (*rule.path, "score", "params", pname), "compile"))
     if problems:
         raise JixiaoError(problems)
 

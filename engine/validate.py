@@ -45,9 +45,12 @@ def _message(error: jsonschema.ValidationError) -> str:
     if error.validator == "type" and error.instance is None:
         return f"a value is required here (expected {error.validator_value})"
     message = error.message
+    if error.validator == "pattern" and "title" in error.schema:
+        # The regular expression says little to the person who typed the cell; its definition does.
+        message = f"{error.instance!r} is not a valid {error.schema['title']}: {error.schema.get('description', '')}".rstrip(": ")
     if isinstance(error.instance, Decimal):  # say 2022.5, as written, not Decimal('2022.5')
         message = message.replace(repr(error.instance), str(error.instance), 1)
-    if error.validator == "type" and "string" in error.validator_value and not isinstance(error.instance, (dict, list)):
+    if error.validator == "type" and "string" in error.validator_value and isinstance(error.instance, (bool, int, Decimal)):
         message += " (unquoted, YAML reads it as a number or, for yes/no/on/off/true/false, as true or false: put the text in quotes)"
     return message
 
@@ -74,7 +77,9 @@ def schema_problems(doc: Document, schema_name: str, code: str = "E-SCHEMA") -> 
     problems = []
     for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
         if error.context:
-            error = best_match(error.context) or error
+            # best_match of the oneOf/anyOf error itself picks the deepest branch error (the one
+            # that went furthest); of its context alone it would pick the shallowest.
+            error = best_match([error]) or error
         path = _error_path(error)
         problems.append(doc.problem(code, _message(error), path))
     return problems
