@@ -290,10 +290,13 @@ def load_text(text: str, path: str, encoding: str = "utf-8", sha256: str | None 
             message = f"tag not allowed: {message.split('for the tag')[-1].strip()} (only plain YAML is accepted)"
         raise JixiaoError.single("E-YAML-TAG", message, **_where(path, exc.problem_mark, text)) from None
     except yaml.MarkedYAMLError as exc:
-        raise JixiaoError.single(
-            "E-YAML-SYNTAX", (exc.problem or exc.context or "invalid YAML").strip(),
-            **_where(path, exc.problem_mark or exc.context_mark),
-        ) from None
+        message = (exc.problem or exc.context or "invalid YAML").strip()
+        if exc.problem and exc.context:  # "did not find expected ',' or '}'" while doing what, from where
+            started = exc.context_mark.line + 1 if exc.context_mark else None
+            message += f" ({exc.context.strip()}" + (f" that starts at line {started})" if started else ")")
+        # libyaml stops at 1000 levels, before the constructor's own limit is reached.
+        code = "E-YAML-DEPTH" if "maximum nesting depth" in message else "E-YAML-SYNTAX"
+        raise JixiaoError.single(code, message, **_where(path, exc.problem_mark or exc.context_mark)) from None
     except yaml.reader.ReaderError as exc:
         # The C reader gives a byte offset, the Python one a character offset; the reader stops at
         # the first character it refuses, so the first occurrence of that character is where.
@@ -336,7 +339,7 @@ def load_file(path: str | Path) -> Document:
         raise JixiaoError.single("E-FILE", "permission denied", stage="load", file=name) from None
     except OSError as exc:
         raise JixiaoError.single("E-FILE", exc.strerror or str(exc), stage="load", file=name) from None
-    if not raw.strip():
-        raise JixiaoError.single("E-EMPTY", "the file is empty", stage="load", file=name, line=1)
     text, encoding = decode(raw, name)
+    if not text.strip():  # after decoding: a BOM alone is empty too
+        raise JixiaoError.single("E-EMPTY", "the file is empty", stage="load", file=name, line=1)
     return load_text(text, name, encoding, hashlib.sha256(raw).hexdigest())
