@@ -323,16 +323,21 @@ def load_file(path: str | Path) -> Document:
     p = Path(path)
     name = str(path)
     try:
-        size = p.stat().st_size
         if p.is_dir():
             raise JixiaoError.single("E-FILE", "is a directory, not a file", stage="load", file=name)
+        if p.exists() and not p.is_file():  # /dev/zero never ends, a named pipe may never start
+            raise JixiaoError.single("E-FILE", "is not a regular file (a device, pipe or socket)", stage="load", file=name)
+        size = p.stat().st_size
+        if size <= MAX_FILE_BYTES:
+            with p.open("rb") as handle:  # never more than the limit, even if the file grows meanwhile
+                raw = handle.read(MAX_FILE_BYTES + 1)
+            size = max(size, len(raw))
         if size > MAX_FILE_BYTES:
             raise JixiaoError.single(
                 "E-FILE-SIZE",
                 f"file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes (1 MiB)",
-                stage="load", file=name,
+                stage="load", file=name, line=1,
             )
-        raw = p.read_bytes()
     except FileNotFoundError:
         raise JixiaoError.single("E-FILE", "no such file", stage="load", file=name) from None
     except PermissionError:

@@ -40,6 +40,8 @@ def _message(error: jsonschema.ValidationError) -> str:
         if hint:
             msg += f" (did you mean {hint!r}?)"
         return msg
+    if error.validator == "maxLength":  # not the whole over-long text again
+        return f"the text is {len(error.instance)} characters long; at most {error.validator_value} are allowed here"
     if error.validator == "required":
         return error.message.replace("is a required property", "is required")
     if error.validator == "type" and error.instance is None:
