@@ -61,14 +61,20 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             # Every use counts, not every distinct anchor: one long anchored text used a million
             # times costs a million times its length in every later stage.
             self._alias_uses += 1
+            # The parser hands over the anchored node, not the alias: marks point at the anchor.
             if self._alias_uses > MAX_ALIASES:
-                raise _Refusal("E-YAML-ALIAS", f"more than {MAX_ALIASES} uses of aliases (*name)", node.start_mark)
+                raise _Refusal(
+                    "E-YAML-ALIAS",
+                    f"more than {MAX_ALIASES} uses of aliases (*name) in the file; use {self._alias_uses} is of the value anchored here",
+                    node.start_mark,
+                )
             if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
                 # A reused collection multiplies the document's size (billion laughs):
                 # case and pack files have no need for it.
+                kind = "mapping" if isinstance(node, yaml.MappingNode) else "list"
                 raise _Refusal(
                     "E-YAML-ALIAS",
-                    "aliases of mappings or lists (*anchor) are not allowed in case or pack files",
+                    f"the {kind} anchored here is used again by an alias (*name): aliases of mappings or lists are not allowed in case or pack files",
                     node.start_mark,
                 )
         self._depth += 1
@@ -155,7 +161,7 @@ class Document:
         """1-based (line, column) of the value at a JSON path, or of its nearest parent."""
         if self._node is None:
             try:
-                self._node = yaml.compose(self.text, Loader=yaml.SafeLoader)
+                self._node = yaml.compose(self.text, Loader=_BaseLoader)
             except yaml.YAMLError:
                 return None, None
         node = self._node
@@ -238,7 +244,7 @@ def _where(path: str, mark, text: str | None = None) -> dict:
 def _field_at(text: str, line: int, column: int) -> str | None:
     """The path of the key or value that starts at (line, column), 0-based; None if not found."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_BaseLoader)
     except Exception:  # noqa: BLE001 - only ever used to decorate an error that is on its way
         return None
     seen: set[int] = set()
