@@ -14,6 +14,7 @@ import click
 from rich.console import Console
 from rich.text import Text
 
+from . import __version__
 from .errors import JixiaoError
 from .report.terminal import printable
 
@@ -67,7 +68,7 @@ def _write(text: str, output: str | None) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="jixiao", prog_name="jixiao")
+@click.version_option(version=__version__, prog_name="jixiao")  # the version results carry; works uninstalled
 def main() -> None:
     """jixiao (绩效): score performance self-evaluations from editable rule packs."""
 
