@@ -7,7 +7,8 @@ parameters, score methods, vocabulary) plus any number of `*.yaml` files holding
 * `sections`, `grades`, `total`, `rounding`, `applies_to`: the child's value replaces the parent's;
 * `params`, `methods`, `vocabulary`: merged key by key, the child's entries win;
 * rules: merged by code, a child's rule replaces the parent's rule with the same code;
-  `remove_rules: [CODE, ...]` drops inherited rules.
+  `amend_rules: {CODE: {field: value}}` changes only the named fields of an inherited rule
+  (e.g. attaches a `deduct`); `remove_rules: [CODE, ...]` drops inherited rules.
 
 This module is pure: it compiles already-loaded documents. Reading folders is `read_pack`, at
 the bottom, which is the only function here that touches the file system.
@@ -42,6 +43,7 @@ class Section:
     title: str
     weight: Decimal
     level1: tuple[str, ...]
+    scale_rows: bool = False  # scale the form's row weights so they add up to `weight`
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,7 @@ def _merge(parent: dict, child: dict) -> dict:
     for key, value in child.items():
         if key in MERGED_KEYS and isinstance(value, dict):
             merged[key] = {**parent.get(key, {}), **value}
-        elif key in ("rules", "remove_rules"):
+        elif key in ("rules", "remove_rules", "amend_rules"):
             continue
         else:
             merged[key] = value
@@ -238,6 +240,11 @@ def compile_pack(chain: list[_RawPack]) -> Pack:
                     path=path,
                     pack_id=raw.id,
                 )
+        for code, changes in (raw.settings.get("amend_rules") or {}).items():
+            if code not in rules:
+                problems.append(raw.settings_doc.problem("E-PACK-AMEND", f"amend_rules names {code!r}, which no parent pack defines", ("amend_rules", code), "compile"))
+                continue
+            rules[code] = replace(rules[code], pack_id=raw.id, **{k: (tuple(v) if k == "examples" else v) for k, v in changes.items()})
     top = chain[-1]
     docs = {d.path: d for raw in chain for d in raw.rule_docs}
     method_docs = {name: raw.settings_doc for raw in chain for name in (raw.settings.get("methods") or {})}
@@ -265,6 +272,8 @@ def compile_pack(chain: list[_RawPack]) -> Pack:
                 problems.append(doc.problem(p.code, f"rule {rule.code}: {p.message}", _field_path(p, rule), "compile"))
         if rule.applies_to not in FACT_FIELDS:
             problems.append(doc.problem("E-PACK-KIND", f"rule {rule.code}: applies_to {rule.applies_to!r} is not a fact kind ({', '.join(sorted(FACT_FIELDS))})", (*rule.path, "applies_to"), "compile"))
+        if rule.deduct is not None and isinstance(rule.deduct.get("points"), str) and rule.deduct["points"] not in params:
+            problems.append(doc.problem("E-PACK-PARAM", f"rule {rule.code}: unknown parameter {rule.deduct['points']!r}; the pack's params are: {', '.join(sorted(params))}", (*rule.path, "deduct", "points"), "compile"))
         if rule.deduct is not None and rule.deduct.get("from") not in section_keys:
             problems.append(doc.problem("E-PACK-SECTION", f"rule {rule.code}: deduct.from {rule.deduct.get('from')!r} is not a section ({', '.join(section_keys)})", (*rule.path, "deduct", "from"), "compile"))
         if rule.score is not None:
@@ -282,7 +291,8 @@ def compile_pack(chain: list[_RawPack]) -> Pack:
         raise JixiaoError(problems)
 
     sections = tuple(
-        Section(key=s["key"], title=s.get("title", s["key"]), weight=D(s["weight"]), level1=tuple(s.get("level1") or ()))
+        Section(key=s["key"], title=s.get("title", s["key"]), weight=D(s["weight"]), level1=tuple(s.get("level1") or ()),
+                scale_rows=bool(s.get("scale_rows", False)))
         for s in settings.get("sections") or ()
     )
     grades = tuple(Grade(grade=g["grade"], min=D(g["min"]), max=D(g["max"])) for g in settings.get("grades") or ())
