@@ -75,15 +75,13 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         if isinstance(node, yaml.MappingNode):
             seen: dict[Any, Any] = {}
             for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=True)
-                try:
-                    hash(key)
-                except TypeError:
+                if not isinstance(key_node, yaml.ScalarNode):
                     raise _Refusal("E-YAML-KEY", "a mapping key must be a plain value", key_node.start_mark)
+                key = (key_node.tag, key_node.value)
                 if key in seen:
                     raise _Refusal(
                         "E-YAML-DUPKEY",
-                        f"duplicate key {key!r} (first at line {seen[key].line + 1})",
+                        f"duplicate key {key_node.value!r} (first at line {seen[key].line + 1})",
                         key_node.start_mark,
                     )
                 seen[key] = key_node.start_mark
