@@ -122,6 +122,32 @@ def title_kind(row: Row) -> str | None:
     return None
 
 
+def is_footer(row: Row) -> bool:
+    """"填表人：… 联系电话：… 填报日期：…", on one line or spread over label | value cells."""
+    filled = row.filled
+    return bool(filled) and any(filled[0].key.startswith(label) for label in FOOTER_FIELDS)
+
+
+def is_structural(row: Row) -> bool:
+    """A title, header, label or total row: never the value row of a header above it."""
+    if title_kind(row) or is_footer(row):
+        return True
+    filled = row.filled
+    if filled and filled[0].key in TOTAL_ROW_LABELS:
+        return True
+    keys = [c.key for c in row.cells]
+    if any(k.startswith((INCOME_SPLIT, SPENDING_SPLIT, TOTAL_FUNDS_LABEL)) for k in keys):
+        return True
+    if any(header_key(k) in GOAL_EXPECTED for k in keys):
+        return True
+    if _is_grid_header(_match_columns(row, GRID_COLUMNS, GRID_PREFIXES)):
+        return True
+    if _is_budget_header(_match_columns(row, BUDGET_COLUMNS)):
+        return True
+    labels = UNIT_LABELS + FUNCTIONS_LABELS + TARGET_GOAL_LABELS + YEAR_LABELS
+    return bool(filled) and any(filled[0].key in (label, label + "：", label + ":") for label in labels)
+
+
 def header_key(text: str) -> str:
     return _BRACKETED.sub("", squeeze(text)).rstrip("：:")
 
@@ -303,6 +329,14 @@ class _Reader:
             j += 1
         return None
 
+    def value_row(self, header: Row) -> int | None:
+        """Index of the row holding the values of a header row: the next non-blank row of the
+        same table, unless that row is itself a header, label or title (the values are blank)."""
+        j = self.next_filled(same_table=header)
+        if j is None or is_structural(self.rows[j]):
+            return None
+        return j
+
     def run(self) -> None:
         while self.i < len(self.rows):
             row = self.rows[self.i]
@@ -360,7 +394,7 @@ class _Reader:
 
     def dispatch(self, row: Row) -> bool:
         text_key = squeeze(row.text)
-        if "填表人" in text_key or ("填报日期" in text_key and "联系电话" in text_key):
+        if is_footer(row):
             self.footer(row)
             return True
         if text_key.startswith(FILING_UNIT_LABEL):
@@ -370,10 +404,15 @@ class _Reader:
             self.tt.setdefault("filing_unit", clean(value))
             return True
         found = self.labelled(row, YEAR_LABELS)
-        if found is not None and re.fullmatch(r"[0-9]{4}", squeeze(found[0])):
-            self.years.append((int(squeeze(found[0])), found[1]))
-            if self.section == "self":
-                self.se.setdefault("period", f"{squeeze(found[0])}年度")
+        if found is not None:
+            value, where = squeeze(found[0]), found[1]
+            if re.fullmatch(r"[0-9]{4}", value):
+                self.years.append((int(value), where))
+                if self.section == "self":
+                    self.se.setdefault("period", f"{value}年度")
+            else:
+                self.note("year", found[0] or None, "预算年度未填写" if not value else f"预算年度“{found[0]}”不是四位数年度",
+                          where)
             return True
         grid = _match_columns(row, GRID_COLUMNS, GRID_PREFIXES)
         if _is_grid_header(grid) and row.table is not None:
@@ -544,10 +583,10 @@ class _Reader:
         if not expected or not actual:
             return False
         self.section = self.section or "self"
-        j = self.next_filled(same_table=row)
+        j = self.value_row(row)
         goal = {"expected": "", "actual": ""}
         if j is None:
-            self.note(("self_evaluation", "goal"), None, "年度总体目标下没有内容行", row.where)
+            self.note(("self_evaluation", "goal"), None, "年度总体目标未填写", row.where)
         else:
             values = self.rows[j]
             cols = _Columns(row, {"expected": expected[0], "actual": actual[0]}, [])
@@ -565,7 +604,7 @@ class _Reader:
     def budget(self, cols: _Columns) -> None:
         self.section = self.section or "self"
         header = cols.row
-        j = self.next_filled(same_table=header)
+        j = self.value_row(header)
         base = ("self_evaluation", "budget")
         budget: dict = {}
         if j is None:
@@ -659,7 +698,7 @@ class _Reader:
                     self.total(row, cols)
                 last = k
                 break
-            if "填表人" in squeeze(row.text) or title_kind(row):
+            if is_footer(row) or title_kind(row):
                 break
             again = _match_columns(row, GRID_COLUMNS, GRID_PREFIXES)
             if _is_grid_header(again):  # a header repeated on the next page
