@@ -13,7 +13,7 @@ from engine.cli import main
 from engine.importers import dump_case, import_file, read_source
 from engine.load import load_file, load_text
 from engine.validate import validate
-from import_forms import (
+from tests.import_forms import (
     EXPECTED_SELF_EVALUATION, LAYOUTS, SEED_CASE, SEED_TEXT, P, T, review_reasons, seed_blocks, variant_blocks,
     variant_grid, write_docx,
 )

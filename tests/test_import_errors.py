@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli import main
-from import_forms import SEED_TEXT, variant_blocks, write_docx, write_xlsx
+from tests.import_forms import SEED_TEXT, variant_blocks, write_docx, write_xlsx
 
 
 def run(*args):

@@ -16,7 +16,7 @@ from engine.importers.template import LEVEL1_CHOICES, LEVEL2_CHOICES, SELF, TARG
 from engine.importers.xlsx import render
 from engine.load import load_file, load_text
 from engine.validate import validate
-from import_forms import (
+from tests.import_forms import (
     EXPECTED_SELF_EVALUATION, LAYOUTS, SEED_CASE, SEED_TEXT, fill_template, put_blocks, review_reasons, seed_blocks,
     variant_blocks, write_xlsx,
 )
