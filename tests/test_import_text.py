@@ -311,3 +311,43 @@ def test_year_missing_is_exit_2_unless_given(tmp_path):
     result = CliRunner().invoke(main, ["import", str(path), "--year", "2023"])
     assert result.exit_code == 0, result.stderr
     assert load_text(result.stdout, "x").data["year"] == 2023
+
+
+def test_units_and_years_that_disagree_go_to_review():
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    text = text.replace("\t株洲市渌口区工商业联合会　\n", "\t株洲市渌口区工商联　\n", 1)  # the self-evaluation's unit cell
+    text = text.replace("（2022年度）", "（2023年度）")
+    result = build_case(parse_text(text, "changed.txt"))
+    assert result.case["unit"] == "株洲市渌口区工商联"
+    assert result.case["year"] == 2023  # the self-evaluation's period wins, and says so
+    reasons = {(r["field"], r["reason"]) for r in result.review}
+    assert ("unit", "各表中的单位名称不一致：株洲市渌口区工商联、株洲市渌口区工商业联合会") in reasons
+    assert ("year", "各表名中的年度不一致：2022、2023") in reasons
+
+
+# ── never a traceback: any text either imports to a valid case or is refused ───────────
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from engine.errors import JixiaoError  # noqa: E402
+
+_PIECES = st.sampled_from([
+    "\t", "\n", "\n\n", "\n\n\n", "　", " ", "2022年部门整体支出绩效目标表", "部门整体支出绩效自评表", "（2022年度）",
+    "部门整体支出绩效自评报告", "部门名称", "预算部门名称", "资金总额：", "按收入性质分：", "按支出性质分：", "其中：",
+    "一般公共预算：", "160.48", "年初预算数", "全年预算数", "调整后预算数", "全年执行数", "分值", "权重", "执行率", "得分",
+    "年度总体目标", "预期目标", "实际完成情况", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",
+    "指标性质", "度量单位", "偏差原因", "产出指标(50分)", "数量指标", "≥", "95", "%", "2编", "无", "总分", "100",
+    "填表人：张三", "填报日期：2022年1月1日", "一、", "（一）", "1.", "其中", "万元", "，", "。", "占总支出的", "得", "分",
+    "预算年度", "abc", "\x0b", "\u2028",
+])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, max_size=80).map("".join))
+def test_any_text_imports_to_a_valid_case_or_is_refused(text):
+    try:
+        result = build_case(parse_text(text, "random.txt"), year=None)
+    except JixiaoError as exc:
+        assert exc.problems and exc.problems[0].code.startswith("E-IMPORT")
+        return
+    validate(load_text(dump_case(result.case), "random.yaml"), "case.schema.json")

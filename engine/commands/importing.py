@@ -45,8 +45,11 @@ def write_atomic(target: str, data: bytes) -> None:
 def _comments(source_path: str, output: str | None, kind: str) -> list[str]:
     lines = []
     if output:
-        rel = os.path.relpath(SCHEMA_PATH, Path(output).resolve().parent)
-        lines.append(f"yaml-language-server: $schema={Path(rel).as_posix()}")
+        try:
+            rel = os.path.relpath(SCHEMA_PATH, Path(output).resolve().parent)
+            lines.append(f"yaml-language-server: $schema={Path(rel).as_posix()}")
+        except ValueError:  # another drive on Windows: no relative path
+            pass
     lines.append(f"由 jixiao import 从 {Path(source_path).name}（{kind}）读入。文字照表抄录；")
     lines.append("review 中列出导入时无法确定的单元格：逐条核对、改正后删除该条。")
     return lines

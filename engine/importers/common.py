@@ -284,7 +284,7 @@ class _Reader:
         self.titles: list[str] = []
         self.years: list[tuple[int, str]] = []  # (year, where it was read)
         self.skipped_before_title = 0
-        self.rows = [r for r in source.rows]
+        self.rows = source.rows
         self.i = 0
 
     # -- review -------------------------------------------------------------------------------
@@ -312,10 +312,6 @@ class _Reader:
             return None
 
     # -- the walk -----------------------------------------------------------------------------
-
-    def peek(self, k: int = 0) -> Row | None:
-        j = self.i + k
-        return self.rows[j] if j < len(self.rows) else None
 
     def next_filled(self, same_table: Row | None = None) -> int | None:
         """Index of the next non-blank row (in the same table as `same_table`, if given)."""
@@ -622,12 +618,10 @@ class _Reader:
                 used.add(id(cell))
             if role == "rate":
                 budget["rate"] = cell.text if cell is not None else ""
-                if cell is None:
+                if role not in cols.roles:
                     self.note((*base, "rate"), None, "没有执行率列", header.where)
             else:
-                if cell is None and role in cols.roles:
-                    pass
-                elif cell is None:
+                if role not in cols.roles:
                     self.note((*base, role), None, f"没有{BUDGET_COLUMNS[role][0]}列", header.where)
                 budget[role] = self.figure(cell, (*base, role))
         label = next((c.text for c in values.cells if id(c) not in used and not c.empty
@@ -658,7 +652,7 @@ class _Reader:
                 joined = _join_rows(header, below)
                 if joined is not None:
                     again = _match_columns(joined, GRID_COLUMNS, GRID_PREFIXES)
-                    if len(again.roles) > len(cols.roles) and len(again.unknown) < len(cols.unknown) + 1:
+                    if len(again.roles) > len(cols.roles) and len(again.unknown) <= len(cols.unknown):
                         cols = again
                         self.i = j
         self_grid = bool({"actual", "score", "weight"} & cols.roles.keys())
