@@ -101,3 +101,4 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+from .commands.importing import import_cmd, template_cmd; main.add_command(import_cmd); main.add_command(template_cmd)
