@@ -7,7 +7,7 @@ the cell to the left) or "^" (merged with the cell above). The same blocks are w
 .docx (real merged cells) and as an .xlsx (merged ranges, numbers typed as numbers).
 
 Two sources of blocks:
-* `seed_blocks()`: the seed's Word copy (../shared/seed), its tables given real merges: the
+* `seed_blocks()`: the seed's Word copy (tests/fixtures/seed), its tables given real merges: the
   label column and the 一级/二级 columns merged down, short rows merged across, "总分" across.
 * `variant_blocks(layout)`: one self-evaluation in each column layout seen on real forms, all
   with the same content (EXPECTED_SELF_EVALUATION).
@@ -21,7 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_TEXT = ROOT.parent / "shared" / "seed" / "2022-lukou-gsl.txt"
+# A byte-identical copy of ../shared/seed/2022-lukou-gsl.txt, so the tests run on any clone.
+SEED_TEXT = ROOT / "tests" / "fixtures" / "seed" / "2022-lukou-gsl.txt"
 SEED_CASE = ROOT / "cases" / "2022" / "lukou-gsl.yaml"
 
 LEFT, UP = "<", "^"

@@ -2,7 +2,6 @@
 
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 

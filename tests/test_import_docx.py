@@ -32,7 +32,7 @@ def loaded(result) -> dict:
     return doc.data
 
 
-@pytest.mark.skipif(not SEED_TEXT.exists(), reason=f"seed form not found at {SEED_TEXT}")
+
 def test_seed_as_word_tables_imports_to_the_hand_made_case(tmp_path):
     path = write_docx(seed_blocks(), tmp_path / "lukou.docx")
     source = read_source(path)

@@ -99,7 +99,7 @@ def test_undecodable_text(tmp_path):
     assert_refused(run(path), "ENCODING", "bad.txt")
 
 
-@pytest.mark.skipif(not SEED_TEXT.exists(), reason=f"seed form not found at {SEED_TEXT}")
+
 def test_gbk_text_is_read(tmp_path):
     path = tmp_path / "gbk.txt"
     text = SEED_TEXT.read_text(encoding="utf-8").replace("≧", "≥")  # ≧ is not in GBK

@@ -9,37 +9,15 @@ that `import` produces always loads with `jixiao score`.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import click
 
-from ..cli import handle_errors
+from .common import handle_errors, write_atomic
 from ..errors import JixiaoError
 
 CASE_SCHEMA = "case.schema.json"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent.parent / "schemas" / CASE_SCHEMA
-
-
-def write_atomic(target: str, data: bytes) -> None:
-    """Write to a temporary file next to `target`, then rename it over `target`."""
-    path = Path(target)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent or "."))
-    except OSError as exc:
-        raise JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="import", file=target) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="import", file=target) from None
 
 
 def _comments(source_path: str, output: str | None, kind: str) -> list[str]:
