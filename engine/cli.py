@@ -6,14 +6,16 @@ options) with file:line:field messages; 3 an internal error (a bug: please repor
 
 from __future__ import annotations
 
+import datetime
 import functools
 import sys
-from pathlib import Path
 
 import click
 from rich.console import Console
 
+from .atomic import write_atomic
 from .errors import JixiaoError
+from .report import BINARY_FORMATS, FORMATS
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -50,17 +52,11 @@ def handle_errors(func):
     return wrapper
 
 
-def _write(text: str, output: str | None) -> None:
+def _write(data: str | bytes, output: str | None) -> None:
     if output:
-        target = Path(output)
-        tmp = target.with_name(f".{target.name}.tmp")
-        try:
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(target)
-        except OSError as exc:
-            raise JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="report", file=output) from None
+        write_atomic(output, data)
     else:
-        click.echo(text, nl=False)
+        click.echo(data, nl=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,30 +69,32 @@ def main() -> None:
 @click.argument("case", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=str), default=None,
               help="Rule pack folder (default: rules/national-2020).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="markdown, html, docx: the report for the department (docx needs --output).")
+@click.option("--date", "report_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date of evaluation printed on markdown/html/docx reports (default: today).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Write to this file instead of standard output.")
 @click.option("--matcher", type=click.Choice(["durable", "python"]), default=None,
               help="Rule matcher (default: durable when importable, else python).")
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
-def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matcher: str | None, debug: bool) -> None:
+def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matcher: str | None,
+          report_date: datetime.datetime | None, debug: bool) -> None:
     """Score CASE (a case YAML file) and explain every point."""
     from .api import score_file
 
+    if fmt in BINARY_FORMATS and not output:
+        raise click.UsageError(f"--format {fmt} writes a binary file: give --output FILE.{fmt}")
     result = score_file(case, rules_dir, matcher)
-    if fmt == "json":
-        from .report import json as json_report
-
-        _write(json_report.render(result), output)
-    elif output:
-        from .report import table
-
-        _write(table.render(result), output)
-    else:
+    if fmt == "table" and not output:
         from .report import table
 
         table.print_result(result, Console(highlight=False))
+    else:
+        from .report import render
+
+        _write(render(result, fmt, (report_date or datetime.datetime.now()).date()), output)
 
 
 if __name__ == "__main__":  # pragma: no cover
