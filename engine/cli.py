@@ -97,5 +97,13 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
         _write(render(result, fmt, (report_date or datetime.datetime.now()).date()), output)
 
 
+# Commands in engine/commands/ import handle_errors from here. Run as `python -m engine.cli`
+# (and re-run so in spawned worker processes) this module is __main__ / __mp_main__: let them
+# find it under its own name instead of importing it a second time, half-initialised.
+sys.modules.setdefault("engine.cli", sys.modules[__name__])
+
+from .commands.batch import batch as _batch  # noqa: E402
+main.add_command(_batch)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+import re
 from pathlib import Path
 
 from ..decimals import fmt
@@ -26,6 +27,14 @@ INPUT_LABELS = {
 # The indicator table's columns, in every document format.
 SECTION_COLUMNS = ("行", "指标", "指标值", "实际完成值", "分值", "规则得分", "自评得分", "差异", "规则")
 NOT_FILLED = "（未填写）"
+# XML 1.0 allows tab, LF, CR and everything from U+0020 except surrogates and U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: object) -> str:
+    """Text that Word and Excel files (XML inside) can hold: characters XML 1.0 forbids, such as
+    the control characters a YAML "\\v" escape produces, become U+FFFD."""
+    return _NOT_XML.sub("\ufffd", "" if text is None else str(text))
 
 
 def signed(value: Decimal | None) -> str:

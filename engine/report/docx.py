@@ -2,14 +2,13 @@
 
 Same content and wording as the Markdown and HTML reports (engine/report/common.py). python-docx
 writes text as XML text, so markup in case text stays text; characters XML cannot hold at all
-(control characters a YAML "\\v" escape can produce) are shown as U+FFFD instead of failing.
+(control characters a YAML "\\v" escape can produce) are shown as U+FFFD (common.xml_safe).
 """
 
 from __future__ import annotations
 
 import datetime
 import io
-import re
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -20,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from ..result import Result
-from .common import context
+from .common import context, xml_safe
 
 BODY_FONT = "宋体"  # East Asian fonts Word substitutes sensibly where missing
 HEADING_FONT = "黑体"
@@ -29,15 +28,6 @@ SECTION_WIDTHS_MM = (8, 50, 22, 22, 11, 14, 14, 12, 17)  # SECTION_COLUMNS; 170 
 SHADE_HEAD = "E8ECF2"
 SHADE_LOST = "FCEDEA"
 SHADE_SUBTOTAL = "F2F3F5"
-
-# XML 1.0 allows tab, LF, CR and everything from U+0020 except surrogates and U+FFFE/U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def clean(text: object) -> str:
-    """Text python-docx can store: characters XML 1.0 forbids become U+FFFD."""
-    return _NOT_XML.sub("\ufffd", "" if text is None else str(text))
-
 
 def _east_asian(style, font: str) -> None:
     rpr = style.element.get_or_add_rPr()
@@ -77,7 +67,7 @@ def _repeat_header(row) -> None:
 
 def _cell(cell, text: str, bold: bool = False, right: bool = False, fill: str | None = None) -> None:
     paragraph = cell.paragraphs[0]
-    run = paragraph.add_run(clean(text))
+    run = paragraph.add_run(xml_safe(text))
     run.bold = bold
     if right:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -118,8 +108,8 @@ def _labelled(doc, label: str, text: str, indent_mm: float = 0):
     if indent_mm:
         paragraph.paragraph_format.left_indent = Mm(indent_mm)
     paragraph.paragraph_format.space_after = Pt(2)
-    paragraph.add_run(clean(label) + "：").bold = True
-    paragraph.add_run(clean(text))
+    paragraph.add_run(xml_safe(label) + "：").bold = True
+    paragraph.add_run(xml_safe(text))
     return paragraph
 
 
@@ -128,26 +118,26 @@ def render(result: Result, date: datetime.date) -> bytes:
     doc = Document()
     _setup(doc)
     props = doc.core_properties
-    props.title, props.subject, props.author = clean(ctx["title"]), clean(result.unit), "jixiao"
-    props.keywords = clean(f"{result.pack_id} {result.pack_version}")
+    props.title, props.subject, props.author = xml_safe(ctx["title"]), xml_safe(result.unit), "jixiao"
+    props.keywords = xml_safe(f"{result.pack_id} {result.pack_version}")
     props.created = props.modified = datetime.datetime.combine(date, datetime.time())
     props.last_modified_by = "jixiao"
     props.revision = 1
 
-    doc.add_heading(clean(ctx["title"]), level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_heading(xml_safe(ctx["title"]), level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
     unit = doc.add_paragraph()
     unit.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    unit.add_run(clean(result.unit)).bold = True
+    unit.add_run(xml_safe(result.unit)).bold = True
     _table(doc, None, [((label, value), "") for label, value in ctx["title_block"]], widths_mm=(28, 142))
 
     doc.add_heading("一、评分结论", level=1)
     _table(doc, ("", "总分", "等级"), [(row, "") for row in ctx["summary_rows"]], widths_mm=(50, 40, 20),
            numeric={"总分"})
-    doc.add_paragraph(clean(ctx["summary_sentence"]))
+    doc.add_paragraph(xml_safe(ctx["summary_sentence"]))
 
     doc.add_heading("二、分项得分", level=1)
     for section in ctx["sections"]:
-        doc.add_heading(clean(section.title), level=2)
+        doc.add_heading(xml_safe(section.title), level=2)
         _table(doc, ctx["columns"], [(row.cells, row.style) for row in section.rows],
                widths_mm=SECTION_WIDTHS_MM, numeric=NUMERIC)
 
@@ -155,7 +145,7 @@ def render(result: Result, date: datetime.date) -> bytes:
     if not ctx["explanations"]:
         doc.add_paragraph("没有扣分项。")
     for number, item in enumerate(ctx["explanations"], 1):
-        doc.add_heading(clean(f"{number}. {item.heading}"), level=2)
+        doc.add_heading(xml_safe(f"{number}. {item.heading}"), level=2)
         for label, text in item.lines:
             _labelled(doc, label, text)
 
@@ -169,8 +159,8 @@ def render(result: Result, date: datetime.date) -> bytes:
         for number, f in enumerate(found, 1):
             paragraph = doc.add_paragraph()
             paragraph.paragraph_format.space_before = Pt(4)
-            paragraph.add_run(clean(f"{number}. {f.rule} {f.title}")).bold = True
-            paragraph.add_run(clean(f"——{ctx['where'](f)}"))
+            paragraph.add_run(xml_safe(f"{number}. {f.rule} {f.title}")).bold = True
+            paragraph.add_run(xml_safe(f"——{ctx['where'](f)}"))
             _labelled(doc, "说明", f.message, indent_mm=6)
             if f.fix:
                 _labelled(doc, "修改建议", f.fix, indent_mm=6)
@@ -179,10 +169,10 @@ def render(result: Result, date: datetime.date) -> bytes:
     if ctx["passed"]:
         doc.add_heading(f"已通过的核对（{len(ctx['passed'])} 项）", level=2)
         for f in ctx["passed"]:
-            doc.add_paragraph(clean(f"{f.rule} {f.message}"), style="List Bullet")
+            doc.add_paragraph(xml_safe(f"{f.rule} {f.message}"), style="List Bullet")
 
     footer = doc.sections[0].footer.paragraphs[0]
-    footer.text = clean(f"{result.unit} · {result.year} 年度 · 规则包 {result.pack_id} v{result.pack_version}"
+    footer.text = xml_safe(f"{result.unit} · {result.year} 年度 · 规则包 {result.pack_id} v{result.pack_version}"
                         f"（sha256:{result.pack_sha256[:12]}）· 评价日期 {date.isoformat()}")
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
