@@ -24,7 +24,8 @@ from .common import context, xml_safe
 BODY_FONT = "宋体"  # East Asian fonts Word substitutes sensibly where missing
 HEADING_FONT = "黑体"
 NUMERIC = {"行", "分值", "规则得分", "自评得分", "差异"}
-SECTION_WIDTHS_MM = (8, 50, 22, 22, 11, 14, 14, 12, 17)  # SECTION_COLUMNS; 170 mm of A4 text width
+SECTION_WIDTHS_MM = (10, 44, 20, 20, 11, 15, 15, 15, 20)  # SECTION_COLUMNS; 170 mm of A4 text width
+TABLE_FONT = Pt(9)
 SHADE_HEAD = "E8ECF2"
 SHADE_LOST = "FCEDEA"
 SHADE_SUBTOTAL = "F2F3F5"
@@ -69,6 +70,7 @@ def _cell(cell, text: str, bold: bool = False, right: bool = False, fill: str | 
     paragraph = cell.paragraphs[0]
     run = paragraph.add_run(xml_safe(text))
     run.bold = bold
+    run.font.size = TABLE_FONT
     if right:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if fill:
