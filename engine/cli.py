@@ -6,10 +6,14 @@ options) with file:line:field messages; 3 an internal error (a bug: please repor
 
 from __future__ import annotations
 
+import datetime
+
 import click
 from rich.console import Console
 
 from .commands.common import handle_errors, write_output
+from .report import BINARY_FORMATS, FORMATS
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="jixiao", prog_name="jixiao")
@@ -21,34 +25,38 @@ def main() -> None:
 @click.argument("case", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=str), default=None,
               help="Rule pack folder (default: rules/national-2020).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="markdown, html, docx: the report for the department (docx needs --output).")
+@click.option("--date", "report_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date of evaluation printed on markdown/html/docx reports (default: today).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Write to this file instead of standard output.")
 @click.option("--matcher", type=click.Choice(["durable", "python"]), default=None,
               help="Rule matcher (default: durable when importable, else python).")
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
-def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matcher: str | None, debug: bool) -> None:
+def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matcher: str | None,
+          report_date: datetime.datetime | None, debug: bool) -> None:
     """Score CASE (a case YAML file) and explain every point."""
     from .api import score_file
 
+    if fmt in BINARY_FORMATS and not output:
+        raise click.UsageError(f"--format {fmt} writes a binary file: give --output FILE.{fmt}")
     result = score_file(case, rules_dir, matcher)
-    if fmt == "json":
-        from .report import json as json_report
-
-        write_output(json_report.render(result), output)
-    elif output:
-        from .report import table
-
-        write_output(table.render(result), output)
-    else:
+    if fmt == "table" and not output:
         from .report import table
 
         table.print_result(result, Console(highlight=False))
+    else:
+        from .report import render
+
+        write_output(render(result, fmt, (report_date or datetime.datetime.now()).date()), output)
 
 
+from .commands.batch import batch as _batch  # noqa: E402
 from .commands.importing import import_cmd, template_cmd  # noqa: E402
 
+main.add_command(_batch)
 main.add_command(import_cmd)
 main.add_command(template_cmd)
 

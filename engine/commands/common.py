@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import functools
-import os
 import sys
-import tempfile
-from pathlib import Path
 
 import click
 from rich.console import Console
 
+from ..atomic import write_atomic
 from ..errors import JixiaoError
 
 EXIT_BAD_INPUT = 2
@@ -48,30 +46,9 @@ def handle_errors(func):
     return wrapper
 
 
-def write_atomic(target: str, data: bytes) -> None:
-    """Write to a temporary file next to `target`, then rename it over `target`."""
-    path = Path(target)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent or "."))
-    except OSError as exc:
-        raise JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="output", file=target) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="output", file=target) from None
-
-
-def write_output(text: str, output: str | None) -> None:
-    """Text to `output` (atomically, UTF-8) or to standard output."""
+def write_output(data: str | bytes, output: str | None) -> None:
+    """Text or bytes to `output` (atomically) or text to standard output."""
     if output:
-        write_atomic(output, text.encode("utf-8"))
+        write_atomic(output, data)
     else:
-        click.echo(text, nl=False)
+        click.echo(data, nl=False)

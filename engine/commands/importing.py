@@ -13,7 +13,8 @@ from pathlib import Path
 
 import click
 
-from .common import handle_errors, write_atomic
+from ..atomic import write_atomic
+from .common import handle_errors
 from ..errors import JixiaoError
 
 CASE_SCHEMA = "case.schema.json"
