@@ -81,6 +81,22 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
     },
 }
 
+# The values an enumerated string field can take, wherever it appears (lint flags a condition
+# comparing one with anything else: it could never hold). Pack-defined values (section keys,
+# qualitative bands) are not listed here: lint takes them from the pack.
+_VALUE_KINDS = ("quantity", "compound", "range", "qualitative", "na", "empty", "unparsed")
+_COMPARATORS = (">=", ">", "<=", "<", "==")
+FIELD_VALUES: dict[str, tuple[str, ...]] = {
+    "direction": ("positive", "reverse", "equal", "qualitative", "na", "unknown"),
+    "target_kind": _VALUE_KINDS,
+    "actual_kind": _VALUE_KINDS,
+    "target_comparator": _COMPARATORS,
+    "actual_comparator": _COMPARATORS,
+    "check": ("target_by_income", "target_by_spending", "funding_by_income", "funding_by_spending", "statement",
+              "includes", "cost_vs_spending", "self_scores_vs_total", "weights_vs_stated_total", "weights_vs_pack",
+              "section_points"),
+}
+
 # Placeholders a rule's message may use, per fact kind (besides the scoring ones below).
 MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "indicator": ("name", "level2", "target", "actual", "target_text", "actual_text", "qual_band"),
