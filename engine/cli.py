@@ -72,19 +72,29 @@ def main() -> None:
 @main.command()
 @click.argument("case", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=str), default=None,
-              help="Rule pack folder (default: rules/national-2020).")
+              help="Rule pack folder (default: the pack under rules/ that applies to the case).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Write to this file instead of standard output.")
 @click.option("--matcher", type=click.Choice(["durable", "python"]), default=None,
               help="Rule matcher (default: durable when importable, else python).")
+@click.option("--why", "why", metavar="ROW", default=None,
+              help="Explain which rules could apply to ROW (a row number, an indicator name or a rule code) "
+                   "and why each held or not.")
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
-def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matcher: str | None, debug: bool) -> None:
-    """Score CASE (a case YAML file) and explain every point."""
+def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matcher: str | None, why: str | None,
+          debug: bool) -> None:
+    """Score CASE (a case YAML file) and explain every point. Without --rules, the pack under
+    rules/ that applies to the case's year, form and region is used, and named on stderr."""
     from .api import score_file
 
-    result = score_file(case, rules_dir, matcher)
+    if why is not None:
+        from .commands.why import print_why_for
+
+        print_why_for(case, rules_dir, matcher, why, output)
+        return
+    result = score_file(case, rules_dir, matcher, announce=lambda text: _err_console().print(text))
     if fmt == "json":
         from .report import json as json_report
 
