@@ -110,4 +110,9 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    # `python -m engine.cli`: run the imported module's group, which has the commands registered
+    # by the lines below this block (the ones at the end of this file).
+    from engine.cli import main as _imported_main
+
+    _imported_main()
+from .commands.rules import rules as _rules; main.add_command(_rules)  # noqa: E402

@@ -227,12 +227,13 @@ def _build_rule(data: dict, doc: Document, path: tuple, pack_id: str) -> Rule:
     )
 
 
-def _unknown(what: str, name, known, whose: str = "the pack's") -> tuple[str, str | None]:
-    """A message and a "did you mean" hint for a name that is not among `known`."""
+def _unknown(what: str, name, known, whose: str = "the pack's") -> tuple[str, str]:
+    """A message and a hint for a name that is not among `known`: "did you mean" when one is
+    close, else the list of known names."""
     known = sorted(known)
     guess = closest(name, known) if isinstance(name, str) else None
-    hint = f"did you mean {guess!r}?" if guess else None
-    return f"unknown {what} {name!r}; {whose} {what}s are: {', '.join(known) or 'none'}", hint
+    hint = f"did you mean {guess!r}?" if guess else f"{whose} {what}s are: {', '.join(known) or 'none'}"
+    return f"unknown {what} {name!r}", hint
 
 
 def _merge_rules(chain: list[PackSource], problems: list[Problem]) -> tuple[dict, dict[str, Rule]]:
@@ -486,7 +487,7 @@ def read_sources(directory: str | Path) -> tuple[list[PackSource], list[Problem]
             problems.append(raw.settings_doc.problem(
                 "E-PACK-EXTENDS", f"extends {parent!r}, but no pack folder of that name is beside this pack or in rules/",
                 ("pack", "extends"), "load",
-                hint=(f"did you mean {guess!r}? " if guess else "") + f"known packs: {', '.join(known) or 'none'}",
+                hint=f"did you mean {guess!r}?" if guess else f"known packs: {', '.join(known) or 'none'}",
             ))
             # The chain is incomplete: compiling it would only report what the parent provides.
             chain[0] = replace(chain[0], settings_ok=False)
