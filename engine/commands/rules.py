@@ -57,3 +57,86 @@ def lint_cmd(pack: str) -> None:
     summary = f"{pack}: no problems" if not count else f"{pack}: {count} problem{'s' if count > 1 else ''}"
     click.echo(summary, err=True)
     sys.exit(report.exit_code)
+
+
+@rules.command("test")
+@click.argument("pack", type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--inherited", is_flag=True, help="Also run the examples of rules inherited from parent packs.")
+@click.option("--matcher", type=click.Choice(["durable", "python"]), default=None,
+              help="Rule matcher (default: durable when importable, else python).")
+@handle_errors
+def test_cmd(pack: str, fmt: str, inherited: bool, matcher: str | None) -> None:
+    """Run the examples of PACK's rules and the tests in PACK/tests/*.yaml.
+
+    Prints PASS or FAIL per test, with what was expected and what came out. Exit status: 0 all
+    passed, 1 a test failed or no test ran, 2 the pack or a test file cannot be read."""
+    import json
+
+    from ..api import load_pack, matcher_for
+    from ..packtest import run_pack_tests
+
+    compiled = load_pack(pack)
+    outcomes = run_pack_tests(compiled, matcher_for(compiled, matcher), inherited)
+    failed = [o for o in outcomes if not o.passed]
+    if fmt == "json":
+        click.echo(json.dumps({"pack": compiled.id, "version": compiled.version, "passed": len(outcomes) - len(failed),
+                               "failed": len(failed), "tests": [o.to_dict() for o in outcomes]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for o in outcomes:
+            status = click.style("PASS", fg="green") if o.passed else click.style("FAIL", fg="red", bold=True)
+            click.echo(f"{status}  {o.id}  ({shown_path(o.file)}:{o.line})")
+            for c in o.checks:
+                if not c.passed:
+                    click.echo(f"      {c.what}\n        expected: {c.expected}\n        got:      {c.got}")
+        click.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    if not outcomes:
+        click.echo(f"no test ran: {pack} has no rule examples of its own and no {pack}/tests/*.yaml", err=True)
+    sys.exit(1 if failed or not outcomes else 0)
+
+
+def _case_files(folder: str) -> list[Path]:
+    root = Path(folder)
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*.yaml") if not any(part.startswith((".", "_")) for part in p.relative_to(root).parts))
+
+
+def _impacts(old, new, folder: str, matcher: str | None):
+    from ..api import load_case, matcher_for
+    from ..errors import JixiaoError
+    from ..packdiff import CaseImpact, case_impact
+    from ..score import score_case
+
+    out = []
+    for path in _case_files(folder):
+        name = shown_path(str(path))
+        try:
+            case = load_case(path)
+            results = [score_case(case, pack, matcher_for(pack, matcher)) for pack in (old, new)]
+        except JixiaoError as exc:
+            out.append(CaseImpact(file=name, error="无法计分：" + exc.problems[0].render()))
+            continue
+        out.append(case_impact(name, *results))
+    return out
+
+
+@rules.command("diff")
+@click.argument("old", type=click.Path(path_type=str))
+@click.argument("new", type=click.Path(path_type=str))
+@click.option("--cases", "cases", type=click.Path(exists=True, path_type=str), default=None,
+              help="Score every case file under this folder with both packs and show what changes.")
+@click.option("--matcher", type=click.Choice(["durable", "python"]), default=None)
+@handle_errors
+def diff_cmd(old: str, new: str, cases: str | None, matcher: str | None) -> None:
+    """Compare rule packs OLD and NEW: settings and rules added, removed and changed (parameter
+    by parameter); with --cases, every case's total and grade under both and which rules moved
+    the points."""
+    from ..api import load_pack
+    from ..packdiff import diff_packs
+    from ..report.diff import print_diff
+
+    old_pack, new_pack = load_pack(old), load_pack(new)
+    impacts = _impacts(old_pack, new_pack, cases, matcher) if cases else None
+    print_diff(diff_packs(old_pack, new_pack), impacts, Console(highlight=False))
