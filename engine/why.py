@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .decimals import fmt
 from .errors import JixiaoError
-from .facts import Fact
+from .facts import FACT_KIND_TITLES, Fact
 from .match.explain import Verdict, explain_condition, value_text
 from .rulepack import Pack, Rule
 from .score import Evaluation, choose_score_rule
@@ -21,10 +21,6 @@ from .validate import closest
 
 BUDGET_NAMES = ("0", "预算执行率", "budget")
 ROW_KINDS = ("indicator", "scored_row", "target_match")
-KIND_TITLES = {
-    "indicator": "评分", "budget": "评分", "scored_row": "评分后的审核", "target_match": "与绩效目标表核对",
-    "sum": "对账", "share": "占比核对", "share_total": "占比合计", "rate": "执行率核对", "document": "全案核对",
-}
 
 
 @dataclass(frozen=True)
@@ -62,7 +58,7 @@ def _row_of(fact: Fact) -> int | None:
 def _title(fact: Fact) -> str:
     row = _row_of(fact)
     about = f"第 {row} 行“{fact.item}”" if row is not None else f"“{fact.item}”"
-    return f"{about}：{KIND_TITLES.get(fact.kind, fact.kind)}（{fact.kind} 事实）"
+    return f"{about}：{FACT_KIND_TITLES.get(fact.kind, fact.kind)}（{fact.kind} 事实）"
 
 
 def _outcome(rule: Rule, held: bool, chosen: Rule | None, points: dict) -> str:

@@ -140,3 +140,80 @@ def diff_cmd(old: str, new: str, cases: str | None, matcher: str | None) -> None
     old_pack, new_pack = load_pack(old), load_pack(new)
     impacts = _impacts(old_pack, new_pack, cases, matcher) if cases else None
     print_diff(diff_packs(old_pack, new_pack), impacts, Console(highlight=False))
+
+
+def _repository_packs() -> dict:
+    """Every pack under rules/ that compiles, by id (a broken one is skipped with a warning)."""
+    from ..api import load_pack
+    from ..errors import JixiaoError
+    from ..rulepack import RULES_DIR, pack_folders
+
+    packs = {}
+    for folder in pack_folders(RULES_DIR):
+        try:
+            pack = load_pack(folder)
+        except JixiaoError as exc:
+            click.echo(f"warning: skipped {shown_path(str(folder))}: {exc.problems[0].render()}", err=True)
+            continue
+        packs[pack.id] = pack
+    return packs
+
+
+@rules.command("explain")
+@click.argument("code")
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="The pack to read the rule from (default: the pack under rules/ that first defines it).")
+@handle_errors
+def explain_cmd(code: str, rules_dir: str | None) -> None:
+    """Print the documentation of rule CODE: what it checks, why, its parameters, examples and
+    citation, and which packs override it."""
+    from rich.markdown import Markdown
+
+    from ..api import load_pack
+    from ..errors import JixiaoError
+    from ..ruledoc import overrides_of, rule_markdown
+    from ..validate import closest
+
+    code = code.strip().upper()
+    packs = _repository_packs()
+    if rules_dir:
+        pack = load_pack(rules_dir)
+        packs.setdefault(pack.id, pack)
+    else:
+        defining = [p for p in packs.values() if code in p._by_code and p.rule(code).pack_id == p.id]
+        pack = min(defining, key=lambda p: (len(p.chain), p.id)) if defining else None
+    if pack is None or code not in pack._by_code:
+        known = sorted({r.code for p in ([pack] if pack else packs.values()) for r in p.rules})
+        guess = closest(code, known)
+        where = f"pack {pack.id}" if pack else "any pack under rules/"
+        raise JixiaoError.single("E-RULE-CODE", f"no rule {code} in {where}", stage="load",
+                                 hint=f"did you mean {guess}?" if guess else f"rule codes: {', '.join(known)}")
+    text = rule_markdown(pack, pack.rule(code), overrides_of(code, packs))
+    Console(highlight=False).print(Markdown(text))
+
+
+@rules.command("doc")
+@click.argument("pack", type=click.Path(path_type=str))
+@click.option("--output", "-o", "output", type=click.Path(file_okay=False, path_type=str), required=True,
+              help="Folder for the pages (created if missing).")
+@handle_errors
+def doc_cmd(pack: str, output: str) -> None:
+    """Write PACK's rule catalog as Markdown: index.md, fields.md and one page per rule."""
+    import re
+
+    from ..api import load_pack
+    from ..errors import JixiaoError
+    from ..ruledoc import pack_pages
+
+    pages = pack_pages(load_pack(pack))
+    folder = Path(output)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("JX-*.md"):  # pages of rules the pack no longer has
+            if stale.name not in pages and re.fullmatch(r"JX-[A-Z]+\d+[a-z]?\.md", stale.name):
+                stale.unlink()
+        for name, text in pages.items():
+            (folder / name).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="report", file=output) from None
+    click.echo(f"wrote {len(pages)} pages to {output}", err=True)
