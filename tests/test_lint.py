@@ -127,3 +127,37 @@ def test_implies_and_overlaps():
     assert implies({"all": [leaf("d", "==", "x")]}, None, SPACE)  # no condition: always holds
     assert not overlaps({"all": [leaf("d", "==", "x")]}, {"all": [leaf("d", "in", ["y", "z"])]}, SPACE)
     assert overlaps({"all": [leaf("a", "<", other="b")]}, {"all": [leaf("b", ">", 0)]}, SPACE)
+
+
+# --------------------------------------------------------------------------- template and editors
+
+
+def test_the_rule_template_passes_lint_and_its_examples(tmp_path):
+    import os
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    schema = os.path.relpath(ROOT / "schemas" / "rulepack.schema.json", pack)
+    line = f"# yaml-language-server: $schema={schema}\n"
+    template = (ROOT / "rules" / "_TEMPLATE.yaml").read_text(encoding="utf-8")
+    assert template.startswith("# yaml-language-server: $schema=../schemas/rulepack.schema.json\n")
+    (pack / "rules.yaml").write_text(line + template.split("\n", 1)[1], encoding="utf-8")
+    (pack / "pack.yaml").write_text(line + "pack: {id: template, title: t, version: '1', extends: national-2020}\n",
+                                    encoding="utf-8")
+    assert lint_pack(pack).problems == ()
+    res = CliRunner().invoke(main, ["rules", "test", str(pack), "--matcher", "python"])
+    assert res.exit_code == 0 and res.stdout.endswith("4 passed, 0 failed\n"), res.output
+
+
+def test_every_pack_case_and_test_file_names_its_schema_for_editors():
+    import re
+
+    files = [*ROOT.glob("rules/**/*.yaml"), *ROOT.glob("cases/**/*.yaml"), *ROOT.glob("tests/fixtures/packs/**/*.yaml")]
+    assert len(files) >= 8
+    for path in files:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        found = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+        assert found, f"{path.relative_to(ROOT)} has no $schema line"
+        schema = (path.parent / found.group(1)).resolve()
+        kind = ("case" if "cases" in path.parts else "packtest" if path.parent.name == "tests" else "rulepack")
+        assert schema == ROOT / "schemas" / f"{kind}.schema.json", path
