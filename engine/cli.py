@@ -90,6 +90,8 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
     from .api import score_file
 
     if why is not None:
+        if fmt == "json":
+            raise click.UsageError("--why prints a report for people; use it without --format json")
         from .commands.why import print_why_for
 
         print_why_for(case, rules_dir, matcher, why, output)

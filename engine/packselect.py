@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .case import Case
 from .errors import JixiaoError, Problem
-from .load import load_file
+from .load import load_file, shown_path
 from .rulepack import PACK_FILE, RULES_DIR, pack_folders
 from .validate import schema_problems
 
@@ -78,14 +78,7 @@ class Selection:
         c = self.candidate
         where = f"、地区 {self.region}" if self.region else ""
         return (f"按案卷年度 {self.year}、表式 {self.form}{where}，选用规则包 {c.id} v{c.version}"
-                f"（{_shown(c.directory)}，适用 {c.scope()}）")
-
-
-def _shown(directory: Path) -> str:
-    try:
-        return str(directory.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(directory)
+                f"（{shown_path(c.directory)}，适用 {c.scope()}）")
 
 
 def read_candidates(rules_dir: Path = RULES_DIR) -> list[Candidate]:
@@ -119,7 +112,7 @@ def choose(year: int, form: str, region: str | None, candidates: list[Candidate]
     best = max(s for _c, s in scored)
     top = [c for c, s in scored if s == best]
     if len(top) > 1:
-        names = " and ".join(f"{c.id}（{_shown(c.directory)}，{c.scope()}）" for c in top)
+        names = " and ".join(f"{c.id}（{shown_path(c.directory)}，{c.scope()}）" for c in top)
         raise JixiaoError.single(
             "E-PACK-SELECT", f"{len(top)} rule packs apply equally to this case ({about}): {names}", stage="load",
             hint="narrow one pack's applies_to (years, forms, regions), or name a pack with --rules",

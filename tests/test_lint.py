@@ -16,6 +16,7 @@ from engine.lint import lint_pack
 from engine.match.reason import Space, implies, never_reason, overlaps
 
 from .conftest import NATIONAL, ROOT, update_golden
+from .test_match import leaf
 
 FIXTURES = ROOT / "tests" / "fixtures" / "lint"
 UNREADABLE = {"unreadable"}
@@ -83,15 +84,6 @@ def test_lint_collects_what_score_stops_at(in_root):
 
 SPACE = Space(types={"a": "number", "b": "number", "d": "string", "f": "bool"},
               values={"d": frozenset({"x", "y", "z"})})
-
-
-def leaf(field, op, value=None, other=None):
-    out = {"field": field, "op": op}
-    if value is not None:
-        out["value"] = value
-    if other is not None:
-        out["other"] = other
-    return out
 
 
 @pytest.mark.parametrize("condition, never", [

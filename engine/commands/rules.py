@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -19,17 +18,7 @@ from rich.console import Console
 
 from ..cli import handle_errors
 from ..errors import Problem
-
-
-def shown_path(path: str | None) -> str | None:
-    """A path as the user would type it: relative to the working folder when under it."""
-    if not path:
-        return path
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive (Windows)
-        return path
-    return path if rel.startswith("..") else rel
+from ..load import shown_path
 
 
 def render_problem(problem: Problem) -> str:
@@ -81,7 +70,8 @@ def test_cmd(pack: str, fmt: str, inherited: bool, matcher: str | None) -> None:
     failed = [o for o in outcomes if not o.passed]
     if fmt == "json":
         click.echo(json.dumps({"pack": compiled.id, "version": compiled.version, "passed": len(outcomes) - len(failed),
-                               "failed": len(failed), "tests": [o.to_dict() for o in outcomes]},
+                               "failed": len(failed),
+                               "tests": [{**o.to_dict(), "file": shown_path(o.file)} for o in outcomes]},
                               ensure_ascii=False, indent=2))
     else:
         for o in outcomes:
