@@ -6,62 +6,10 @@ options) with file:line:field messages; 3 an internal error (a bug: please repor
 
 from __future__ import annotations
 
-import functools
-import sys
-from pathlib import Path
-
 import click
 from rich.console import Console
 
-from .errors import JixiaoError
-
-EXIT_BAD_INPUT = 2
-EXIT_INTERNAL = 3
-
-
-def _err_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def handle_errors(func):
-    """Turn JixiaoError into exit 2 with its problems listed; never show a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except JixiaoError as exc:
-            console = _err_console()
-            for problem in exc.problems:
-                console.print(f"[bold red]error[/]: {problem.render()}", markup=True, highlight=False)
-            sys.exit(EXIT_BAD_INPUT)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
-            raise
-        except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-            if kwargs.get("debug") or "--debug" in sys.argv:
-                raise
-            _err_console().print(
-                f"[bold red]internal error[/]: {type(exc).__name__}: {exc}\n"
-                "This is a bug in jixiao, not in your input; run again with --debug for details.",
-                markup=True, highlight=False,
-            )
-            sys.exit(EXIT_INTERNAL)
-
-    return wrapper
-
-
-def _write(text: str, output: str | None) -> None:
-    if output:
-        target = Path(output)
-        tmp = target.with_name(f".{target.name}.tmp")
-        try:
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(target)
-        except OSError as exc:
-            raise JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="report", file=output) from None
-    else:
-        click.echo(text, nl=False)
-
+from .commands.common import err_console, handle_errors, write_output
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="jixiao", prog_name="jixiao")
@@ -96,25 +44,26 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
 
         print_why_for(case, rules_dir, matcher, why, output)
         return
-    result = score_file(case, rules_dir, matcher, announce=lambda text: _err_console().print(text))
+    result = score_file(case, rules_dir, matcher, announce=lambda text: err_console().print(text))
     if fmt == "json":
         from .report import json as json_report
 
-        _write(json_report.render(result), output)
+        write_output(json_report.render(result), output)
     elif output:
         from .report import table
 
-        _write(table.render(result), output)
+        write_output(table.render(result), output)
     else:
         from .report import table
 
         table.print_result(result, Console(highlight=False))
 
 
-if __name__ == "__main__":  # pragma: no cover
-    # `python -m engine.cli`: run the imported module's group, which has the commands registered
-    # by the lines below this block (the ones at the end of this file).
-    from engine.cli import main as _imported_main
+from .commands.importing import import_cmd, template_cmd  # noqa: E402
 
-    _imported_main()
+main.add_command(import_cmd)
+main.add_command(template_cmd)
 from .commands.rules import rules as _rules; main.add_command(_rules)  # noqa: E402
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -12,7 +12,7 @@ Used by the pack's own tests and by `jixiao rules test`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .case import build_case
 from .decimals import D, fmt
@@ -77,11 +77,20 @@ def fragment_case(pack: Pack, rule: Rule, given: dict):
     return build_case(data, f"<example {rule.code}>", "0" * 64)
 
 
+def weights_as_written(pack: Pack) -> Pack:
+    """The pack with every row weight used as written. An example's `weight` is the weight the
+    rule works with; a section's `scale_rows` (fitting a whole form's row weights to the
+    section's weight) would turn a one-row fragment's 5 into the whole section's weight."""
+    if not any(s.scale_rows for s in pack.sections):
+        return pack
+    return replace(pack, sections=tuple(replace(s, scale_rows=False) for s in pack.sections))
+
+
 def run_example(pack: Pack, rule: Rule, index: int, matcher) -> ExampleOutcome:
     example = rule.examples[index]
     expect = example["expect"]
     case = fragment_case(pack, rule, example["given"])
-    result = score_case(case, pack, matcher)
+    result = score_case(case, weights_as_written(pack), matcher)
     kind_entries = [e for e in result.ledger if (e.row is None) == (rule.applies_to == "budget")]
     entry = kind_entries[0] if kind_entries else None
     applied = entry is not None and entry.rule == rule.code

@@ -30,6 +30,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "target": NUM,
         "actual": NUM,
         "ratio": NUM,  # actual / target
+        "shortfall_pp": NUM,  # 低于指标值的百分点: target − actual for percentages, else (target − actual) / target × 100
         "weight": NUM,
         "self_score": NUM,
         "qual_band": STR,  # the vocabulary band of a qualitative actual, e.g. 达成
@@ -127,7 +128,8 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
 SCORE_PLACEHOLDERS = ("weight", "score", "deduction", "formula", "self_score")
 
 # Names a score formula may use (besides its method's parameters).
-SCORE_VARIABLES = ("weight", "target", "actual", "ratio", "self_score", "initial", "full_year", "executed", "rate")
+SCORE_VARIABLES = ("weight", "target", "actual", "ratio", "shortfall_pp", "self_score", "initial", "full_year",
+                   "executed", "rate")
 
 _DIRECTION_OF = {">=": "positive", ">": "positive", "<=": "reverse", "<": "reverse", "==": "equal"}
 _COMPARABLE = ("quantity", "compound")
@@ -233,6 +235,8 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict) -> Fact:
             fields["target"], fields["actual"] = t, a
             if t:
                 fields["ratio"] = a / t
+                percent = all(q.unit == "%" for q in target.quantities)
+                fields["shortfall_pp"] = (t - a) if percent else (t - a) / t * 100
     display = {
         "name": row.name,
         "level2": row.level2,

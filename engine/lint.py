@@ -43,6 +43,7 @@ STAGE = "lint"
 UNREADABLE = ("E-FILE", "E-YAML", "E-ENCODING", "E-EMPTY")
 MODELINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+PACK_VALUES = ("section", "qual_band")  # fields whose values the pack defines (sections, vocabulary)
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,8 @@ class _Lint:
         self.out.append(doc.problem(code, message, path, STAGE, hint))
 
     def rule_problem(self, rule: Rule, code: str, message: str, path: tuple, hint: str | None = None) -> None:
-        self.add(self.docs[rule.file], code, f"rule {rule.code}: {message}", (*rule.path, *path), hint)
+        file, where = rule.where(*path)
+        self.add(self.docs[file], code, f"rule {rule.code}: {message}", where, hint)
 
     def settings_place(self, *keys: str) -> tuple[Document, tuple]:
         """Where to point for a problem between settings `keys`: the last pack.yaml in the chain
@@ -122,8 +124,8 @@ class _Lint:
 
     def space(self, kind: str) -> Space:
         values = {name: frozenset(v) for name, v in FIELD_VALUES.items()}
-        values["section"] = frozenset(s.key for s in self.pack.sections)
-        values["qual_band"] = frozenset((self.pack.vocabulary.get("qualitative_bands") or {}).keys())
+        values[PACK_VALUES[0]] = frozenset(s.key for s in self.pack.sections)
+        values[PACK_VALUES[1]] = frozenset((self.pack.vocabulary.get("qualitative_bands") or {}).keys())
         values["kind"] = frozenset({kind})
         fields = FACT_FIELDS.get(kind, {})
         return Space(types=fields, values={k: v for k, v in values.items() if k in fields})
@@ -135,7 +137,8 @@ def semantic_problems(pack: Pack, chain: list[PackSource], known: list[Problem])
     _grades(lint)
     sound = []
     for rule in pack.rules:
-        if (rule.file, rule.path) in lint.broken or rule.applies_to not in FACT_FIELDS:
+        amend_entry = (rule.amend_file, ("amend_rules", rule.code))
+        if (rule.file, rule.path) in lint.broken or amend_entry in lint.broken or rule.applies_to not in FACT_FIELDS:
             continue
         _placeholders(lint, rule)
         _method(lint, rule)
@@ -197,7 +200,9 @@ def _grades(lint: _Lint) -> None:
 def _placeholders(lint: _Lint, rule: Rule) -> None:
     allowed = set(MESSAGE_PLACEHOLDERS.get(rule.applies_to, ()))
     if rule.score is not None:
-        allowed |= set(SCORE_PLACEHOLDERS)
+        allowed |= set(SCORE_PLACEHOLDERS) | set(rule.score.get("params") or {})
+        method = lint.pack.methods.get(rule.score.get("method"))
+        allowed |= set(method.params) if method else set()
     for key in ("message", "fix"):
         template = getattr(rule, key) or ""
         for used in dict.fromkeys(PLACEHOLDER.findall(template)):
@@ -291,7 +296,8 @@ def _leaf_types(lint: _Lint, rule: Rule, leaf: dict, path: tuple, fields: dict, 
         elif name in space.values and value not in space.values[name]:
             domain = sorted(space.values[name])
             guess = closest(value, domain)
-            lint.rule_problem(rule, "E-LINT-VALUE", f"{name} is never {_literal(value)}; its values are: "
+            scope = f" under pack {lint.pack.id}" if name in PACK_VALUES else ""
+            lint.rule_problem(rule, "E-LINT-VALUE", f"{name} is never {_literal(value)}{scope}; its values are: "
                               + ", ".join(domain), where, f"did you mean {guess!r}?" if guess else None)
 
 

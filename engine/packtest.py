@@ -69,11 +69,12 @@ def example_outcomes(pack: Pack, matcher, inherited: bool = False) -> list[TestO
             continue
         for i in range(len(rule.examples)):
             result = run_example(pack, rule, i, matcher)
-            doc = docs.get(rule.file) or docs.setdefault(rule.file, load_file(rule.file))
-            line, _col = doc.locate((*rule.path, "examples", i))
+            file, path = rule.where("examples", i)
+            doc = docs.get(file) or docs.setdefault(file, load_file(file))
+            line, _col = doc.locate(path)
             # An example's "expected" and "got" are phrased differently; equal when it passed.
             got = result.expected if result.passed else result.got
-            out.append(TestOutcome(f"{rule.code} 例 {i + 1}", "example", rule.file, line,
+            out.append(TestOutcome(f"{rule.code} 例 {i + 1}", "example", file, line,
                                    (Check(f"规则 {rule.code} 的例子", result.expected, got),)))
     return out
 

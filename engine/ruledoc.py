@@ -129,6 +129,8 @@ def overrides_of(code: str, packs: dict[str, Pack]) -> list[tuple[str, str]]:
             continue
         if code not in pack._by_code:
             out.append((pack.id, "删除（remove_rules）"))
+        elif pack.rule(code).pack_id == pack.id and pack.rule(code).amended:
+            out.append((pack.id, f"修改 {', '.join(sorted(pack.rule(code).amended))}（amend_rules）"))
         elif pack.rule(code).pack_id == pack.id:
             out.append((pack.id, f"覆盖为“{pack.rule(code).title}”"))
     return out

@@ -7,7 +7,8 @@ parameters, score methods, vocabulary) plus any number of `*.yaml` files holding
 * `sections`, `grades`, `total`, `rounding`, `applies_to`: the child's value replaces the parent's;
 * `params`, `methods`, `vocabulary`: merged key by key, the child's entries win;
 * rules: merged by code, a child's rule replaces the parent's rule with the same code;
-  `remove_rules: [CODE, ...]` drops inherited rules.
+  `amend_rules: {CODE: {field: value}}` changes only the named fields of an inherited rule
+  (e.g. attaches a `deduct`); `remove_rules: [CODE, ...]` drops inherited rules.
 
 This module is pure: it compiles already-loaded documents. Reading folders is `read_pack`, at
 the bottom, which is the only function here that touches the file system.
@@ -42,6 +43,7 @@ class Section:
     title: str
     weight: Decimal
     level1: tuple[str, ...]
+    scale_rows: bool = False  # scale the form's row weights so they add up to `weight`
 
 
 @dataclass(frozen=True)
@@ -78,10 +80,20 @@ class Rule:
     path: tuple = ()
     pack_id: str = ""
     source_when: Any = None  # `when` as written, with {param: name} references (for docs)
+    # Fields a child pack changed with `amend_rules` live in that pack's pack.yaml.
+    amended: frozenset = frozenset()
+    amend_file: str = ""
 
     @property
     def is_score_rule(self) -> bool:
         return self.score is not None
+
+    def where(self, *path) -> tuple[str, tuple]:
+        """The file and JSON path of a part of this rule (e.g. "when", "examples", 0): the rule's
+        own entry, or the `amend_rules` entry of the pack that changed that field."""
+        if path and path[0] in self.amended:
+            return self.amend_file, ("amend_rules", self.code, *path)
+        return self.file, (*self.path, *path)
 
 
 @dataclass(frozen=True)
@@ -142,7 +154,7 @@ def _merge(parent: dict, child: dict) -> dict:
     for key, value in child.items():
         if key in MERGED_KEYS and isinstance(value, dict):
             merged[key] = {**parent.get(key, {}), **value}
-        elif key in ("rules", "remove_rules"):
+        elif key in ("rules", "remove_rules", "amend_rules"):
             continue
         else:
             merged[key] = value
@@ -175,10 +187,6 @@ def substitute_params(condition, params: dict, path: tuple = ()):
         return node
 
     return walk(condition, path), unknown
-
-
-def _field_path(problem: Problem, rule: Rule) -> tuple:
-    return parse_path(problem.field) if problem.field else (*rule.path, "when")
 
 
 def _is_number_text(text: str) -> bool:
@@ -258,6 +266,15 @@ def _merge_rules(chain: list[PackSource], problems: list[Problem]) -> tuple[dict
                     continue
                 own_codes[code] = doc.path
                 rules[code] = _build_rule(data, doc, path, raw.id)
+        for code, changes in (raw.settings.get("amend_rules") or {}).items():
+            if code not in rules:
+                problems.append(raw.settings_doc.problem("E-PACK-AMEND", f"amend_rules names {code!r}, which no parent pack defines", ("amend_rules", code), "compile"))
+                continue
+            amended = {k: (tuple(v) if k == "examples" else v) for k, v in changes.items()}
+            if "when" in amended:
+                amended["source_when"] = amended["when"]
+            rules[code] = replace(rules[code], pack_id=raw.id, amended=rules[code].amended | set(changes),
+                                  amend_file=raw.settings_doc.path, **amended)
     return settings, rules
 
 
@@ -275,42 +292,47 @@ def _compile_methods(settings: dict, chain: list[PackSource], problems: list[Pro
     return methods
 
 
-def _check_rule(rule: Rule, doc: Document, params: dict, methods: dict, section_keys: list, problems: list[Problem]) -> Rule:
+def _check_rule(rule: Rule, docs: dict, params: dict, methods: dict, section_keys: list, problems: list[Problem]) -> Rule:
     """Substitute the rule's parameters and append every compile problem it has."""
     def add(code: str, message: str, path: tuple, hint: str | None = None) -> None:
-        problems.append(doc.problem(code, f"rule {rule.code}: {message}", path, "compile", hint))
+        file, where = rule.where(*path)
+        problems.append(docs[file].problem(code, f"rule {rule.code}: {message}", where, "compile", hint))
 
     if rule.when is not None:
         when, unknown = substitute_params(rule.when, params)
         for name, path in unknown:
             message, hint = _unknown("parameter", name, params)
-            add("E-PACK-PARAM", message, (*rule.path, "when", *path), hint)
+            add("E-PACK-PARAM", message, ("when", *path), hint)
         rule = replace(rule, when=when)
-        reported = {(*rule.path, "when", *path) for _name, path in unknown}
-        for p in check_condition(rule.when, (*rule.path, "when")):
-            if _field_path(p, rule) not in reported:  # an unknown parameter is reported once
-                add(p.code, p.message, _field_path(p, rule), p.hint)
+        reported = {("when", *path) for _name, path in unknown}
+        for p in check_condition(rule.when, ("when",)):
+            inside = parse_path(p.field) if p.field else ("when",)
+            if inside not in reported:  # an unknown parameter is reported once
+                add(p.code, p.message, inside, p.hint)
     if rule.applies_to not in FACT_FIELDS:
         message, hint = _unknown("fact kind", rule.applies_to, FACT_FIELDS, "the")
-        add("E-PACK-KIND", f"applies_to: {message}", (*rule.path, "applies_to"), hint)
+        add("E-PACK-KIND", f"applies_to: {message}", ("applies_to",), hint)
+    if rule.deduct is not None and isinstance(rule.deduct.get("points"), str) and rule.deduct["points"] not in params:
+        message, hint = _unknown("parameter", rule.deduct["points"], params)
+        add("E-PACK-PARAM", message, ("deduct", "points"), hint)
     if rule.deduct is not None and rule.deduct.get("from") not in section_keys:
         message, hint = _unknown("section", rule.deduct.get("from"), section_keys)
-        add("E-PACK-SECTION", f"deduct.from: {message}", (*rule.path, "deduct", "from"), hint)
+        add("E-PACK-SECTION", f"deduct.from: {message}", ("deduct", "from"), hint)
     if rule.score is not None:
         method = rule.score.get("method")
         if method not in methods:
             message, hint = _unknown("score method", method, methods)
-            add("E-PACK-METHOD", message, (*rule.path, "score", "method"), hint)
+            add("E-PACK-METHOD", message, ("score", "method"), hint)
             return rule
         own = methods[method].params
         for pname in sorted(set(rule.score.get("params") or {}) - set(own)):
             guess = closest(pname, own)
             add("E-PACK-PARAM", f"method {method!r} has no parameter {pname!r} (it has: {', '.join(sorted(own)) or 'none'})",
-                (*rule.path, "score", "params", pname), f"did you mean {guess!r}?" if guess else None)
+                ("score", "params", pname), f"did you mean {guess!r}?" if guess else None)
         for pname, pvalue in {**own, **(rule.score.get("params") or {})}.items():
             if isinstance(pvalue, str) and not _is_number_text(pvalue) and pvalue not in params:
                 message, hint = _unknown("parameter", pvalue, params)
-                add("E-PACK-PARAM", message, (*rule.path, "score", "params", pname), hint)
+                add("E-PACK-PARAM", message, ("score", "params", pname), hint)
     return rule
 
 
@@ -327,7 +349,7 @@ def compile_checked(chain: list[PackSource]) -> tuple[Pack | None, list[Problem]
     section_keys = [s["key"] for s in settings.get("sections") or ()]
     methods = _compile_methods(settings, chain, problems)
     for code, rule in list(rules.items()):
-        rules[code] = _check_rule(rule, docs[rule.file], params, methods, section_keys, problems)
+        rules[code] = _check_rule(rule, docs, params, methods, section_keys, problems)
     return _assemble(chain, settings, rules, params, methods), problems
 
 
@@ -342,7 +364,8 @@ def compile_pack(chain: list[PackSource]) -> Pack:
 def _assemble(chain: list[PackSource], settings: dict, rules: dict[str, Rule], params: dict, methods: dict) -> Pack:
     top = chain[-1]
     sections = tuple(
-        Section(key=s["key"], title=s.get("title", s["key"]), weight=D(s["weight"]), level1=tuple(s.get("level1") or ()))
+        Section(key=s["key"], title=s.get("title", s["key"]), weight=D(s["weight"]), level1=tuple(s.get("level1") or ()),
+                scale_rows=bool(s.get("scale_rows", False)))
         for s in settings.get("sections") or ()
     )
     grades = tuple(Grade(grade=g["grade"], min=D(g["min"]), max=D(g["max"])) for g in settings.get("grades") or ())

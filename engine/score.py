@@ -50,6 +50,16 @@ def _env(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> dict:
     return env
 
 
+def comparable_self_score(fact: Fact, weight: Decimal, places: int) -> Decimal | None:
+    """The department's score on the scale the rules used: when a section's row weights are
+    scaled (`scale_rows`), the self score is scaled by the same factor."""
+    own = fact.fields.get("self_score")
+    declared = fact.row.weight if fact.row else None
+    if own is None or declared is None or declared == weight or not declared:
+        return own
+    return round_half_up(own * weight / declared, places)
+
+
 def score_fact(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> LedgerEntry:
     method = pack.methods[rule.score["method"]]
     env = _env(fact, rule, pack, weight)
@@ -69,11 +79,12 @@ def score_fact(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> LedgerEnt
     deduction = weight - points
     values = {
         **fact.display,
+        **{name: fmt(env[name]) for name in {**method.params, **(rule.score.get("params") or {})}},
         "weight": fmt(weight),
         "score": fmt(points),
         "deduction": fmt(deduction),
         "formula": formula,
-        "self_score": fmt(fact.fields.get("self_score")),
+        "self_score": fmt(comparable_self_score(fact, weight, pack.places)),
     }
     return LedgerEntry(
         section=fact.section,
@@ -85,7 +96,7 @@ def score_fact(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> LedgerEnt
         weight=weight,
         points=points,
         deduction=deduction,
-        self_score=fact.fields.get("self_score"),
+        self_score=comparable_self_score(fact, weight, pack.places),
         inputs=_inputs(fact, weight),
         formula=formula if formula == fmt(points) else f"{formula} = {fmt(points)}",
         explanation=render_message(rule.message, values),
@@ -96,10 +107,12 @@ def score_fact(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> LedgerEnt
 def _inputs(fact: Fact, weight: Decimal) -> tuple[tuple[str, str], ...]:
     if fact.kind == "indicator":
         row = fact.row
+        scaled = () if row.weight is None or row.weight == weight else (("declared_weight", fmt(row.weight)),)
         return (
             ("target", row.target),
             ("actual", row.actual),
             ("weight", fmt(weight)),
+            *scaled,
             ("self_score", fmt(row.score)),
             ("reason", row.reason),
         )
@@ -114,11 +127,11 @@ def _inputs(fact: Fact, weight: Decimal) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _unscored(fact: Fact, weight: Decimal) -> tuple[LedgerEntry, Finding]:
+def _unscored(fact: Fact, weight: Decimal, places: int) -> tuple[LedgerEntry, Finding]:
     entry = LedgerEntry(
         section=fact.section, row=fact.row.number if fact.row else None, item=fact.item,
         rule="—", rule_title="没有适用的评分规则", method="none", weight=weight, points=ZERO,
-        deduction=weight, self_score=fact.fields.get("self_score"), inputs=_inputs(fact, weight),
+        deduction=weight, self_score=comparable_self_score(fact, weight, places), inputs=_inputs(fact, weight),
         formula="0", explanation=f"“{fact.item}”没有适用的评分规则，暂计 0 分，需人工复核。", citation="",
     )
     finding = Finding(
@@ -130,12 +143,28 @@ def _unscored(fact: Fact, weight: Decimal) -> tuple[LedgerEntry, Finding]:
     return entry, finding
 
 
-def _fact_weight(fact: Fact, pack: Pack) -> Decimal:
+def _scale_factors(pack: Pack, facts: list[Fact]) -> dict[str, Decimal]:
+    """Per section, the factor that brings the form's row weights to the pack's section weight,
+    for sections whose policy says `scale_rows: true` (a province weighting 产出 40 scores a
+    form whose 产出 rows add up to 50 at 40/50 of each row's weight)."""
+    factors = {}
+    for section in pack.sections:
+        declared = sum((D(f.fields["weight"]) for f in facts
+                        if f.kind == "indicator" and f.section == section.key and f.fields.get("weight") is not None),
+                       ZERO)
+        factors[section.key] = section.weight / declared if section.scale_rows and declared else Decimal(1)
+    return factors
+
+
+def _fact_weight(fact: Fact, pack: Pack, factors: dict[str, Decimal]) -> Decimal:
     if fact.kind == "budget":
         # The pack sets what budget execution is worth; the form's 分值 is the department's claim.
         return next(s.weight for s in pack.sections if s.key == fact.section)
     weight = fact.fields.get("weight")
-    return D(weight) if weight is not None else ZERO
+    if weight is None:
+        return ZERO
+    factor = factors.get(fact.section, Decimal(1))
+    return D(weight) if factor == 1 else round_half_up(D(weight) * factor, pack.places)
 
 
 def _finding(rule: Rule, fact: Fact) -> Finding:
@@ -165,10 +194,11 @@ def _deductions(pack: Pack, findings: list[Finding], ledger: list[LedgerEntry]) 
             continue
         section = rule.deduct["from"]
         count = len(hits) if rule.deduct.get("per", "case") == "finding" else 1
-        wanted = D(rule.deduct["points"]) * count
+        each = resolve_param(rule.deduct["points"], pack.params)
+        wanted = each * count
         available = sum((e.points for e in (*ledger, *out) if e.section == section), ZERO)
         taken = min(wanted, max(available, ZERO))
-        formula = f"{fmt(D(rule.deduct['points']))} × {count}" if count > 1 else fmt(wanted)
+        formula = f"{fmt(each)} × {count}" if count > 1 else fmt(wanted)
         if taken != wanted:
             formula += f"，本部分仅余 {fmt(available)} 分，扣完为止"
         title = next((s.title for s in pack.sections if s.key == section), section)
@@ -227,11 +257,12 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
     matches = matcher.match([f.fields for f in first])
     ledger: list[LedgerEntry] = []
     findings: list[Finding] = []
+    factors = _scale_factors(pack, facts)
     for fact, codes in zip(facts, matches):
-        weight = _fact_weight(fact, pack)
+        weight = _fact_weight(fact, pack, factors)
         rule = choose_score_rule(pack, codes)
         if rule is None:
-            entry, finding = _unscored(fact, weight)
+            entry, finding = _unscored(fact, weight, pack.places)
             ledger.append(entry)
             findings.append(finding)
         else:

@@ -28,6 +28,7 @@ SHOWS = {
     "never": {"E-LINT-NEVER"}, "shadow": {"E-LINT-SHADOW"}, "placeholder": {"E-LINT-PLACEHOLDER"},
     "unknown-extends": {"E-PACK-EXTENDS"}, "size": {"E-EXPR-SIZE", "E-COND-SIZE"}, "method": {"E-LINT-METHOD"},
     "names": {"E-PACK-METHOD", "E-PACK-PARAM"}, "modeline": {"E-LINT-MODELINE"}, "unreadable": {"E-YAML-SYNTAX"},
+    "amend": {"E-LINT-PLACEHOLDER", "E-PACK-AMEND"},
     "collected": {"E-SCHEMA", "E-LINT-FIELD", "E-LINT-PLACEHOLDER", "E-LINT-WEIGHTS", "E-LINT-GRADES"},
 }
 

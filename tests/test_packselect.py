@@ -76,3 +76,18 @@ def test_selection_reads_a_rules_folder(tmp_path):
             f"pack: {{id: {name.strip('_')}, title: t, version: '1', applies_to: {applies}}}\n", encoding="utf-8")
     assert [c.id for c in read_candidates(tmp_path)] == ["a", "b"]
     assert choose(2023, "department", None, read_candidates(tmp_path)).candidate.id == "b"
+
+
+def test_a_hubei_case_gets_the_hubei_pack_and_says_so(in_root, tmp_path):
+    from click.testing import CliRunner
+
+    from engine.cli import main
+
+    text = (ROOT / "cases/2022/lukou-gsl.yaml").read_text(encoding="utf-8")
+    case = tmp_path / "hubei.yaml"
+    case.write_text(text.replace("year: 2022", "year: 2023", 1).replace("region: 湖南省株洲市渌口区", "region: 湖北省武汉市", 1),
+                    encoding="utf-8")
+    res = CliRunner().invoke(main, ["score", str(case), "--format", "json", "--matcher", "python"])
+    assert res.exit_code == 0, res.output
+    assert '"id": "hubei-2023"' in res.stdout
+    assert "按案卷年度 2023、表式 department、地区 湖北省武汉市，选用规则包 hubei-2023 v2023.1（rules/hubei-2023，" in res.stderr

@@ -81,3 +81,10 @@ def test_pages_are_generated_from_the_pack(in_root):
     pages = pack_pages(load_pack(PROVINCE))
     assert "deduct" not in pages["JX-A04.md"] and "扣分：从“效益”部分扣 0.5 分，每个问题扣一次，扣完为止。" in pages["JX-A04.md"]
     assert "| `reverse_k` | 3 |" in pages["index.md"]
+
+
+def test_amendments_are_listed_as_such(in_root):
+    packs = {p.id: p for p in (load_pack(NATIONAL), load_pack("rules/hubei-2023"))}
+    assert overrides_of("JX-R01", packs) == [("hubei-2023", "修改 deduct（amend_rules）")]
+    assert overrides_of("JX-S02", packs) == [
+        ("hubei-2023", "修改 citation, examples, message, rationale, score, title（amend_rules）")]

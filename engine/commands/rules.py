@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from ..cli import handle_errors
+from .common import handle_errors
 from ..errors import Problem
 from ..load import shown_path
 
