@@ -96,7 +96,7 @@ def _no_such(query: str, evaluation: Evaluation, pack: Pack) -> JixiaoError:
     span = f"rows 1–{max(rows)}" if rows else "no indicator rows"
     return JixiaoError.single(
         "E-WHY", f"--why {query!r} names no row, indicator or rule code of this case and pack (the case has {span})",
-        stage="score", hint=(f"did you mean {guess!r}? " if guess else "") + "give a row number, an indicator name, 预算执行率, or a rule code such as JX-S02",
+        stage="score", file=evaluation.result.case_file, hint=(f"did you mean {guess!r}? " if guess else "") + "give a row number, an indicator name, 预算执行率, or a rule code such as JX-S02",
     )
 
 
