@@ -11,7 +11,7 @@ import datetime
 import click
 from rich.console import Console
 
-from .commands.common import handle_errors, write_output
+from .commands.common import err_console, handle_errors, write_output
 from .report import BINARY_FORMATS, FORMATS
 
 
@@ -24,7 +24,7 @@ def main() -> None:
 @main.command()
 @click.argument("case", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=str), default=None,
-              help="Rule pack folder (default: rules/national-2020).")
+              help="Rule pack folder (default: the pack under rules/ that applies to the case).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="markdown, html, docx: the report for the department (docx needs --output).")
 @click.option("--date", "report_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -33,16 +33,27 @@ def main() -> None:
               help="Write to this file instead of standard output.")
 @click.option("--matcher", type=click.Choice(["durable", "python"]), default=None,
               help="Rule matcher (default: durable when importable, else python).")
+@click.option("--why", "why", metavar="ROW", default=None,
+              help="Explain which rules could apply to ROW (a row number, an indicator name or a rule code) "
+                   "and why each held or not.")
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
-def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matcher: str | None,
+def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matcher: str | None, why: str | None,
           report_date: datetime.datetime | None, debug: bool) -> None:
-    """Score CASE (a case YAML file) and explain every point."""
+    """Score CASE (a case YAML file) and explain every point. Without --rules, the pack under
+    rules/ that applies to the case's year, form and region is used, and named on stderr."""
     from .api import score_file
 
+    if why is not None:
+        if fmt != "table":
+            raise click.UsageError("--why prints a report for people; use it without --format")
+        from .commands.why import print_why_for
+
+        print_why_for(case, rules_dir, matcher, why, output)
+        return
     if fmt in BINARY_FORMATS and not output:
         raise click.UsageError(f"--format {fmt} writes a binary file: give --output FILE.{fmt}")
-    result = score_file(case, rules_dir, matcher)
+    result = score_file(case, rules_dir, matcher, announce=lambda text: err_console().print(text))
     if fmt == "table" and not output:
         from .report import table
 
@@ -55,10 +66,12 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
 
 from .commands.batch import batch as _batch  # noqa: E402
 from .commands.importing import import_cmd, template_cmd  # noqa: E402
+from .commands.rules import rules as _rules  # noqa: E402
 
 main.add_command(_batch)
 main.add_command(import_cmd)
 main.add_command(template_cmd)
+main.add_command(_rules)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

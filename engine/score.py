@@ -9,6 +9,7 @@ message. Section scores and the total are sums of the ledger.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from . import __version__
@@ -222,8 +223,23 @@ def _findings_for(pack: Pack, facts: list[Fact], matches) -> list[Finding]:
     return out
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    """A scored case and what led to it: every fact the matcher saw, with the codes it matched
+    (what `jixiao score --why` explains)."""
+
+    result: Result
+    facts: tuple[Fact, ...]
+    matches: tuple[tuple[str, ...], ...]
+
+
 def score_case(case: Case, pack: Pack, matcher) -> Result:
     """Score one case. `matcher` is a compiled engine.match.Matcher for this pack."""
+    return evaluate_case(case, pack, matcher).result
+
+
+def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
+    """Score one case, keeping the facts and matches behind the result."""
     facts = build_facts(case, pack)
     unknown = [f for f in facts if not f.section]
     if unknown:
@@ -253,7 +269,8 @@ def score_case(case: Case, pack: Pack, matcher) -> Result:
             ledger.append(score_fact(fact, rule, pack, weight))
     findings.extend(_findings_for(pack, first, matches))
     scored = scored_row_facts(case, [f for f in facts if f.kind == "indicator"], ledger, start_id=max(f.id for f in first))
-    findings.extend(_findings_for(pack, scored, matcher.match([f.fields for f in scored])))
+    scored_matches = matcher.match([f.fields for f in scored])
+    findings.extend(_findings_for(pack, scored, scored_matches))
     ledger.extend(_deductions(pack, findings, ledger))
 
     sections = []
@@ -267,7 +284,7 @@ def score_case(case: Case, pack: Pack, matcher) -> Result:
         ))
     total = sum((e.points for e in ledger), ZERO)
     self_items = [e.self_score for e in ledger if e.self_score is not None and e.kind == "score"]
-    return Result(
+    result = Result(
         engine_version=__version__,
         matcher=matcher.name,
         case_file=case.file,
@@ -291,3 +308,4 @@ def score_case(case: Case, pack: Pack, matcher) -> Result:
         ledger=tuple(ledger),
         findings=tuple(findings),
     )
+    return Evaluation(result, (*first, *scored), (*map(tuple, matches), *map(tuple, scored_matches)))

@@ -15,7 +15,8 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 
 
-def _err_console() -> Console:
+def err_console() -> Console:
+    """The console for messages to standard error (errors, and notes such as the pack chosen)."""
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -27,7 +28,7 @@ def handle_errors(func):
         try:
             return func(*args, **kwargs)
         except JixiaoError as exc:
-            console = _err_console()
+            console = err_console()
             for problem in exc.problems:
                 console.print(f"[bold red]error[/]: {problem.render()}", markup=True, highlight=False)
             sys.exit(EXIT_BAD_INPUT)
@@ -36,7 +37,7 @@ def handle_errors(func):
         except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
             if kwargs.get("debug") or "--debug" in sys.argv:
                 raise
-            _err_console().print(
+            err_console().print(
                 f"[bold red]internal error[/]: {type(exc).__name__}: {exc}\n"
                 "This is a bug in jixiao, not in your input; run again with --debug for details.",
                 markup=True, highlight=False,
