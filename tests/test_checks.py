@@ -142,3 +142,9 @@ def test_second_pack_changes_policy_without_code(in_root):
     assert dict(rows[1].inputs)["declared_weight"] == "2.5"
     assert str(result.total) == "93.00" and result.grade == "优"
     assert result.pack_chain == ("national-2020", "hubei-2023")
+
+
+def test_satisfaction_check_still_works_where_a_pack_merges_sections(in_root):
+    # hubei-2023 folds 满意度 into 效益; it amends JX-A11 to recognise satisfaction rows by 二级指标.
+    result = score_file("cases/examples/a-satisfaction.yaml", HUBEI, "python")
+    assert [f.rule for f in result.findings if f.rule == "JX-A11"] == ["JX-A11"]
