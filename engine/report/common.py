@@ -9,9 +9,9 @@ format escapes them where it writes them out.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
-import re
 from pathlib import Path
 
 from ..decimals import fmt
