@@ -7,56 +7,12 @@ options) with file:line:field messages; 3 an internal error (a bug: please repor
 from __future__ import annotations
 
 import datetime
-import functools
-import sys
 
 import click
 from rich.console import Console
 
-from .atomic import write_atomic
-from .errors import JixiaoError
+from .commands.common import err_console, handle_errors, write_output
 from .report import BINARY_FORMATS, FORMATS
-
-EXIT_BAD_INPUT = 2
-EXIT_INTERNAL = 3
-
-
-def _err_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def handle_errors(func):
-    """Turn JixiaoError into exit 2 with its problems listed; never show a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except JixiaoError as exc:
-            console = _err_console()
-            for problem in exc.problems:
-                console.print(f"[bold red]error[/]: {problem.render()}", markup=True, highlight=False)
-            sys.exit(EXIT_BAD_INPUT)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
-            raise
-        except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-            if kwargs.get("debug") or "--debug" in sys.argv:
-                raise
-            _err_console().print(
-                f"[bold red]internal error[/]: {type(exc).__name__}: {exc}\n"
-                "This is a bug in jixiao, not in your input; run again with --debug for details.",
-                markup=True, highlight=False,
-            )
-            sys.exit(EXIT_INTERNAL)
-
-    return wrapper
-
-
-def _write(data: str | bytes, output: str | None) -> None:
-    if output:
-        write_atomic(output, data)
-    else:
-        click.echo(data, nl=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,7 +24,7 @@ def main() -> None:
 @main.command()
 @click.argument("case", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=str), default=None,
-              help="Rule pack folder (default: rules/national-2020).")
+              help="Rule pack folder (default: the pack under rules/ that applies to the case).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="markdown, html, docx: the report for the department (docx needs --output).")
 @click.option("--date", "report_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -77,16 +33,27 @@ def main() -> None:
               help="Write to this file instead of standard output.")
 @click.option("--matcher", type=click.Choice(["durable", "python"]), default=None,
               help="Rule matcher (default: durable when importable, else python).")
+@click.option("--why", "why", metavar="ROW", default=None,
+              help="Explain which rules could apply to ROW (a row number, an indicator name or a rule code) "
+                   "and why each held or not.")
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
-def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matcher: str | None,
+def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matcher: str | None, why: str | None,
           report_date: datetime.datetime | None, debug: bool) -> None:
-    """Score CASE (a case YAML file) and explain every point."""
+    """Score CASE (a case YAML file) and explain every point. Without --rules, the pack under
+    rules/ that applies to the case's year, form and region is used, and named on stderr."""
     from .api import score_file
 
+    if why is not None:
+        if fmt != "table":
+            raise click.UsageError("--why prints a report for people; use it without --format")
+        from .commands.why import print_why_for
+
+        print_why_for(case, rules_dir, matcher, why, output)
+        return
     if fmt in BINARY_FORMATS and not output:
         raise click.UsageError(f"--format {fmt} writes a binary file: give --output FILE.{fmt}")
-    result = score_file(case, rules_dir, matcher)
+    result = score_file(case, rules_dir, matcher, announce=lambda text: err_console().print(text))
     if fmt == "table" and not output:
         from .report import table
 
@@ -94,16 +61,17 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
     else:
         from .report import render
 
-        _write(render(result, fmt, (report_date or datetime.datetime.now()).date()), output)
+        write_output(render(result, fmt, (report_date or datetime.datetime.now()).date()), output)
 
-
-# Commands in engine/commands/ import handle_errors from here. Run as `python -m engine.cli`
-# (and re-run so in spawned worker processes) this module is __main__ / __mp_main__: let them
-# find it under its own name instead of importing it a second time, half-initialised.
-sys.modules.setdefault("engine.cli", sys.modules[__name__])
 
 from .commands.batch import batch as _batch  # noqa: E402
+from .commands.importing import import_cmd, template_cmd  # noqa: E402
+from .commands.rules import rules as _rules  # noqa: E402
+
 main.add_command(_batch)
+main.add_command(import_cmd)
+main.add_command(template_cmd)
+main.add_command(_rules)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -90,7 +90,7 @@ def test_batch_scores_every_case_and_names_the_broken_one(district, tmp_path):
     assert seed_row["最大扣分项"] == "第 17 行 营造我区良好的营商环境（JX-S02，扣 0.26 分）" and seed_row["最大扣分"] == "0.26"
     assert seed_row["结果文件"] == "results/2022/lukou-gsl.json"
     res = invoke("score", root / "2022" / "lukou-gsl.yaml", "--format", "json", "--matcher", "python")
-    assert (out / "results" / "2022" / "lukou-gsl.json").read_text(encoding="utf-8") == res.output
+    assert (out / "results" / "2022" / "lukou-gsl.json").read_text(encoding="utf-8") == res.stdout
 
     xcases = xlsx_rows(out / "summary.xlsx", "案例")
     assert len(xcases) == n and sum(r["状态"] == "失败" for r in xcases) == 1

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.text import Text
 
-from ..cli import handle_errors
+from .common import handle_errors
 
 EXIT_SOME_FAILED = 1
 EXIT_INTERRUPTED = 130

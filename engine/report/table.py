@@ -14,6 +14,7 @@ from ..result import Result
 from .common import signed, target_actual
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+SEVERITY_TITLE = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def tables(result: Result) -> list:
@@ -56,15 +57,26 @@ def tables(result: Result) -> list:
     if result.difference is not None:
         totals.add_row("差异（自评 − 规则）", signed(result.difference), "")
     out.append(totals)
-    if result.findings:
-        findings = Table(box=box.SIMPLE_HEAVY, title="发现的问题", title_justify="left")
-        for name in ("级别", "规则", "对象", "说明"):
-            findings.add_column(name)
-        order = {"error": 0, "warning": 1, "info": 2}
-        for f in sorted(result.findings, key=lambda f: (order.get(f.severity, 3), f.passed)):
-            findings.add_row(Text(f.severity + (" ✓" if f.passed else ""), style=SEVERITY_STYLE.get(f.severity, "")),
-                             f.rule, f.subject, f.message)
+    problems = [f for f in result.findings if not f.passed]
+    passed = [f for f in result.findings if f.passed]
+    order = {"error": 0, "warning": 1, "info": 2}
+    for severity in sorted({f.severity for f in problems}, key=lambda s: order.get(s, 3)):
+        group = [f for f in problems if f.severity == severity]
+        findings = Table(box=box.SIMPLE_HEAVY, title=f"{SEVERITY_TITLE[severity]}（{len(group)}）", title_justify="left")
+        for name, kwargs in (("规则", {"no_wrap": True}), ("说明", {"overflow": "fold", "ratio": 2}),
+                             ("建议", {"overflow": "fold", "ratio": 1})):
+            findings.add_column(name, **kwargs)
+        for f in group:
+            findings.add_row(Text(f.rule, style=SEVERITY_STYLE.get(severity, "")), f.message, f.fix or "")
         out.append(findings)
+    if passed:
+        counts: dict[str, int] = {}
+        for f in passed:
+            counts[f.rule] = counts.get(f.rule, 0) + 1
+        titles = {f.rule: f.title for f in passed}
+        line = Text(f"已核对无误（{len(passed)}）：", style="green")
+        line.append("；".join(f"{code} {titles[code]} ×{n}" for code, n in counts.items()))
+        out.append(line)
     return out
 
 
