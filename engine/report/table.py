@@ -11,10 +11,9 @@ from rich.text import Text
 
 from ..decimals import fmt
 from ..result import Result
-from .common import signed, target_actual
+from .common import SEVERITY_TITLES, signed, target_actual
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-SEVERITY_TITLE = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def tables(result: Result) -> list:
@@ -57,18 +56,17 @@ def tables(result: Result) -> list:
     if result.difference is not None:
         totals.add_row("差异（自评 − 规则）", signed(result.difference), "")
     out.append(totals)
-    problems = [f for f in result.findings if not f.passed]
-    passed = [f for f in result.findings if f.passed]
-    order = {"error": 0, "warning": 1, "info": 2}
-    for severity in sorted({f.severity for f in problems}, key=lambda s: order.get(s, 3)):
-        group = [f for f in problems if f.severity == severity]
-        findings = Table(box=box.SIMPLE_HEAVY, title=f"{SEVERITY_TITLE[severity]}（{len(group)}）", title_justify="left")
+    for severity, group in result.findings_by_severity:
+        if not group:
+            continue
+        findings = Table(box=box.SIMPLE_HEAVY, title=f"{SEVERITY_TITLES[severity]}（{len(group)}）", title_justify="left")
         for name, kwargs in (("规则", {"no_wrap": True}), ("说明", {"overflow": "fold", "ratio": 2}),
                              ("建议", {"overflow": "fold", "ratio": 1})):
             findings.add_column(name, **kwargs)
         for f in group:
             findings.add_row(Text(f.rule, style=SEVERITY_STYLE.get(severity, "")), f.message, f.fix or "")
         out.append(findings)
+    passed = result.passed_checks
     if passed:
         counts: dict[str, int] = {}
         for f in passed:
