@@ -149,6 +149,23 @@ def test_markdown_findings_grouped_by_severity_with_fixes(seed):
     assert "第 7 行“做好非公经济人士参政议政、建言献策”：自评表指标值“2编”与绩效目标表“2篇”不一致。" in warnings
 
 
+def test_a_deduction_taken_by_a_check_is_explained(in_root):
+    """A pack whose check deducts (province-test: 0.5 per row without a 偏差原因) adds a
+    deduction entry; the report explains it with the findings behind it."""
+    result = score_file(SEED, "tests/fixtures/packs/province-test", "python")
+    entry = result.ledger[-1]
+    assert (entry.kind, entry.rule, entry.deduction) == ("deduction", "JX-A04", D("3"))
+    assert result.deductions[-1] is entry
+    part = _md_section(md_report.render(result, DATE), "三、扣分说明")
+    block = part.split("### 7. ", 1)[1]
+    assert block.startswith("扣分却没有写偏差原因（从“效益指标”扣分）\n")
+    assert "- 规则：JX-A04 扣分却没有写偏差原因\n" in block
+    assert "- 涉及的问题：（1）第 15 行“服务好全区民营经济人士和民营企业”自评 4 分（分值 5），但没有填写偏差原因分析及改进措施。（2）第 16 行" in block
+    assert "（6）第 21 行" in block and "（7）" not in block
+    assert "- 计算：0.5 × 6 = 3\n- 扣分：3 分\n" in block
+    assert "- 依据：测试用省级规则包 第八条" in block
+
+
 # ---------------------------------------------------------------- HTML
 
 
