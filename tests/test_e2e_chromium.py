@@ -34,7 +34,7 @@ def screenshot(page, tmp_path, size=(WIDTH, HEIGHT)):
         f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
         f"--screenshot={png}", f"--window-size={size[0]},{size[1]}", page.resolve().as_uri(),
     ]
-    proc = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
     assert png.exists(), f"chromium wrote no screenshot (exit {proc.returncode}):\n{proc.stderr[-3000:]}"
     # Chromium logs every console message of the page as "...:CONSOLE(...)] "text", source: ..."
     console = [line for line in proc.stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from engine.api import score_file
-from engine.decimals import D
 from engine.cli import main
+from engine.decimals import D
 from engine.report import FORMATS, render
 from engine.report import docx as docx_report
 from engine.report import html as html_report
@@ -111,20 +111,20 @@ def test_markdown_tables_match_the_json(seed):
         assert len(table) == 1 + len(entries) + 1
         for row, entry in zip(table[1:], entries):
             assert row[1] == entry["item"] and row[8] == entry["rule"]
-            assert float(row[5]) == float(entry["points"]) and float(row[4]) == float(entry["weight"])
+            assert D(row[5]) == D(entry["points"]) and D(row[4]) == D(entry["weight"])
         assert table[-1][1] == "小计"
-        assert float(table[-1][5]) == float(section["score"]) and float(table[-1][6]) == float(section["self_score"])
-    assert sum(float(t[-1][5]) for t in tables[2:]) == pytest.approx(float(data["total"]["score"]))
+        assert D(table[-1][5]) == D(section["score"]) and D(table[-1][6]) == D(section["self_score"])
+    assert sum(D(t[-1][5]) for t in tables[2:]) == D(data["total"]["score"])
 
 
 def test_markdown_explains_the_six_deductions(seed):
     result, data = seed
     part = _md_section(md_report.render(result, DATE), "三、扣分说明")
-    headings = re.findall(r"^### (\d+)\. 第 (\d+) 行 (.+)（效益指标）$", part, flags=re.M)
+    headings = re.findall(r"^### (\d+)\. 第 (\d+) 行 (.+)（效益指标）$", part, flags=re.MULTILINE)
     assert [int(row) for _, row, _ in headings] == DEDUCTED_ROWS
     assert [int(n) for n, _, _ in headings] == [1, 2, 3, 4, 5, 6]
     by_row = {e["row"]: e for e in data["ledger"]}
-    blocks = re.split(r"^### ", part, flags=re.M)[1:]
+    blocks = re.split(r"^### ", part, flags=re.MULTILINE)[1:]
     for block, row in zip(blocks, DEDUCTED_ROWS):
         entry = by_row[row]
         assert entry["item"] in block.splitlines()[0]
@@ -141,12 +141,29 @@ def test_markdown_explains_the_six_deductions(seed):
 def test_markdown_findings_grouped_by_severity_with_fixes(seed):
     result, data = seed
     part = _md_section(md_report.render(result, DATE), "四、审核发现的问题")
-    assert re.findall(r"^### (.+)$", part, flags=re.M) == ["错误（0 项）", "警告（24 项）", "提示（2 项）", "已通过的核对（20 项）"]
+    assert re.findall(r"^### (.+)$", part, flags=re.MULTILINE) == ["错误（0 项）", "警告（24 项）", "提示（2 项）", "已通过的核对（20 项）"]
     warnings = part.split("### 警告（24 项）")[1].split("### 提示")[0]
-    assert len(re.findall(r"^\d+\. JX-", warnings, flags=re.M)) == 24
+    assert len(re.findall(r"^\d+\. JX-", warnings, flags=re.MULTILINE)) == 24
     fixes = [f["fix"] for f in data["findings"] if f["severity"] == "warning" and not f["passed"] and "fix" in f]
     assert warnings.count("   - 修改建议：") == len(fixes) > 0
     assert "第 7 行“做好非公经济人士参政议政、建言献策”：自评表指标值“2编”与绩效目标表“2篇”不一致。" in warnings
+
+
+def test_a_deduction_taken_by_a_check_is_explained(in_root):
+    """A pack whose check deducts (province-test: 0.5 per row without a 偏差原因) adds a
+    deduction entry; the report explains it with the findings behind it."""
+    result = score_file(SEED, "tests/fixtures/packs/province-test", "python")
+    entry = result.ledger[-1]
+    assert (entry.kind, entry.rule, entry.deduction) == ("deduction", "JX-A04", D("3"))
+    assert result.deductions[-1] is entry
+    part = _md_section(md_report.render(result, DATE), "三、扣分说明")
+    block = part.split("### 7. ", 1)[1]
+    assert block.startswith("扣分却没有写偏差原因（从“效益指标”扣分）\n")
+    assert "- 规则：JX-A04 扣分却没有写偏差原因\n" in block
+    assert "- 涉及的问题：（1）第 15 行“服务好全区民营经济人士和民营企业”自评 4 分（分值 5），但没有填写偏差原因分析及改进措施。（2）第 16 行" in block
+    assert "（6）第 21 行" in block and "（7）" not in block
+    assert "- 计算：0.5 × 6 = 3\n- 扣分：3 分\n" in block
+    assert "- 依据：测试用省级规则包 第八条" in block
 
 
 # ---------------------------------------------------------------- HTML
@@ -240,11 +257,11 @@ def test_docx_opens_and_has_real_tables_and_headings(seed):
     doc = _docx(docx_report.render(result, DATE))
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
     assert len(tables) == 2 + 4
-    assert dict((r[0], r[1]) for r in tables[0])["评价日期"] == "2025-01-31"
+    assert {r[0]: r[1] for r in tables[0]}["评价日期"] == "2025-01-31"
     assert tables[1][1:] == [["按规则计算", "99.26 / 100", "优"], ["单位自评", "93", "优"], ["差异（自评 − 规则）", "-6.26", ""]]
     for table, section in zip(tables[2:], data["sections"]):
         assert table[0] == ["行", "指标", "指标值", "实际完成值", "分值", "规则得分", "自评得分", "差异", "规则"]
-        assert table[-1][1] == "小计" and float(table[-1][5]) == float(section["score"])
+        assert table[-1][1] == "小计" and D(table[-1][5]) == D(section["score"])
     headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     assert headings[0] == ("Title", "2022 年度部门整体支出绩效自评评分报告")
     assert [t for s, t in headings if s == "Heading 1"] == ["一、评分结论", "二、分项得分", "三、扣分说明", "四、审核发现的问题"]
@@ -282,7 +299,7 @@ def test_html_escapes_case_text(nasty):
     page = _page(text)
     assert "script" not in page.tags and "b" not in page.tags and "i" not in page.tags and "a" not in page.tags
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in text
-    assert dict((r[0], r[1]) for r in page.tables[0])["单位"] == NASTY_UNIT
+    assert {r[0]: r[1] for r in page.tables[0]}["单位"] == NASTY_UNIT
     assert page.text["title"].endswith(NASTY_UNIT)
     assert any("营造<i>良好</i>|营商环境 ![x](y)" == row[1] for row in page.tables[4])
 
@@ -293,7 +310,7 @@ def test_markdown_escapes_case_text(nasty):
     for tag in ("<script", "<b>", "<i>", "<a ", "<em>", "<strong>", "<code>", "<img", "<ol"):
         assert tag not in rendered.split("四、审核发现的问题")[0], tag
     tables = _md_tables(text)
-    assert dict((r[0], r[1]) for r in tables[0][1:])["单位"] == NASTY_UNIT
+    assert {r[0]: r[1] for r in tables[0][1:]}["单位"] == NASTY_UNIT
     assert tables[4][3][1] == "营造<i>良好</i>|营商环境 ![x](y)"  # 效益 table, row 17
     assert all(len(row) == 9 for table in tables[2:] for row in table)  # the | did not add a column
 
@@ -303,7 +320,7 @@ def test_docx_keeps_case_text_as_text(nasty):
 
     weird = dataclasses.replace(nasty, unit=NASTY_UNIT + "\x0b\x01end")
     doc = _docx(docx_report.render(weird, DATE))
-    assert dict((r.cells[0].text, r.cells[1].text) for r in doc.tables[0].rows)["单位"] == NASTY_UNIT + "\ufffd\ufffdend"
+    assert {r.cells[0].text: r.cells[1].text for r in doc.tables[0].rows}["单位"] == NASTY_UNIT + "\ufffd\ufffdend"
     assert doc.core_properties.subject == NASTY_UNIT + "\ufffd\ufffdend"
 
 

@@ -9,9 +9,9 @@ format escapes them where it writes them out.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
-import re
 from pathlib import Path
 
 from ..decimals import fmt
@@ -143,7 +143,7 @@ def explain(entry: LedgerEntry, result: Result) -> Explained:
             heading=f"{entry.item}（从“{section}”扣分）",
             lines=tuple(line for line in (
                 ("规则", rule),
-                ("涉及的问题", "；".join(inputs.values())),
+                ("涉及的问题", "".join(f"（{number}）{text}" for number, text in entry.inputs)),
                 ("计算", entry.formula),
                 ("扣分", f"{fmt(entry.deduction)} 分"),
                 ("说明", entry.explanation),

@@ -95,9 +95,10 @@ def write_csv(path: str | Path, columns, rows) -> None:
     write_atomic(path, "\ufeff" + buffer.getvalue())
 
 
-def _append(sheet, values: list) -> None:
-    sheet.append([xml_safe(v) if isinstance(v, str) else v for v in values])
-    for cell in sheet[sheet.max_row]:
+def _put_row(sheet, number: int, values: list) -> None:
+    """Write one row by its number: finding the last row (sheet.max_row) scans every cell."""
+    for column, value in enumerate(values, 1):
+        cell = sheet.cell(row=number, column=column, value=xml_safe(value) if isinstance(value, str) else value)
         if cell.data_type == "f":  # openpyxl takes text starting with "=" for a formula: keep it text
             cell.data_type = "s"
 
@@ -112,16 +113,16 @@ def _sheet(workbook, title: str, columns, rows, widths: dict[str, int]):
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="E8ECF2")
         cell.alignment = Alignment(vertical="center")
-    for row in rows:
-        _append(sheet, [row.get(key) for key, _ in columns])
+    for number, row in enumerate(rows, 2):
+        _put_row(sheet, number, [row.get(key) for key, _ in columns])
     for index, (key, _) in enumerate(columns, 1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = widths.get(key, 12)
         if key in SCORE_KEYS:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = "0.00"
+            for number in range(2, len(rows) + 2):
+                sheet.cell(number, index).number_format = "0.00"
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
     return sheet
 
 
@@ -136,9 +137,9 @@ def write_xlsx(path: str | Path, cases: list[dict], findings: list[dict], overvi
     _sheet(workbook, "发现", FINDING_COLUMNS, findings,
            {"file": 36, "unit": 30, "title": 28, "subject": 30, "message": 80, "fix": 40, "citation": 30})
     sheet = workbook.create_sheet("概况")
-    for label, value in overview:
-        _append(sheet, [label, value])
-        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+    for number, (label, value) in enumerate(overview, 1):
+        _put_row(sheet, number, [label, value])
+        sheet.cell(number, 1).font = Font(bold=True)
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = 80
     buffer = io.BytesIO()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 
 from rich import box
 from rich.console import Console
@@ -12,16 +11,9 @@ from rich.text import Text
 
 from ..decimals import fmt
 from ..result import Result
+from .common import SEVERITY_TITLES, signed, target_actual
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-SEVERITY_TITLE = {"error": "错误", "warning": "警告", "info": "提示"}
-
-
-def _diff(rule: Decimal, self_score: Decimal | None) -> str:
-    if self_score is None:
-        return ""
-    d = self_score - rule
-    return "0" if d == 0 else ("+" if d > 0 else "") + fmt(d)
 
 
 def tables(result: Result) -> list:
@@ -46,17 +38,15 @@ def tables(result: Result) -> list:
         ):
             table.add_column(name, **kwargs)
         for e in entries:
-            inputs = dict(e.inputs)
-            target = inputs.get("target", inputs.get("full_year", ""))
-            actual = inputs.get("actual", inputs.get("executed", ""))
+            target, actual = target_actual(e)
             style = "red" if e.deduction > 0 else None
             table.add_row(
                 "" if e.row is None else str(e.row), e.item, target, actual, fmt(e.weight),
-                Text(fmt(e.points), style=style or ""), fmt(e.self_score), _diff(e.points, e.self_score),
+                Text(fmt(e.points), style=style or ""), fmt(e.self_score), signed(e.difference),
                 e.rule, e.explanation,
             )
         table.add_row("", Text("小计", style="bold"), "", "", fmt(section.weight), Text(fmt(section.score), style="bold"),
-                      fmt(section.self_score), _diff(section.score, section.self_score), "", "")
+                      fmt(section.self_score), signed(section.difference), "", "")
         out.append(table)
     totals = Table(box=box.SIMPLE_HEAVY, title="总分与等级", title_justify="left")
     for name in ("", "总分", "等级"):
@@ -64,20 +54,19 @@ def tables(result: Result) -> list:
     totals.add_row("规则计算", Text(fmt(result.total), style="bold"), result.grade)
     totals.add_row("单位自评", fmt(result.self_total), result.self_grade or "")
     if result.difference is not None:
-        totals.add_row("差异（自评 − 规则）", ("+" if result.difference > 0 else "") + fmt(result.difference), "")
+        totals.add_row("差异（自评 − 规则）", signed(result.difference), "")
     out.append(totals)
-    problems = [f for f in result.findings if not f.passed]
-    passed = [f for f in result.findings if f.passed]
-    order = {"error": 0, "warning": 1, "info": 2}
-    for severity in sorted({f.severity for f in problems}, key=lambda s: order.get(s, 3)):
-        group = [f for f in problems if f.severity == severity]
-        findings = Table(box=box.SIMPLE_HEAVY, title=f"{SEVERITY_TITLE[severity]}（{len(group)}）", title_justify="left")
+    for severity, group in result.findings_by_severity:
+        if not group:
+            continue
+        findings = Table(box=box.SIMPLE_HEAVY, title=f"{SEVERITY_TITLES[severity]}（{len(group)}）", title_justify="left")
         for name, kwargs in (("规则", {"no_wrap": True}), ("说明", {"overflow": "fold", "ratio": 2}),
                              ("建议", {"overflow": "fold", "ratio": 1})):
             findings.add_column(name, **kwargs)
         for f in group:
             findings.add_row(Text(f.rule, style=SEVERITY_STYLE.get(severity, "")), f.message, f.fix or "")
         out.append(findings)
+    passed = result.passed_checks
     if passed:
         counts: dict[str, int] = {}
         for f in passed:
