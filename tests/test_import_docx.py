@@ -10,26 +10,14 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli import main
-from engine.importers import dump_case, import_file, read_source
-from engine.load import load_file, load_text
-from engine.validate import validate
+from engine.importers import import_file, read_source
+from engine.load import load_file
 from tests.import_forms import (
+    EXCLUDED, loaded, without,
     EXPECTED_SELF_EVALUATION, LAYOUTS, SEED_CASE, SEED_TEXT, P, T, review_reasons, seed_blocks, variant_blocks,
     variant_grid, write_docx,
 )
 
-EXCLUDED = ("region", "source", "review")  # as in test_import_text.py, for the same reasons
-
-
-def without(data: dict, keys) -> dict:
-    return {k: v for k, v in data.items() if k not in keys}
-
-
-def loaded(result) -> dict:
-    """The case as `jixiao score` would load it from the YAML written."""
-    doc = load_text(dump_case(result.case), "imported.yaml")
-    validate(doc, "case.schema.json")
-    return doc.data
 
 
 

@@ -25,14 +25,9 @@ from engine.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_CASE = ROOT / "cases" / "2022" / "lukou-gsl.yaml"
-from tests.import_forms import SEED_TEXT  # noqa: E402
+from tests.import_forms import EXCLUDED, SEED_TEXT, without  # noqa: E402
 
 # Top-level keys that cannot be derived from the form, and why. Nothing else is excluded.
-EXCLUDED = {
-    "region": "湖南省 is not on the form (it names 株洲市渌口区 only); import takes it from --region",
-    "source": "the hand-made case describes its transcription in words; import names the file it read",
-    "review": "written by the importer only; the hand-made case has none (its items are tested below)",
-}
 
 SEED_REVIEW = [
     {"field": "self_evaluation.indicators[0].groups[1].rows[2].target", "value": "2编",
@@ -43,10 +38,6 @@ SEED_REVIEW = [
      "reason": "未编号的短行，按下级标题读入（第 570 行）"},
 ]
 
-
-
-def without(data: dict, keys) -> dict:
-    return {k: v for k, v in data.items() if k not in keys}
 
 
 @pytest.fixture(scope="module")

@@ -11,27 +11,16 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli import main
-from engine.importers import dump_case, import_file, read_source
+from engine.importers import import_file, read_source
 from engine.importers.template import LEVEL1_CHOICES, LEVEL2_CHOICES, SELF, TARGET
 from engine.importers.xlsx import render
 from engine.load import load_file, load_text
-from engine.validate import validate
 from tests.import_forms import (
+    EXCLUDED, loaded, without,
     EXPECTED_SELF_EVALUATION, LAYOUTS, SEED_CASE, SEED_TEXT, fill_template, put_blocks, review_reasons, seed_blocks,
     variant_blocks, write_xlsx,
 )
 
-EXCLUDED = ("region", "source", "review")  # as in test_import_text.py, for the same reasons
-
-
-def without(data: dict, keys) -> dict:
-    return {k: v for k, v in data.items() if k not in keys}
-
-
-def loaded(result) -> dict:
-    doc = load_text(dump_case(result.case), "imported.yaml")
-    validate(doc, "case.schema.json")
-    return doc.data
 
 
 needs_seed = pytest.mark.skipif(not SEED_TEXT.exists(), reason=f"seed form not found at {SEED_TEXT}")
