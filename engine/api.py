@@ -6,6 +6,7 @@ cached per process, so a batch compiles each pack once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -14,13 +15,13 @@ from .case import Case, build_case
 from .errors import JixiaoError, parse_path
 from .load import Document, load_file
 from .match import compile_matcher
+from .packselect import select_pack
 from .result import Result
 from .rulepack import Pack, read_pack
-from .score import score_case
+from .score import Evaluation, evaluate_case, score_case
 from .validate import validate
 
 CASE_SCHEMA = "case.schema.json"
-DEFAULT_PACK = Path(__file__).resolve().parent.parent / "rules" / "national-2020"
 
 
 def case_from_document(doc: Document) -> Case:
@@ -37,8 +38,8 @@ def _pack_cached(directory: str) -> Pack:
     return read_pack(directory)
 
 
-def load_pack(directory: str | Path | None = None) -> Pack:
-    return _pack_cached(str(Path(directory) if directory else DEFAULT_PACK))
+def load_pack(directory: str | Path) -> Pack:
+    return _pack_cached(str(Path(directory)))
 
 
 @lru_cache(maxsize=32)
@@ -50,9 +51,24 @@ def matcher_for(pack: Pack, which: str | None = None):
     return _matcher_cached(pack.sha256, pack.directory, which)
 
 
-def with_lines(exc: JixiaoError, docs: dict[str, Document | None]) -> JixiaoError:
-    """The pure stages name a problem's file and field path but cannot know its line: find it,
-    in `docs` or by reading the file again (only ever on the way to an error message)."""
+def prepare(case_path: str | Path, pack_dir: str | Path | None = None, matcher: str | None = None,
+            announce: Callable[[str], None] | None = None):
+    """The case, its pack and a matcher. Without `pack_dir` the pack is the one under rules/
+    that applies to the case's year, form and region; `announce` is told which was chosen."""
+    case = load_case(case_path)
+    if pack_dir is None:
+        selection = select_pack(case)
+        if announce is not None:
+            announce(selection.describe())
+        pack_dir = selection.directory
+    pack = load_pack(pack_dir)
+    return case, pack, matcher_for(pack, matcher)
+
+
+def with_lines(exc: JixiaoError) -> JixiaoError:
+    """The pure stages name a problem's file and field path but cannot know its line: find it by
+    reading the file again (only ever on the way to an error message)."""
+    docs: dict[str, Document | None] = {}
     problems = []
     for p in exc.problems:
         if p.line is None and p.file and p.field:
@@ -68,14 +84,23 @@ def with_lines(exc: JixiaoError, docs: dict[str, Document | None]) -> JixiaoErro
     return JixiaoError(problems)
 
 
-def score_file(case_path: str | Path, pack_dir: str | Path | None = None, matcher: str | None = None) -> Result:
-    pack = load_pack(pack_dir)
-    doc = load_file(case_path)
-    case = case_from_document(doc)
+def score_file(case_path: str | Path, pack_dir: str | Path | None = None, matcher: str | None = None,
+               announce: Callable[[str], None] | None = None) -> Result:
+    case, pack, compiled = prepare(case_path, pack_dir, matcher, announce)
     try:
-        return score_case(case, pack, matcher_for(pack, matcher))
+        return score_case(case, pack, compiled)
     except JixiaoError as exc:
-        raise with_lines(exc, {doc.path: doc}) from None
+        raise with_lines(exc) from None
 
 
-__all__ = ["JixiaoError", "load_case", "load_pack", "matcher_for", "score_file", "case_from_document"]
+def evaluate_file(case_path: str | Path, pack_dir: str | Path | None = None, matcher: str | None = None,
+                  announce: Callable[[str], None] | None = None) -> tuple[Pack, Evaluation]:
+    case, pack, compiled = prepare(case_path, pack_dir, matcher, announce)
+    try:
+        return pack, evaluate_case(case, pack, compiled)
+    except JixiaoError as exc:
+        raise with_lines(exc) from None
+
+
+__all__ = ["JixiaoError", "load_case", "load_pack", "matcher_for", "prepare", "score_file", "evaluate_file",
+           "case_from_document"]

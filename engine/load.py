@@ -354,3 +354,16 @@ def load_file(path: str | Path) -> Document:
     if not text.strip():  # after decoding: a BOM alone is empty too
         raise JixiaoError.single("E-EMPTY", "the file is empty", stage="load", file=name, line=1)
     return load_text(text, name, encoding, hashlib.sha256(raw).hexdigest())
+
+
+def shown_path(path: str | Path | None) -> str | None:
+    """A path as a user would type it: relative to the working folder when it is under it."""
+    if not path:
+        return None if path is None else str(path)
+    import os
+
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+    return str(path) if rel.startswith("..") else rel

@@ -44,6 +44,8 @@ def _message(error: jsonschema.ValidationError) -> str:
         return f"the text is {len(error.instance)} characters long; at most {error.validator_value} are allowed here"
     if error.validator == "required":
         return error.message.replace("is a required property", "is required")
+    if error.validator == "pattern" and "x-message" in error.schema:
+        return f"{error.instance!r} {error.schema['x-message']}"
     if error.validator == "type" and error.instance is None:
         return f"a value is required here (expected {error.validator_value})"
     message = error.message
@@ -57,11 +59,15 @@ def _message(error: jsonschema.ValidationError) -> str:
     return message
 
 
-def closest(word: str, options: list[str]) -> str | None:
+def closest(word: str, options) -> str | None:
+    """The option a misspelt word most likely meant ("did you mean"), or None."""
     import difflib
 
-    found = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
+    found = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
     return found[0] if found else None
+
+
+_closest = closest
 
 
 def _error_path(error: jsonschema.ValidationError) -> list:

@@ -1,8 +1,8 @@
 """Batch integrity: with 2 broken files among 20, every good file is scored, every broken one is
 reported, the counts add up; an interrupted run (Ctrl-C) leaves no half-written result.
 
-Waits for engine/batch.py (branch `reports`): skipped until it is merged. The interface assumed
-is in the three definitions below; adjust them, not the tests, if the command differs.
+`jixiao batch FOLDER --out OUT` writes OUT/results/<case stem>.json per case, then the summary
+files; it exits 1 when some files failed and 130 when interrupted (engine/commands/batch.py).
 """
 
 from __future__ import annotations
@@ -15,23 +15,17 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from .conftest import ROOT, SEED
-
-pytest.importorskip("engine.batch", reason="engine/batch.py (branch reports) is not merged yet")
 
 SEED_UNIT = "unit: 株洲市渌口区工商业联合会\n"
 
 
 def batch_command(cases: Path, out: Path) -> list[str]:
-    """`jixiao batch FOLDER --out FOLDER`: one result per case file."""
-    return [sys.executable, "-m", "engine", "batch", str(cases), "--out", str(out), "--matcher", "python"]
+    return [sys.executable, "-m", "engine.cli", "batch", str(cases), "--out", str(out), "--matcher", "python"]
 
 
 def result_path(out: Path, case: Path) -> Path:
-    """Where the result of `case` is written: OUT/<case file stem>.json."""
-    return out / f"{case.stem}.json"
+    return out / "results" / f"{case.stem}.json"
 
 
 def corpus(folder: Path, good: int, broken: dict[str, str] | None = None) -> tuple[list[Path], list[Path]]:
@@ -65,18 +59,18 @@ def test_good_files_are_scored_and_broken_ones_reported(tmp_path):
     out = tmp_path / "out"
     proc = run(batch_command(tmp_path / "cases", out))
     stdout, stderr = proc.communicate(timeout=600)
-    report = stdout + stderr
-    assert proc.returncode not in (0, 3), report  # not a clean success, not a crash
-    assert "Traceback" not in report
+    assert proc.returncode == 1, stdout + stderr  # some files failed
+    assert "Traceback" not in stdout + stderr
+    assert "输入文件 20，已评分 18，失败 2" in stdout
     for case in goods:
         data = json.loads(result_path(out, case).read_text(encoding="utf-8"))
         assert data["case"]["unit"] == f"测试单位{case.stem[-3:]}"
         assert data["total"]["score"] == "99.26"
     for case, code in zip(bads, ("E-YAML-SYNTAX", "E-SCHEMA")):
         assert not result_path(out, case).exists()
-        assert case.name in report and code in report, report
-    written = sorted(p.name for p in out.iterdir())
-    assert written == sorted(result_path(out, c).name for c in goods)
+        assert [line for line in stdout.splitlines() if line.startswith(f"失败 {case}：") and code in line], stdout
+    written = sorted((out / "results").iterdir())
+    assert written == sorted(result_path(out, c) for c in goods)
     assert len(goods) + len(bads) == len(list((tmp_path / "cases").iterdir())) == 20
 
 
@@ -85,15 +79,16 @@ def test_an_interrupted_batch_leaves_only_whole_results(tmp_path):
     out = tmp_path / "out"
     proc = run(batch_command(tmp_path / "cases", out), start_new_session=True)
     deadline = time.monotonic() + 120
-    while not (out.is_dir() and any(out.glob("*.json"))):
+    while not ((out / "results").is_dir() and any((out / "results").glob("*.json"))):
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "no result appeared within 120 s"
         time.sleep(0.01)
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the whole foreground process group
-    stdout, stderr = proc.communicate(timeout=120)
-    assert proc.returncode != 0, "the batch finished before the interrupt: use more cases"
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, (proc.returncode, "the batch finished before the interrupt? use more cases")
     assert "Traceback" not in stderr, stderr
-    left = sorted(out.iterdir())
+    assert sorted(out.iterdir()) == [out / "results"]  # the summary is written only after every case
+    left = sorted((out / "results").iterdir())
     assert 0 < len(left) < len(goods), [p.name for p in left]
     expected_names = {result_path(out, c).name for c in goods}
     for path in left:

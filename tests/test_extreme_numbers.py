@@ -56,7 +56,7 @@ def test_a_tiny_full_year_budget_is_scored(tmp_path):
     case = seed_with(tmp_path, ("    full_year: 160.48", "    full_year: 0.0000000000000000000000000000000000000001"))
     res = CliRunner().invoke(main, ["score", case, "--format", "json", "--matcher", "python"])
     assert res.exit_code == 0, res.output
-    budget = json.loads(res.output)["ledger"][0]
+    budget = json.loads(res.stdout)["ledger"][0]
     assert (budget["rule"], budget["points"]) == ("JX-E01", "10.00")  # B/A capped at 100%
 
 
@@ -65,7 +65,7 @@ def test_a_tiny_target_is_scored(tmp_path):
                                 "{name: 人员保障, target: 0.0000000000000000000000001人, actual: 999999999999999人,"))
     res = CliRunner().invoke(main, ["score", case, "--format", "json", "--matcher", "python"])
     assert res.exit_code == 0, res.output
-    row = json.loads(res.output)["ledger"][1]
+    row = json.loads(res.stdout)["ledger"][1]
     assert (row["item"], row["rule"], row["points"]) == ("人员保障", "JX-S01", "2.50")
 
 

