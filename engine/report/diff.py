@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..packdiff import CaseImpact, PackDiff
+from .terminal import plain
 
 
 def _signed(value, places: int) -> str:
@@ -28,7 +29,7 @@ def _changes_table(rows) -> Table:
     table.add_column("原来", overflow="fold", ratio=1)
     table.add_column("现在", overflow="fold", ratio=1)
     for change in rows:
-        table.add_row(change.path, change.old, change.new)
+        table.add_row(plain(change.path), plain(change.old), plain(change.new))
     return table
 
 
@@ -50,8 +51,9 @@ def impact_table(impacts: list[CaseImpact], places: int) -> Table:
         table.add_column(name, **kwargs)
     for i in impacts:
         grade = Text(i.new_grade, style="bold yellow" if i.new_grade != i.old_grade else "")
-        table.add_row(i.file, i.unit, "" if i.year is None else str(i.year), _total(i.old_total, places), i.old_grade,
-                      _total(i.new_total, places), grade, _signed(i.delta, places), _moves(i, places))
+        table.add_row(plain(i.file), plain(i.unit), "" if i.year is None else str(i.year), _total(i.old_total, places),
+                      plain(i.old_grade), _total(i.new_total, places), grade, _signed(i.delta, places),
+                      plain(_moves(i, places)))
     return table
 
 
@@ -74,7 +76,7 @@ def print_diff(diff: PackDiff, impacts: list[CaseImpact] | None, console: Consol
             heading(title)
             for rule in rules:
                 kind = "计分" if rule.score is not None else "审核"
-                console.print(f"  {rule.code}  {rule.title}（{kind}，{rule.applies_to}）")
+                console.print(plain(f"  {rule.code}  {rule.title}（{kind}，{rule.applies_to}）"))
     if diff.changed:
         heading(f"修改的规则（{len(diff.changed)} 条）")
         for change in diff.changed:
