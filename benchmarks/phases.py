@@ -1,0 +1,164 @@
+"""One measurement per process: `python -m benchmarks.phases PHASE --list FILE [options]`.
+
+`benchmarks/run.py` starts each phase in a fresh interpreter, so every phase pays its own
+imports and pack compilation (as a real run does) and reports its own peak memory. A phase reads
+the case paths from a list file (one per line), measures, and prints one JSON object on its last
+line of output.
+
+Phases
+  floor     read + decode + yaml.load(text, Loader=yaml.CSafeLoader) of every file: the least any
+            tool that reads these files must pay.
+  inproc    in chunks of cases: engine load (engine.load.load_file), schema validation, the
+            hand-written baseline, and engine match + score (build_case + score_case) with each
+            matcher asked for, over the same loaded data; then JSON rendering. The baseline is
+            checked against the engine on every case (outside the timings).
+  padded    engine match + score of the same cases under two packs (the national pack, and the
+            same pack padded with rules that never match), each matcher asked for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script
+    sys.path.insert(0, str(ROOT))
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def rss_mib() -> float:
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _paths(list_file: str) -> list[str]:
+    return Path(list_file).read_text(encoding="utf-8").split("\n")[:-1]
+
+
+def floor(paths: list[str]) -> dict:
+    import yaml
+
+    loader = yaml.CSafeLoader  # no fallback: the floor is defined by the C loader
+    start = time.perf_counter()
+    for path in paths:
+        with open(path, "rb") as f:
+            yaml.load(f.read().decode("utf-8"), Loader=loader)  # noqa: S506 - CSafeLoader is safe
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "cases": len(paths)}
+
+
+def inproc(paths: list[str], pack_dir: str, matchers: list[str], chunk: int, check: bool) -> dict:
+    from benchmarks import baseline
+    from engine import api
+    from engine.case import build_case
+    from engine.load import load_file
+    from engine.report import json as json_report
+    from engine.score import score_case
+    from engine.validate import validate
+
+    start = time.perf_counter()
+    pack = api.load_pack(pack_dir)
+    compiled = {name: api.matcher_for(pack, name) for name in matchers}
+    setup = time.perf_counter() - start
+    totals = {"load": 0.0, "validate": 0.0, "baseline": 0.0, "render": 0.0, **{f"engine_{m}": 0.0 for m in matchers}}
+    first_1k: dict[str, float] = {}
+    rss_curve: list[tuple[int, float]] = []
+    mismatches: list[str] = []
+    done = 0
+    for at in range(0, len(paths), chunk):
+        group = paths[at : at + chunk]
+        t0 = time.perf_counter()
+        docs = [load_file(p) for p in group]
+        t1 = time.perf_counter()
+        for doc in docs:
+            validate(doc, api.CASE_SCHEMA)
+        t2 = time.perf_counter()
+        mine = [baseline.score(doc.data) for doc in docs]
+        t3 = time.perf_counter()
+        totals["load"] += t1 - t0
+        totals["validate"] += t2 - t1
+        totals["baseline"] += t3 - t2
+        results = None
+        for name, matcher in compiled.items():
+            t = time.perf_counter()
+            out = [score_case(build_case(doc.data, doc.path, ""), pack, matcher) for doc in docs]
+            totals[f"engine_{name}"] += time.perf_counter() - t
+            results = results or out
+        t = time.perf_counter()
+        for result in results:
+            json_report.render(result)
+        totals["render"] += time.perf_counter() - t
+        if check:
+            for doc, base, result in zip(docs, mine, results):
+                why = baseline.same_as_engine(base, result)
+                if why and len(mismatches) < 5:
+                    mismatches.append(f"{doc.path}: {why}")
+        done += len(group)
+        if done == 1000 or (not first_1k and done > 1000):
+            first_1k = {"cases": done, **totals}
+        del docs, mine, results
+        gc.collect()
+        rss_curve.append((done, rss_mib()))
+    return {"cases": len(paths), "setup": setup, "seconds": totals, "first_1k": first_1k, "rss_curve": rss_curve,
+            "mismatches": mismatches}
+
+
+def padded(paths: list[str], packs: list[str], matchers: list[str]) -> dict:
+    from engine import api
+    from engine.case import build_case
+    from engine.load import load_file
+    from engine.score import score_case
+
+    docs = [load_file(p) for p in paths]
+    out = {}
+    for pack_dir in packs:
+        pack = api.load_pack(pack_dir)
+        for name in matchers:
+            t = time.perf_counter()
+            matcher = api.matcher_for(pack, name)
+            compile_seconds = time.perf_counter() - t
+            t = time.perf_counter()
+            for doc in docs:
+                score_case(build_case(doc.data, doc.path, ""), pack, matcher)
+            out[f"{pack.id}/{name}"] = {"seconds": time.perf_counter() - t, "compile": compile_seconds,
+                                        "rules": len(pack.rules)}
+    return {"cases": len(docs), "runs": out}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="one benchmark phase")
+    parser.add_argument("phase", choices=["floor", "inproc", "padded"])
+    parser.add_argument("--list", required=True, help="file with one case path per line")
+    parser.add_argument("--pack", action="append", default=[])
+    parser.add_argument("--matcher", action="append", default=[])
+    parser.add_argument("--chunk", type=int, default=250)
+    parser.add_argument("--no-check", action="store_true")
+    args = parser.parse_args(argv)
+    paths = _paths(args.list)
+    gc.collect()
+    if args.phase == "floor":
+        report = floor(paths)
+    elif args.phase == "inproc":
+        report = inproc(paths, args.pack[0], args.matcher, args.chunk, not args.no_check)
+    else:
+        report = padded(paths, args.pack, args.matcher)
+    report["peak_rss_mib"] = peak_rss_mib()
+    report["pid"] = os.getpid()
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
