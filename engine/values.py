@@ -40,6 +40,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 __all__ = [
     "Quantity",
@@ -195,10 +196,27 @@ class ValueParseError(ValueError):
     """Raised only when the input is not a str; any str yields a Value."""
 
 
+#: Distinct cells remembered by parse_value. Cells repeat a lot ("≥95%", "100%", and every
+#: target is read again for the target-table check); the bound keeps memory flat in long batches.
+PARSE_CACHE_SIZE = 16384
+
+
 def parse_value(text: str) -> Value:
-    """Parse one cell. Never raises for a str; see the module docstring for the grammar."""
+    """Parse one cell. Never raises for a str; see the module docstring for the grammar.
+    Pure, so results are memoized per distinct text (Value is immutable)."""
+    if type(text) is str:
+        return _parse_cached(text)
     if not isinstance(text, str):
         raise ValueParseError(f"parse_value expects str, got {type(text).__name__}")
+    return _parse(text)
+
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _parse_cached(text: str) -> Value:
+    return _parse(text)
+
+
+def _parse(text: str) -> Value:
     norm = _normalize(text)
     start, end = _trim(norm)
     core = norm[start:end]
