@@ -121,6 +121,9 @@ def typed(value: Any) -> tuple[str, Any] | None:
 literal_typed = typed  # literals use the same mapping (check_condition has vetted them)
 
 
+_FINITE_INT = 10**300  # well inside the range of a double
+
+
 def _number_problem(value: Any) -> str | None:
     """Why an int/Decimal cannot be a fact number, or None."""
     if isinstance(value, Decimal) and not value.is_finite():
@@ -588,6 +591,15 @@ def validate_facts(facts: Sequence[Mapping]) -> None:
                 continue
             width += 1
             if value is True or value is False or name in ("kind", "id"):
+                continue
+            # Fast paths for the common values, which cannot have a problem (same verdicts):
+            # ASCII has no lone surrogate; |x| < 1e300 is a finite double.
+            cls = type(value)
+            if cls is str and value.isascii():
+                continue
+            if cls is Decimal and value.is_finite() and value.adjusted() < 300:
+                continue
+            if cls is int and -_FINITE_INT < value < _FINITE_INT:
                 continue
             if isinstance(value, str):
                 why = _string_problem(value)

@@ -1,0 +1,39 @@
+"""Fast paths added for speed must give the verdicts of the code they bypass (see
+benchmarks/README.md for why they exist)."""
+
+from decimal import Decimal
+
+import pytest
+
+from engine.errors import JixiaoError
+from engine.match import MatchRule, compile_matcher, durable_available
+from engine.match.contract import _number_problem, _string_problem, validate_facts
+
+MATCHERS = ["python"] + (["durable"] if durable_available() else [])
+
+# Values on both sides of each fast path of validate_facts (ASCII strings, |x| < 1e300).
+EDGE_VALUES = [
+    "plain", "", "中文", "\ud800", "a\udfff", Decimal("1E+299"), Decimal("9.99E+299"), Decimal("1E+300"),
+    Decimal("1.7976931348623157E+308"), Decimal("1.8E+308"), Decimal("-1E+400"), Decimal("1E-400"), Decimal("NaN"),
+    Decimal("-Infinity"), 10**299, 10**300, -(10**300), 10**308, 2**1023, 2**1024, -(2**1024), 0,
+]
+
+
+@pytest.mark.parametrize("value", EDGE_VALUES, ids=[repr(v)[:30] for v in EDGE_VALUES])
+def test_validate_facts_fast_paths_keep_the_verdict(value):
+    slow = _string_problem(value) if isinstance(value, str) else _number_problem(value)
+    try:
+        validate_facts([{"kind": "k", "id": 1, "x": value}])
+        fast = None
+    except JixiaoError as exc:
+        fast = exc.problems[0].message
+    assert fast == slow
+
+
+@pytest.mark.parametrize("which", MATCHERS)
+def test_matchers_agree_on_edge_numbers(which):
+    rules = [MatchRule("BIG", "k", {"field": "x", "op": ">", "value": Decimal("1E+15")}),
+             MatchRule("TXT", "k", {"field": "s", "op": "==", "value": "中文\"引号\\"})]
+    facts = [{"kind": "k", "id": 1, "x": Decimal("1.7976931348623157E+308"), "s": "中文\"引号\\"},
+             {"kind": "k", "id": 2, "x": 10**300, "s": "中文"}, {"kind": "k", "id": 3, "x": Decimal("1E-400")}]
+    assert compile_matcher(rules, which).match(facts) == [("BIG", "TXT"), ("BIG",), ()]
