@@ -37,3 +37,36 @@ def test_matchers_agree_on_edge_numbers(which):
     facts = [{"kind": "k", "id": 1, "x": Decimal("1.7976931348623157E+308"), "s": "中文\"引号\\"},
              {"kind": "k", "id": 2, "x": 10**300, "s": "中文"}, {"kind": "k", "id": 3, "x": Decimal("1E-400")}]
     assert compile_matcher(rules, which).match(facts) == [("BIG", "TXT"), ("BIG",), ()]
+
+
+FMT_VALUES = [Decimal("2.50"), Decimal("2.5"), Decimal("1E+1"), Decimal("4.840"), Decimal("-0"), Decimal("0.00"),
+              Decimal("-0.00"), 0, 5, -7, Decimal("NaN"), Decimal("-Infinity"), Decimal("sNaN"),
+              Decimal("1.23456789012345678901234567890123"), Decimal("1E-30"), 10**20]
+
+
+@pytest.mark.parametrize("value", FMT_VALUES, ids=[repr(v) for v in FMT_VALUES])
+def test_fmt_memo_displays_like_a_fresh_format(value):
+    from decimal import localcontext
+
+    from engine.decimals import _fmt, fmt
+
+    def outcome(f):
+        try:
+            return f(value)
+        except ArithmeticError as exc:
+            return type(exc)
+
+    assert outcome(fmt) == outcome(_fmt)
+    assert outcome(fmt) == outcome(_fmt)  # now from the memo
+    with localcontext() as ctx:  # a different precision is another memo entry
+        ctx.prec = 5
+        assert outcome(fmt) == outcome(_fmt)
+
+
+def test_fmt_memo_keeps_refusing_bools_and_floats():
+    from engine.decimals import fmt
+
+    fmt(1)
+    with pytest.raises(TypeError):
+        fmt(True)
+    assert fmt(2.5) == "2.5"  # floats go through D() as before, never the memo
