@@ -70,3 +70,39 @@ def test_fmt_memo_keeps_refusing_bools_and_floats():
     with pytest.raises(TypeError):
         fmt(True)
     assert fmt(2.5) == "2.5"  # floats go through D() as before, never the memo
+
+
+JSON_SHAPES = [
+    {}, [], {"a": {}}, {"a": []}, [[], [{}]], {"k": None, "t": True, "f": False, "i": -3, "big": 10**30},
+    {"中文": "引号\"、反斜杠\\、换行\n、制表\t、控制\x01、\u2028"}, ("tuple", 1), [1, [2, [3, {"x": [None]}]]],
+    {1: "int key"}, {"f": 1.5}, {"nan": float("nan")}, {"d": Decimal("1.5")},
+]
+
+
+@pytest.mark.parametrize("data", JSON_SHAPES, ids=[repr(d)[:25] for d in JSON_SHAPES])
+def test_json_dumps_is_the_standard_text(data):
+    import json
+
+    from engine.report.json import dumps
+
+    try:
+        expected = json.dumps(data, ensure_ascii=False, indent=2)
+    except TypeError:
+        with pytest.raises(TypeError):
+            dumps(data)
+        return
+    assert dumps(data) == expected
+
+
+def test_json_reports_of_generated_cases_are_the_standard_text(tmp_path):
+    import json
+
+    from benchmarks.generate import generate
+    from engine.api import load_case, load_pack, matcher_for
+    from engine.report.json import render
+    from engine.score import score_case
+
+    pack = load_pack()
+    for path in generate(tmp_path, 5, seed=5):
+        result = score_case(load_case(path), pack, matcher_for(pack, "python"))
+        assert render(result) == json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
