@@ -357,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     say(_row("  (stage) engine load: load_file", n, t["load"]))
     say(_row("  (stage) schema validation", n, t["validate"]))
     say(_row("  (stage) JSON render", n, t["render"]))
-    say(f"  (in-process phase: peak {inproc['peak_rss_mib']:.0f} MiB, chunks of 250 cases held in memory)")
+    say(f"  (in-process phase: peak {inproc['peak_rss_mib']:.0f} MiB, chunks of 500 cases held in memory)")
     if has_batch:
         for label, title in (("j1", "end to end: jixiao batch --jobs 1"), ("j2", "end to end: jixiao batch --jobs 2")):
             r = e2e[label]
