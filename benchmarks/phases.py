@@ -8,10 +8,12 @@ line of output.
 Phases
   floor     read + decode + yaml.load(text, Loader=yaml.CSafeLoader) of every file: the least any
             tool that reads these files must pay.
-  inproc    in chunks of cases: engine load (engine.load.load_file), schema validation, the
-            hand-written baseline, and engine match + score (build_case + score_case) with each
-            matcher asked for, over the same loaded data; then JSON rendering. The baseline is
-            checked against the engine on every case (outside the timings).
+  inproc    in chunks of cases: the floor again (interleaved, so that ratios to it are taken
+            under the same conditions), engine load (engine.load.load_file), schema validation,
+            the hand-written baseline, and engine match + score (build_case + score_case) with
+            each matcher asked for (optionally on the first N cases only), over the same loaded
+            data; then JSON rendering. The baseline is checked against the engine on every case
+            it ran on (outside the timings).
   padded    engine match + score of the same cases under two packs (the national pack, and the
             same pack padded with rules that never match), each matcher asked for.
 """
@@ -25,6 +27,7 @@ import os
 import resource
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +47,22 @@ def rss_mib() -> float:
     return 0.0
 
 
+class Clock:
+    """Wall-clock and CPU seconds per key. On a shared machine other processes stretch wall
+    time; the CPU time of this process is what the work itself cost."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, key: str):
+        wall, cpu = time.perf_counter(), time.process_time()
+        yield
+        self.wall[key] = self.wall.get(key, 0.0) + time.perf_counter() - wall
+        self.cpu[key] = self.cpu.get(key, 0.0) + time.process_time() - cpu
+
+
 def _paths(list_file: str) -> list[str]:
     return Path(list_file).read_text(encoding="utf-8").split("\n")[:-1]
 
@@ -52,15 +71,16 @@ def floor(paths: list[str]) -> dict:
     import yaml
 
     loader = yaml.CSafeLoader  # no fallback: the floor is defined by the C loader
-    start = time.perf_counter()
-    for path in paths:
-        with open(path, "rb") as f:
-            yaml.load(f.read().decode("utf-8"), Loader=loader)  # noqa: S506 - CSafeLoader is safe
-    seconds = time.perf_counter() - start
-    return {"seconds": seconds, "cases": len(paths)}
+    clock = Clock()
+    with clock("floor"):
+        for path in paths:
+            with open(path, "rb") as f:
+                yaml.load(f.read().decode("utf-8"), Loader=loader)  # noqa: S506 - CSafeLoader is safe
+    return {"seconds": clock.wall["floor"], "cpu": clock.cpu["floor"], "cases": len(paths)}
 
 
-def inproc(paths: list[str], pack_dir: str, matchers: list[str], chunk: int, check: bool) -> dict:
+def inproc(paths: list[str], pack_dir: str, matchers: list[str], chunk: int, check: bool,
+           limits: dict[str, int]) -> dict:
     from benchmarks import baseline
     from engine import api
     from engine.case import build_case
@@ -70,27 +90,31 @@ def inproc(paths: list[str], pack_dir: str, matchers: list[str], chunk: int, che
     from engine.validate import validate
     from engine.values import _parse_cached
 
+    import yaml
+
     clear_parse_memo = _parse_cached.cache_clear
+    counted = {name: min(limits.get(name, len(paths)), len(paths)) for name in matchers}
 
     start = time.perf_counter()
     pack = api.load_pack(pack_dir)
     compiled = {name: api.matcher_for(pack, name) for name in matchers}
     setup = time.perf_counter() - start
-    totals = {"load": 0.0, "validate": 0.0, "baseline": 0.0, "render": 0.0, **{f"engine_{m}": 0.0 for m in matchers}}
+    clock = Clock()
     first_1k: dict[str, float] = {}
     rss_curve: list[tuple[int, float]] = []
     mismatches: list[str] = []
     done = 0
     for at in range(0, len(paths), chunk):
         group = paths[at : at + chunk]
-        t0 = time.perf_counter()
-        docs = [load_file(p) for p in group]
-        t1 = time.perf_counter()
-        for doc in docs:
-            validate(doc, api.CASE_SCHEMA)
-        t2 = time.perf_counter()
-        totals["load"] += t1 - t0
-        totals["validate"] += t2 - t1
+        with clock("floor"):  # interleaved with the engine's stages, under the same conditions
+            for path in group:
+                with open(path, "rb") as f:
+                    yaml.load(f.read().decode("utf-8"), Loader=yaml.CSafeLoader)  # noqa: S506 - safe loader
+        with clock("load"):
+            docs = [load_file(p) for p in group]
+        with clock("validate"):
+            for doc in docs:
+                validate(doc, api.CASE_SCHEMA)
         # The chunk's documents stay in memory for the timings below; freezing them keeps the
         # garbage collector from walking them again and again, as it would not in a streaming
         # run where only the current case is alive.
@@ -99,34 +123,33 @@ def inproc(paths: list[str], pack_dir: str, matchers: list[str], chunk: int, che
         # Both the baseline and the engine parse cells through engine.values.parse_value, which
         # memoizes: each timing starts from an empty memo, so neither profits from the other.
         clear_parse_memo()
-        t = time.perf_counter()
-        mine = [baseline.score(doc.data) for doc in docs]
-        totals["baseline"] += time.perf_counter() - t
-        results = None
+        with clock("baseline"):
+            mine = [baseline.score(doc.data) for doc in docs]
+        by_matcher: dict[str, list] = {}
         for name, matcher in compiled.items():
+            if done >= limits.get(name, len(paths)):
+                continue  # this matcher is measured on the first cases only (--limit)
             clear_parse_memo()
-            t = time.perf_counter()
-            out = [score_case(build_case(doc.data, doc.path, ""), pack, matcher) for doc in docs]
-            totals[f"engine_{name}"] += time.perf_counter() - t
-            results = results or out
-        t = time.perf_counter()
-        for result in results:
-            json_report.render(result)
-        totals["render"] += time.perf_counter() - t
+            with clock(f"engine_{name}"):
+                by_matcher[name] = [score_case(build_case(doc.data, doc.path, ""), pack, matcher) for doc in docs]
+        with clock("render"):
+            for result in next(iter(by_matcher.values())):
+                json_report.render(result)
         if check:
-            for doc, base, result in zip(docs, mine, results):
-                why = baseline.same_as_engine(base, result)
-                if why and len(mismatches) < 5:
-                    mismatches.append(f"{doc.path}: {why}")
+            for name, results in by_matcher.items():
+                for doc, base, result in zip(docs, mine, results):
+                    why = baseline.same_as_engine(base, result)
+                    if why and len(mismatches) < 5:
+                        mismatches.append(f"{doc.path} ({name}): {why}")
         done += len(group)
         if done == 1000 or (not first_1k and done > 1000):
-            first_1k = {"cases": done, **totals}
-        del docs, mine, results, out
+            first_1k = {"cases": done, **clock.cpu}
+        del docs, mine, by_matcher
         gc.unfreeze()
         gc.collect()
         rss_curve.append((done, rss_mib()))
-    return {"cases": len(paths), "setup": setup, "seconds": totals, "first_1k": first_1k, "rss_curve": rss_curve,
-            "mismatches": mismatches}
+    return {"cases": len(paths), "setup": setup, "seconds": clock.wall, "cpu": clock.cpu, "first_1k": first_1k,
+            "rss_curve": rss_curve, "mismatches": mismatches, "counted": counted}
 
 
 def padded(paths: list[str], packs: list[str], matchers: list[str]) -> dict:
@@ -134,20 +157,26 @@ def padded(paths: list[str], packs: list[str], matchers: list[str]) -> dict:
     from engine.case import build_case
     from engine.load import load_file
     from engine.score import score_case
+    from engine.values import _parse_cached
 
+    clear_parse_memo = _parse_cached.cache_clear
     docs = [load_file(p) for p in paths]
+    gc.collect()
+    gc.freeze()
     out = {}
     for pack_dir in packs:
         pack = api.load_pack(pack_dir)
         for name in matchers:
+            clear_parse_memo()  # every run starts from an empty parse_value memo
             t = time.perf_counter()
             matcher = api.matcher_for(pack, name)
             compile_seconds = time.perf_counter() - t
-            t = time.perf_counter()
-            for doc in docs:
-                score_case(build_case(doc.data, doc.path, ""), pack, matcher)
-            out[f"{pack.id}/{name}"] = {"seconds": time.perf_counter() - t, "compile": compile_seconds,
-                                        "rules": len(pack.rules)}
+            clock = Clock()
+            with clock("run"):
+                for doc in docs:
+                    score_case(build_case(doc.data, doc.path, ""), pack, matcher)
+            out[f"{pack.id}/{name}"] = {"seconds": clock.wall["run"], "cpu": clock.cpu["run"],
+                                        "compile": compile_seconds, "rules": len(pack.rules)}
     return {"cases": len(docs), "runs": out}
 
 
@@ -159,13 +188,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--matcher", action="append", default=[])
     parser.add_argument("--chunk", type=int, default=500)
     parser.add_argument("--no-check", action="store_true")
+    parser.add_argument("--limit", action="append", default=[], metavar="MATCHER=N",
+                        help="measure this matcher on the first N cases only (inproc)")
     args = parser.parse_args(argv)
     paths = _paths(args.list)
     gc.collect()
     if args.phase == "floor":
         report = floor(paths)
     elif args.phase == "inproc":
-        report = inproc(paths, args.pack[0], args.matcher, args.chunk, not args.no_check)
+        limits = {k: int(v) for k, v in (item.split("=", 1) for item in args.limit)}
+        report = inproc(paths, args.pack[0], args.matcher, args.chunk, not args.no_check, limits)
     else:
         report = padded(paths, args.pack, args.matcher)
     report["peak_rss_mib"] = peak_rss_mib()

@@ -52,7 +52,7 @@ def fmt(value: Decimal | int | None) -> str:
     return _fmt(value)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _fmt_memo(value: Decimal | int, prec: int, rounding: str) -> str:
     return _fmt(value)
 

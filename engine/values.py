@@ -198,7 +198,7 @@ class ValueParseError(ValueError):
 
 #: Distinct cells remembered by parse_value. Cells repeat a lot ("≥95%", "100%", and every
 #: target is read again for the target-table check); the bound keeps memory flat in long batches.
-PARSE_CACHE_SIZE = 16384
+PARSE_CACHE_SIZE = 4096
 
 
 def parse_value(text: str) -> Value:
