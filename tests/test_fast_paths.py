@@ -106,3 +106,40 @@ def test_json_reports_of_generated_cases_are_the_standard_text(tmp_path):
     for path in generate(tmp_path, 5, seed=5):
         result = score_case(load_case(path), pack, matcher_for(pack, "python"))
         assert render(result) == json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+TEMPLATES = ["a {x} b {y}{z} {x}", "no placeholders", "{x}", "{ x } {x-y} {x.y} {中文} {_a1}", "", "{{x}}", "{x"]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_render_message_fills_like_the_regex(template):
+    from engine.score import _PLACEHOLDER, render_message
+
+    values = {"x": 1, "y": None, "中文": "zh", "_a1": "{x}"}
+    expected = _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
+    assert render_message(template, values) == expected
+
+
+def test_render_message_on_every_template_of_the_national_pack():
+    from engine.api import load_pack
+    from engine.score import _PLACEHOLDER, render_message
+
+    values = {"name": "指标", "actual": "92%", "target": "≥95%", "formula": "5 × 92/95", "score": "4.84"}
+    for rule in load_pack().rules:
+        for template in filter(None, (rule.message, rule.fix)):
+            expected = _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
+            assert render_message(template, values) == expected
+
+
+@pytest.mark.skipif(not durable_available(), reason="durable_rules is not importable on this Python")
+@pytest.mark.parametrize("text, expected", [
+    ('{"r0_0":{"m":{"kind":"k","id":7,"sid":"1.1","t:x":"n","v:x":5.0}}}', ("r0_0", 7)),
+    ('{"r12_3":{"m":{"kind":"k\\"}x","id":-5}}}', ("r12_3", -5)),
+    ('{"jx_open":{"m":{"jx:open":1,"id":"open","sid":"1"}}}', ("jx_open", "open")),
+    ('{ "r1_0": {"m": {"kind": "k", "id": 9}}}', ("r1_0", 9)),
+    ('{"r2_0":{"m":{"id":3,"kind":"k"}}}', ("r2_0", 3)),
+])
+def test_durable_message_reading(text, expected):
+    from engine.match.durable import _first_action
+
+    assert _first_action(text) == expected

@@ -77,6 +77,7 @@ import copy
 import hashlib
 import itertools
 import json
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -331,13 +332,12 @@ class DurableMatcher:
                 return
             state_json, messages_json = result[0], result[1]
             while messages_json:
-                for action, message in json.loads(messages_json).items():
-                    break  # durable runs the first action of a message set; the rest come next
+                action, fact_id = _first_action(messages_json)
                 rule_index = shard.actions.get(action)
                 if rule_index is not None:
                     self._fired.add(shard.index)  # first: the session now has had an action
                     try:
-                        self._record(message["m"]["id"], rule_index)
+                        self._record(fact_id, rule_index)
                     except Exception as e:  # noqa: BLE001 - complete the actions, then report
                         failed = failed or e
                 core.update_state(handle, state_json)
@@ -456,3 +456,19 @@ class DurableMatcher:
 
 def _no_op(c) -> None:
     pass
+
+
+# The C core writes a message set as {"<rule>":{"m":{<the fact as we sent it>}}}, and our facts
+# start with "kind" then "id" (see `_encode`). Reading the rule and the id with this pattern saves
+# decoding the whole fact; any other text is decoded in full.
+_MESSAGE = re.compile(r'\{"([^"\\]+)":\{"m":\{"kind":"(?:[^"\\]|\\.)*","id":(-?[0-9]+)[,}]')
+
+
+def _first_action(messages_json: str) -> tuple[str, object]:
+    """(rule name, fact id) of the first action of a message set, as durable runs them."""
+    found = _MESSAGE.match(messages_json)
+    if found is not None:
+        return found.group(1), int(found.group(2))
+    for action, message in json.loads(messages_json).items():
+        return action, (message.get("m") or {}).get("id") if isinstance(message, dict) else None
+    return "", None
