@@ -374,10 +374,35 @@ class _Word:
 
 
 def _longest_match(norm: str, pos: int, end: int, words: tuple[str, ...]) -> str | None:
-    for word in words:
+    """The first of `words` written at norm[pos:end]. Only the words that begin with the
+    character at `pos` can match, so they are looked up by it (same order, same answer)."""
+    index = _by_first_char(words)
+    if index is None:  # a vocabulary with the empty word: try every word, as written
+        return next((word for word in words if norm.startswith(word, pos, end)), None)
+    if pos >= end or pos >= len(norm):
+        return None
+    for word in index.get(norm[pos], ()):
         if norm.startswith(word, pos, end):
             return word
     return None
+
+
+_FIRST_CHAR_INDEX: dict[int, tuple[tuple[str, ...], dict[str, tuple[str, ...]] | None]] = {}
+
+
+def _by_first_char(words: tuple[str, ...]) -> dict[str, tuple[str, ...]] | None:
+    """words grouped by first character, each group in the order of `words`, computed once per
+    vocabulary tuple (they are module constants); None when the empty word is among them."""
+    entry = _FIRST_CHAR_INDEX.get(id(words))
+    if entry is None or entry[0] is not words:
+        index: dict[str, tuple[str, ...]] | None = None
+        if "" not in words:
+            groups: dict[str, list[str]] = {}
+            for word in words:
+                groups.setdefault(word[0], []).append(word)
+            index = {first: tuple(group) for first, group in groups.items()}
+        entry = _FIRST_CHAR_INDEX[id(words)] = (words, index)
+    return entry[1]
 
 
 class _Scanner:

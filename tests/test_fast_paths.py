@@ -143,3 +143,20 @@ def test_durable_message_reading(text, expected):
     from engine.match.durable import _first_action
 
     assert _first_action(text) == expected
+
+
+def test_longest_match_index_answers_like_the_plain_loop():
+    import random
+
+    from engine import values
+
+    vocabularies = [values._PREFIX_WORDS, values._UNIT_WORDS, values._SUFFIX_WORDS, values._TIME_SUFFIX_WORDS,
+                    values._NOT_A_UNIT, values.RANGE_SEPARATORS, values.APPROX_AFTER, ("", "a", "ab")]
+    alphabet = "".join(sorted({ch for words in vocabularies for word in words for ch in word})) + "0 x"
+    rng = random.Random(4)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        words = rng.choice(vocabularies)
+        pos, end = rng.randint(0, len(text) + 1), rng.randint(0, len(text) + 1)
+        plain = next((w for w in words if text.startswith(w, pos, end)), None)
+        assert values._longest_match(text, pos, end, words) == plain, (text, pos, end)
