@@ -93,7 +93,7 @@ def inproc(paths: list[str], pack_dir: str, matchers: list[str], chunk: int, che
     import yaml
 
     clear_parse_memo = _parse_cached.cache_clear
-    counted = {name: min(limits.get(name, len(paths)), len(paths)) for name in matchers}
+    counted = dict.fromkeys(matchers, 0)  # cases each matcher ran on (whole chunks)
 
     start = time.perf_counter()
     pack = api.load_pack(pack_dir)
@@ -128,7 +128,8 @@ def inproc(paths: list[str], pack_dir: str, matchers: list[str], chunk: int, che
         by_matcher: dict[str, list] = {}
         for name, matcher in compiled.items():
             if done >= limits.get(name, len(paths)):
-                continue  # this matcher is measured on the first cases only (--limit)
+                continue  # this matcher is measured on the first cases only (--limit), in whole chunks
+            counted[name] += len(docs)
             clear_parse_memo()
             with clock(f"engine_{name}"):
                 by_matcher[name] = [score_case(build_case(doc.data, doc.path, ""), pack, matcher) for doc in docs]
