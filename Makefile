@@ -1,4 +1,5 @@
-# Entry points for a fresh clone: `make demo`, `make test`, and `make e2e` (headless Chromium).
+# Entry points for a fresh clone: `make demo`, `make test`, `make e2e` (headless Chromium) and `make bench`
+# (benchmarks/README.md).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -7,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # apt-get needs root: use sudo when not root.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test e2e clean
+.PHONY: demo test e2e bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +27,9 @@ e2e: $(STAMP)
 	command -v chromium >/dev/null || { $(SUDO) apt-get update -q && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk; }
 	$(PY) -m pytest -q -m e2e
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

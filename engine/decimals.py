@@ -6,7 +6,8 @@ Money and scores are `Decimal` everywhere; floats never enter a score. Rounding 
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, getcontext
+from functools import lru_cache
 
 __all__ = ["D", "round_half_up", "fmt", "is_finite_number"]
 
@@ -39,9 +40,26 @@ def round_half_up(value: Decimal, places: int = 2) -> Decimal:
 
 def fmt(value: Decimal | int | None) -> str:
     """Human display without exponent or needless trailing zeros: 92 -> '92', 4.840 -> '4.84',
-    Decimal('1E+1') -> '10', 2.50 -> '2.5'."""
+    Decimal('1E+1') -> '10', 2.50 -> '2.5'.
+
+    A case formats ~800 numbers, mostly the same few; finite non-zero ints and Decimals are
+    memoized by value and the context's precision and rounding (equal values display alike;
+    zero is not memoized because -0 displays as "-0")."""
     if value is None:
         return ""
+    cls = value.__class__
+    if (cls is Decimal and value and value.is_finite()) or (cls is int and value):
+        context = getcontext()
+        return _fmt_memo(value, context.prec, context.rounding)
+    return _fmt(value)
+
+
+@lru_cache(maxsize=4096)
+def _fmt_memo(value: Decimal | int, prec: int, rounding: str) -> str:
+    return _fmt(value)
+
+
+def _fmt(value: Decimal | int) -> str:
     d = D(value)
     if not d.is_finite():
         return str(d)

@@ -48,6 +48,14 @@ class _Refusal(Exception):
         self.mark = mark
 
 
+class _Fallback(Exception):
+    """The fast constructor met something only PyYAML's constructor handles."""
+
+
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_SPECIAL_KEYS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Safe loader with Decimal floats, duplicate-key and alias/depth checks."""
 
@@ -55,6 +63,56 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         super().__init__(stream)
         self._alias_uses = 0
         self._depth = 0
+        # Without "&" the text has no anchor, so no node is shared and `_build` may construct the
+        # tree directly; anything else takes PyYAML's constructor with the checks below.
+        self._plain = isinstance(stream, str) and "&" not in stream
+
+    def construct_document(self, node):
+        if self._plain:
+            try:
+                return self._build(node, 1)
+            except _Fallback:
+                pass  # nothing was recorded: construct again the general way
+        return super().construct_document(node)
+
+    def _build(self, node, depth: int):
+        """The fast path of construct_document, for documents without anchors: the same data,
+        the same refusals in the same order (depth on entering a node, then a mapping's keys,
+        then its children in order), through the same scalar constructors. A tag or key it does
+        not handle (merge `<<`, `=`, explicit tags) raises _Fallback."""
+        if depth > MAX_DEPTH:
+            raise _Refusal("E-YAML-DEPTH", f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
+        kind, tag = node.__class__, node.tag
+        if kind is yaml.ScalarNode:
+            if tag == _STR:
+                return node.value
+            construct = _FAST_SCALARS.get(tag)
+            if construct is None:
+                raise _Fallback
+            return construct(self, node)
+        if kind is yaml.MappingNode and tag == _MAP:
+            seen: dict[Any, Any] = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise _Refusal("E-YAML-KEY", "a mapping key must be a plain value", key_node.start_mark)
+                if key_node.tag in _SPECIAL_KEYS:
+                    raise _Fallback
+                key = (key_node.tag, key_node.value)
+                if key in seen:
+                    raise _Refusal(
+                        "E-YAML-DUPKEY",
+                        f"duplicate key {key_node.value!r} (first at line {seen[key].line + 1})",
+                        key_node.start_mark,
+                    )
+                seen[key] = key_node.start_mark
+            out = {}
+            for key_node, value_node in node.value:
+                key = self._build(key_node, depth + 1)
+                out[key] = self._build(value_node, depth + 1)
+            return out
+        if kind is yaml.SequenceNode and tag == _SEQ:
+            return [self._build(child, depth + 1) for child in node.value]
+        raise _Fallback
 
     def construct_object(self, node, deep=False):
         if node in self.constructed_objects:
@@ -144,6 +202,12 @@ def _construct_timestamp_as_text(loader: _Loader, node) -> str:
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+# The scalar constructors the fast path calls: the loader's own, so both paths build the same values.
+_FAST_SCALARS = {
+    tag: _Loader.yaml_constructors[tag]
+    for tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+                "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp")
+}
 
 
 @dataclass

@@ -3,14 +3,24 @@
 Every violation becomes a Problem naming file, line, column and the field path, in the style of
 python-jsonschema (what happened, where), with `best_match` picking the useful error out of
 `oneOf`/`anyOf` noise. Validators are built once per schema and reused.
+
+Fast path: jsonschema takes ~10–20 ms to walk a 12 KB case, more than parsing it. Most documents
+are valid, so each schema is also compiled once into plain Python predicates (`fast_check`) for
+the keywords our schemas use; a document they accept is valid and needs no more work. Anything
+they reject, and any schema using a keyword they do not know, goes through jsonschema as before,
+so every error message comes from jsonschema. The predicates must never accept what jsonschema
+rejects: tests/test_validate_fast.py checks them against jsonschema on mutated documents.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 from jsonschema.exceptions import best_match
@@ -81,6 +91,9 @@ def _error_path(error: jsonschema.ValidationError) -> list:
 
 
 def schema_problems(doc: Document, schema_name: str, code: str = "E-SCHEMA") -> list[Problem]:
+    fast = fast_check(schema_name)
+    if fast is not None and fast(doc.data):
+        return []
     errors = list(validator(schema_name).iter_errors(doc.data))
     problems = []
     for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
@@ -98,3 +111,150 @@ def validate(doc: Document, schema_name: str, code: str = "E-SCHEMA") -> None:
     problems = schema_problems(doc, schema_name, code)
     if problems:
         raise JixiaoError(problems)
+
+
+# --------------------------------------------------------------------------- fast path
+
+Check = Callable[[Any], bool]
+_ANNOTATIONS = frozenset({"title", "description", "$schema", "$id", "$defs", "$comment", "examples", "default"})
+_KEYWORDS = frozenset({"$ref", "type", "const", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum",
+                       "required", "properties", "additionalProperties", "items", "minItems", "maxItems"})
+# Python types whose JSON Schema type is known without asking jsonschema's type checker; any other
+# type (float, subclasses, ...) is asked, so the answer is always jsonschema's.
+_KNOWN_TYPES = {str: "string", dict: "object", list: "array", type(None): "null", bool: "boolean"}
+_NUMBERS = (int, Decimal)
+
+
+class _Unsupported(Exception):
+    """The schema uses something the fast path does not implement: use jsonschema only."""
+
+
+@lru_cache(maxsize=None)
+def fast_check(schema_name: str) -> Check | None:
+    """A predicate that is True only for documents valid against the schema, or None when the
+    schema uses a keyword the fast path does not implement."""
+    cls = type(validator(schema_name))
+    schema = validator(schema_name).schema
+    try:
+        return _FastCompiler(schema, cls.TYPE_CHECKER).compile(schema)
+    except _Unsupported:
+        return None
+
+
+class _FastCompiler:
+    def __init__(self, root: dict, type_checker) -> None:
+        self.root = root
+        self.is_type = type_checker.is_type
+        self.refs: dict[str, Check] = {}
+
+    def compile(self, schema) -> Check:
+        if schema is True:
+            return lambda x: True
+        if not isinstance(schema, dict) or set(schema) - _KEYWORDS - _ANNOTATIONS:
+            raise _Unsupported(schema)
+        checks: list[Check] = []
+        if "$ref" in schema:
+            checks.append(self._ref(schema["$ref"]))
+        names = schema.get("type")
+        if names == "string" and "pattern" in schema:  # the common "cell": one closure
+            search = re.compile(schema["pattern"]).search
+            checks.append(lambda x: isinstance(x, str) and search(x) is not None)
+        else:
+            if names is not None:
+                checks.append(self._type(names))
+            if "pattern" in schema:
+                search = re.compile(schema["pattern"]).search
+                checks.append(lambda x: not isinstance(x, str) or search(x) is not None)
+        for key in ("const", "enum"):
+            if key in schema:
+                allowed = [schema[key]] if key == "const" else schema[key]
+                if not all(isinstance(a, str) for a in allowed):
+                    raise _Unsupported(key)  # jsonschema's equality for numbers and bools differs
+                wanted = frozenset(allowed)
+                checks.append(lambda x, wanted=wanted: isinstance(x, str) and x in wanted)
+        if "minLength" in schema or "maxLength" in schema:
+            low, high = schema.get("minLength", 0), schema.get("maxLength", float("inf"))
+            checks.append(lambda x: not isinstance(x, str) or low <= len(x) <= high)
+        if "minimum" in schema or "maximum" in schema:
+            low, high = schema.get("minimum"), schema.get("maximum")
+            is_number = self._type("number")
+            checks.append(lambda x: not is_number(x) or ((low is None or x >= low) and (high is None or x <= high)))
+        if {"required", "properties", "additionalProperties"} & set(schema):
+            checks.append(self._object(schema))
+        if {"items", "minItems", "maxItems"} & set(schema):
+            checks.append(self._array(schema))
+        if not checks:
+            return lambda x: True
+        if len(checks) == 1:
+            return checks[0]
+        if len(checks) == 2:
+            first, second = checks
+            return lambda x: first(x) and second(x)
+        return lambda x: all(check(x) for check in checks)
+
+    def _ref(self, ref: str) -> Check:
+        if not ref.startswith("#/$defs/") or ref.count("/") != 2 or ref[8:] not in self.root.get("$defs", {}):
+            raise _Unsupported(ref)
+        refs = self.refs
+        if ref not in refs:
+            refs[ref] = None  # type: ignore[assignment]  # being compiled: recursive uses go through refs
+            refs[ref] = self.compile(self.root["$defs"][ref[8:]])
+        if refs[ref] is None:
+            return lambda x: refs[ref](x)
+        return refs[ref]
+
+    def _type(self, names) -> Check:
+        names = (names,) if isinstance(names, str) else tuple(names)
+        exact = {"string": str, "object": dict, "array": list, "boolean": bool}
+        if len(names) == 1 and names[0] in exact:
+            cls = exact[names[0]]
+            return lambda x: isinstance(x, cls)  # jsonschema's own test for these four
+        is_type = self.is_type
+
+        def check(x) -> bool:
+            known = _KNOWN_TYPES.get(type(x))
+            if known is not None:
+                return known in names
+            if type(x) in _NUMBERS and ("number" in names or (type(x) is int and "integer" in names)):
+                return True
+            return any(is_type(x, name) for name in names)  # float, Decimal as "integer", subclasses
+
+        return check
+
+    def _object(self, schema: dict) -> Check:
+        required = tuple(schema.get("required", ()))
+        properties = {k: self.compile(v) for k, v in schema.get("properties", {}).items()}
+        extra = schema.get("additionalProperties", True)
+        extra_check = None if extra in (True, False) else self.compile(extra)
+
+        def check(x) -> bool:
+            if not isinstance(x, dict):
+                return True
+            for key in required:
+                if key not in x:
+                    return False
+            for key, value in x.items():
+                sub = properties.get(key) if isinstance(key, str) else None
+                if sub is not None:
+                    if not sub(value):
+                        return False
+                elif extra is False:
+                    return False
+                elif extra_check is not None and not extra_check(value):
+                    return False
+            return True
+
+        return check
+
+    def _array(self, schema: dict) -> Check:
+        item = self.compile(schema["items"]) if "items" in schema else None
+        low, high = schema.get("minItems", 0), schema.get("maxItems", float("inf"))
+
+        def check(x) -> bool:
+            if not isinstance(x, list):
+                return True
+            if not low <= len(x) <= high:
+                return False
+            return item is None or all(item(v) for v in x)
+
+        return check

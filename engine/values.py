@@ -40,6 +40,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 __all__ = [
     "Quantity",
@@ -195,10 +196,27 @@ class ValueParseError(ValueError):
     """Raised only when the input is not a str; any str yields a Value."""
 
 
+#: Distinct cells remembered by parse_value. Cells repeat a lot ("≥95%", "100%", and every
+#: target is read again for the target-table check); the bound keeps memory flat in long batches.
+PARSE_CACHE_SIZE = 4096
+
+
 def parse_value(text: str) -> Value:
-    """Parse one cell. Never raises for a str; see the module docstring for the grammar."""
+    """Parse one cell. Never raises for a str; see the module docstring for the grammar.
+    Pure, so results are memoized per distinct text (Value is immutable)."""
+    if type(text) is str:
+        return _parse_cached(text)
     if not isinstance(text, str):
         raise ValueParseError(f"parse_value expects str, got {type(text).__name__}")
+    return _parse(text)
+
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _parse_cached(text: str) -> Value:
+    return _parse(text)
+
+
+def _parse(text: str) -> Value:
     norm = _normalize(text)
     start, end = _trim(norm)
     core = norm[start:end]
@@ -356,10 +374,35 @@ class _Word:
 
 
 def _longest_match(norm: str, pos: int, end: int, words: tuple[str, ...]) -> str | None:
-    for word in words:
+    """The first of `words` written at norm[pos:end]. Only the words that begin with the
+    character at `pos` can match, so they are looked up by it (same order, same answer)."""
+    index = _by_first_char(words)
+    if index is None:  # a vocabulary with the empty word: try every word, as written
+        return next((word for word in words if norm.startswith(word, pos, end)), None)
+    if pos >= end or pos >= len(norm):
+        return None
+    for word in index.get(norm[pos], ()):
         if norm.startswith(word, pos, end):
             return word
     return None
+
+
+_FIRST_CHAR_INDEX: dict[int, tuple[tuple[str, ...], dict[str, tuple[str, ...]] | None]] = {}
+
+
+def _by_first_char(words: tuple[str, ...]) -> dict[str, tuple[str, ...]] | None:
+    """words grouped by first character, each group in the order of `words`, computed once per
+    vocabulary tuple (they are module constants); None when the empty word is among them."""
+    entry = _FIRST_CHAR_INDEX.get(id(words))
+    if entry is None or entry[0] is not words:
+        index: dict[str, tuple[str, ...]] | None = None
+        if "" not in words:
+            groups: dict[str, list[str]] = {}
+            for word in words:
+                groups.setdefault(word[0], []).append(word)
+            index = {first: tuple(group) for first, group in groups.items()}
+        entry = _FIRST_CHAR_INDEX[id(words)] = (words, index)
+    return entry[1]
 
 
 class _Scanner:

@@ -436,3 +436,30 @@ def test_yuan_with_thousands_separators_converts_exactly(number: Decimal) -> Non
     value = parse_value(format(number, ",f") + "元")
     assert (value.kind, value.number, value.unit) == ("quantity", number.scaleb(-4), "万元")
     assert value.quantities[0].written_unit == "元"
+
+
+# --------------------------------------------------------------------------------------------
+# Memoization (parse_value is pure: the same text gives the same, immutable Value)
+
+
+def test_parse_value_is_memoized_and_bounded() -> None:
+    from engine import values
+
+    first = parse_value("≧95%")
+    assert parse_value("≧95%") is first
+    assert values._parse_cached.cache_info().maxsize == values.PARSE_CACHE_SIZE
+
+
+def test_memoized_value_equals_a_fresh_parse() -> None:
+    from engine import values
+
+    for text in ["≧95%", "28家企业帮扶28个村", "12月底之前完成", "W100%", "290%", "", "无", "完成情况好"]:
+        assert parse_value(text) == values._parse(text)
+
+
+def test_str_subclass_is_parsed_but_not_cached() -> None:
+    class Cell(str):
+        pass
+
+    value = parse_value(Cell("95%"))
+    assert value == parse_value("95%") and type(value.text) is Cell

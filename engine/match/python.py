@@ -5,7 +5,8 @@ differential tests everywhere. The contract it implements, including every durab
 behaviour it reproduces, is in the `engine.match` package docstring.
 
 Each NNF condition is compiled once into nested closures; rules are indexed by kind, so a
-fact is only tested against the rules of its own kind.
+fact is only tested against the rules of its own kind, and only the fields those rules read
+are converted to their typed form.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping, Sequence
 
-from .contract import CompiledRule, MatchRule, compile_rules, literal_typed, to_nnf, typed, validate_facts
+from .contract import CompiledRule, MatchRule, compile_rules, leaves, literal_typed, to_nnf, typed, validate_facts
 
 __all__ = ["PythonMatcher", "condition_holds", "fact_view"]
 
@@ -39,11 +40,41 @@ def _compile(nnf: Mapping) -> Predicate:
         parts = [_compile(item) for item in nnf["all"]]
         if not parts:
             return _always
-        return lambda view: all(p(view) for p in parts)
+        return _both(parts)
     if "any" in nnf:
-        parts = [_compile(item) for item in nnf["any"]]
-        return lambda view: any(p(view) for p in parts)
+        return _either([_compile(item) for item in nnf["any"]])
     return _compile_leaf(nnf)
+
+
+def _both(parts: list[Predicate]) -> Predicate:
+    """all(), short-circuiting, without a generator per call."""
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda view: first(view) and second(view)
+
+    def every(view: Mapping) -> bool:
+        for part in parts:
+            if not part(view):
+                return False
+        return True
+
+    return every
+
+
+def _either(parts: list[Predicate]) -> Predicate:
+    """any(), short-circuiting, without a generator per call."""
+    if len(parts) == 1:
+        return parts[0]
+
+    def some(view: Mapping) -> bool:
+        for part in parts:
+            if part(view):
+                return True
+        return False
+
+    return some
 
 
 def _compile_leaf(leaf: Mapping) -> Predicate:
@@ -99,8 +130,14 @@ class PythonMatcher:
     def __init__(self, rules: Sequence[MatchRule]):
         compiled: list[CompiledRule] = compile_rules(rules)
         self._by_kind: dict[str, list[tuple[str, Predicate]]] = {}
+        read: dict[str, set[str]] = {}
         for c in compiled:  # in pack order, so results come out in pack order
             self._by_kind.setdefault(c.rule.kind, []).append((c.rule.code, _compile(c.nnf)))
+            fields = read.setdefault(c.rule.kind, set())
+            for leaf in leaves(c.nnf):
+                fields.update(f for f in (leaf.get("field"), leaf.get("other")) if f is not None)
+        # Per kind, the fields its rules read: only those are put in a fact's typed view.
+        self._fields: dict[str, tuple[str, ...]] = {kind: tuple(sorted(f)) for kind, f in read.items()}
 
     def match(self, facts: Sequence[Mapping]) -> list[tuple[str, ...]]:
         facts = list(facts)
@@ -111,6 +148,16 @@ class PythonMatcher:
             if not candidates:
                 out.append(())
                 continue
-            view = fact_view(fact)
+            view = {}
+            for name in self._fields[fact["kind"]]:  # `typed`, inlined, for the fields read
+                value = fact.get(name)
+                if value is None:
+                    continue
+                if value is True or value is False:
+                    view[name] = ("b", value)
+                elif isinstance(value, str):
+                    view[name] = ("s", value)
+                else:
+                    view[name] = ("n", float(value))
             out.append(tuple(code for code, holds in candidates if holds(view)))
         return out

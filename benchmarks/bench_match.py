@@ -5,7 +5,9 @@ rule tests one indicator code and a threshold, so a fact matches ~1 rule, like a
 where one rule applies). durable_rules pays per assert and, in its Python layer, per matched
 rule (one action call each), so the two differ a lot for it.
 
-    PYTHONPATH=. python tools/bench_match.py [seconds-per-run]
+    PYTHONPATH=. python benchmarks/bench_match.py [seconds-per-run]
+
+(Moved from tools/; `make bench` runs the whole benchmark, see benchmarks/README.md.)
 """
 
 from __future__ import annotations

@@ -1,0 +1,319 @@
+"""The benchmark's baseline: the national pack (rules/national-2020) written out by hand.
+
+A hand-written scorer is what the rule engine must be measured against: no facts, no matcher,
+no ledger objects, just the arithmetic of the national pack applied to the loaded case data, with
+a one-line explanation per score and per finding. It reuses only the notation parser
+(`engine.values.parse_value`) and the Decimal helpers, because any scorer has to read "≧95%".
+
+This duplicates policy in Python on purpose and must never be used to score anything: it exists
+so that `benchmarks/run.py` can print engine / baseline. The harness checks, case by case, that
+it gives the same total, the same points per row and the same findings (rule code and row) as
+the engine, so the ratio compares equal work. The numbers below are the national pack's
+(`rules/national-2020/pack.yaml`); if the pack changes, this check fails loudly.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from engine.decimals import fmt, round_half_up
+from engine.values import parse_value
+
+ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
+K = Decimal(2)  # reverse_k
+SUM_TOL, SHARE_TOL, SHARE_TOTAL_TOL, RATE_TOL = Decimal("0.005"), Decimal("0.01"), Decimal("0.05"), Decimal("0.01")
+OVER = Decimal("1.3")
+BANDS = {"达成": (Decimal("0.8"), ONE), "部分达成": (Decimal("0.6"), Decimal("0.8")), "未达成": (ZERO, Decimal("0.6"))}
+QUAL_WORDS = {
+    **dict.fromkeys(["好", "较好", "良好", "完成", "已完成", "完成情况好", "达成预期指标", "达成年度指标", "效果明显",
+                     "显著提升", "满意", "全部完成"], "达成"),
+    **dict.fromkeys(["基本完成", "部分达成", "有所提升", "基本达成", "基本满意", "一般"], "部分达成"),
+    **dict.fromkeys(["未达成", "未完成", "较差", "差", "效果较差", "不满意"], "未达成"),
+}
+MISSING_REASON = frozenset(["", "无", "暂无", "/", "／", "同上", "没有", "无偏差"])
+SECTIONS = {"产出指标": "产出", "产出": "产出", "效益指标": "效益", "效益": "效益", "满意度指标": "满意度",
+            "满意度": "满意度", "服务对象满意度指标": "满意度"}
+VAGUE_LEVEL2 = frozenset(["数量指标", "质量指标", "时效指标", "成本指标"])
+SURVEY_WORDS = ("问卷", "调查", "调研", "测评", "座谈", "访谈", "抽样")
+GRADES = (("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)), ("差", ZERO))
+DIRECTION = {">=": "positive", ">": "positive", "<=": "reverse", "<": "reverse", "==": "equal"}
+_POINTS = re.compile(r"[\(（]\s*[\d.]+\s*分\s*[\)）]")
+_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
+
+
+def _has_reason(text: str) -> bool:
+    cleaned = text.strip().strip("\u3000")
+    return cleaned not in MISSING_REASON and len(cleaned) >= 4
+
+
+def _num(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _rows(blocks):
+    for block in blocks or []:
+        for group in block.get("groups") or []:
+            for row in group.get("rows") or []:
+                yield block, group.get("level2", ""), row
+
+
+def score(data: dict) -> dict:
+    """Score one case's loaded data under the national pack.
+
+    Returns {"total", "grade", "points": {row: points}, "budget", "findings": [(code, row)],
+    "explanations": [str]}."""
+    se = data.get("self_evaluation") or {}
+    b = se.get("budget") or {}
+    full_year, executed, initial = _num(b.get("full_year")), _num(b.get("executed")), _num(b.get("initial"))
+    explanations: list[str] = []
+    findings: list[tuple[str, int | None]] = []
+    points: dict[int, Decimal] = {}
+
+    # 预算执行率 (JX-E01 / JX-E02): the pack's weight, 10.
+    if full_year is not None and full_year > 0 and executed is not None:
+        rate = executed / full_year
+        budget_points = round_half_up(min(max(min(rate, ONE) * 10, ZERO), Decimal(10)))
+        explanations.append(f"执行率 {fmt(executed)}/{fmt(full_year)}，计 {fmt(budget_points)} 分。")
+    else:
+        budget_points = ZERO
+        explanations.append("全年预算数或全年执行数缺失或为零，本项计 0 分。")
+    total = budget_points
+
+    survey = _survey(data, se)
+    rows = []
+    for number, (block, level2, row) in enumerate(_rows(se.get("indicators")), start=1):
+        name, t_text, a_text = str(row.get("name", "")), str(row.get("target", "")), str(row.get("actual", ""))
+        weight, self_score = _num(row.get("weight")), _num(row.get("score"))
+        reason = _has_reason(str(row.get("reason", "")))
+        t, a = parse_value(t_text), parse_value(a_text)
+        comparable_t, comparable_a = t.kind in ("quantity", "compound"), a.kind in ("quantity", "compound")
+        if name.strip() in ("无", "/", "／") or t.kind in ("na", "empty") and a.kind in ("na", "empty"):
+            direction = "na"
+        elif t.kind == "qualitative" or (a.kind == "qualitative" and not comparable_t):
+            direction = "qualitative"
+        elif comparable_t:
+            direction = DIRECTION[t.comparator] if t.comparator else ("reverse" if level2.strip() in ("成本指标", "成本")
+                                                                      else "positive")
+        else:
+            direction = "unknown"
+        band = QUAL_WORDS.get(a.label) if direction == "qualitative" and a.kind == "qualitative" else None
+        target = actual = ratio = units_match = None
+        if comparable_t and comparable_a:
+            tq, aq = t.quantities, a.quantities
+            units_match = len(tq) == len(aq) and all(not x.unit or not y.unit or x.unit == y.unit for x, y in zip(tq, aq))
+            if units_match:
+                pairs = [(x.number, y.number) for x, y in zip(tq, aq)]
+                target, actual = min(pairs, key=lambda p: (p[1] / p[0]) if p[0] else ZERO)
+                ratio = actual / target if target else None
+        w = weight if weight is not None else ZERO
+        level1 = SECTIONS.get(_POINTS.sub("", str(block.get("label") or block.get("level1", ""))).strip()) or \
+            SECTIONS.get(block.get("level1", ""))
+
+        # scoring: the first rule by priority
+        if direction == "na":
+            code, raw = "JX-S00", ZERO
+        elif direction in ("positive", "equal") and actual is not None and actual >= target:
+            code, raw = "JX-S01", w
+        elif direction == "reverse" and actual is not None and actual <= target:
+            code, raw = "JX-S03", w
+        elif direction == "qualitative" and band and self_score is not None:
+            low, high = BANDS[band]
+            code, raw = {"达成": "JX-S05", "部分达成": "JX-S06", "未达成": "JX-S07"}[band], \
+                min(max(self_score, low * w), high * w)
+        elif direction == "qualitative" and band and self_score is None:
+            code, raw = "JX-S08", ZERO
+        elif direction in ("positive", "equal") and actual is not None and target > 0:
+            code, raw = "JX-S02", w * actual / target
+        elif direction == "reverse" and actual is not None and target > 0:
+            code, raw = "JX-S04", w * (1 - (actual - target) / ((K - 1) * target))
+        else:
+            code, raw = "JX-S90", ZERO
+        got = round_half_up(min(max(raw, ZERO), w))
+        points[number] = got
+        total += got
+        explanations.append(f"第 {number} 行“{name}”：{a_text} 对 {t_text}，按 {code} 计 {fmt(got)} 分，扣 {fmt(w - got)} 分。")
+
+        # audit signals on the row (JX-A05, A06, A07, A10)
+        if a.comparator:
+            findings.append(("JX-A05", number))
+            if a_text.strip() and a_text.strip() == t_text.strip():
+                findings.append(("JX-A06", number))
+        if units_match is False:
+            findings.append(("JX-A07", number))
+        if t.kind == "qualitative" and level2 in VAGUE_LEVEL2:
+            findings.append(("JX-A10", number))
+        rows.append((number, name, t_text, level1, block.get("level1", ""), weight, self_score))
+        # after scoring (JX-A01 … A13); rows that are "无" with no weight and no score are skipped
+        if direction == "na" and not weight and self_score is None:
+            continue
+        if self_score is not None:
+            if self_score != got:
+                findings.append(("JX-A01", number))
+            full, self_full = got == w, self_score == w
+            below = w > 0 and self_score < w
+            if full and below:
+                findings.append(("JX-A02", number))
+            if direction in ("positive", "reverse", "equal") and not full and self_full and w > 0:
+                findings.append(("JX-A03", number))
+            if below and not reason:
+                findings.append(("JX-A04", number))
+            if self_score > w:
+                findings.append(("JX-A13", number))
+            if band and w:
+                share = self_score / w
+                low, high = BANDS[band]
+                if (band != "未达成" and share < low) or (band != "达成" and share > high):
+                    findings.append(("JX-A08", number))
+        if direction == "positive" and ratio is not None and ratio >= OVER and not reason:
+            findings.append(("JX-A09", number))
+        if level1 == "满意度" and actual is not None and actual >= 100 and not survey:
+            findings.append(("JX-A11", number))
+
+    _reconcile(data, se, full_year, executed, initial, rows, findings)
+    findings.extend(_document(data, se, full_year, initial, rows))
+    for code, row in findings:
+        explanations.append(f"{code}：第 {row} 行。" if row else f"{code}。")
+    grade = next(g for g, low in GRADES if total >= low)
+    return {"total": total, "grade": grade, "budget": budget_points, "points": points, "findings": findings,
+            "explanations": explanations}
+
+
+def _sum(findings, total, parts) -> None:
+    amounts = [Decimal(p) for p in parts if p is not None]
+    if total is None or not amounts:
+        return
+    findings.append(("JX-R01" if abs(sum(amounts, ZERO) - Decimal(total)) > SUM_TOL else "JX-R02", None))
+
+
+def _reconcile(data, se, full_year, executed, initial, rows, findings) -> None:
+    tt = data.get("target_table") or {}
+    tt_budget = tt.get("budget") or {}
+    for key in ("by_income", "by_spending"):
+        _sum(findings, tt_budget.get("total"), [r.get("amount") for r in tt_budget.get(key) or []])
+        _sum(findings, full_year, [r.get("amount") for r in (se.get("funding") or {}).get(key) or []])
+    report = data.get("report") or {}
+    statements = report.get("statements") or []
+    for st in statements:
+        items, total = st.get("items") or [], st.get("total")
+        _sum(findings, total, [i.get("amount") for i in items])
+        shares = []
+        for item in items:
+            if item.get("share") in (None, ""):
+                continue
+            share = parse_value(str(item["share"]))
+            if share.kind != "quantity" or share.unit != "%" or item.get("amount") is None or not total:
+                continue
+            computed = round_half_up(Decimal(item["amount"]) / Decimal(total) * HUNDRED)
+            shares.append(share.number)
+            findings.append(("JX-R03" if abs(share.number - computed) > SHARE_TOL else "JX-R04", None))
+        if shares:
+            findings.append(("JX-R05" if abs(sum(shares, ZERO) - HUNDRED) > SHARE_TOTAL_TOL else "JX-R06", None))
+    # cost indicators against spending, and report categories against the cost indicators
+    by_name: dict[str, Decimal | None] = {}
+    amounts = []
+    for _block, level2, row in _rows(se.get("indicators")):
+        if "成本" in level2:
+            v = parse_value(str(row.get("actual", "")))
+            amount = v.number if v.kind == "quantity" and v.unit == "万元" else None
+            amounts.append(amount)
+            by_name[str(row.get("name", ""))] = amount
+    if amounts and all(a is not None for a in amounts):
+        _sum(findings, executed, amounts)
+    for st in statements:
+        for item in st.get("items") or []:
+            names = item.get("includes") or []
+            if names and item.get("amount") is not None:
+                parts = [by_name.get(n) for n in names]
+                if all(p is not None for p in parts):
+                    _sum(findings, item["amount"], parts)
+    # scores and weights
+    weights = [_num(b) for b in [(se.get("budget") or {}).get("weight")]] + [r[5] for r in rows]
+    _sum(findings, _num((se.get("total") or {}).get("score")),
+         [_num((se.get("budget") or {}).get("self_score"))] + [r[6] for r in rows])
+    _sum(findings, _num((se.get("total") or {}).get("weight")), weights)
+    _sum(findings, HUNDRED, weights)
+    for block in se.get("indicators") or []:
+        _sum(findings, block.get("points"), [r[5] for r in rows if r[4] == block.get("level1")])
+    # stated execution rates
+    if executed is not None and full_year:
+        computed = round_half_up(executed / full_year * HUNDRED)
+        for text in ((se.get("budget") or {}).get("rate"), report.get("execution_rate")):
+            if text:
+                v = parse_value(str(text))
+                if v.kind == "quantity" and v.unit == "%" and abs(v.number - computed) > RATE_TOL:
+                    findings.append(("JX-R07", None))
+    # each row against the target table (k-th occurrence of a name against the k-th)
+    table: dict[tuple[str, int], str] = {}
+    seen: dict[str, int] = {}
+    for _block, _level2, row in _rows(tt.get("indicators")):
+        name = str(row.get("name", ""))
+        k = seen.get(name, 0)
+        table[(name, k)] = str(row.get("target", ""))
+        seen[name] = k + 1
+    if table:
+        seen = {}
+        for number, name, t_text, *_ in rows:
+            k = seen.get(name, 0)
+            seen[name] = k + 1
+            if name.strip() in ("无", "/", "／"):
+                continue
+            found = table.get((name, k))
+            if found is None:
+                findings.append(("JX-C02", number))
+            elif found.strip() != t_text.strip():
+                findings.append(("JX-C01", number))
+
+
+def _document(data, se, full_year, initial, rows) -> list[tuple[str, None]]:
+    out: list[tuple[str, None]] = []
+    tt = data.get("target_table") or {}
+    target_budget = (tt.get("budget") or {}).get("total")
+    if target_budget is not None and initial is not None and abs(Decimal(target_budget) - initial) > SUM_TOL:
+        out.append(("JX-C03", None))
+    m = _DATE.search(str(tt.get("date") or ""))
+    if m:
+        try:
+            dated = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            dated = None
+        if dated is not None and (dated - date(int(data.get("year", 0)), 1, 1)).days >= 0:
+            out.append(("JX-C04", None))
+    if initial and full_year is not None and abs(round_half_up((full_year - initial) / initial * HUNDRED)) > 20:
+        out.append(("JX-C05", None))
+    scored = [r for r in rows if r[5]]
+    if scored and all(r[6] == r[5] for r in scored) and not any(
+            _has_reason(str(row.get("reason", ""))) for _b, _l, row in _rows(se.get("indicators"))):
+        out.append(("JX-A12", None))
+    return out
+
+
+def _survey(data, se) -> bool:
+    parts: list[str] = []
+
+    def walk(sections):
+        for s in sections or []:
+            parts.append(str(s.get("heading", "")))
+            parts.append(str(s.get("text", "")))
+            walk(s.get("subsections"))
+
+    walk((data.get("report") or {}).get("sections"))
+    text = "\n".join(parts) + "\n".join(str(row.get("reason", "")) for _b, _l, row in _rows(se.get("indicators")))
+    return any(word in text for word in SURVEY_WORDS)
+
+
+def same_as_engine(mine: dict, result) -> str | None:
+    """None when the baseline and an engine `Result` agree on total, row points and findings;
+    otherwise what differs (the harness stops on it: the ratio would compare unequal work)."""
+    if mine["total"] != result.total:
+        return f"total {mine['total']} != engine {result.total}"
+    engine_points = {e.row: e.points for e in result.ledger if e.row is not None and e.kind == "score"}
+    if mine["points"] != engine_points:
+        diff = {r: (p, engine_points.get(r)) for r, p in mine["points"].items() if engine_points.get(r) != p}
+        return f"row points differ (baseline, engine): {diff}"
+    ours = sorted(mine["findings"], key=lambda f: (f[0], f[1] or 0))
+    theirs = sorted(((f.rule, f.row) for f in result.findings), key=lambda f: (f[0], f[1] or 0))
+    if ours != theirs:
+        return f"findings differ: baseline only {sorted(set(ours) - set(theirs))}, engine only {sorted(set(theirs) - set(ours))}"
+    return None
