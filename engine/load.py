@@ -367,15 +367,13 @@ def load_text(text: str, path: str, encoding: str = "utf-8", sha256: str | None 
         # libyaml stops at 1000 levels, before the constructor's own limit is reached.
         code = "E-YAML-DEPTH" if "maximum nesting depth" in message else "E-YAML-SYNTAX"
         raise JixiaoError.single(code, message, **_where(path, exc.problem_mark or exc.context_mark)) from None
-    except yaml.reader.ReaderError as exc:
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (text input: an int code point)
         # The C reader gives a byte offset, the Python one a character offset; the reader stops at
         # the first character it refuses, so the first occurrence of that character is where.
-        at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        at = text.find(chr(exc.character))
         raise JixiaoError.single(
-            "E-YAML-CHAR", f"character U+{exc.character:04X} is not allowed in YAML text (a control character or a non-character)"
-            if isinstance(exc.character, int) else str(exc).strip(),
-            stage="load", file=path, line=text.count("\n", 0, at) + 1 if at >= 0 else None,
-            col=at - text.rfind("\n", 0, at) if at >= 0 else None,
+            "E-YAML-CHAR", f"character U+{exc.character:04X} is not allowed in YAML text (a control character or a non-character)",
+            stage="load", file=path, line=text.count("\n", 0, at) + 1, col=at - text.rfind("\n", 0, at),
         ) from None
     except yaml.YAMLError as exc:
         raise JixiaoError.single("E-YAML-SYNTAX", str(exc).strip(), stage="load", file=path) from None

@@ -1,8 +1,9 @@
 """Nothing in a case or a pack is ever run as code.
 
 - YAML: the engine source calls yaml.load in one place, with the loader derived from the safe
-  loader; no eval/exec/compile/__import__/import_module, pickle, marshal or subprocess anywhere; `!!python/...` tags in a case or a pack
-  are refused, and the command they carry does not run.
+  loader; no eval, exec, compile, __import__, import_module (but the reporter registry's),
+  pickle, marshal or subprocess anywhere; `!!python/...` tags in a case or a pack are refused,
+  and the command they carry does not run.
 - Formulas: each attack is a pack in the bad-input corpus that fails to load with exit 2 at the
   formula's file:line (run by tests/test_bad_inputs.py; listed here so none can be dropped). The
   formula language itself, construct by construct, is tested in tests/test_expr.py; message
