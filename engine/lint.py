@@ -46,6 +46,10 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 PACK_VALUES = ("section", "qual_band")  # fields whose values the pack defines (sections, vocabulary)
 
 
+# Problems that make a rule silently never apply: `jixiao score` refuses a pack that has them.
+UNUSABLE = ("E-LINT-FIELD", "E-LINT-TYPE", "E-LINT-VALUE")
+
+
 @dataclass(frozen=True)
 class LintReport:
     pack_dir: str

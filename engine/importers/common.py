@@ -102,6 +102,7 @@ _POINTS = re.compile(
 )
 _BARE_NUMBER = re.compile(r"^[+-]?[0-9]+(?:\.[0-9]+)?$")
 _PERIOD = re.compile(r"^[（(]\s*(?P<period>(?P<year>[0-9]{4})\s*年度?)\s*[）)]$")
+YEAR_RANGE = (1900, 2200)  # as schemas/case.schema.json and `jixiao import --year`
 _YEAR_IN_TITLE = re.compile(r"(?P<year>[0-9]{4})\s*年")
 
 
@@ -904,6 +905,11 @@ class _Reader:
             )
         period = self.se.get("period")
         chosen = int(re.match(r"[0-9]{4}", period).group()) if period else years[0]
+        if not YEAR_RANGE[0] <= chosen <= YEAR_RANGE[1]:
+            raise JixiaoError.single(
+                "E-IMPORT-YEAR", f"读到的年度 {chosen} 不在 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间 (the fiscal year read is out of range)",
+                stage="import", file=self.source.path, hint="pass it with --year 2022",
+            )
         if len(years) > 1:
             self.note("year", chosen, "各表名中的年度不一致：" + "、".join(str(y) for y in years))
         return chosen
