@@ -17,7 +17,7 @@ how time grows from --small to --cases cases, and how matching grows when the pa
 with ten times as many rules that never match. Each measurement runs in a fresh process.
 
 Memory: peak RSS is sampled while `jixiao batch` runs (the process and its workers, summed). The
-100k-case target is checked by a real 100k run only with --memory-cases 100000 (about 15
+100k-case target is checked by a real 100k run only with --memory-cases 100000 (about 40
 minutes more); otherwise the RSS curve of the 10k run (RSS after the first tenth of the cases
 against RSS at the end) is extrapolated to 100k cases, and the output says so.
 """
@@ -275,12 +275,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="jixiao benchmark (see benchmarks/README.md)")
     parser.add_argument("--cases", type=int, default=10000)
     parser.add_argument("--small", type=int, default=1000, help="the smaller run for growth (default 1000)")
-    parser.add_argument("--padded-cases", type=int, default=500)
+    parser.add_argument("--padded-cases", type=int, default=300)
     parser.add_argument("--python-cases", type=int, default=1000,
                         help="measure the Python matcher on the first N cases only (default 1000; 0: all)")
     parser.add_argument("--inproc-cases", type=int, default=None,
                         help="cases for the in-process measurements (baseline, engine, stages); default: all "
-                             "of --cases, or 3000 when jixiao batch is there (end to end covers all of them)")
+                             "of --cases, or 1000 when jixiao batch is there (end to end covers all of them)")
     parser.add_argument("--floor-check", type=int, default=1000,
                         help="cases read again after the end-to-end runs, to see the machine's drift")
     parser.add_argument("--seed", type=int, default=1)
@@ -315,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     full = _list_file(paths, data, f"cases-{args.cases}")
     batch = args.batch_command.split() if args.batch_command else BATCH
     has_batch = batch_available(batch)
-    inproc_n = args.inproc_cases or (min(3000, args.cases) if has_batch else args.cases)
+    inproc_n = args.inproc_cases or (min(1000, args.cases) if has_batch else args.cases)
     inproc_list = _list_file(paths[:inproc_n], data, f"cases-{inproc_n}-inproc")
 
     say(f"measuring floor, baseline and engine on {inproc_n} cases (one process, interleaved per 500 cases) ...")
