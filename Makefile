@@ -1,10 +1,14 @@
-# Entry points for a fresh clone: `make demo`, `make test` and `make bench` (benchmarks/README.md).
+# Entry points for a fresh clone: `make demo`, `make test`, `make e2e` (headless Chromium) and `make bench`
+# (benchmarks/README.md).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+# apt-get needs root: use sudo when not root.
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test e2e bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +20,13 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+# Installs Debian's chromium (and CJK fonts, so the Chinese report renders as text) if missing,
+# then runs only the end-to-end tests. `make test` runs them too when chromium is installed.
+e2e: $(STAMP)
+	command -v chromium >/dev/null || { $(SUDO) apt-get update -q && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk; }
+	$(PY) -m pytest -q -m e2e
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)

@@ -152,11 +152,12 @@ def score(data: dict) -> dict:
             if self_score != got:
                 findings.append(("JX-A01", number))
             full, self_full = got == w, self_score == w
-            if full and not self_full and w > 0:
+            below = w > 0 and self_score < w
+            if full and below:
                 findings.append(("JX-A02", number))
-            if not full and self_full and w > 0:
+            if direction in ("positive", "reverse", "equal") and not full and self_full and w > 0:
                 findings.append(("JX-A03", number))
-            if not self_full and not reason and w > 0:
+            if below and not reason:
                 findings.append(("JX-A04", number))
             if self_score > w:
                 findings.append(("JX-A13", number))

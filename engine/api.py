@@ -6,27 +6,27 @@ cached per process, so a batch compiles each pack once.
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from .case import Case, build_case
-from .errors import JixiaoError
+from .errors import JixiaoError, parse_path
 from .load import Document, load_file
 from .match import compile_matcher
+from .packselect import select_pack
 from .result import Result
 from .rulepack import Pack, read_pack
-from .score import score_case
+from .score import Evaluation, evaluate_case, score_case
 from .validate import validate
 
 CASE_SCHEMA = "case.schema.json"
-DEFAULT_PACK = Path(__file__).resolve().parent.parent / "rules" / "national-2020"
 
 
 def case_from_document(doc: Document) -> Case:
     validate(doc, CASE_SCHEMA)
-    digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
-    return build_case(doc.data, doc.path, digest)
+    return build_case(doc.data, doc.path, doc.sha256)
 
 
 def load_case(path: str | Path) -> Case:
@@ -38,8 +38,8 @@ def _pack_cached(directory: str) -> Pack:
     return read_pack(directory)
 
 
-def load_pack(directory: str | Path | None = None) -> Pack:
-    return _pack_cached(str(Path(directory) if directory else DEFAULT_PACK))
+def load_pack(directory: str | Path) -> Pack:
+    return _pack_cached(str(Path(directory)))
 
 
 @lru_cache(maxsize=32)
@@ -51,10 +51,56 @@ def matcher_for(pack: Pack, which: str | None = None):
     return _matcher_cached(pack.sha256, pack.directory, which)
 
 
-def score_file(case_path: str | Path, pack_dir: str | Path | None = None, matcher: str | None = None) -> Result:
-    pack = load_pack(pack_dir)
+def prepare(case_path: str | Path, pack_dir: str | Path | None = None, matcher: str | None = None,
+            announce: Callable[[str], None] | None = None):
+    """The case, its pack and a matcher. Without `pack_dir` the pack is the one under rules/
+    that applies to the case's year, form and region; `announce` is told which was chosen."""
     case = load_case(case_path)
-    return score_case(case, pack, matcher_for(pack, matcher))
+    if pack_dir is None:
+        selection = select_pack(case)
+        if announce is not None:
+            announce(selection.describe())
+        pack_dir = selection.directory
+    pack = load_pack(pack_dir)
+    return case, pack, matcher_for(pack, matcher)
 
 
-__all__ = ["JixiaoError", "load_case", "load_pack", "matcher_for", "score_file", "case_from_document"]
+def with_lines(exc: JixiaoError) -> JixiaoError:
+    """The pure stages name a problem's file and field path but cannot know its line: find it by
+    reading the file again (only ever on the way to an error message)."""
+    docs: dict[str, Document | None] = {}
+    problems = []
+    for p in exc.problems:
+        if p.line is None and p.file and p.field:
+            if p.file not in docs:
+                try:
+                    docs[p.file] = load_file(p.file)
+                except JixiaoError:
+                    docs[p.file] = None
+            if docs[p.file] is not None:
+                line, col = docs[p.file].locate(parse_path(p.field))
+                p = replace(p, line=line, col=col)
+        problems.append(p)
+    return JixiaoError(problems)
+
+
+def score_file(case_path: str | Path, pack_dir: str | Path | None = None, matcher: str | None = None,
+               announce: Callable[[str], None] | None = None) -> Result:
+    case, pack, compiled = prepare(case_path, pack_dir, matcher, announce)
+    try:
+        return score_case(case, pack, compiled)
+    except JixiaoError as exc:
+        raise with_lines(exc) from None
+
+
+def evaluate_file(case_path: str | Path, pack_dir: str | Path | None = None, matcher: str | None = None,
+                  announce: Callable[[str], None] | None = None) -> tuple[Pack, Evaluation]:
+    case, pack, compiled = prepare(case_path, pack_dir, matcher, announce)
+    try:
+        return pack, evaluate_case(case, pack, compiled)
+    except JixiaoError as exc:
+        raise with_lines(exc) from None
+
+
+__all__ = ["JixiaoError", "load_case", "load_pack", "matcher_for", "prepare", "score_file", "evaluate_file",
+           "case_from_document"]

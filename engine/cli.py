@@ -6,65 +6,19 @@ options) with file:line:field messages; 3 an internal error (a bug: please repor
 
 from __future__ import annotations
 
-import functools
-import sys
-from pathlib import Path
+import datetime
 
 import click
 from rich.console import Console
 
-from .errors import JixiaoError
-
-EXIT_BAD_INPUT = 2
-EXIT_INTERNAL = 3
-
-
-def _err_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def handle_errors(func):
-    """Turn JixiaoError into exit 2 with its problems listed; never show a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except JixiaoError as exc:
-            console = _err_console()
-            for problem in exc.problems:
-                console.print(f"[bold red]error[/]: {problem.render()}", markup=True, highlight=False)
-            sys.exit(EXIT_BAD_INPUT)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
-            raise
-        except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-            if kwargs.get("debug") or "--debug" in sys.argv:
-                raise
-            _err_console().print(
-                f"[bold red]internal error[/]: {type(exc).__name__}: {exc}\n"
-                "This is a bug in jixiao, not in your input; run again with --debug for details.",
-                markup=True, highlight=False,
-            )
-            sys.exit(EXIT_INTERNAL)
-
-    return wrapper
-
-
-def _write(text: str, output: str | None) -> None:
-    if output:
-        target = Path(output)
-        tmp = target.with_name(f".{target.name}.tmp")
-        try:
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(target)
-        except OSError as exc:
-            raise JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="report", file=output) from None
-    else:
-        click.echo(text, nl=False)
+from . import __version__
+from .commands.common import err_console, handle_errors, write_output
+from .report import BINARY_FORMATS, FORMATS
+from .report.terminal import plain
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="jixiao", prog_name="jixiao")
+@click.version_option(version=__version__, prog_name="jixiao")  # the version results carry; works uninstalled
 def main() -> None:
     """jixiao (绩效): score performance self-evaluations from editable rule packs."""
 
@@ -72,32 +26,54 @@ def main() -> None:
 @main.command()
 @click.argument("case", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=str), default=None,
-              help="Rule pack folder (default: rules/national-2020).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+              help="Rule pack folder (default: the pack under rules/ that applies to the case).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="markdown, html, docx: the report for the department (docx needs --output).")
+@click.option("--date", "report_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date of evaluation printed on markdown/html/docx reports (default: today).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Write to this file instead of standard output.")
 @click.option("--matcher", type=click.Choice(["durable", "python"]), default=None,
               help="Rule matcher (default: durable when importable, else python).")
+@click.option("--why", "why", metavar="ROW", default=None,
+              help="Explain which rules could apply to ROW (a row number, an indicator name or a rule code) "
+                   "and why each held or not.")
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
-def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matcher: str | None, debug: bool) -> None:
-    """Score CASE (a case YAML file) and explain every point."""
+def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matcher: str | None, why: str | None,
+          report_date: datetime.datetime | None, debug: bool) -> None:
+    """Score CASE (a case YAML file) and explain every point. Without --rules, the pack under
+    rules/ that applies to the case's year, form and region is used, and named on stderr."""
     from .api import score_file
 
-    result = score_file(case, rules_dir, matcher)
-    if fmt == "json":
-        from .report import json as json_report
+    if why is not None:
+        if fmt != "table":
+            raise click.UsageError("--why prints a report for people; use it without --format")
+        from .commands.why import print_why_for
 
-        _write(json_report.render(result), output)
-    elif output:
-        from .report import table
-
-        _write(table.render(result), output)
-    else:
+        print_why_for(case, rules_dir, matcher, why, output)
+        return
+    if fmt in BINARY_FORMATS and not output:
+        raise click.UsageError(f"--format {fmt} writes a binary file: give --output FILE.{fmt}")
+    result = score_file(case, rules_dir, matcher, announce=lambda text: err_console().print(plain(text)))
+    if fmt == "table" and not output:
         from .report import table
 
         table.print_result(result, Console(highlight=False))
+    else:
+        from .report import render
 
+        write_output(render(result, fmt, (report_date or datetime.datetime.now()).date()), output)
+
+
+from .commands.batch import batch as _batch  # noqa: E402
+from .commands.importing import import_cmd, template_cmd  # noqa: E402
+from .commands.rules import rules as _rules  # noqa: E402
+
+main.add_command(_batch)
+main.add_command(import_cmd)
+main.add_command(template_cmd)
+main.add_command(_rules)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

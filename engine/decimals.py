@@ -6,7 +6,7 @@ Money and scores are `Decimal` everywhere; floats never enter a score. Rounding 
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, getcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, getcontext
 from functools import lru_cache
 
 __all__ = ["D", "round_half_up", "fmt", "is_finite_number"]
@@ -32,8 +32,10 @@ def D(value) -> Decimal:
 
 
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
-    """四舍五入 to `places` decimals: 4.845 -> 4.85, 4.8421 -> 4.84."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """四舍五入 to `places` decimals: 4.845 -> 4.85, 4.8421 -> 4.84. Works for any finite value:
+    the default context's 28 digits are too few for, say, a ratio over a tiny divisor."""
+    digits = max(value.adjusted(), 0) + places + 2
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=Context(prec=max(digits, 28)))
 
 
 def fmt(value: Decimal | int | None) -> str:
@@ -61,8 +63,9 @@ def _fmt(value: Decimal | int) -> str:
     d = D(value)
     if not d.is_finite():
         return str(d)
-    if d == d.to_integral_value():
-        return str(d.quantize(Decimal(1)))
+    whole = d.to_integral_value()
+    if d == whole:
+        return format(whole, "f")  # not quantize(): that fails beyond 28 digits
     return format(d.normalize(), "f")
 
 

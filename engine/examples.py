@@ -5,13 +5,14 @@ comparing what this rule did with `expect`:
 * `score: "4.84"`   - this rule scored the fragment, giving these points;
 * `not_applied: true` - this rule did not score it (its condition failed or a rule of higher
   priority won);
-* `finding: true|false` - a check rule reported (or did not report) a finding.
+* `finding: true|false` - a check rule reported (or did not report) a finding;
+* `deduction: "2.00"` - a check rule with `deduct` took these points ("0": none).
 Used by the pack's own tests and by `jixiao rules test`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .case import build_case
 from .decimals import D, fmt
@@ -41,17 +42,27 @@ def _deep_merge(base: dict, extra: dict) -> dict:
     return out
 
 
-def fragment_case(pack: Pack, rule: Rule, given: dict):
-    """A minimal case around one example fragment. For rules on rows (`indicator`,
-    `scored_row`) `given` is one row (plus optional level1/level2); for `budget` it is the
-    budget block; for other kinds it is a piece of a case file, merged over a minimal case."""
-    given = dict(given)
-    data: dict = {
+def minimal_case_data() -> dict:
+    """The smallest case a fragment is merged over: one unit, 2022, no indicator rows."""
+    return {
         "unit": "示例单位",
         "year": 2022,
         "form": "department",
         "self_evaluation": {"budget": {"full_year": 1, "executed": 1}, "indicators": []},
     }
+
+
+def case_from_fragment(given: dict, name: str):
+    """A case from a fragment of a case file, merged over the minimal case (pack test files)."""
+    return build_case(_deep_merge(minimal_case_data(), given), name, "0" * 64)
+
+
+def fragment_case(pack: Pack, rule: Rule, given: dict):
+    """A minimal case around one example fragment. For rules on rows (`indicator`,
+    `scored_row`) `given` is one row (plus optional level1/level2); for `budget` it is the
+    budget block; for other kinds it is a piece of a case file, merged over a minimal case."""
+    given = dict(given)
+    data = minimal_case_data()
     if rule.applies_to == "budget":
         data["self_evaluation"]["budget"] = {k: given[k] for k in BUDGET_KEYS if k in given}
     elif rule.applies_to in ROW_KINDS:
@@ -66,11 +77,20 @@ def fragment_case(pack: Pack, rule: Rule, given: dict):
     return build_case(data, f"<example {rule.code}>", "0" * 64)
 
 
+def weights_as_written(pack: Pack) -> Pack:
+    """The pack with every row weight used as written. An example's `weight` is the weight the
+    rule works with; a section's `scale_rows` (fitting a whole form's row weights to the
+    section's weight) would turn a one-row fragment's 5 into the whole section's weight."""
+    if not any(s.scale_rows for s in pack.sections):
+        return pack
+    return replace(pack, sections=tuple(replace(s, scale_rows=False) for s in pack.sections))
+
+
 def run_example(pack: Pack, rule: Rule, index: int, matcher) -> ExampleOutcome:
     example = rule.examples[index]
     expect = example["expect"]
     case = fragment_case(pack, rule, example["given"])
-    result = score_case(case, pack, matcher)
+    result = score_case(case, weights_as_written(pack), matcher)
     kind_entries = [e for e in result.ledger if (e.row is None) == (rule.applies_to == "budget")]
     entry = kind_entries[0] if kind_entries else None
     applied = entry is not None and entry.rule == rule.code
@@ -81,6 +101,11 @@ def run_example(pack: Pack, rule: Rule, index: int, matcher) -> ExampleOutcome:
         return ExampleOutcome(rule.code, index, passed, f"{rule.code} gives {expect['score']}", got)
     if expect.get("not_applied"):
         return ExampleOutcome(rule.code, index, not applied, f"{rule.code} not applied", got)
+    if "deduction" in expect:
+        want = D(expect["deduction"])
+        took = sum((e.deduction for e in result.ledger if e.kind == "deduction" and e.rule == rule.code), D(0))
+        return ExampleOutcome(rule.code, index, took == want, f"{rule.code} deducts {fmt(want)}",
+                              f"{rule.code} deducted {fmt(took)}")
     if "finding" in expect:
         found = any(f.rule == rule.code for f in result.findings)
         return ExampleOutcome(rule.code, index, found == bool(expect["finding"]),
@@ -100,4 +125,4 @@ def run_all(pack: Pack, matcher, inherited: bool = False) -> list[ExampleOutcome
     ]
 
 
-__all__ = ["ExampleOutcome", "run_example", "run_all", "fragment_case"]
+__all__ = ["ExampleOutcome", "run_example", "run_all", "fragment_case", "case_from_fragment", "minimal_case_data"]

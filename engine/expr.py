@@ -586,13 +586,10 @@ class Expr:
         """The formula with numbers in place of names, as a finance form writes it:
         `weight * actual / target` becomes "5 × 92/95"."""
         values = self._values(env)
+        if any(value.adjusted() >= _CONTEXT.prec for value in values.values()):
+            raise ExprError("E-EXPR-EVAL", "a value is too large to display (more than 28 digits)")
         with localcontext(_CONTEXT):
-            try:
-                return _render(self._tree, values)
-            except DecimalException:  # fmt cannot show more than 28 digits before the point
-                raise ExprError(
-                    "E-EXPR-EVAL", "a value is too large to display (more than 28 digits)"
-                ) from None
+            return _render(self._tree, values)
 
     def _values(self, env: Mapping[str, Decimal]) -> dict[str, Decimal]:
         """Every name's value, checked up front so that errors do not depend on which branch

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .case import Case, IndicatorRow
-from .decimals import fmt
+from .decimals import fmt, round_half_up
 from .values import Value, parse_value
 
 NUM, STR, BOOL = "number", "string", "bool"
@@ -30,6 +30,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "target": NUM,
         "actual": NUM,
         "ratio": NUM,  # actual / target
+        "shortfall_pp": NUM,  # 低于指标值的百分点: target − actual for percentages, else (target − actual) / target × 100
         "weight": NUM,
         "self_score": NUM,
         "qual_band": STR,  # the vocabulary band of a qualitative actual, e.g. 达成
@@ -81,6 +82,35 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
     },
 }
 
+# What each fact kind is, in words (rule documentation and `--why` reports).
+FACT_KIND_TITLES: dict[str, str] = {
+    "indicator": "自评表的一个指标行（评分）",
+    "budget": "预算执行情况（评分）",
+    "scored_row": "评分之后的一个指标行：规则得分与自评得分（审核）",
+    "target_match": "自评表的一行与绩效目标表的对应行（审核）",
+    "sum": "一个合计与它的各分项（对账）",
+    "share": "报告中的一个占比与“金额 ÷ 合计”（对账）",
+    "share_total": "报告中一组占比之和（对账）",
+    "rate": "所填执行率与“执行数 ÷ 预算数”（对账）",
+    "document": "整个案卷：目标表日期与金额、预算调整、满分与偏差说明（审核）",
+}
+
+# The values an enumerated string field can take, wherever it appears (lint flags a condition
+# comparing one with anything else: it could never hold). Pack-defined values (section keys,
+# qualitative bands) are not listed here: lint takes them from the pack.
+_VALUE_KINDS = ("quantity", "compound", "range", "qualitative", "na", "empty", "unparsed")
+_COMPARATORS = (">=", ">", "<=", "<", "==")
+FIELD_VALUES: dict[str, tuple[str, ...]] = {
+    "direction": ("positive", "reverse", "equal", "qualitative", "na", "unknown"),
+    "target_kind": _VALUE_KINDS,
+    "actual_kind": _VALUE_KINDS,
+    "target_comparator": _COMPARATORS,
+    "actual_comparator": _COMPARATORS,
+    "check": ("target_by_income", "target_by_spending", "funding_by_income", "funding_by_spending", "statement",
+              "includes", "cost_vs_spending", "self_scores_vs_total", "weights_vs_stated_total", "weights_vs_pack",
+              "section_points"),
+}
+
 # Placeholders a rule's message may use, per fact kind (besides the scoring ones below).
 MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "indicator": ("name", "level2", "target", "actual", "target_text", "actual_text", "qual_band"),
@@ -98,7 +128,8 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
 SCORE_PLACEHOLDERS = ("weight", "score", "deduction", "formula", "self_score")
 
 # Names a score formula may use (besides its method's parameters).
-SCORE_VARIABLES = ("weight", "target", "actual", "ratio", "self_score", "initial", "full_year", "executed", "rate")
+SCORE_VARIABLES = ("weight", "target", "actual", "ratio", "shortfall_pp", "self_score", "initial", "full_year",
+                   "executed", "rate")
 
 _DIRECTION_OF = {">=": "positive", ">": "positive", "<=": "reverse", "<": "reverse", "==": "equal"}
 _COMPARABLE = ("quantity", "compound")
@@ -204,6 +235,8 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict) -> Fact:
             fields["target"], fields["actual"] = t, a
             if t:
                 fields["ratio"] = a / t
+                percent = all(q.unit == "%" for q in target.quantities)
+                fields["shortfall_pp"] = (t - a) if percent else (t - a) / t * 100
     display = {
         "name": row.name,
         "level2": row.level2,
@@ -235,7 +268,7 @@ def budget_fact(case: Case, section: str) -> Fact:
         "initial": fmt(b.initial),
         "full_year": fmt(b.full_year),
         "executed": fmt(b.executed),
-        "rate": "" if rate is None else f"{fmt((rate * 100).quantize(Decimal('0.01')))}%",
+        "rate": "" if rate is None else f"{fmt(round_half_up(rate * 100, 2))}%",
         "rate_text": b.rate,
     }
     return Fact(kind="budget", id=0, fields=fields, section=section, item="预算执行率", display=display)

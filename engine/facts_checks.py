@@ -45,7 +45,9 @@ class _Ids:
 
 
 def _pct(value: Decimal | None) -> str:
-    return "" if value is None else f"{fmt(value)}%"
+    """A percentage for messages; a value already rounded to the pack's places keeps them
+    (80.00%), so a computed share reads like the stated one it is compared with."""
+    return "" if value is None else f"{value}%"
 
 
 def _sum_fact(ids: _Ids, check: str, subject: str, total, parts: list, section: str = "") -> Fact | None:
@@ -326,7 +328,7 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
         entry = by_row.get(fact.row.number) if fact.row else None
         if entry is None or fact.fields.get("direction") == "na" and not fact.row.weight and fact.row.score is None:
             continue
-        f = fact.fields
+        f = {**fact.fields, "self_score": entry.self_score}  # on the rules' scale (see score.comparable_self_score)
         weight = entry.weight
         fields = {
             "kind": "scored_row", "id": ids(), "row": fact.row.number, "section": f.get("section"),

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+SEVERITIES = ("error", "warning", "info")  # most serious first
+
 
 def _s(value: Decimal | None, places: int | None = None) -> str | None:
     if value is None:
@@ -38,6 +40,16 @@ class LedgerEntry:
     explanation: str  # the rule's Chinese message, rendered
     citation: str
     kind: str = "score"  # "score" | "deduction"
+
+    @property
+    def difference(self) -> Decimal | None:
+        """The department's score for this item minus the rule's (自评 − 规则)."""
+        return None if self.self_score is None else self.self_score - self.points
+
+    @property
+    def self_deduction(self) -> Decimal | None:
+        """What the department took off its own item (分值 − 自评得分); None without a self score."""
+        return None if self.self_score is None or self.kind != "score" else self.weight - self.self_score
 
     def to_dict(self, places: int) -> dict:
         return {
@@ -99,6 +111,11 @@ class SectionScore:
     score: Decimal  # sum of the ledger's points in this section
     self_score: Decimal | None  # sum of the department's own scores in this section
 
+    @property
+    def difference(self) -> Decimal | None:
+        """自评 − 规则 for the section."""
+        return None if self.self_score is None else self.self_score - self.score
+
 
 @dataclass(frozen=True)
 class Result:
@@ -130,6 +147,35 @@ class Result:
         """The stated self total minus the rule total (自评 − 规则; positive: the department
         scored itself higher than the rules give)."""
         return None if self.self_total is None else self.self_total - self.total
+
+    @property
+    def deductions(self) -> tuple[LedgerEntry, ...]:
+        """Every entry where points were lost, by the rules or by the department's own score, in
+        ledger order: what a report must explain one by one."""
+        return tuple(e for e in self.ledger if e.deduction > 0 or (e.self_deduction or 0) > 0)
+
+    @property
+    def top_deduction(self) -> LedgerEntry | None:
+        """The entry the rules took the most points from (the first one on a tie); None if none."""
+        lost = [e for e in self.ledger if e.deduction > 0]
+        return max(lost, key=lambda e: e.deduction) if lost else None
+
+    @property
+    def findings_by_severity(self) -> tuple[tuple[str, tuple[Finding, ...]], ...]:
+        """Open (not passed) findings grouped by severity, most serious first; every severity is
+        listed, possibly with no findings. Passed checks are in `passed_checks`."""
+        return tuple(
+            (sev, tuple(f for f in self.findings if f.severity == sev and not f.passed)) for sev in SEVERITIES
+        )
+
+    @property
+    def finding_counts(self) -> dict[str, int]:
+        """Open findings per severity: {"error": n, "warning": n, "info": n}."""
+        return {sev: len(found) for sev, found in self.findings_by_severity}
+
+    @property
+    def passed_checks(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.passed)
 
     def to_dict(self) -> dict:
         p = self.places

@@ -7,7 +7,8 @@ parameters, score methods, vocabulary) plus any number of `*.yaml` files holding
 * `sections`, `grades`, `total`, `rounding`, `applies_to`: the child's value replaces the parent's;
 * `params`, `methods`, `vocabulary`: merged key by key, the child's entries win;
 * rules: merged by code, a child's rule replaces the parent's rule with the same code;
-  `remove_rules: [CODE, ...]` drops inherited rules.
+  `amend_rules: {CODE: {field: value}}` changes only the named fields of an inherited rule
+  (e.g. attaches a `deduct`); `remove_rules: [CODE, ...]` drops inherited rules.
 
 This module is pure: it compiles already-loaded documents. Reading folders is `read_pack`, at
 the bottom, which is the only function here that touches the file system.
@@ -25,9 +26,9 @@ from .decimals import D
 from .errors import JixiaoError, Problem, parse_path
 from .expr import ExprError, compile_expr
 from .facts import FACT_FIELDS, SCORE_VARIABLES
-from .load import Document, load_file
+from .load import MAX_ABS_NUMBER, Document, load_file
 from .match import MatchRule, check_condition
-from .validate import schema_problems
+from .validate import closest, schema_problems
 
 PACK_FILE = "pack.yaml"
 # Where `extends` looks after the pack's own sibling folders: the repository's rules/.
@@ -42,6 +43,7 @@ class Section:
     title: str
     weight: Decimal
     level1: tuple[str, ...]
+    scale_rows: bool = False  # scale the form's row weights so they add up to `weight`
 
 
 @dataclass(frozen=True)
@@ -77,10 +79,21 @@ class Rule:
     file: str = ""
     path: tuple = ()
     pack_id: str = ""
+    source_when: Any = None  # `when` as written, with {param: name} references (for docs)
+    # Fields a child pack changed with `amend_rules` live in that pack's pack.yaml.
+    amended: frozenset = frozenset()
+    amend_file: str = ""
 
     @property
     def is_score_rule(self) -> bool:
         return self.score is not None
+
+    def where(self, *path) -> tuple[str, tuple]:
+        """The file and JSON path of a part of this rule (e.g. "when", "examples", 0): the rule's
+        own entry, or the `amend_rules` entry of the pack that changed that field."""
+        if path and path[0] in self.amended:
+            return self.amend_file, ("amend_rules", self.code, *path)
+        return self.file, (*self.path, *path)
 
 
 @dataclass(frozen=True)
@@ -141,7 +154,7 @@ def _merge(parent: dict, child: dict) -> dict:
     for key, value in child.items():
         if key in MERGED_KEYS and isinstance(value, dict):
             merged[key] = {**parent.get(key, {}), **value}
-        elif key in ("rules", "remove_rules"):
+        elif key in ("rules", "remove_rules", "amend_rules"):
             continue
         else:
             merged[key] = value
@@ -176,20 +189,15 @@ def substitute_params(condition, params: dict, path: tuple = ()):
     return walk(condition, path), unknown
 
 
-def _field_path(problem: Problem, rule: Rule) -> tuple:
-    return parse_path(problem.field) if problem.field else (*rule.path, "when")
-
-
 def _is_number_text(text: str) -> bool:
     try:
-        D(text)
-        return True
+        return D(text).is_finite()  # "NaN" and "Infinity" are not numbers a formula can use
     except (ValueError, TypeError):
         return False
 
 
 @dataclass
-class _RawPack:
+class PackSource:
     """One pack folder's documents, before inheritance is applied."""
 
     id: str
@@ -198,11 +206,44 @@ class _RawPack:
     settings_doc: Document
     rule_docs: list[Document]
     digest: str
+    # Rules left out of compiling because their own schema check failed: (file, index).
+    bad_rules: frozenset = frozenset()
+    # False when pack.yaml itself (outside its `rules:`) breaks the schema: nothing compiles.
+    settings_ok: bool = True
 
 
-def compile_pack(chain: list[_RawPack]) -> Pack:
-    """Compile a chain of raw packs (root first) into one Pack."""
-    problems: list[Problem] = []
+def _build_rule(data: dict, doc: Document, path: tuple, pack_id: str) -> Rule:
+    return Rule(
+        code=data["code"],
+        title=data["title"],
+        rationale=data.get("rationale", ""),
+        applies_to=data["applies_to"],
+        priority=int(data.get("priority", 50)),
+        when=data.get("when"),
+        message=data["message"],
+        citation=data.get("citation", ""),
+        examples=tuple(data.get("examples") or ()),
+        score=data.get("score"),
+        finding=data.get("finding"),
+        deduct=data.get("deduct"),
+        fix=data.get("fix"),
+        file=doc.path,
+        path=path,
+        pack_id=pack_id,
+        source_when=data.get("when"),
+    )
+
+
+def _unknown(what: str, name, known, whose: str = "the pack's") -> tuple[str, str]:
+    """A message and a hint for a name that is not among `known`: "did you mean" when one is
+    close, else the list of known names."""
+    known = sorted(known)
+    guess = closest(name, known) if isinstance(name, str) else None
+    hint = f"did you mean {guess!r}?" if guess else f"{whose} {what}s are: {', '.join(known) or 'none'}"
+    return f"unknown {what} {name!r}", hint
+
+
+def _merge_rules(chain: list[PackSource], problems: list[Problem]) -> tuple[dict, dict[str, Rule]]:
     settings: dict = {}
     rules: dict[str, Rule] = {}
     for raw in chain:
@@ -213,76 +254,144 @@ def compile_pack(chain: list[_RawPack]) -> Pack:
             rules.pop(code, None)
         own_codes: dict[str, str] = {}
         for doc in raw.rule_docs:
-            for i, data in enumerate(doc.data.get("rules") or []):
+            items = doc.data.get("rules")
+            for i, data in enumerate(items if isinstance(items, list) else []):
+                if (doc.path, i) in raw.bad_rules or not isinstance(data, dict):
+                    continue
                 path = ("rules", i)
                 code = data["code"]
                 if code in own_codes:
                     problems.append(doc.problem("E-PACK-DUPCODE", f"rule code {code!r} is defined twice in this pack (also in {own_codes[code]})", (*path, "code"), "compile"))
                     continue
                 own_codes[code] = doc.path
-                rules[code] = Rule(
-                    code=code,
-                    title=data["title"],
-                    rationale=data.get("rationale", ""),
-                    applies_to=data["applies_to"],
-                    priority=int(data.get("priority", 50)),
-                    when=data.get("when"),
-                    message=data["message"],
-                    citation=data.get("citation", ""),
-                    examples=tuple(data.get("examples") or ()),
-                    score=data.get("score"),
-                    finding=data.get("finding"),
-                    deduct=data.get("deduct"),
-                    fix=data.get("fix"),
-                    file=doc.path,
-                    path=path,
-                    pack_id=raw.id,
-                )
-    top = chain[-1]
-    docs = {d.path: d for raw in chain for d in raw.rule_docs}
-    method_docs = {name: raw.settings_doc for raw in chain for name in (raw.settings.get("methods") or {})}
+                rules[code] = _build_rule(data, doc, path, raw.id)
+        for code, changes in (raw.settings.get("amend_rules") or {}).items():
+            if code not in rules:
+                problems.append(raw.settings_doc.problem("E-PACK-AMEND", f"amend_rules names {code!r}, which no parent pack defines", ("amend_rules", code), "compile"))
+                continue
+            amended = {k: (tuple(v) if k == "examples" else v) for k, v in changes.items()}
+            if "when" in amended:
+                amended["source_when"] = amended["when"]
+            rules[code] = replace(rules[code], pack_id=raw.id, amended=rules[code].amended | set(changes),
+                                  amend_file=raw.settings_doc.path, **amended)
+    return settings, rules
 
-    params = {name: D(value) for name, value in (settings.get("params") or {}).items()}
-    section_keys = [s["key"] for s in settings.get("sections") or ()]
+
+def _param_problem(value, params: dict) -> tuple[str, str | None] | None:
+    """A method or rule parameter is a number, a number written as text (finite, within the
+    loader's range), or the name of a pack parameter: (message, hint) when it is none of these."""
+    if not isinstance(value, str) or value in params:
+        return None
+    try:
+        number = D(value)
+    except (ValueError, TypeError):
+        return _unknown("parameter", value, params)
+    if not number.is_finite() or abs(number) > MAX_ABS_NUMBER:
+        return f"{value!r} is not a usable number (finite, |x| ≤ 1e15)", None
+    return None
+
+
+def _compile_methods(settings: dict, chain: list[PackSource], params: dict,
+                     problems: list[Problem]) -> tuple[dict[str, Method], set[str]]:
+    """The pack's methods, and the names of those with problems (already reported, so that the
+    rules using them are not reported again)."""
+    method_docs = {name: raw.settings_doc for raw in chain for name in (raw.settings.get("methods") or {})}
     methods: dict[str, Method] = {}
+    broken: set[str] = set()
     for name, spec in (settings.get("methods") or {}).items():
         mparams = dict(spec.get("params") or {})
+        for pname, value in mparams.items():  # checked here, once, not in every rule using the method
+            wrong = _param_problem(value, params)
+            if wrong:
+                problems.append(method_docs[name].problem("E-PACK-PARAM", f"method {name!r}: {wrong[0]}",
+                                                          ("methods", name, "params", pname), "compile", wrong[1]))
+                broken.add(name)
         try:
             expr = compile_expr(str(spec["formula"]), allowed_names=set(SCORE_VARIABLES) | set(mparams))
         except ExprError as exc:
             problems.append(method_docs[name].problem(exc.code, f"method {name!r}: {exc.message}", ("methods", name, "formula"), "compile"))
-            continue
-        methods[name] = Method(name=name, title=spec.get("title", name), formula=expr, params=mparams)
+            broken.add(name)
+        if name not in broken:
+            methods[name] = Method(name=name, title=spec.get("title", name), formula=expr, params=mparams)
+    return methods, broken
 
+
+def _check_rule(rule: Rule, docs: dict, params: dict, methods: dict, broken: set, section_keys: list,
+                problems: list[Problem]) -> Rule:
+    """Substitute the rule's parameters and append every compile problem it has."""
+    def add(code: str, message: str, path: tuple, hint: str | None = None) -> None:
+        file, where = rule.where(*path)
+        problems.append(docs[file].problem(code, f"rule {rule.code}: {message}", where, "compile", hint))
+
+    if rule.when is not None:
+        when, unknown = substitute_params(rule.when, params)
+        for name, path in unknown:
+            message, hint = _unknown("parameter", name, params)
+            add("E-PACK-PARAM", message, ("when", *path), hint)
+        rule = replace(rule, when=when)
+        reported = {("when", *path) for _name, path in unknown}
+        for p in check_condition(rule.when, ("when",)):
+            inside = parse_path(p.field) if p.field else ("when",)
+            if inside not in reported:  # an unknown parameter is reported once
+                add(p.code, p.message, inside, p.hint)
+    if rule.applies_to not in FACT_FIELDS:
+        message, hint = _unknown("fact kind", rule.applies_to, FACT_FIELDS, "the")
+        add("E-PACK-KIND", f"applies_to: {message}", ("applies_to",), hint)
+    if rule.deduct is not None and isinstance(rule.deduct.get("points"), str) and rule.deduct["points"] not in params:
+        message, hint = _unknown("parameter", rule.deduct["points"], params)
+        add("E-PACK-PARAM", message, ("deduct", "points"), hint)
+    if rule.deduct is not None and rule.deduct.get("from") not in section_keys:
+        message, hint = _unknown("section", rule.deduct.get("from"), section_keys)
+        add("E-PACK-SECTION", f"deduct.from: {message}", ("deduct", "from"), hint)
+    if rule.score is not None:
+        method = rule.score.get("method")
+        if method not in methods:
+            if method not in broken:
+                message, hint = _unknown("score method", method, methods)
+                add("E-PACK-METHOD", message, ("score", "method"), hint)
+            return rule
+        own = methods[method].params
+        for pname in sorted(set(rule.score.get("params") or {}) - set(own)):
+            guess = closest(pname, own)
+            add("E-PACK-PARAM", f"method {method!r} has no parameter {pname!r} (it has: {', '.join(sorted(own)) or 'none'})",
+                ("score", "params", pname), f"did you mean {guess!r}?" if guess else None)
+        for pname, pvalue in (rule.score.get("params") or {}).items():
+            wrong = _param_problem(pvalue, params)
+            if wrong:
+                add("E-PACK-PARAM", wrong[0], ("score", "params", pname), wrong[1])
+    return rule
+
+
+def compile_checked(chain: list[PackSource]) -> tuple[Pack | None, list[Problem]]:
+    """Compile a chain of pack sources (root first), collecting every problem instead of
+    stopping at the first. The Pack is built whenever the pack's settings are usable, even when
+    some rules have problems (lint reads it further); it is None when they are not."""
+    problems: list[Problem] = []
+    if not chain or not all(raw.settings_ok for raw in chain):
+        return None, problems
+    settings, rules = _merge_rules(chain, problems)
+    docs = {d.path: d for raw in chain for d in raw.rule_docs}
+    params = {name: D(value) for name, value in (settings.get("params") or {}).items()}
+    section_keys = [s["key"] for s in settings.get("sections") or ()]
+    methods, broken = _compile_methods(settings, chain, params, problems)
     for code, rule in list(rules.items()):
-        doc = docs[rule.file]
-        if rule.when is not None:
-            when, unknown = substitute_params(rule.when, params)
-            for name, path in unknown:
-                problems.append(doc.problem("E-PACK-PARAM", f"rule {rule.code}: unknown parameter {name!r}; the pack's params are: {', '.join(sorted(params))}", (*rule.path, "when", *path), "compile"))
-            rule = rules[code] = replace(rule, when=when)
-            for p in check_condition(rule.when, (*rule.path, "when")):
-                problems.append(doc.problem(p.code, f"rule {rule.code}: {p.message}", _field_path(p, rule), "compile"))
-        if rule.applies_to not in FACT_FIELDS:
-            problems.append(doc.problem("E-PACK-KIND", f"rule {rule.code}: applies_to {rule.applies_to!r} is not a fact kind ({', '.join(sorted(FACT_FIELDS))})", (*rule.path, "applies_to"), "compile"))
-        if rule.deduct is not None and rule.deduct.get("from") not in section_keys:
-            problems.append(doc.problem("E-PACK-SECTION", f"rule {rule.code}: deduct.from {rule.deduct.get('from')!r} is not a section ({', '.join(section_keys)})", (*rule.path, "deduct", "from"), "compile"))
-        if rule.score is not None:
-            method = rule.score.get("method")
-            if method not in methods:
-                problems.append(doc.problem("E-PACK-METHOD", f"rule {rule.code}: unknown score method {method!r}; the pack's methods are: {', '.join(sorted(methods))}", (*rule.path, "score", "method"), "compile"))
-                continue
-            unknown = set(rule.score.get("params") or {}) - set(methods[method].params)
-            for pname in sorted(unknown):
-                problems.append(doc.problem("E-PACK-PARAM", f"rule {rule.code}: method {method!r} has no parameter {pname!r} (it has: {', '.join(sorted(methods[method].params)) or 'none'})", (*rule.path, "score", "params", pname), "compile"))
-            for pname, pvalue in {**methods[method].params, **(rule.score.get("params") or {})}.items():
-                if isinstance(pvalue, str) and not _is_number_text(pvalue) and pvalue not in params:
-                    problems.append(doc.problem("E-PACK-PARAM", f"rule {rule.code}: unknown parameter {pvalue!r}; the pack's params are: {', '.join(sorted(params))}", (*rule.path, "score", "params", pname), "compile"))
-    if problems:
-        raise JixiaoError(problems)
+        rules[code] = _check_rule(rule, docs, params, methods, broken, section_keys, problems)
+    return _assemble(chain, settings, rules, params, methods), problems
 
+
+def compile_pack(chain: list[PackSource]) -> Pack:
+    """Compile a chain of pack sources (root first) into one Pack; raise on any problem."""
+    pack, problems = compile_checked(chain)
+    if problems or pack is None:
+        raise JixiaoError(problems or [Problem("E-PACK", "the pack cannot be compiled", "compile")])
+    return pack
+
+
+def _assemble(chain: list[PackSource], settings: dict, rules: dict[str, Rule], params: dict, methods: dict) -> Pack:
+    top = chain[-1]
     sections = tuple(
-        Section(key=s["key"], title=s.get("title", s["key"]), weight=D(s["weight"]), level1=tuple(s.get("level1") or ()))
+        Section(key=s["key"], title=s.get("title", s["key"]), weight=D(s["weight"]), level1=tuple(s.get("level1") or ()),
+                scale_rows=bool(s.get("scale_rows", False)))
         for s in settings.get("sections") or ()
     )
     grades = tuple(Grade(grade=g["grade"], min=D(g["min"]), max=D(g["max"])) for g in settings.get("grades") or ())
@@ -297,7 +406,7 @@ def compile_pack(chain: list[_RawPack]) -> Pack:
         year=meta.get("year"),
         citation=meta.get("citation", ""),
         description=meta.get("description", ""),
-        applies_to=settings.get("pack", {}).get("applies_to") or {},
+        applies_to=meta.get("applies_to") or {},
         sections=sections,
         total=D(settings.get("total", sum((s.weight for s in sections), Decimal(0)))),
         grades=grades,
@@ -317,64 +426,141 @@ def compile_pack(chain: list[_RawPack]) -> Pack:
 # --------------------------------------------------------------------------- read (edge)
 
 
-def _read_raw(directory: Path) -> _RawPack:
+def _load(path: Path, problems: list[Problem]) -> Document | None:
+    try:
+        return load_file(path)
+    except JixiaoError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def _rule_file_problems(doc: Document) -> tuple[list[Problem], set]:
+    """Schema problems of a file holding rules, and the indices of the rules they concern."""
+    problems = schema_problems(doc, "rulepack.schema.json")
+    bad = set()
+    for p in problems:
+        path = parse_path(p.field or "")
+        if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
+            bad.add((doc.path, path[1]))
+    return problems, bad
+
+
+def read_source(directory: Path, problems: list[Problem]) -> PackSource | None:
+    """Read one pack folder (not its parents), appending every problem found. None when the
+    folder has no readable pack.yaml with a `pack:` block."""
     pack_file = directory / PACK_FILE
+    if not directory.is_dir():
+        problems.append(Problem("E-PACK", "no such rule pack folder", "load", file=str(directory)))
+        return None
     if not pack_file.is_file():
-        raise JixiaoError.single("E-PACK", f"no {PACK_FILE} in {directory}", stage="load", file=str(directory))
-    settings_doc = load_file(pack_file)
-    problems = schema_problems(settings_doc, "rulepack.schema.json")
-    if not isinstance(settings_doc.data, dict) or "pack" not in settings_doc.data:
+        problems.append(Problem("E-PACK", f"no {PACK_FILE} in {directory}", "load", file=str(directory)))
+        return None
+    settings_doc = _load(pack_file, problems)
+    if settings_doc is None:
+        return None
+    if not isinstance(settings_doc.data, dict) or not isinstance(settings_doc.data.get("pack"), dict):
         problems.append(settings_doc.problem("E-SCHEMA", "pack.yaml must start with a `pack:` block (id, title, version)", ()))
-    rule_docs = []
+        return None
+    own, bad = _rule_file_problems(settings_doc)
+    problems.extend(own)
+    settings_ok = all(parse_path(p.field or "")[:1] == ("rules",) for p in own)
+    if not isinstance(settings_doc.data["pack"].get("id"), str):
+        return None
+    rule_docs = [settings_doc]
     hasher = hashlib.sha256()
     hasher.update(settings_doc.text.encode("utf-8"))
     for path in sorted(directory.glob("*.yaml")):
         if path.name == PACK_FILE or path.name.startswith("_"):
             continue
-        doc = load_file(path)
-        problems.extend(schema_problems(doc, "rulepack.schema.json"))
-        if isinstance(doc.data, dict) and set(doc.data) - {"rules"}:
+        doc = _load(path, problems)
+        if doc is None:
+            continue
+        own, more = _rule_file_problems(doc)
+        problems.extend(own)
+        bad |= more
+        if not isinstance(doc.data, dict):
+            settings_ok = False
+            continue
+        if set(doc.data) - {"rules"}:
             extra = sorted(set(doc.data) - {"rules"})
             problems.append(doc.problem("E-SCHEMA", f"a rule file holds only `rules:`; move {', '.join(extra)} to pack.yaml", (extra[0],)))
         rule_docs.append(doc)
         hasher.update(path.name.encode("utf-8") + b"\0" + doc.text.encode("utf-8"))
-    if problems:
-        raise JixiaoError(problems)
-    return _RawPack(
+    return PackSource(
         id=settings_doc.data["pack"]["id"],
         directory=str(directory),
         settings=settings_doc.data,
         settings_doc=settings_doc,
         rule_docs=rule_docs,
         digest=hasher.hexdigest(),
+        bad_rules=frozenset(bad),
+        settings_ok=settings_ok,
     )
 
 
-def read_pack(directory: str | Path) -> Pack:
-    """Read a pack folder (and the packs it extends) and compile it."""
-    chain: list[_RawPack] = []
+def pack_folders(*places: Path) -> list[Path]:
+    """The pack folders directly under `places` (folders with a pack.yaml, not starting with _)."""
+    found: dict[str, Path] = {}
+    for place in places:
+        if place.is_dir():
+            for p in sorted(place.iterdir()):
+                if not p.name.startswith("_") and (p / PACK_FILE).is_file():
+                    found.setdefault(p.name, p)
+    return list(found.values())
+
+
+def read_sources(directory: str | Path) -> tuple[list[PackSource], list[Problem]]:
+    """A pack folder and the packs it extends, root first, with every problem found reading
+    them (files, schema, `extends`). An unresolved parent ends the chain early."""
+    problems: list[Problem] = []
+    chain: list[PackSource] = []
     seen: set[str] = set()
     current = Path(directory)
     while True:
-        if not current.is_dir():
-            raise JixiaoError.single("E-PACK", "no such rule pack folder", stage="load", file=str(current))
-        raw = _read_raw(current)
+        raw = read_source(current, problems)
+        if raw is None:
+            return chain, problems
         if raw.id in seen:
-            raise JixiaoError.single("E-PACK-EXTENDS", f"extends forms a cycle through {raw.id!r}", stage="load", file=str(current / PACK_FILE))
+            # Reported where the pack that led back here names its parent.
+            problems.append(chain[0].settings_doc.problem(
+                "E-PACK-EXTENDS", f"extends forms a cycle through {raw.id!r}", ("pack", "extends"), "load"))
+            return chain, problems
         seen.add(raw.id)
         chain.insert(0, raw)
         parent = raw.settings["pack"].get("extends")
         if not parent:
-            break
+            return chain, problems
         places = [current.parent, RULES_DIR]
         found = [p / parent for p in places if (p / parent / PACK_FILE).is_file()]
         if not found:
-            line, col = raw.settings_doc.locate(("pack", "extends"))
-            known = sorted({p.name for d in places if d.is_dir() for p in d.iterdir() if (p / PACK_FILE).is_file()})
-            raise JixiaoError.single(
+            known = [p.name for p in pack_folders(*places)]
+            guess = closest(parent, known)
+            problems.append(raw.settings_doc.problem(
                 "E-PACK-EXTENDS", f"extends {parent!r}, but no pack folder of that name is beside this pack or in rules/",
-                stage="load", file=raw.settings_doc.path, line=line, col=col, field="pack.extends",
-                hint=f"known packs: {', '.join(known)}",
-            )
+                ("pack", "extends"), "load",
+                hint=f"did you mean {guess!r}?" if guess else f"known packs: {', '.join(known) or 'none'}",
+            ))
+            # The chain is incomplete: compiling it would only report what the parent provides.
+            chain[0] = replace(chain[0], settings_ok=False)
+            return chain, problems
         current = found[0]
-    return compile_pack(chain)
+
+
+def inspect_pack(directory: str | Path) -> tuple[list[PackSource], Pack | None, list[Problem]]:
+    """Read and compile a pack, collecting every problem (what `jixiao rules lint` starts from)."""
+    chain, problems = read_sources(directory)
+    pack, more = compile_checked(chain) if chain and not problems_block(problems) else (None, [])
+    return chain, pack, problems + more
+
+
+def problems_block(problems: list[Problem]) -> bool:
+    """Whether problems found reading a pack stop it from compiling: a file that did not load."""
+    return any(p.stage == "load" for p in problems)
+
+
+def read_pack(directory: str | Path) -> Pack:
+    """Read a pack folder (and the packs it extends) and compile it; raise on any problem."""
+    _chain, pack, problems = inspect_pack(directory)
+    if problems or pack is None:
+        raise JixiaoError(problems or [Problem("E-PACK", "the pack cannot be compiled", "compile", file=str(directory))])
+    return pack

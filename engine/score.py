@@ -9,13 +9,14 @@ message. Section scores and the total are sums of the ledger.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 from . import __version__
 from .case import Case
 from .decimals import D, fmt, round_half_up
-from .errors import JixiaoError, Problem
+from .errors import JixiaoError, Problem, format_path
 from .expr import ExprError
 from .facts import Fact, build_facts
 from .facts_checks import check_facts, scored_row_facts
@@ -83,30 +84,41 @@ def _env(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> dict:
     return env
 
 
+def comparable_self_score(fact: Fact, weight: Decimal, places: int) -> Decimal | None:
+    """The department's score on the scale the rules used: when a section's row weights are
+    scaled (`scale_rows`), the self score is scaled by the same factor."""
+    own = fact.fields.get("self_score")
+    declared = fact.row.weight if fact.row else None
+    if own is None or declared is None or declared == weight or not declared:
+        return own
+    return round_half_up(own * weight / declared, places)
+
+
 def score_fact(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> LedgerEntry:
     method = pack.methods[rule.score["method"]]
     env = _env(fact, rule, pack, weight)
     try:
         raw = method.formula.evaluate(env)
+        formula = method.formula.render(env)
     except ExprError as exc:
         raise JixiaoError([Problem(
-            code="E-SCORE", stage="score", file=rule.file,
+            code="E-SCORE", stage="score", file=rule.file, field=format_path((*rule.path, "score")),
             message=f"rule {rule.code} ({method.name}: {method.formula.source}) cannot be evaluated for "
                     f"“{fact.item}”: {exc.message}",
         )]) from None
     clamped = min(max(raw, ZERO), weight)
     points = round_half_up(clamped, pack.places)
-    formula = method.formula.render(env)
     if clamped != raw:
         formula = f"{formula} = {fmt(round_half_up(raw, pack.places))}，限定在 0–{fmt(weight)} 分之间"
     deduction = weight - points
     values = {
         **fact.display,
+        **{name: fmt(env[name]) for name in {**method.params, **(rule.score.get("params") or {})}},
         "weight": fmt(weight),
         "score": fmt(points),
         "deduction": fmt(deduction),
         "formula": formula,
-        "self_score": fmt(fact.fields.get("self_score")),
+        "self_score": fmt(comparable_self_score(fact, weight, pack.places)),
     }
     return LedgerEntry(
         section=fact.section,
@@ -118,7 +130,7 @@ def score_fact(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> LedgerEnt
         weight=weight,
         points=points,
         deduction=deduction,
-        self_score=fact.fields.get("self_score"),
+        self_score=comparable_self_score(fact, weight, pack.places),
         inputs=_inputs(fact, weight),
         formula=formula if formula == fmt(points) else f"{formula} = {fmt(points)}",
         explanation=render_message(rule.message, values),
@@ -129,10 +141,12 @@ def score_fact(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> LedgerEnt
 def _inputs(fact: Fact, weight: Decimal) -> tuple[tuple[str, str], ...]:
     if fact.kind == "indicator":
         row = fact.row
+        scaled = () if row.weight is None or row.weight == weight else (("declared_weight", fmt(row.weight)),)
         return (
             ("target", row.target),
             ("actual", row.actual),
             ("weight", fmt(weight)),
+            *scaled,
             ("self_score", fmt(row.score)),
             ("reason", row.reason),
         )
@@ -147,11 +161,11 @@ def _inputs(fact: Fact, weight: Decimal) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _unscored(fact: Fact, weight: Decimal) -> tuple[LedgerEntry, Finding]:
+def _unscored(fact: Fact, weight: Decimal, places: int) -> tuple[LedgerEntry, Finding]:
     entry = LedgerEntry(
         section=fact.section, row=fact.row.number if fact.row else None, item=fact.item,
         rule="—", rule_title="没有适用的评分规则", method="none", weight=weight, points=ZERO,
-        deduction=weight, self_score=fact.fields.get("self_score"), inputs=_inputs(fact, weight),
+        deduction=weight, self_score=comparable_self_score(fact, weight, places), inputs=_inputs(fact, weight),
         formula="0", explanation=f"“{fact.item}”没有适用的评分规则，暂计 0 分，需人工复核。", citation="",
     )
     finding = Finding(
@@ -163,12 +177,28 @@ def _unscored(fact: Fact, weight: Decimal) -> tuple[LedgerEntry, Finding]:
     return entry, finding
 
 
-def _fact_weight(fact: Fact, pack: Pack) -> Decimal:
+def _scale_factors(pack: Pack, facts: list[Fact]) -> dict[str, Decimal]:
+    """Per section, the factor that brings the form's row weights to the pack's section weight,
+    for sections whose policy says `scale_rows: true` (a province weighting 产出 40 scores a
+    form whose 产出 rows add up to 50 at 40/50 of each row's weight)."""
+    factors = {}
+    for section in pack.sections:
+        declared = sum((D(f.fields["weight"]) for f in facts
+                        if f.kind == "indicator" and f.section == section.key and f.fields.get("weight") is not None),
+                       ZERO)
+        factors[section.key] = section.weight / declared if section.scale_rows and declared else Decimal(1)
+    return factors
+
+
+def _fact_weight(fact: Fact, pack: Pack, factors: dict[str, Decimal]) -> Decimal:
     if fact.kind == "budget":
         # The pack sets what budget execution is worth; the form's 分值 is the department's claim.
         return next(s.weight for s in pack.sections if s.key == fact.section)
     weight = fact.fields.get("weight")
-    return D(weight) if weight is not None else ZERO
+    if weight is None:
+        return ZERO
+    factor = factors.get(fact.section, Decimal(1))
+    return D(weight) if factor == 1 else round_half_up(D(weight) * factor, pack.places)
 
 
 def _finding(rule: Rule, fact: Fact) -> Finding:
@@ -198,10 +228,11 @@ def _deductions(pack: Pack, findings: list[Finding], ledger: list[LedgerEntry]) 
             continue
         section = rule.deduct["from"]
         count = len(hits) if rule.deduct.get("per", "case") == "finding" else 1
-        wanted = D(rule.deduct["points"]) * count
+        each = resolve_param(rule.deduct["points"], pack.params)
+        wanted = each * count
         available = sum((e.points for e in (*ledger, *out) if e.section == section), ZERO)
         taken = min(wanted, max(available, ZERO))
-        formula = f"{fmt(D(rule.deduct['points']))} × {count}" if count > 1 else fmt(wanted)
+        formula = f"{fmt(each)} × {count}" if count > 1 else fmt(wanted)
         if taken != wanted:
             formula += f"，本部分仅余 {fmt(available)} 分，扣完为止"
         title = next((s.title for s in pack.sections if s.key == section), section)
@@ -226,15 +257,30 @@ def _findings_for(pack: Pack, facts: list[Fact], matches) -> list[Finding]:
     return out
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    """A scored case and what led to it: every fact the matcher saw, with the codes it matched
+    (what `jixiao score --why` explains)."""
+
+    result: Result
+    facts: tuple[Fact, ...]
+    matches: tuple[tuple[str, ...], ...]
+
+
 def score_case(case: Case, pack: Pack, matcher) -> Result:
     """Score one case. `matcher` is a compiled engine.match.Matcher for this pack."""
+    return evaluate_case(case, pack, matcher).result
+
+
+def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
+    """Score one case, keeping the facts and matches behind the result."""
     facts = build_facts(case, pack)
     unknown = [f for f in facts if not f.section]
     if unknown:
         names = ", ".join(s.key for s in pack.sections)
         raise JixiaoError([
             Problem(
-                code="E-CASE-SECTION", stage="score", file=case.file, field="self_evaluation.indicators",
+                code="E-CASE-SECTION", stage="score", file=case.file, field=format_path((*f.row.path[:3], "level1")),
                 message=f"row {f.row.number} “{f.item}”: level-1 “{f.row.level1}” matches no section of pack "
                         f"{pack.id} ({names})",
             )
@@ -245,18 +291,20 @@ def score_case(case: Case, pack: Pack, matcher) -> Result:
     matches = matcher.match([f.fields for f in first])
     ledger: list[LedgerEntry] = []
     findings: list[Finding] = []
+    factors = _scale_factors(pack, facts)
     for fact, codes in zip(facts, matches):
-        weight = _fact_weight(fact, pack)
+        weight = _fact_weight(fact, pack, factors)
         rule = choose_score_rule(pack, codes)
         if rule is None:
-            entry, finding = _unscored(fact, weight)
+            entry, finding = _unscored(fact, weight, pack.places)
             ledger.append(entry)
             findings.append(finding)
         else:
             ledger.append(score_fact(fact, rule, pack, weight))
     findings.extend(_findings_for(pack, first, matches))
     scored = scored_row_facts(case, [f for f in facts if f.kind == "indicator"], ledger, start_id=max(f.id for f in first))
-    findings.extend(_findings_for(pack, scored, matcher.match([f.fields for f in scored])))
+    scored_matches = matcher.match([f.fields for f in scored])
+    findings.extend(_findings_for(pack, scored, scored_matches))
     ledger.extend(_deductions(pack, findings, ledger))
 
     sections = []
@@ -270,7 +318,7 @@ def score_case(case: Case, pack: Pack, matcher) -> Result:
         ))
     total = sum((e.points for e in ledger), ZERO)
     self_items = [e.self_score for e in ledger if e.self_score is not None and e.kind == "score"]
-    return Result(
+    result = Result(
         engine_version=__version__,
         matcher=matcher.name,
         case_file=case.file,
@@ -294,3 +342,4 @@ def score_case(case: Case, pack: Pack, matcher) -> Result:
         ledger=tuple(ledger),
         findings=tuple(findings),
     )
+    return Evaluation(result, (*first, *scored), (*map(tuple, matches), *map(tuple, scored_matches)))

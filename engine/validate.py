@@ -45,23 +45,39 @@ def _message(error: jsonschema.ValidationError) -> str:
         allowed = sorted((error.schema.get("properties") or {}).keys())
         extra = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
         names = ", ".join(repr(k) for k in extra)
-        hint = _closest(extra[0], allowed) if extra else None
+        hint = closest(extra[0], allowed) if extra else None
         msg = f"unknown field {names}"
         if hint:
             msg += f" (did you mean {hint!r}?)"
         return msg
+    if error.validator == "maxLength":  # not the whole over-long text again
+        return f"the text is {len(error.instance)} characters long; at most {error.validator_value} are allowed here"
     if error.validator == "required":
         return error.message.replace("is a required property", "is required")
+    if error.validator == "pattern" and "x-message" in error.schema:
+        return f"{error.instance!r} {error.schema['x-message']}"
     if error.validator == "type" and error.instance is None:
         return f"a value is required here (expected {error.validator_value})"
-    return error.message
+    message = error.message
+    if error.validator == "pattern" and "title" in error.schema:
+        # The regular expression says little to the person who typed the cell; its definition does.
+        message = f"{error.instance!r} is not a valid {error.schema['title']}: {error.schema.get('description', '')}".rstrip(": ")
+    if isinstance(error.instance, Decimal):  # say 2022.5, as written, not Decimal('2022.5')
+        message = message.replace(repr(error.instance), str(error.instance), 1)
+    if error.validator == "type" and "string" in error.validator_value and isinstance(error.instance, (bool, int, Decimal)):
+        message += " (unquoted, YAML reads it as a number or, for yes/no/on/off/true/false, as true or false: put the text in quotes)"
+    return message
 
 
-def _closest(word: str, options: list[str]) -> str | None:
+def closest(word: str, options) -> str | None:
+    """The option a misspelt word most likely meant ("did you mean"), or None."""
     import difflib
 
-    found = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
+    found = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
     return found[0] if found else None
+
+
+_closest = closest
 
 
 def _error_path(error: jsonschema.ValidationError) -> list:
@@ -82,7 +98,9 @@ def schema_problems(doc: Document, schema_name: str, code: str = "E-SCHEMA") -> 
     problems = []
     for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
         if error.context:
-            error = best_match(error.context) or error
+            # best_match of the oneOf/anyOf error itself picks the deepest branch error (the one
+            # that went furthest); of its context alone it would pick the shallowest.
+            error = best_match([error]) or error
         path = _error_path(error)
         problems.append(doc.problem(code, _message(error), path))
     return problems

@@ -14,7 +14,7 @@ from engine.api import load_case, load_pack, matcher_for
 from engine.load import load_text
 from engine.score import score_case
 
-from .conftest import SEED
+from .conftest import NATIONAL, SEED
 
 CASES = 40
 
@@ -61,7 +61,7 @@ def test_every_notation_of_the_domain_guide_is_used():
 
 
 def test_cases_score_and_carry_the_deliberate_defects(cases):
-    pack = load_pack()
+    pack = load_pack(NATIONAL)
     matcher = matcher_for(pack, "python")
     codes = Counter()
     for case in cases:
@@ -81,7 +81,7 @@ def test_baseline_agrees_with_the_engine(cases, matcher):
 
     if matcher == "durable" and not durable_available():
         pytest.skip("durable_rules is not importable on this Python")
-    pack = load_pack()
+    pack = load_pack(NATIONAL)
     compiled = matcher_for(pack, matcher)
     for case in cases:
         assert baseline.same_as_engine(baseline.score(case.data), score_case(case, pack, compiled)) is None, case.file
@@ -90,12 +90,12 @@ def test_baseline_agrees_with_the_engine(cases, matcher):
 def test_baseline_agrees_on_the_seed_case(in_root):
     case = load_case(SEED)
     mine = baseline.score(case.data)
-    assert mine["total"] == score_case(case, load_pack(), matcher_for(load_pack(), "python")).total
+    assert mine["total"] == score_case(case, load_pack(NATIONAL), matcher_for(load_pack(NATIONAL), "python")).total
     assert str(mine["total"]) == "99.26"
 
 
 def test_baseline_notices_a_different_engine_result(cases):
-    pack = load_pack()
+    pack = load_pack(NATIONAL)
     result = score_case(cases[0], pack, matcher_for(pack, "python"))
     mine = baseline.score(cases[0].data)
     mine["findings"] = mine["findings"][1:]
@@ -107,7 +107,7 @@ def test_baseline_notices_a_different_engine_result(cases):
 
 def test_padded_pack_adds_ten_times_the_rules_and_they_never_match(tmp_path, cases):
     folder, added = write_padded_pack(tmp_path)
-    national, padded = load_pack(), load_pack(folder)
+    national, padded = load_pack(NATIONAL), load_pack(folder)
     assert added == 10 * len(national.rules)
     assert len(padded.rules) == len(national.rules) + added
     matcher = matcher_for(padded, "python")

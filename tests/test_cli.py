@@ -36,7 +36,8 @@ def test_default_rules_and_matcher(in_root):
     res = run("score", SEED, "--format", "json")
     assert res.exit_code == 0
     expected = "durable" if durable_available() else "python"
-    assert json.loads(res.output)["engine"]["matcher"] == expected
+    assert json.loads(res.stdout)["engine"]["matcher"] == expected
+    assert "选用规则包 national-2020" in res.stderr
 
 
 

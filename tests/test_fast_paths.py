@@ -8,6 +8,7 @@ import pytest
 from engine.errors import JixiaoError
 from engine.match import MatchRule, compile_matcher, durable_available
 from engine.match.contract import _number_problem, _string_problem, validate_facts
+from .conftest import NATIONAL, ROOT
 
 MATCHERS = ["python"] + (["durable"] if durable_available() else [])
 
@@ -102,7 +103,7 @@ def test_json_reports_of_generated_cases_are_the_standard_text(tmp_path):
     from engine.report.json import render
     from engine.score import score_case
 
-    pack = load_pack()
+    pack = load_pack(ROOT / NATIONAL)
     for path in generate(tmp_path, 5, seed=5):
         result = score_case(load_case(path), pack, matcher_for(pack, "python"))
         assert render(result) == json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
@@ -125,7 +126,7 @@ def test_render_message_on_every_template_of_the_national_pack():
     from engine.score import _PLACEHOLDER, render_message
 
     values = {"name": "指标", "actual": "92%", "target": "≥95%", "formula": "5 × 92/95", "score": "4.84"}
-    for rule in load_pack().rules:
+    for rule in load_pack(ROOT / NATIONAL).rules:
         for template in filter(None, (rule.message, rule.fix)):
             expected = _PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), template)
             assert render_message(template, values) == expected

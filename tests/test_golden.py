@@ -2,7 +2,6 @@
 JIXIAO_UPDATE_GOLDEN=1 pytest tests/test_golden.py, then review `git diff tests/golden`."""
 
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from engine.api import load_case, load_pack, matcher_for, score_file
+from engine.api import load_pack, matcher_for, score_file
 from engine.case import build_case
 from engine.match import durable_available
 from engine.score import render_message, score_case

@@ -292,8 +292,8 @@ class DurableMatcher:
             shard.name = f"{prefix}_{shard.index}"
             definition: dict = {}
             for group in shard.groups:
-                for rule, conjunctions in group.rules:
-                    for j, conj in enumerate(conjunctions):
+                for rule, alternatives in group.rules:
+                    for j, conj in enumerate(alternatives):
                         action = f"r{rule.index}_{j}"
                         definition[action] = {"all": [{"m": _chain(group.kind, conj)}], "run": _no_op}
                         shard.actions[action] = rule.index

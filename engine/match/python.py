@@ -14,9 +14,9 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping, Sequence
 
-from .contract import CompiledRule, MatchRule, compile_rules, leaves, literal_typed, validate_facts
+from .contract import CompiledRule, MatchRule, compile_rules, leaves, literal_typed, to_nnf, typed, validate_facts
 
-__all__ = ["PythonMatcher"]
+__all__ = ["PythonMatcher", "condition_holds", "fact_view"]
 
 # A compiled predicate takes the fact's typed view {field: (tag, value)} (missing fields absent).
 Predicate = Callable[[Mapping], bool]
@@ -109,6 +109,17 @@ def _compile_leaf(leaf: Mapping) -> Predicate:
         return compare(a[1], value)
 
     return field_vs_literal
+
+
+def fact_view(fact: Mapping) -> dict:
+    """The typed view of a fact that predicates read: {field: (tag, value)}, missing left out."""
+    return {k: tv for k, v in fact.items() if (tv := typed(v)) is not None}
+
+
+def condition_holds(condition, view: Mapping) -> bool:
+    """Whether a (checked) condition holds for a fact's typed view, exactly as the matcher
+    decides it: through `to_nnf` and the compiled predicate. The explainer uses this."""
+    return _compile(to_nnf(condition))(view)
 
 
 class PythonMatcher:

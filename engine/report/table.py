@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 
 from rich import box
 from rich.console import Console
@@ -12,27 +11,22 @@ from rich.text import Text
 
 from ..decimals import fmt
 from ..result import Result
+from .common import SEVERITY_TITLES, signed, target_actual
+from .terminal import plain, printable
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-
-
-def _diff(rule: Decimal, self_score: Decimal | None) -> str:
-    if self_score is None:
-        return ""
-    d = self_score - rule
-    return "0" if d == 0 else ("+" if d > 0 else "") + fmt(d)
 
 
 def tables(result: Result) -> list:
     out: list = []
     head = Text()
-    head.append(f"{result.unit}  {result.year} 年  ", style="bold")
-    head.append(f"规则包 {result.pack_id} v{result.pack_version}（{result.pack_sha256[:12]}）  匹配器 {result.matcher}")
+    head.append(printable(f"{result.unit}  {result.year} 年  "), style="bold")
+    head.append(printable(f"规则包 {result.pack_id} v{result.pack_version}（{result.pack_sha256[:12]}）  匹配器 {result.matcher}"))
     out.append(head)
     for section in result.sections:
         entries = [e for e in result.ledger if e.section == section.key]
         table = Table(
-            title=f"{section.title}（{fmt(section.weight)} 分）", box=box.SIMPLE_HEAVY, show_lines=False,
+            title=plain(f"{section.title}（{fmt(section.weight)} 分）"), box=box.SIMPLE_HEAVY, show_lines=False,
             title_justify="left", expand=False,
         )
         fixed = {"no_wrap": True}
@@ -45,35 +39,43 @@ def tables(result: Result) -> list:
         ):
             table.add_column(name, **kwargs)
         for e in entries:
-            inputs = dict(e.inputs)
-            target = inputs.get("target", inputs.get("full_year", ""))
-            actual = inputs.get("actual", inputs.get("executed", ""))
+            target, actual = target_actual(e)
             style = "red" if e.deduction > 0 else None
             table.add_row(
-                "" if e.row is None else str(e.row), e.item, target, actual, fmt(e.weight),
-                Text(fmt(e.points), style=style or ""), fmt(e.self_score), _diff(e.points, e.self_score),
-                e.rule, e.explanation,
+                "" if e.row is None else str(e.row), plain(e.item), plain(target), plain(actual), fmt(e.weight),
+                Text(fmt(e.points), style=style or ""), fmt(e.self_score), signed(e.difference),
+                plain(e.rule), plain(e.explanation),
             )
         table.add_row("", Text("小计", style="bold"), "", "", fmt(section.weight), Text(fmt(section.score), style="bold"),
-                      fmt(section.self_score), _diff(section.score, section.self_score), "", "")
+                      fmt(section.self_score), signed(section.difference), "", "")
         out.append(table)
     totals = Table(box=box.SIMPLE_HEAVY, title="总分与等级", title_justify="left")
     for name in ("", "总分", "等级"):
         totals.add_column(name)
-    totals.add_row("规则计算", Text(fmt(result.total), style="bold"), result.grade)
-    totals.add_row("单位自评", fmt(result.self_total), result.self_grade or "")
+    totals.add_row("规则计算", Text(fmt(result.total), style="bold"), plain(result.grade))
+    totals.add_row("单位自评", fmt(result.self_total), plain(result.self_grade or ""))
     if result.difference is not None:
-        totals.add_row("差异（自评 − 规则）", ("+" if result.difference > 0 else "") + fmt(result.difference), "")
+        totals.add_row("差异（自评 − 规则）", signed(result.difference), "")
     out.append(totals)
-    if result.findings:
-        findings = Table(box=box.SIMPLE_HEAVY, title="发现的问题", title_justify="left")
-        for name in ("级别", "规则", "对象", "说明"):
-            findings.add_column(name)
-        order = {"error": 0, "warning": 1, "info": 2}
-        for f in sorted(result.findings, key=lambda f: (order.get(f.severity, 3), f.passed)):
-            findings.add_row(Text(f.severity + (" ✓" if f.passed else ""), style=SEVERITY_STYLE.get(f.severity, "")),
-                             f.rule, f.subject, f.message)
+    for severity, group in result.findings_by_severity:
+        if not group:
+            continue
+        findings = Table(box=box.SIMPLE_HEAVY, title=f"{SEVERITY_TITLES[severity]}（{len(group)}）", title_justify="left")
+        for name, kwargs in (("规则", {"no_wrap": True}), ("说明", {"overflow": "fold", "ratio": 2}),
+                             ("建议", {"overflow": "fold", "ratio": 1})):
+            findings.add_column(name, **kwargs)
+        for f in group:
+            findings.add_row(Text(f.rule, style=SEVERITY_STYLE.get(severity, "")), plain(f.message), plain(f.fix or ""))
         out.append(findings)
+    passed = result.passed_checks
+    if passed:
+        counts: dict[str, int] = {}
+        for f in passed:
+            counts[f.rule] = counts.get(f.rule, 0) + 1
+        titles = {f.rule: f.title for f in passed}
+        line = Text(f"已核对无误（{len(passed)}）：", style="green")
+        line.append(printable("；".join(f"{code} {titles[code]} ×{n}" for code, n in counts.items())))
+        out.append(line)
     return out
 
 

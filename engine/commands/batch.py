@@ -1,0 +1,65 @@
+"""`jixiao batch PATH... --out DIR`: score a district's filings in one run (engine/batch.py)."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.text import Text
+
+from .common import handle_errors
+
+EXIT_SOME_FAILED = 1
+EXIT_INTERRUPTED = 130
+
+
+@click.command("batch")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, exists=True, path_type=str), default=None,
+              help="Rule pack folder for every case (default: as for `jixiao score`).")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=str),
+              help="Folder for results/*.json, summary.csv, findings.csv and summary.xlsx (created if needed; "
+                   "files of an earlier run with the same names are replaced).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: one per CPU).")
+@click.option("--matcher", type=click.Choice(["durable", "python"]), default=None,
+              help="Rule matcher (default: durable when importable, else python).")
+@click.option("--debug", is_flag=True, hidden=True)
+@handle_errors
+def batch(paths: tuple[str, ...], rules_dir: str | None, out_dir: str, jobs: int | None, matcher: str | None,
+          debug: bool) -> None:
+    """Score every case file found in PATHS (files, or folders searched for *.yaml and *.yml;
+    hidden folders are skipped). Writes one JSON result per case and a summary with one row per
+    case, failed ones included with their error. Exit 0 when every file was scored, 1 when some
+    failed, 2 for bad options or rule pack, 130 when interrupted."""
+    from ..batch import run_batch
+
+    err = Console(stderr=True, highlight=False)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[failed]}"),
+                        TimeElapsedColumn(), TimeRemainingColumn(), console=err)
+    state = {"task": None, "done": 0, "failed": 0, "total": 0}
+
+    def on_start(total: int) -> None:
+        state["total"] = total
+        state["task"] = progress.add_task("评分", total=total, failed="")
+
+    def on_done(file: str, ok: bool) -> None:
+        state["done"] += 1
+        state["failed"] += not ok
+        progress.update(state["task"], advance=1, failed=f"失败 {state['failed']}" if state["failed"] else "")
+
+    try:
+        with progress:
+            run = run_batch(list(paths), out_dir, rules_dir, matcher, jobs, on_start, on_done)
+    except KeyboardInterrupt:
+        err.print(Text(f"interrupted: {state['done']} of {state['total']} files done; the summary was not written "
+                       "(results already written are complete).", style="bold red"))
+        raise SystemExit(EXIT_INTERRUPTED) from None
+
+    out = Console(highlight=False, soft_wrap=True)
+    out.print(Text(f"输入文件 {run.inputs}，已评分 {run.scored}，失败 {run.failed}", style="bold"))
+    for file, error in run.failures:
+        out.print(Text.assemble(("失败 ", "bold red"), f"{file}：{error}"))
+    out.print(Text(f"结果：{run.out / 'results'}/  汇总：" + "、".join(str(f) for f in run.files)))
+    if run.failed:
+        raise SystemExit(EXIT_SOME_FAILED)

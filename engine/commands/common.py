@@ -1,0 +1,58 @@
+"""What every command shares: error handling (exit codes, no tracebacks) and atomic output."""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+from rich.console import Console
+from rich.text import Text
+
+from ..atomic import write_atomic
+from ..errors import JixiaoError
+from ..report.terminal import printable
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+def err_console() -> Console:
+    """The console for messages to standard error (errors, and notes such as the pack chosen)."""
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def handle_errors(func):
+    """Turn JixiaoError into exit 2 with its problems listed; never show a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except JixiaoError as exc:
+            console = err_console()
+            for problem in exc.problems:  # messages quote the input: never read them as markup
+                console.print(Text.assemble(("error", "bold red"), ": ", printable(problem.render())), highlight=False)
+            sys.exit(EXIT_BAD_INPUT)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+            if kwargs.get("debug") or "--debug" in sys.argv:
+                raise
+            err_console().print(
+                Text.assemble(("internal error", "bold red"), printable(
+                    f": {type(exc).__name__}: {exc}\n"
+                    "This is a bug in jixiao, not in your input; run again with --debug for details.")),
+                highlight=False,
+            )
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper
+
+
+def write_output(data: str | bytes, output: str | None) -> None:
+    """Text or bytes to `output` (atomically) or text to standard output."""
+    if output:
+        write_atomic(output, data)
+    else:
+        click.echo(data, nl=False)

@@ -1,0 +1,209 @@
+"""`jixiao rules ...`: tools for the people who write the policy.
+
+    lint PACK              every schema, compile and semantic problem, as file:line:col: code: message
+    test PACK              run the rules' examples and the pack's test files: PASS/FAIL per test
+    explain CODE           a rule's documentation: what, why, parameters, examples, citation, overrides
+    diff OLD NEW           rules added, removed and changed; with --cases, every case under both packs
+    doc PACK --output DIR  a Markdown page per rule, generated from the pack
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from .common import handle_errors
+from ..errors import Problem
+from ..load import shown_path
+
+
+def render_problem(problem: Problem) -> str:
+    return replace(problem, file=shown_path(problem.file)).render()
+
+
+@click.group("rules")
+def rules() -> None:
+    """Check, test, explain, compare and document rule packs."""
+
+
+@rules.command("lint")
+@click.argument("pack", type=click.Path(path_type=str))
+@handle_errors
+def lint_cmd(pack: str) -> None:
+    """Check PACK (a rule pack folder) for schema, compile and semantic problems, all at once.
+
+    Exit status: 0 clean, 1 problems found, 2 the pack cannot be read."""
+    from ..lint import lint_pack
+
+    report = lint_pack(pack)
+    for problem in report.problems:
+        click.echo(render_problem(problem))
+    count = len(report.problems)
+    summary = f"{pack}: no problems" if not count else f"{pack}: {count} problem{'s' if count > 1 else ''}"
+    click.echo(summary, err=True)
+    sys.exit(report.exit_code)
+
+
+@rules.command("test")
+@click.argument("pack", type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--inherited", is_flag=True, help="Also run the examples of rules inherited from parent packs.")
+@click.option("--matcher", type=click.Choice(["durable", "python"]), default=None,
+              help="Rule matcher (default: durable when importable, else python).")
+@handle_errors
+def test_cmd(pack: str, fmt: str, inherited: bool, matcher: str | None) -> None:
+    """Run the examples of PACK's rules and the tests in PACK/tests/*.yaml.
+
+    Prints PASS or FAIL per test, with what was expected and what came out. Exit status: 0 all
+    passed, 1 a test failed or no test ran, 2 the pack or a test file cannot be read."""
+    import json
+
+    from ..api import load_pack, matcher_for
+    from ..packtest import run_pack_tests
+
+    compiled = load_pack(pack)
+    outcomes = run_pack_tests(compiled, matcher_for(compiled, matcher), inherited)
+    failed = [o for o in outcomes if not o.passed]
+    if fmt == "json":
+        click.echo(json.dumps({"pack": compiled.id, "version": compiled.version, "passed": len(outcomes) - len(failed),
+                               "failed": len(failed),
+                               "tests": [{**o.to_dict(), "file": shown_path(o.file)} for o in outcomes]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for o in outcomes:
+            status = click.style("PASS", fg="green") if o.passed else click.style("FAIL", fg="red", bold=True)
+            click.echo(f"{status}  {o.id}  ({shown_path(o.file)}:{o.line})")
+            for c in o.checks:
+                if not c.passed:
+                    click.echo(f"      {c.what}\n        expected: {c.expected}\n        got:      {c.got}")
+        click.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    if not outcomes:
+        click.echo(f"no test ran: {pack} has no rule examples of its own and no {pack}/tests/*.yaml", err=True)
+    sys.exit(1 if failed or not outcomes else 0)
+
+
+def _case_files(folder: str) -> list[Path]:
+    root = Path(folder)
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*.yaml") if not any(part.startswith((".", "_")) for part in p.relative_to(root).parts))
+
+
+def _impacts(old, new, folder: str, matcher: str | None):
+    from ..api import load_case, matcher_for
+    from ..errors import JixiaoError
+    from ..packdiff import CaseImpact, case_impact
+    from ..score import score_case
+
+    out = []
+    for path in _case_files(folder):
+        name = shown_path(str(path))
+        try:
+            case = load_case(path)
+            results = [score_case(case, pack, matcher_for(pack, matcher)) for pack in (old, new)]
+        except JixiaoError as exc:
+            out.append(CaseImpact(file=name, error="无法计分：" + exc.problems[0].render()))
+            continue
+        out.append(case_impact(name, *results))
+    return out
+
+
+@rules.command("diff")
+@click.argument("old", type=click.Path(path_type=str))
+@click.argument("new", type=click.Path(path_type=str))
+@click.option("--cases", "cases", type=click.Path(exists=True, path_type=str), default=None,
+              help="Score every case file under this folder with both packs and show what changes.")
+@click.option("--matcher", type=click.Choice(["durable", "python"]), default=None)
+@handle_errors
+def diff_cmd(old: str, new: str, cases: str | None, matcher: str | None) -> None:
+    """Compare rule packs OLD and NEW: settings and rules added, removed and changed (parameter
+    by parameter); with --cases, every case's total and grade under both and which rules moved
+    the points."""
+    from ..api import load_pack
+    from ..packdiff import diff_packs
+    from ..report.diff import print_diff
+
+    old_pack, new_pack = load_pack(old), load_pack(new)
+    impacts = _impacts(old_pack, new_pack, cases, matcher) if cases else None
+    print_diff(diff_packs(old_pack, new_pack), impacts, Console(highlight=False))
+
+
+def _repository_packs() -> dict:
+    """Every pack under rules/ that compiles, by id (a broken one is skipped with a warning)."""
+    from ..api import load_pack
+    from ..errors import JixiaoError
+    from ..rulepack import RULES_DIR, pack_folders
+
+    packs = {}
+    for folder in pack_folders(RULES_DIR):
+        try:
+            pack = load_pack(folder)
+        except JixiaoError as exc:
+            click.echo(f"warning: skipped {shown_path(str(folder))}: {exc.problems[0].render()}", err=True)
+            continue
+        packs[pack.id] = pack
+    return packs
+
+
+@rules.command("explain")
+@click.argument("code")
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="The pack to read the rule from (default: the pack under rules/ that first defines it).")
+@handle_errors
+def explain_cmd(code: str, rules_dir: str | None) -> None:
+    """Print the documentation of rule CODE: what it checks, why, its parameters, examples and
+    citation, and which packs override it."""
+    from rich.markdown import Markdown
+
+    from ..api import load_pack
+    from ..errors import JixiaoError
+    from ..ruledoc import overrides_of, rule_markdown
+    from ..validate import closest
+
+    code = code.strip().upper()
+    packs = _repository_packs()
+    if rules_dir:
+        pack = load_pack(rules_dir)
+        packs.setdefault(pack.id, pack)
+    else:
+        defining = [p for p in packs.values() if code in p._by_code and p.rule(code).pack_id == p.id]
+        pack = min(defining, key=lambda p: (len(p.chain), p.id)) if defining else None
+    if pack is None or code not in pack._by_code:
+        known = sorted({r.code for p in ([pack] if pack else packs.values()) for r in p.rules})
+        guess = closest(code, known)
+        where = f"pack {pack.id}" if pack else "any pack under rules/"
+        raise JixiaoError.single("E-RULE-CODE", f"no rule {code} in {where}", stage="load",
+                                 hint=f"did you mean {guess}?" if guess else f"rule codes: {', '.join(known)}")
+    text = rule_markdown(pack, pack.rule(code), overrides_of(code, packs))
+    Console(highlight=False).print(Markdown(text))
+
+
+@rules.command("doc")
+@click.argument("pack", type=click.Path(path_type=str))
+@click.option("--output", "-o", "output", type=click.Path(file_okay=False, path_type=str), required=True,
+              help="Folder for the pages (created if missing).")
+@handle_errors
+def doc_cmd(pack: str, output: str) -> None:
+    """Write PACK's rule catalog as Markdown: index.md, fields.md and one page per rule."""
+    import re
+
+    from ..api import load_pack
+    from ..errors import JixiaoError
+    from ..ruledoc import pack_pages
+
+    pages = pack_pages(load_pack(pack))
+    folder = Path(output)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("JX-*.md"):  # pages of rules the pack no longer has
+            if stale.name not in pages and re.fullmatch(r"JX-[A-Z]+\d+[a-z]?\.md", stale.name):
+                stale.unlink()
+        for name, text in pages.items():
+            (folder / name).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="report", file=output) from None
+    click.echo(f"wrote {len(pages)} pages to {output}", err=True)

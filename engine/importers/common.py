@@ -1,0 +1,1017 @@
+"""Source (rows of cells) -> case data: the one place that knows the forms' layout.
+
+Every importer (text, docx, xlsx) produces a `grid.Source`; `build_case` reads it top to bottom
+and fills the three parts of a case (`schemas/case.schema.json`). Rows are recognised by their
+labels, never by their position on the page, so the same code reads a text copy (merged cells
+empty, horizontal merges collapsed) and a real grid (merged cells flagged, grid columns known):
+
+* titles ("…绩效目标表", "…绩效自评表", "…自评报告") switch between the three parts;
+* label rows: 部门名称 / 预算部门名称, 填报单位, 资金总额, 按收入性质分 | 按支出性质分 and the
+  money rows under them, 部门职能, 整体绩效目标, 年度总体目标 | 预期目标 | 实际完成情况, the footer
+  "填表人… 联系电话… 填报日期…";
+* header rows, recognised cell by cell through `GRID_COLUMNS` / `BUDGET_COLUMNS`, so the column
+  order does not matter: the national `年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因`, weight
+  before target, `权重` for `分值`, a separate `指标性质` (comparator) and `度量单位` column,
+  `调整后预算数` for `全年预算数`; a header split over two rows is joined;
+* indicator rows: an empty 一级 / 二级 cell (merged, or left blank) continues the group above;
+  a level-1 cell's stated weight "(50分)" becomes `points`.
+
+Whatever is not certain goes to the review list with the reason and where it was read: unknown
+units and other notes of `engine.values.parse_value`, rows without weight or score, cells that
+are not numbers, unrecognised rows and columns, parts of the case not found in the file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from ..errors import JixiaoError, format_path
+from ..load import MAX_ABS_NUMBER
+from ..values import parse_value
+from .grid import Cell, Row, Source, clean, squeeze
+from .narrative import Figures, Line, parse_date, read_report
+
+FORMAT = "jixiao-case/1"
+
+# --------------------------------------------------------------------------------------------
+# Vocabulary (keys are matched without whitespace and without bracketed notes such as "（A）")
+# --------------------------------------------------------------------------------------------
+
+TITLE_MAX_CHARS = 40
+REPORT_TITLE_WORDS = ("自评报告", "评价报告", "绩效报告")
+TARGET_TITLE_WORDS = ("绩效目标表", "绩效目标申报表")
+SELF_TITLE_WORDS = ("自评表",)
+FORM_WORDS = {"部门整体": "department", "项目": "project", "部门": "department"}  # first match wins
+
+UNIT_LABELS = ("预算部门名称", "部门名称", "预算单位名称", "单位名称", "部门（单位）名称", "部门(单位)名称")
+FILING_UNIT_LABEL = "填报单位"
+SEAL_MARKS = ("（盖章）", "(盖章)", "（公章）", "(公章)")
+YEAR_LABELS = ("预算年度", "年度")
+TOTAL_FUNDS_LABEL = "资金总额"
+INCOME_SPLIT, SPENDING_SPLIT = "按收入性质分", "按支出性质分"
+OF_WHICH = re.compile(r"^其中\s*[：:，,]?\s*")
+FUNCTIONS_LABELS = ("部门职能职责概述", "部门职能", "职责概述", "主要职能")
+TARGET_GOAL_LABELS = ("整体绩效目标", "总体绩效目标", "年度绩效目标", "年度总体目标", "总体目标")
+GOAL_EXPECTED, GOAL_ACTUAL = ("预期目标",), ("实际完成情况", "实际完成", "完成情况")
+TOTAL_ROW_LABELS = ("总分", "合计", "总计", "得分合计")
+FOOTER_FIELDS = {  # label -> target_table key; longer labels first where one contains another
+    "填表人": "filled_by",
+    "联系电话": "phone",
+    "填报日期": "date",
+    "单位负责人签字": "head_signature",
+    "单位负责人": "head_signature",
+}
+
+GRID_COLUMNS: dict[str, tuple[str, ...]] = {
+    "level1": ("一级指标",),
+    "level2": ("二级指标",),
+    "name": ("三级指标", "三级指标名称", "指标名称", "绩效指标名称"),
+    "target": ("年度指标值", "指标值", "年度目标值", "目标值", "预期指标值", "计划指标值", "年初目标值"),
+    "actual": ("实际完成值", "完成值", "实际值", "全年实际值", "全年完成值", "实际完成情况"),
+    "weight": ("分值", "权重", "指标分值", "权重分值", "标准分值", "分值权重"),
+    "score": ("得分", "自评得分", "实际得分"),
+    "reason": ("偏差原因分析及改进措施", "偏差原因", "偏差原因分析", "偏差原因及改进措施", "未完成原因分析",
+               "未完成原因及改进措施", "原因分析及改进措施"),
+    "comparator": ("指标性质", "指标方向", "比较方式", "运算符号", "符号"),
+    "unit": ("度量单位", "计量单位", "单位"),
+    "label": ("绩效指标", "年度绩效指标", "部门整体支出年度绩效指标", "项目绩效指标", "项目年度绩效指标"),
+}
+GRID_PREFIXES = {"偏差原因": "reason", "未完成原因": "reason"}
+
+BUDGET_COLUMNS: dict[str, tuple[str, ...]] = {
+    "initial": ("年初预算数", "年初预算"),
+    "full_year": ("全年预算数", "调整后预算数", "调整预算数", "全年预算"),
+    "executed": ("全年执行数", "执行数", "实际执行数", "全年支出数", "实际支出数"),
+    "weight": ("分值", "权重"),
+    "rate": ("执行率", "预算执行率"),
+    "self_score": ("得分",),
+}
+
+#: What a 指标性质 cell may hold besides a comparator parse_value understands.
+DIRECTION_WORDS = {
+    "正向": "≥", "正向指标": "≥", "反向": "≤", "反向指标": "≤",
+    "定性": None, "定性指标": None, "定量": "", "定量指标": "",
+}
+
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+_POINTS = re.compile(
+    r"^(?P<name>.*?)\s*(?:[（(]\s*(?P<p1>[0-9]+(?:\.[0-9]+)?)\s*分?\s*[）)]|(?P<p2>[0-9]+(?:\.[0-9]+)?)\s*分)\s*$"
+)
+_BARE_NUMBER = re.compile(r"^[+-]?[0-9]+(?:\.[0-9]+)?$")
+_PERIOD = re.compile(r"^[（(]\s*(?P<period>(?P<year>[0-9]{4})\s*年度?)\s*[）)]$")
+_YEAR_IN_TITLE = re.compile(r"(?P<year>[0-9]{4})\s*年")
+
+
+def title_kind(row: Row) -> str | None:
+    """"report", "target" or "self" when the row is the title of that part, else None."""
+    filled = row.filled
+    if len(filled) != 1:
+        return None
+    key = filled[0].key
+    if len(key) > TITLE_MAX_CHARS:
+        return None
+    if any(w in key for w in REPORT_TITLE_WORDS):
+        return "report"
+    if any(w in key for w in TARGET_TITLE_WORDS):
+        return "target"
+    if any(w in key for w in SELF_TITLE_WORDS) and key.endswith("表"):
+        return "self"
+    return None
+
+
+def is_footer(row: Row) -> bool:
+    """"填表人：… 联系电话：… 填报日期：…", on one line or spread over label | value cells."""
+    filled = row.filled
+    return bool(filled) and any(filled[0].key.startswith(label) for label in FOOTER_FIELDS)
+
+
+def is_structural(row: Row) -> bool:
+    """A title, header, label or total row: never the value row of a header above it."""
+    if title_kind(row) or is_footer(row):
+        return True
+    filled = row.filled
+    if filled and filled[0].key in TOTAL_ROW_LABELS:
+        return True
+    keys = [c.key for c in row.cells]
+    if any(k.startswith((INCOME_SPLIT, SPENDING_SPLIT, TOTAL_FUNDS_LABEL)) for k in keys):
+        return True
+    if any(header_key(k) in GOAL_EXPECTED for k in keys):
+        return True
+    if _is_grid_header(_match_columns(row, GRID_COLUMNS, GRID_PREFIXES)):
+        return True
+    if _is_budget_header(_match_columns(row, BUDGET_COLUMNS)):
+        return True
+    labels = UNIT_LABELS + FUNCTIONS_LABELS + TARGET_GOAL_LABELS + YEAR_LABELS
+    return bool(filled) and any(filled[0].key in (label, label + "：", label + ":") for label in labels)
+
+
+def header_key(text: str) -> str:
+    return _BRACKETED.sub("", squeeze(text)).rstrip("：:")
+
+
+def column_role(text: str, vocabulary: dict[str, tuple[str, ...]], prefixes: dict[str, str] | None = None) -> str | None:
+    key = header_key(text)
+    if not key:
+        return None
+    for role, words in vocabulary.items():
+        if key in words:
+            return role
+    for prefix, role in (prefixes or {}).items():
+        if key.startswith(prefix):
+            return role
+    if key.endswith("年度绩效指标") and "label" in vocabulary:
+        return "label"
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Result
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    case: dict
+    review: list[dict]
+    figures: Figures | None
+    source: Source
+    found: dict = field(default_factory=dict)  # what was read, for the summary
+
+
+@dataclass
+class _Columns:
+    """A header row: the role of each of its cells."""
+
+    row: Row
+    roles: dict[str, int]  # role -> index in row.cells
+    unknown: list[Cell]
+
+    def cell_for(self, row: Row, role: str, aligned: list[Cell | None] | None) -> Cell | None:
+        index = self.roles.get(role)
+        if index is None:
+            return None
+        if aligned is not None:
+            return aligned[index]
+        head = self.row.cells[index]
+        for cell in row.cells:
+            if cell.col == head.col:
+                return cell
+        return None
+
+    def align(self, row: Row) -> tuple[list[Cell | None] | None, bool]:
+        """How `row` maps onto the header: (cells by header index or None for grid lookup, exact)."""
+        if row.has_grid and self.row.has_grid:
+            return None, True
+        n, m = len(row.cells), len(self.row.cells)
+        if n == m:
+            return list(row.cells), True
+        if n < m:
+            return [None] * (m - n) + list(row.cells), False
+        return list(row.cells[n - m:]), False
+
+
+def _match_columns(row: Row, vocabulary, prefixes=None) -> _Columns:
+    roles: dict[str, int] = {}
+    unknown: list[Cell] = []
+    for i, cell in enumerate(row.cells):
+        role = column_role(cell.text, vocabulary, prefixes)
+        if role and role not in roles:
+            roles[role] = i
+        elif not cell.empty and role is None:
+            unknown.append(cell)
+    return _Columns(row, roles, unknown)
+
+
+def _is_grid_header(cols: _Columns) -> bool:
+    return "name" in cols.roles and bool({"level1", "level2", "target"} & cols.roles.keys())
+
+
+def _is_budget_header(cols: _Columns) -> bool:
+    return len({"initial", "full_year", "executed"} & cols.roles.keys()) >= 2
+
+
+def _join_rows(first: Row, second: Row) -> Row | None:
+    """A header written over two rows, joined cell by cell; None if the rows do not line up."""
+    if first.has_grid and second.has_grid:
+        below = {c.col: c for c in second.cells}
+        cells = tuple(
+            Cell(paras=c.paras + (below[c.col].paras if c.col in below and not below[c.col].merged else ()),
+                 col=c.col, span=c.span, where=c.where)
+            for c in first.cells
+        )
+    elif len(first.cells) == len(second.cells):
+        cells = tuple(Cell(paras=a.paras + b.paras, col=a.col, span=a.span, where=a.where)
+                      for a, b in zip(first.cells, second.cells))
+    else:
+        return None
+    return Row(cells=cells, table=first.table, where=first.where)
+
+
+def number(text: str) -> Decimal | None:
+    """A figure cell: "2.5", "2.5分", "1,234.50", "１０" -> Decimal; None when blank or not a number."""
+    t = unicodedata.normalize("NFKC", text).replace(",", "").strip()
+    t = re.sub(r"\s*(?:分|万元)$", "", t)
+    if not _BARE_NUMBER.match(t):
+        raise ValueError(text)
+    try:
+        value = Decimal(t)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
+        raise ValueError(text) from None
+    if abs(value) > MAX_ABS_NUMBER:
+        raise ValueError(text)
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# The reader
+# --------------------------------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, source: Source, year: int | None, region: str | None) -> None:
+        self.source = source
+        self.year_option = year
+        self.region = region
+        self.review: list[dict] = []
+        self.section: str | None = None  # "target" | "self" | "report"
+        self.tt: dict = {}
+        self.se: dict = {}
+        self.report_title: str | None = None
+        self.report_lines: list[Line] = []
+        self.titles: list[str] = []
+        self.years: list[tuple[int, str]] = []  # (year, where it was read)
+        self.skipped_before_title = 0
+        self.rows = source.rows
+        self.i = 0
+
+    # -- review -------------------------------------------------------------------------------
+
+    def note(self, path, value, reason: str, where: str = "") -> None:
+        if where:
+            reason = f"{reason}（{where}）"
+        item = {"field": format_path(path) if isinstance(path, tuple) else path, "value": value, "reason": reason}
+        if item not in self.review:
+            self.review.append(item)
+
+    def cell_notes(self, path: tuple, text: str, where: str) -> None:
+        for note in parse_value(text).notes:
+            self.note(path, text, note, where)
+
+    def figure(self, cell: Cell | None, path: tuple) -> Decimal | None:
+        if cell is None or cell.empty:
+            if cell is not None and cell.merged:
+                self.note(path, None, "与上方单元格合并，未读入数值", cell.where)
+            return None
+        try:
+            return number(cell.text)
+        except ValueError:
+            self.note(path, cell.text, f"“{cell.text}”不是数字，未读入", cell.where)
+            return None
+
+    # -- the walk -----------------------------------------------------------------------------
+
+    def next_filled(self, same_table: Row | None = None) -> int | None:
+        """Index of the next non-blank row (in the same table as `same_table`, if given)."""
+        j = self.i + 1
+        while j < len(self.rows):
+            row = self.rows[j]
+            if same_table is not None and row.table != same_table.table:
+                return None
+            if not row.blank:
+                return j
+            j += 1
+        return None
+
+    def value_row(self, header: Row) -> int | None:
+        """Index of the row holding the values of a header row: the next non-blank row of the
+        same table, unless that row is itself a header, label or title (the values are blank)."""
+        j = self.next_filled(same_table=header)
+        if j is None or is_structural(self.rows[j]):
+            return None
+        return j
+
+    def run(self) -> None:
+        while self.i < len(self.rows):
+            row = self.rows[self.i]
+            if row.blank:
+                self.i += 1
+                continue
+            if self.title(row):
+                self.i += 1
+                continue
+            if self.section == "report":
+                for cell in row.filled:
+                    self.report_lines.extend(Line(clean(p), cell.where) for p in cell.block.split("\n"))
+                self.i += 1
+                continue
+            if not self.dispatch(row):  # a handler leaves self.i on the last row it consumed
+                if self.section is None:
+                    self.skipped_before_title += 1
+                else:
+                    key = "target_table" if self.section == "target" else "self_evaluation"
+                    self.note(key, row.text[:120], "未识别的行，未读入", row.where)
+            self.i += 1
+
+    # -- titles -------------------------------------------------------------------------------
+
+    def title(self, row: Row) -> bool:
+        kind = title_kind(row)
+        filled = row.filled
+        text = filled[0].text if filled else ""
+        key = squeeze(text)
+        if kind == "report":
+            self.section = "report"
+            self.report_title = text
+        elif kind == "target":
+            self.section = "target"
+            self.tt["title"] = text
+        elif kind == "self":
+            self.section = "self"
+            self.se["title"] = text
+        else:
+            if len(filled) != 1:
+                return False
+            m = _PERIOD.match(key)
+            if m and self.section == "self":
+                self.se["period"] = m["period"]
+                self.years.append((int(m["year"]), filled[0].where))
+                return True
+            return False
+        self.titles.append(text)
+        m = _YEAR_IN_TITLE.search(key)
+        if m:
+            self.years.append((int(m["year"]), filled[0].where))
+        return True
+
+    # -- one row ------------------------------------------------------------------------------
+
+    def dispatch(self, row: Row) -> bool:
+        text_key = squeeze(row.text)
+        if is_footer(row):
+            self.footer(row)
+            return True
+        if text_key.startswith(FILING_UNIT_LABEL):
+            value = re.sub(r"^\s*填\s*报\s*单\s*位\s*[：:]?", "", row.text)
+            for mark in SEAL_MARKS:
+                value = value.replace(mark, "")
+            self.tt.setdefault("filing_unit", clean(value))
+            return True
+        found = self.labelled(row, YEAR_LABELS)
+        if found is not None:
+            value, where = squeeze(found[0]), found[1]
+            if re.fullmatch(r"[0-9]{4}", value):
+                self.years.append((int(value), where))
+                if self.section == "self":
+                    self.se.setdefault("period", f"{value}年度")
+            else:
+                self.note("year", found[0] or None, "预算年度未填写" if not value else f"预算年度“{found[0]}”不是四位数年度",
+                          where)
+            return True
+        grid = _match_columns(row, GRID_COLUMNS, GRID_PREFIXES)
+        if _is_grid_header(grid) and row.table is not None:
+            self.grid(grid)
+            return True
+        budget = _match_columns(row, BUDGET_COLUMNS)
+        if _is_budget_header(budget) and row.table is not None:
+            self.budget(budget)
+            return True
+        keys = [c.key for c in row.cells]
+        if any(k.startswith(INCOME_SPLIT) for k in keys) and any(k.startswith(SPENDING_SPLIT) for k in keys):
+            self.funding(row)
+            return True
+        if self.goal_header(row):
+            return True
+        found = self.labelled(row, UNIT_LABELS)
+        if found is not None:
+            part = self.tt if self.section == "target" else self.se
+            part.setdefault("unit", found[0])
+            return True
+        for cell in row.cells:
+            if cell.key.startswith(TOTAL_FUNDS_LABEL):
+                self.total_funds(row, cell)
+                return True
+        found = self.labelled(row, FUNCTIONS_LABELS, block=True)
+        if found is not None:
+            self.tt["functions"] = found[0]
+            self.section = self.section or "target"
+            return True
+        found = self.labelled(row, TARGET_GOAL_LABELS, block=True)
+        if found is not None:
+            self.tt["goal"] = found[0]
+            self.section = self.section or "target"
+            return True
+        return False
+
+    def labelled(self, row: Row, labels: tuple[str, ...], block: bool = False) -> tuple[str, str] | None:
+        """(value, where) of a "label | value" or "label：value" row whose first filled cell is a label."""
+        cells = list(row.cells)
+        for i, cell in enumerate(cells):
+            if cell.empty:
+                continue
+            key = cell.key
+            for label in labels:
+                if key in (label, label + "：", label + ":"):
+                    for other in cells[i + 1:]:
+                        if not other.empty:
+                            return (other.block if block else other.text), other.where
+                    return "", cell.where
+                if key.startswith(label + "：") or key.startswith(label + ":"):
+                    text = cell.block if block else cell.text
+                    value = re.split(r"[：:]", text, maxsplit=1)[1]
+                    return clean(value), cell.where
+            return None  # only the first filled cell may be the label
+        return None
+
+    # -- target table pieces ------------------------------------------------------------------
+
+    def total_funds(self, row: Row, cell: Cell) -> None:
+        self.section = self.section or "target"
+        budget = self.tt.setdefault("budget", {})
+        value = re.split(r"[：:]", cell.text, maxsplit=1)
+        text = clean(value[1]) if len(value) == 2 else ""
+        where = cell.where
+        if not text:
+            later = [c for c in row.cells[row.cells.index(cell) + 1:] if not c.empty]
+            if later:
+                text, where = later[0].text, later[0].where
+        if not text:
+            budget["total"] = None
+            return
+        try:
+            budget["total"] = number(text)
+        except ValueError:
+            budget["total"] = None
+            self.note(("target_table", "budget", "total"), text, f"资金总额“{text}”不是数字，未读入", where)
+
+    def funding(self, anchor: Row) -> None:
+        """按收入性质分 | 按支出性质分 and the money rows under them."""
+        if self.section == "self":
+            target, base = self.se.setdefault("funding", {}), ("self_evaluation", "funding")
+        else:
+            self.section = self.section or "target"
+            target, base = self.tt.setdefault("budget", {}), ("target_table", "budget")
+        by_income = target.setdefault("by_income", [])
+        by_spending = target.setdefault("by_spending", [])
+        income_i = next(i for i, c in enumerate(anchor.cells) if c.key.startswith(INCOME_SPLIT))
+        spending_i = next(i for i, c in enumerate(anchor.cells) if c.key.startswith(SPENDING_SPLIT))
+        grid = anchor.has_grid
+        lo, mid = (anchor.cells[income_i].col, anchor.cells[spending_i].col) if grid else (income_i, spending_i)
+
+        def halves(row: Row) -> tuple[list[Cell], list[Cell], list[Cell]] | None:
+            if grid and row.has_grid:
+                pos = [(c.col, c) for c in row.cells]
+            elif len(row.cells) == len(anchor.cells):
+                pos = list(enumerate(row.cells))
+            else:
+                return None
+            return ([c for p, c in pos if p < lo], [c for p, c in pos if lo <= p < mid],
+                    [c for p, c in pos if p >= mid])
+
+        # "其中：" written in the anchor row itself is not a money row; anything else in it is.
+        for j in range(self.i + 1, len(self.rows)):
+            row = self.rows[j]
+            if row.table != anchor.table:
+                break
+            if row.blank:
+                continue
+            parts = halves(row)
+            if parts is None or any(not c.empty for c in parts[0]):
+                break
+            self._money(parts[1], by_income, (*base, "by_income"))
+            self._money(parts[2], by_spending, (*base, "by_spending"))
+            self.i = j
+
+    def _money(self, cells: list[Cell], into: list, path: tuple) -> None:
+        filled = [c for c in cells if not c.empty]
+        if not filled:
+            return
+        first = filled[0]
+        text = OF_WHICH.sub("", first.text)
+        if not text:
+            filled = filled[1:]
+            if not filled:
+                return
+            first = filled[0]
+            text = first.text
+        amount_text, where = "", first.where
+        parts = re.split(r"[：:]", text, maxsplit=1)
+        if len(parts) == 2:
+            name, amount_text = parts[0], clean(parts[1])
+        else:
+            name = text
+        if not amount_text and len(filled) > 1:
+            amount_text, where = filled[1].text, filled[1].where
+        name = clean(name)
+        index = len(into)
+        amount = None
+        if amount_text:
+            try:
+                amount = number(amount_text)
+            except ValueError:
+                self.note((*path, index, "amount"), amount_text, f"金额“{amount_text}”不是数字，未读入", where)
+        into.append({"name": name, "amount": amount})
+
+    def footer(self, row: Row) -> None:
+        text = row.text
+        labels = sorted(FOOTER_FIELDS, key=len, reverse=True)
+        pattern = re.compile("|".join(re.escape(label) for label in labels))
+        hits = []
+        for m in pattern.finditer(text):
+            if hits and m.start() < hits[-1][1]:
+                continue
+            hits.append((m.start(), m.end(), FOOTER_FIELDS[m.group()]))
+        for k, (_start, end, key) in enumerate(hits):
+            stop = hits[k + 1][0] if k + 1 < len(hits) else len(text)
+            value = clean(re.sub(r"^\s*[：:]", "", text[end:stop]))
+            self.tt.setdefault(key, value)
+        date = self.tt.get("date")
+        if date and parse_date(date) is None:
+            self.note(("target_table", "date"), date, f"填报日期“{date}”不是可识别的日期", row.where)
+
+    # -- self-evaluation pieces ---------------------------------------------------------------
+
+    def goal_header(self, row: Row) -> bool:
+        expected = [i for i, c in enumerate(row.cells) if header_key(c.text) in GOAL_EXPECTED]
+        actual = [i for i, c in enumerate(row.cells) if header_key(c.text) in GOAL_ACTUAL]
+        if not expected or not actual:
+            return False
+        self.section = self.section or "self"
+        j = self.value_row(row)
+        goal = {"expected": "", "actual": ""}
+        if j is None:
+            self.note(("self_evaluation", "goal"), None, "年度总体目标未填写", row.where)
+        else:
+            values = self.rows[j]
+            cols = _Columns(row, {"expected": expected[0], "actual": actual[0]}, [])
+            aligned, exact = cols.align(values)
+            for key in ("expected", "actual"):
+                cell = cols.cell_for(values, key, aligned)
+                goal[key] = cell.block if cell is not None else ""
+            if not exact:
+                self.note(("self_evaluation", "goal"), values.text[:120],
+                          "年度总体目标内容行与表头格数不同，按右对齐读入", values.where)
+            self.i = j
+        self.se["goal"] = goal
+        return True
+
+    def budget(self, cols: _Columns) -> None:
+        self.section = self.section or "self"
+        header = cols.row
+        j = self.value_row(header)
+        base = ("self_evaluation", "budget")
+        budget: dict = {}
+        if j is None:
+            self.note(base, None, "预算执行表头下没有数字行", header.where)
+            self.se["budget"] = {k: None for k in ("initial", "full_year", "executed", "weight", "self_score")} | {"rate": ""}
+            return
+        values = self.rows[j]
+        aligned, exact = cols.align(values)
+        if not exact:
+            self.note(base, values.text[:120], "预算执行行与表头格数不同，按右对齐读入", values.where)
+        used = set()
+        for role in ("initial", "full_year", "executed", "weight", "rate", "self_score"):
+            cell = cols.cell_for(values, role, aligned)
+            if cell is not None:
+                used.add(id(cell))
+            if role == "rate":
+                budget["rate"] = cell.text if cell is not None else ""
+                if role not in cols.roles:
+                    self.note((*base, "rate"), None, "没有执行率列", header.where)
+            else:
+                if role not in cols.roles:
+                    self.note((*base, role), None, f"没有{BUDGET_COLUMNS[role][0]}列", header.where)
+                budget[role] = self.figure(cell, (*base, role))
+        label = next((c.text for c in values.cells if id(c) not in used and not c.empty
+                      and not _BARE_NUMBER.match(squeeze(c.text))), None)
+        self.se["budget"] = ({"label": label} if label else {}) | budget
+        self.i = j
+        # Further rows with figures under the same header (其中：财政拨款 …) have no place in the case.
+        k = self.next_filled(same_table=header)
+        while k is not None:
+            row = self.rows[k]
+            if any(c.key.startswith(INCOME_SPLIT) for c in row.cells) or not any(
+                _BARE_NUMBER.match(squeeze(c.text).rstrip("%％")) for c in row.cells
+            ):
+                break
+            self.note(base, row.text[:120], "预算执行表的其他行未读入", row.where)
+            self.i = k
+            k = self.next_filled(same_table=header)
+
+    # -- indicator grid -----------------------------------------------------------------------
+
+    def grid(self, cols: _Columns) -> None:
+        header = cols.row
+        # A header written over two rows ("年度 | 实际" above "指标值 | 完成值")?
+        j = self.next_filled(same_table=header)
+        if j is not None:
+            below = self.rows[j]
+            if not any(re.search(r"[0-9]", c.text) for c in below.cells):
+                joined = _join_rows(header, below)
+                if joined is not None:
+                    again = _match_columns(joined, GRID_COLUMNS, GRID_PREFIXES)
+                    if len(again.roles) > len(cols.roles) and len(again.unknown) <= len(cols.unknown):
+                        cols = again
+                        self.i = j
+        self_grid = bool({"actual", "score", "weight"} & cols.roles.keys())
+        dest = "self" if self_grid else "target"
+        if self.section not in (None, dest):
+            where = "绩效自评表" if self.section == "self" else "绩效目标表"
+            self.note("self_evaluation" if self_grid else "target_table", None,
+                      f"在{where}部分读到{'自评' if self_grid else '目标'}指标表头，按表头列读入", header.where)
+        self.section = dest
+        part, base = (self.se, ("self_evaluation",)) if self_grid else (self.tt, ("target_table",))
+        if "indicators" in part:
+            self.note((*base, "indicators"), None, "文件中有第二个指标表，已接在前一个之后", header.where)
+        blocks = part.setdefault("indicators", [])
+        for cell in cols.unknown:
+            self.note((*base, "indicators"), cell.text, f"列“{cell.text}”未识别，未读入", cell.where)
+        if "name" not in cols.roles:
+            self.note((*base, "indicators"), None, "表头没有三级指标列", header.where)
+        if self_grid:
+            for role in ("target", "actual", "weight", "score"):
+                if role not in cols.roles:
+                    self.note((*base, "indicators"), None, f"表头没有{GRID_COLUMNS[role][0]}列", header.where)
+
+        state = {"block": blocks[-1] if blocks else None, "group": None}
+        k = self.i + 1
+        last = self.i
+        while k < len(self.rows):
+            row = self.rows[k]
+            if row.blank:
+                k += 1
+                continue
+            if row.table is None:
+                break
+            filled = row.filled
+            first = filled[0].key if filled else ""
+            if first in TOTAL_ROW_LABELS:
+                if self_grid:
+                    self.total(row, cols)
+                last = k
+                break
+            if is_footer(row) or title_kind(row):
+                break
+            again = _match_columns(row, GRID_COLUMNS, GRID_PREFIXES)
+            if _is_grid_header(again):  # a header repeated on the next page
+                last = k
+                k += 1
+                continue
+            if self.labelled(row, UNIT_LABELS + FUNCTIONS_LABELS + TARGET_GOAL_LABELS) is not None:
+                break
+            self.grid_row(row, cols, state, blocks, base, self_grid)
+            last = k
+            k += 1
+        self.i = last
+
+    def grid_row(self, row: Row, cols: _Columns, state: dict, blocks: list, base: tuple, self_grid: bool) -> None:
+        aligned, exact = cols.align(row)
+
+        def get(role: str) -> Cell | None:
+            return cols.cell_for(row, role, aligned)
+
+        l1, l2, name = get("level1"), get("level2"), get("name")
+        l1_text = l1.text if l1 is not None else ""
+        l2_text = l2.text if l2 is not None else ""
+        block = state["block"]
+        if l1_text and (block is None or l1_text != block.get("label", block["level1"])):
+            block = self.new_block(l1_text, blocks, base, self_grid, l1.where)
+            state["block"], state["group"] = block, None
+        group = state["group"]
+        if l2_text and (group is None or l2_text != group["level2"]):
+            if block is None:
+                block = self.new_block("", blocks, base, self_grid, row.where)
+                state["block"] = block
+                self.note((*base, "indicators", len(blocks) - 1, "level1"), None, "这一行之前没有一级指标", row.where)
+            group = {"level2": l2_text, "rows": []}
+            block["groups"].append(group)
+            state["group"] = group
+        values = {role: get(role) for role in ("target", "actual", "weight", "score", "reason", "comparator", "unit")}
+        has_row = any(c is not None and not c.empty for c in (name, values["target"], values["actual"]))
+        if not has_row:
+            if any(values[r] is not None and not values[r].empty for r in ("weight", "score")):
+                path = (*base, "indicators", max(len(blocks) - 1, 0))
+                self.note(path, row.text[:120], "小计行（没有三级指标）未读入", row.where)
+            elif not (l1_text or l2_text):
+                self.note((*base, "indicators"), row.text[:120], "未识别的行，未读入", row.where)
+            return
+        if block is None:
+            block = self.new_block("", blocks, base, self_grid, row.where)
+            state["block"] = block
+            self.note((*base, "indicators", len(blocks) - 1, "level1"), None, "这一行之前没有一级指标", row.where)
+        if group is None:
+            group = {"level2": "", "rows": []}
+            block["groups"].append(group)
+            state["group"] = group
+            path = (*base, "indicators", blocks.index(block), "groups", len(block["groups"]) - 1, "level2")
+            self.note(path, None, "这一行之前没有二级指标", row.where)
+        path = (*base, "indicators", blocks.index(block), "groups", block["groups"].index(group), "rows", len(group["rows"]))
+        if not exact:
+            self.note(path, row.text[:120], f"本行 {len(row.cells)} 格，表头 {len(cols.row.cells)} 格，按右对齐读入",
+                      row.where)
+        for role, cell in (("name", name), *[(r, values[r]) for r in ("target", "actual", "reason")]):
+            if cell is not None and cell.merged and role != "name":
+                self.note((*path, role), None, "与上方单元格合并，留空", cell.where)
+        entry: dict = {"name": name.text if name is not None else ""}
+        if not entry["name"]:
+            self.note((*path, "name"), None, "三级指标为空", row.where)
+        entry["target"] = self.compose(values["target"], values["comparator"], values["unit"], (*path, "target"), True)
+        if self_grid:
+            entry["actual"] = self.compose(values["actual"], None, values["unit"], (*path, "actual"), False)
+            entry["weight"] = self.figure(values["weight"], (*path, "weight"))
+            entry["score"] = self.figure(values["score"], (*path, "score"))
+            entry["reason"] = values["reason"].text if values["reason"] is not None else ""
+            na = parse_value(entry["name"]).kind == "na" or all(
+                parse_value(entry[k]).kind in ("na", "empty") for k in ("target", "actual")
+            )
+            if not na:
+                for role, what in (("weight", "分值"), ("score", "得分")):
+                    cell = values[role]
+                    if entry[role] is None and not (cell is not None and cell.text):
+                        self.note((*path, role), None, f"本行没有{what}", cell.where if cell is not None else row.where)
+        group["rows"].append(entry)
+
+    def new_block(self, label: str, blocks: list, base: tuple, self_grid: bool, where: str) -> dict:
+        m = _POINTS.match(label)
+        name, points = label, None
+        if m and (m["p1"] or m["p2"]) and clean(m["name"]):
+            name, points = clean(m["name"]), Decimal(m["p1"] or m["p2"])
+        if self_grid:
+            block = {"level1": name, "label": label, "points": points, "groups": []}
+        else:
+            block = {"level1": name, "groups": []}
+            if points is not None:
+                self.note((*base, "indicators", len(blocks), "level1"), label,
+                          "目标表一级指标中的分值未读入", where)
+        blocks.append(block)
+        return block
+
+    def compose(self, cell: Cell | None, comparator: Cell | None, unit: Cell | None, path: tuple,
+                is_target: bool) -> str:
+        """The value in one-cell notation; a separate 指标性质 / 度量单位 column is folded in:
+        "95" + "≥" + "%" -> "≥95%"."""
+        text = cell.text if cell is not None else ""
+        where = cell.where if cell is not None else ""
+        if text and unit is not None and unit.text:
+            u = unit.text
+            value = parse_value(text)
+            written = [q.written_unit for q in value.quantities if q.written_unit]
+            if value.kind == "quantity" and not written:
+                text = text + u
+            elif written and any(w != u for w in written):
+                self.note(path, text, f"度量单位列为“{u}”，单元格写“{'、'.join(written)}”，未合并", where)
+        if text and is_target and comparator is not None and comparator.text:
+            c = comparator.text
+            value = parse_value(text)
+            if squeeze(c) in DIRECTION_WORDS:
+                symbol = DIRECTION_WORDS[squeeze(c)]
+                if symbol and value.kind in ("quantity", "compound") and value.comparator is None:
+                    text = symbol + text
+                    self.note(path, text, f"指标性质“{c}”按“{symbol}”读入", comparator.where)
+            else:
+                probe = parse_value(c + "1")
+                if probe.kind != "quantity" or probe.comparator is None or probe.notes:
+                    self.note(path, text, f"指标性质“{c}”未识别，未并入指标值", comparator.where)
+                elif value.comparator is None and value.kind in ("quantity", "compound"):
+                    text = c + text
+                elif value.comparator is not None and value.comparator != probe.comparator:
+                    self.note(path, text, f"指标性质“{c}”与指标值中的比较符不一致", comparator.where)
+        if text:
+            self.cell_notes(path, text, where)
+        return text
+
+    def total(self, row: Row, cols: _Columns) -> None:
+        path = ("self_evaluation", "total")
+        label_cell = row.filled[0]
+        if row.has_grid and cols.row.has_grid:
+            weight = cols.cell_for(row, "weight", None)
+            score = cols.cell_for(row, "score", None)
+            self.se["total"] = {"weight": self.figure(weight, (*path, "weight")),
+                                "score": self.figure(score, (*path, "score"))}
+            return
+        # A text copy collapses the merged label cell: take the figures after it in column order.
+        after = list(row.cells[row.cells.index(label_cell) + 1:])
+        figures = [c for c in after if not c.empty]
+        order = sorted((r for r in ("weight", "score") if r in cols.roles), key=lambda r: cols.roles[r])
+        total = {"weight": None, "score": None}
+        if len(figures) == len(order):
+            for role, cell in zip(order, figures):
+                total[role] = self.figure(cell, (*path, role))
+        else:
+            aligned, _exact = cols.align(row)
+            for role in ("weight", "score"):
+                total[role] = self.figure(cols.cell_for(row, role, aligned), (*path, role))
+            self.note(path, row.text[:120], "总分行的格数与表头不符，按右对齐读入", row.where)
+        self.se["total"] = total
+
+    # -- assembling ---------------------------------------------------------------------------
+
+    def finish(self) -> ImportResult:
+        case: dict = {"format": FORMAT}
+        tt, se = self.tt, self.se
+        units = [u for u in (se.get("unit"), tt.get("unit"), tt.get("filing_unit")) if u]
+        case["unit"] = units[0] if units else ""
+        if not units:
+            self.note("unit", None, "没有找到单位名称")
+        elif len(set(units)) > 1:
+            self.note("unit", case["unit"], "各表中的单位名称不一致：" + "、".join(dict.fromkeys(units)))
+        case["year"] = self.fiscal_year()
+        case["form"] = self.form_type()
+        if self.region:
+            case["region"] = self.region
+        kind = {"text": "text copy", "docx": "Word", "xlsx": "Excel"}[self.source.kind]
+        case["source"] = f"{_basename(self.source.path)} (jixiao import, {kind})"
+        known_names = frozenset(
+            row["name"] for part in (tt, se) for b in part.get("indicators", [])
+            for g in b["groups"] for row in g["rows"] if row["name"]
+        )
+        case["target_table"] = self.target_table()
+        case["self_evaluation"] = self.self_evaluation()
+        figures = None
+        if self.report_title is None:
+            self.note("report", None, "文件中没有找到自评报告，报告部分为空白占位")
+            case["report"] = {"title": "", "statements": [], "execution_rate": None,
+                              "self_score": {"score": None, "quote": ""},
+                              "sections": [{"heading": "", "text": ""}]}
+        else:
+            report, figures, notes = read_report(self.report_title, self.report_lines, known_names)
+            case["report"] = report
+            for n in notes:
+                self.note(n.path, n.value, n.reason)
+        if self.review:
+            case["review"] = self.review
+        found = {
+            "titles": self.titles,
+            "target_rows": _count_rows(tt.get("indicators", [])),
+            "self_rows": _count_rows(se.get("indicators", [])),
+            "statements": len(case["report"]["statements"]),
+            "sections": len(case["report"]["sections"]),
+            "dates": figures.dates if figures else [],
+            "skipped_before_title": self.skipped_before_title,
+        }
+        return ImportResult(case=case, review=self.review, figures=figures, source=self.source, found=found)
+
+    def fiscal_year(self) -> int:
+        if self.year_option is not None:
+            return self.year_option
+        years = list(dict.fromkeys(y for y, _ in self.years))
+        if not years:
+            raise JixiaoError.single(
+                "E-IMPORT-YEAR", "表名和年度栏中都没有读到年度 (no fiscal year found in the titles or the period)",
+                stage="import", file=self.source.path, hint="pass it with --year 2022",
+            )
+        period = self.se.get("period")
+        chosen = int(re.match(r"[0-9]{4}", period).group()) if period else years[0]
+        if len(years) > 1:
+            self.note("year", chosen, "各表名中的年度不一致：" + "、".join(str(y) for y in years))
+        return chosen
+
+    def form_type(self) -> str:
+        for title in self.titles:
+            for word, form in FORM_WORDS.items():
+                if word in squeeze(title):
+                    return form
+        self.note("form", "department", "表名中看不出是部门整体支出还是项目支出，按部门整体支出读入")
+        return "department"
+
+    def target_table(self) -> dict:
+        tt = self.tt
+        base = "target_table"
+        if not tt:
+            self.note(base, None, "文件中没有找到绩效目标表，此部分为空白占位")
+        out: dict = {"title": tt.get("title", "")}
+        if "filing_unit" in tt:
+            out["filing_unit"] = tt["filing_unit"]
+        out["unit"] = tt.get("unit", "")
+        budget = tt.get("budget", {})
+        out["budget"] = {
+            "total": budget.get("total"),
+            "by_income": budget.get("by_income") or [{"name": "", "amount": None}],
+            "by_spending": budget.get("by_spending") or [{"name": "", "amount": None}],
+        }
+        out["functions"] = tt.get("functions", "")
+        out["goal"] = tt.get("goal", "")
+        out["indicators"] = _non_empty_grid(tt.get("indicators"), target=True)
+        for key in ("filled_by", "phone", "date"):
+            out[key] = tt.get(key, "")
+        if "head_signature" in tt:
+            out["head_signature"] = tt["head_signature"]
+        if tt:
+            for key in ("title", "unit", "functions", "goal", "filled_by", "phone", "date"):
+                if key not in tt:
+                    self.note((base, key), None, "目标表中没有找到这一栏")
+            if "budget" not in tt:
+                self.note((base, "budget"), None, "目标表中没有找到年度预算申请")
+            if not tt.get("indicators"):
+                self.note((base, "indicators"), None, "目标表中没有找到指标表")
+        return out
+
+    def self_evaluation(self) -> dict:
+        se = self.se
+        base = "self_evaluation"
+        if not se:
+            self.note(base, None, "文件中没有找到绩效自评表，此部分为空白占位")
+        out: dict = {"title": se.get("title", ""), "period": se.get("period", ""), "unit": se.get("unit", "")}
+        out["budget"] = se.get("budget") or {
+            "initial": None, "full_year": None, "executed": None, "weight": None, "rate": "", "self_score": None,
+        }
+        funding = se.get("funding", {})
+        out["funding"] = {
+            "by_income": funding.get("by_income") or [{"name": "", "amount": None}],
+            "by_spending": funding.get("by_spending") or [{"name": "", "amount": None}],
+        }
+        out["goal"] = se.get("goal") or {"expected": "", "actual": ""}
+        out["indicators"] = _non_empty_grid(se.get("indicators"), target=False)
+        out["total"] = se.get("total") or {"weight": None, "score": None}
+        if se:
+            for key, what in (("title", "表名"), ("period", "年度"), ("unit", "预算部门名称"), ("budget", "预算执行行"),
+                              ("funding", "资金构成"), ("goal", "年度总体目标"), ("total", "总分行")):
+                if key not in se:
+                    self.note((base, key), None, f"自评表中没有找到{what}")
+            if not se.get("indicators"):
+                self.note((base, "indicators"), None, "自评表中没有找到指标表")
+        return out
+
+
+def _basename(path: str) -> str:
+    return re.split(r"[\\/]", path)[-1]
+
+
+def _count_rows(blocks: list) -> int:
+    return sum(len(g["rows"]) for b in blocks for g in b["groups"])
+
+
+def _non_empty_grid(blocks: list | None, target: bool) -> list:
+    """Drop groups without rows and blocks without groups; keep one placeholder if nothing is left
+    (the case format needs at least one row)."""
+    kept = []
+    for block in blocks or []:
+        block = dict(block)
+        block["groups"] = [g for g in block["groups"] if g["rows"]]
+        if block["groups"]:
+            kept.append(block)
+    if kept:
+        return kept
+    row = {"name": "", "target": ""} if target else {
+        "name": "", "target": "", "actual": "", "weight": None, "score": None, "reason": ""}
+    block = {"level1": "", "groups": [{"level2": "", "rows": [row]}]}
+    if not target:
+        block = {"level1": "", "label": "", "points": None, "groups": block["groups"]}
+    return [block]
+
+
+def build_case(source: Source, *, year: int | None = None, region: str | None = None) -> ImportResult:
+    """Read a Source into case data plus the review list. Raises JixiaoError when nothing of a
+    filing is found (no title, no indicator table)."""
+    reader = _Reader(source, year, region)
+    reader.run()
+    if not (reader.tt or reader.se or reader.report_title):
+        raise JixiaoError.single(
+            "E-IMPORT-EMPTY",
+            "没有读到绩效目标表、绩效自评表或自评报告 (no target table, self-evaluation table or report "
+            "found: is this a filing?)",
+            stage="import", file=source.path,
+        )
+    return reader.finish()

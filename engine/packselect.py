@@ -1,0 +1,125 @@
+"""Which rule pack applies to a case: chosen by fiscal year, form kind and region.
+
+Every pack declares what it is for in its pack.yaml:
+
+    pack:
+      applies_to:
+        years: {from: 2023, to: 2025}   # fiscal years, both ends included; either may be left out
+        forms: [department, project]    # left out: every form kind
+        regions: [湖北省]                # left out: every region (a national pack)
+
+A region applies to a case whose `region` starts with it, so 湖北省 covers 湖北省武汉市. When
+`jixiao score` is given no `--rules`, every pack folder under rules/ (names starting with `_`
+are drafts and are skipped) is a candidate; those whose years, forms and regions admit the case
+remain, and the most specific wins: the longest matching region, a national pack last. Two
+equally specific packs, or none, is an error that lists the candidates. A pack without
+`applies_to` is never chosen on its own (name it with --rules), and a pack does not inherit its
+parent's `applies_to`: a provincial pack says for itself where and when it applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .case import Case
+from .errors import JixiaoError, Problem
+from .load import load_file, shown_path
+from .rulepack import PACK_FILE, RULES_DIR, pack_folders
+from .validate import schema_problems
+
+
+@dataclass(frozen=True)
+class Candidate:
+    directory: Path
+    id: str
+    version: str
+    applies_to: dict  # as written under pack.applies_to ({} when absent)
+
+    def scope(self) -> str:
+        """适用范围 in words: '2020–2030 年，department/project，全国'."""
+        years = self.applies_to.get("years") or {}
+        first, last = years.get("from"), years.get("to")
+        span = (f"{first} 年" if first is not None and first == last else f"{first or '…'}–{last or '…'} 年") if years else "不限年度"
+        forms = "/".join(self.applies_to.get("forms") or ()) or "各类表式"
+        regions = "、".join(self.applies_to.get("regions") or ()) or "全国"
+        return f"{span}，{forms}，{regions}"
+
+    def admits(self, year: int, form: str, region: str | None) -> int | None:
+        """How specifically this pack applies to the case (the length of the matching region,
+        0 for a pack without regions), or None when it does not apply."""
+        if not self.applies_to:
+            return None
+        years = self.applies_to.get("years") or {}
+        if "from" in years and year < years["from"] or "to" in years and year > years["to"]:
+            return None
+        forms = self.applies_to.get("forms")
+        if forms and form not in forms:
+            return None
+        regions = self.applies_to.get("regions")
+        if not regions:
+            return 0
+        matching = [len(r) for r in regions if region and region.startswith(r)]
+        return max(matching) if matching else None
+
+
+@dataclass(frozen=True)
+class Selection:
+    candidate: Candidate
+    year: int
+    form: str
+    region: str | None
+
+    @property
+    def directory(self) -> Path:
+        return self.candidate.directory
+
+    def describe(self) -> str:
+        c = self.candidate
+        where = f"、地区 {self.region}" if self.region else ""
+        return (f"按案卷年度 {self.year}、表式 {self.form}{where}，选用规则包 {c.id} v{c.version}"
+                f"（{shown_path(c.directory)}，适用 {c.scope()}）")
+
+
+def read_candidates(rules_dir: Path = RULES_DIR) -> list[Candidate]:
+    """Every pack folder under `rules_dir`, with what its pack.yaml says it applies to."""
+    out = []
+    problems: list[Problem] = []
+    for folder in pack_folders(rules_dir):
+        doc = load_file(folder / PACK_FILE)
+        found = schema_problems(doc, "rulepack.schema.json")
+        if found:
+            problems.extend(found)
+            continue
+        meta = (doc.data or {}).get("pack") or {}
+        out.append(Candidate(folder, meta.get("id", folder.name), str(meta.get("version", "")), meta.get("applies_to") or {}))
+    if problems:
+        raise JixiaoError(problems)
+    return out
+
+
+def choose(year: int, form: str, region: str | None, candidates: list[Candidate]) -> Selection:
+    """The most specific candidate that applies; JixiaoError when none does or two tie."""
+    scored = [(c, s) for c in candidates if (s := c.admits(year, form, region)) is not None]
+    listing = "; ".join(f"{c.id}（{c.scope()}）" if c.applies_to else f"{c.id}（未声明 applies_to，不自动选用）"
+                        for c in candidates) or "none"
+    about = f"{year} 年度 {form}" + (f"、地区 {region}" if region else "、未写地区")
+    if not scored:
+        raise JixiaoError.single(
+            "E-PACK-SELECT", f"no rule pack applies to this case ({about}); packs: {listing}", stage="load",
+            hint="check the case's year, form and region, or name a pack with --rules",
+        )
+    best = max(s for _c, s in scored)
+    top = [c for c, s in scored if s == best]
+    if len(top) > 1:
+        names = " and ".join(f"{c.id}（{shown_path(c.directory)}，{c.scope()}）" for c in top)
+        raise JixiaoError.single(
+            "E-PACK-SELECT", f"{len(top)} rule packs apply equally to this case ({about}): {names}", stage="load",
+            hint="narrow one pack's applies_to (years, forms, regions), or name a pack with --rules",
+        )
+    return Selection(top[0], year, form, region)
+
+
+def select_pack(case: Case, rules_dir: Path = RULES_DIR) -> Selection:
+    """The pack under `rules_dir` that applies to the case's year, form and region."""
+    return choose(case.year, case.form, case.region, read_candidates(rules_dir))

@@ -1,0 +1,253 @@
+"""`jixiao batch`: every case found is scored or listed as failed, results and summaries agree,
+and the exit code says whether anything failed."""
+
+import csv
+import json
+import os
+import shutil
+import stat
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from engine import batch as batch_module
+from engine.atomic import write_atomic
+from engine.batch import discover, result_names, run_batch
+from engine.cli import main
+from engine.errors import JixiaoError
+from engine.report import json as json_report
+from engine.report import summary
+
+from .conftest import NATIONAL, ROOT, SEED
+
+REAL_CASES = sorted(p for p in (ROOT / "cases").rglob("*.y*ml") if not any(part.startswith(".") for part in p.parts))
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def xlsx_rows(path, sheet):
+    rows = list(openpyxl.load_workbook(path)[sheet].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+@pytest.fixture
+def district(tmp_path):
+    """Copies of every real case, in subfolders, plus one deliberately broken file."""
+    root = tmp_path / "district"
+    for case in REAL_CASES:
+        target = root / case.relative_to(ROOT / "cases")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(case, target)
+    broken = root / "2023" / "broken.yaml"
+    broken.parent.mkdir(parents=True, exist_ok=True)
+    broken.write_text("format: jixiao-case/1\nunit: [unclosed\n", encoding="utf-8")
+    return root, broken
+
+
+def test_batch_scores_every_case_and_names_the_broken_one(district, tmp_path):
+    root, broken = district
+    out = tmp_path / "out"
+    res = invoke("batch", root, "--out", out, "--jobs", 2, "--matcher", "python")
+    assert res.exit_code == 1, res.output
+    n = len(REAL_CASES) + 1
+    assert f"输入文件 {n}，已评分 {n - 1}，失败 1" in res.output
+    assert f"失败 {broken}：{broken}:3:1: E-YAML-SYNTAX" in res.output
+
+    cases = read_csv(out / "summary.csv")
+    assert len(cases) == n
+    assert [c["案例文件"] for c in cases] == sorted((c["案例文件"] for c in cases), key=lambda f: Path(f).parts)
+    failed = [c for c in cases if c["状态"] == "失败"]
+    assert [c["案例文件"] for c in failed] == [str(broken)]
+    assert "E-YAML-SYNTAX" in failed[0]["失败原因"] and failed[0]["规则总分"] == ""
+    scored = [c for c in cases if c["状态"] == "已评分"]
+    assert len(scored) == len(REAL_CASES)
+
+    findings = read_csv(out / "findings.csv")
+    for row in scored:
+        data = json.loads((out / row["结果文件"]).read_text(encoding="utf-8"))
+        assert row["单位"] == data["case"]["unit"] and int(row["年度"]) == data["case"]["year"]
+        assert Decimal(row["规则总分"]) == Decimal(data["total"]["score"])
+        assert row["规则等级"] == data["total"]["grade"]
+        open_findings = [f for f in data["findings"] if not f["passed"]]
+        assert int(row["错误"]) == sum(f["severity"] == "error" for f in open_findings)
+        assert int(row["警告"]) == sum(f["severity"] == "warning" for f in open_findings)
+        assert int(row["提示"]) == sum(f["severity"] == "info" for f in open_findings)
+        assert sum(f["案例文件"] == row["案例文件"] for f in findings) == len(data["findings"])
+
+    seed_row = next(c for c in cases if c["案例文件"].endswith("2022/lukou-gsl.yaml"))
+    assert (seed_row["规则总分"], seed_row["规则等级"], seed_row["自评总分"], seed_row["差异（自评−规则）"]) == ("99.26", "优", "93", "-6.26")
+    assert (seed_row["错误"], seed_row["警告"], seed_row["提示"]) == ("0", "24", "2")
+    assert seed_row["最大扣分项"] == "第 17 行 营造我区良好的营商环境（JX-S02，扣 0.26 分）" and seed_row["最大扣分"] == "0.26"
+    assert seed_row["结果文件"] == "results/2022/lukou-gsl.json"
+    res = invoke("score", root / "2022" / "lukou-gsl.yaml", "--format", "json", "--matcher", "python")
+    assert (out / "results" / "2022" / "lukou-gsl.json").read_text(encoding="utf-8") == res.stdout
+
+    xcases = xlsx_rows(out / "summary.xlsx", "案例")
+    assert len(xcases) == n and sum(r["状态"] == "失败" for r in xcases) == 1
+    xseed = next(r for r in xcases if r["案例文件"].endswith("2022/lukou-gsl.yaml"))
+    assert (xseed["规则总分"], xseed["自评总分"], xseed["差异（自评−规则）"], xseed["年度"]) == (99.26, 93, -6.26, 2022)
+    assert len(xlsx_rows(out / "summary.xlsx", "发现")) == len(findings)
+    overview = dict(list(openpyxl.load_workbook(out / "summary.xlsx")["概况"].iter_rows(values_only=True))[:3])
+    assert overview == {"输入文件": n, "已评分": n - 1, "失败": 1}
+
+
+def test_batch_over_the_real_cases_folder(in_root, tmp_path):
+    out = tmp_path / "x"
+    res = invoke("batch", "cases", "--out", out, "--matcher", "python")
+    assert res.exit_code == 0, res.output
+    assert f"输入文件 {len(REAL_CASES)}，已评分 {len(REAL_CASES)}，失败 0" in res.output
+    assert len(read_csv(out / "summary.csv")) == len(REAL_CASES)
+    assert len(list((out / "results").rglob("*.json"))) == len(REAL_CASES)
+
+
+def test_one_process_and_many_give_the_same_summary(district, tmp_path):
+    root, _ = district
+    invoke("batch", root, "--out", tmp_path / "one", "--jobs", 1, "--matcher", "python")
+    invoke("batch", root, "--out", tmp_path / "many", "--jobs", 3, "--matcher", "python")
+    for name in ("summary.csv", "findings.csv"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "many" / name).read_bytes()
+
+
+def test_other_yaml_is_a_failure_with_a_clear_error(tmp_path):
+    (tmp_path / "in").mkdir()
+    shutil.copy(ROOT / NATIONAL / "pack.yaml", tmp_path / "in" / "pack.yaml")
+    (tmp_path / "in" / "v2.yaml").write_text(
+        (ROOT / SEED).read_text(encoding="utf-8").replace("format: jixiao-case/1", "format: jixiao-case/2"), encoding="utf-8")
+    (tmp_path / "in" / "empty.yaml").write_text("", encoding="utf-8")
+    run = run_batch([str(tmp_path / "in")], tmp_path / "out", str(ROOT / NATIONAL), "python", jobs=1)
+    errors = dict(run.failures)
+    assert (run.inputs, run.scored, run.failed) == (3, 0, 3)
+    assert "E-NOT-CASE: not a case file: it has no top-level format, expected 'jixiao-case/1'" in errors[str(tmp_path / "in" / "pack.yaml")]
+    assert "E-NOT-CASE: not a case file: its top-level format is 'jixiao-case/2'" in errors[str(tmp_path / "in" / "v2.yaml")]
+    assert "E-EMPTY" in errors[str(tmp_path / "in" / "empty.yaml")]
+
+
+def test_internal_error_in_one_case_does_not_stop_the_run(tmp_path, monkeypatch):
+    for name in ("a", "b", "c"):
+        shutil.copy(ROOT / SEED, tmp_path / f"{name}.yaml")
+    real = batch_module.score_file
+
+    def flaky(path, *args):
+        if path.endswith("b.yaml"):
+            raise RuntimeError("boom")
+        return real(path, *args)
+
+    monkeypatch.setattr(batch_module, "score_file", flaky)
+    run = run_batch([str(tmp_path)], tmp_path / "out", str(ROOT / NATIONAL), "python", jobs=1)
+    assert (run.inputs, run.scored, run.failed) == (3, 2, 1)
+    assert run.failures[0][0].endswith("b.yaml") and "E-INTERNAL" in run.failures[0][1] and "RuntimeError: boom" in run.failures[0][1]
+
+
+def test_failed_case_removes_its_stale_result(tmp_path):
+    case = tmp_path / "in" / "a.yaml"
+    case.parent.mkdir()
+    shutil.copy(ROOT / SEED, case)
+    out = tmp_path / "out"
+    assert run_batch([str(case.parent)], out, str(ROOT / NATIONAL), "python", jobs=1).scored == 1
+    assert (out / "results" / "a.json").exists()
+    case.write_text("format: [", encoding="utf-8")
+    assert run_batch([str(case.parent)], out, str(ROOT / NATIONAL), "python", jobs=1).failed == 1
+    assert not (out / "results" / "a.json").exists()
+
+
+def test_bad_pack_or_nothing_to_score_is_exit_2_without_a_summary(tmp_path, in_root):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("pack: {id: x}\n", encoding="utf-8")
+    res = invoke("batch", SEED, "--rules", pack, "--out", tmp_path / "o1")
+    assert res.exit_code == 2 and "E-" in res.output and not (tmp_path / "o1" / "summary.csv").exists()
+    (tmp_path / "none").mkdir()
+    (tmp_path / "none" / "notes.txt").write_text("x", encoding="utf-8")
+    res = invoke("batch", tmp_path / "none", "--out", tmp_path / "o2")
+    assert res.exit_code == 2 and "E-BATCH-EMPTY" in res.output
+    res = invoke("batch", tmp_path / "missing", "--out", tmp_path / "o3")
+    assert res.exit_code == 2 and "does not exist" in res.output
+
+
+def test_ctrl_c_stops_without_a_summary_and_leaves_whole_results(tmp_path, monkeypatch, in_root):
+    for name in ("a", "b", "c"):
+        shutil.copy(ROOT / SEED, tmp_path / f"{name}.yaml")
+    real = batch_module.score_one
+
+    def interrupted(index, path, *args):
+        if path.endswith("b.yaml"):
+            raise KeyboardInterrupt
+        return real(index, path, *args)
+
+    monkeypatch.setattr(batch_module, "score_one", interrupted)
+    res = invoke("batch", tmp_path, "--out", tmp_path / "out", "--jobs", 1, "--matcher", "python")
+    assert res.exit_code == 130 and "interrupted: 1 of 3" in res.output
+    assert sorted(p.name for p in (tmp_path / "out").rglob("*") if p.is_file()) == ["a.json"]
+    json.loads((tmp_path / "out" / "results" / "a.json").read_text(encoding="utf-8"))
+
+
+def test_formula_like_text_stays_text_in_the_summaries(tmp_path):
+    text = (ROOT / SEED).read_text(encoding="utf-8").replace("\nunit: 株洲市渌口区工商业联合会\n", '\nunit: "=HYPERLINK(\\"http://x\\")"\n')
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    run_batch([str(tmp_path / "a.yaml")], tmp_path / "out", str(ROOT / NATIONAL), "python", jobs=1)
+    assert read_csv(tmp_path / "out" / "summary.csv")[0]["单位"] == "'=HYPERLINK(\"http://x\")"
+    cell = openpyxl.load_workbook(tmp_path / "out" / "summary.xlsx")["案例"]["C2"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")
+
+
+# ---------------------------------------------------------------- discovery and naming
+
+
+def test_discover_finds_yaml_sorted_skips_hidden_and_duplicates(tmp_path):
+    for rel in ("b/2.yaml", "b/1.yml", "a.yaml", "notes.txt", ".hidden/x.yaml", "c/.y.yaml", "c/UP.YAML"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    found = discover([tmp_path, tmp_path / "a.yaml", tmp_path / "notes.txt"])
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.yaml", "b/1.yml", "b/2.yaml", "c/UP.YAML", "notes.txt"]
+    with pytest.raises(JixiaoError) as err:
+        discover([tmp_path / "nope"])
+    assert err.value.problems[0].code == "E-FILE"
+
+
+def test_result_names_mirror_the_folders_and_never_collide(tmp_path):
+    for rel in ("d/2022/a.yaml", "d/2022/a.yml", "d/b.yaml", "e/c.yaml"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    files = discover([tmp_path / "d"])
+    assert result_names(files, [tmp_path / "d"]) == ["2022/a.json", "2022/a.yml.json", "b.json"]
+    files = discover([tmp_path / "d" / "b.yaml", tmp_path / "e"])
+    assert result_names(files, [tmp_path / "d" / "b.yaml", tmp_path / "e"]) == ["d/b.json", "e/c.json"]
+
+
+def test_write_atomic_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "r.json"
+    write_atomic(target, "一")
+    write_atomic(target, b"\x00\x01")
+    assert target.read_bytes() == b"\x00\x01"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~_umask()
+    with pytest.raises(JixiaoError) as err:
+        write_atomic(tmp_path / "no" / "such" / "dir.json", "x")
+    assert err.value.problems[0].code == "E-OUTPUT"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
+
+
+def _umask():
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def test_summary_rows_come_from_result_properties(in_root):
+    from engine.api import score_file
+
+    result = score_file(SEED, NATIONAL, "python")
+    row = summary.case_row(result, SEED, "results/x.json")
+    assert (row["total"], row["self_total"], row["difference"]) == (result.total, result.self_total, result.difference)
+    assert (row["errors"], row["warnings"], row["infos"]) == (0, 24, 2)
+    assert len(summary.finding_rows(result, SEED)) == len(result.findings) == 46
+    assert json.loads(json_report.render(result))["total"]["score"] == "99.26"
