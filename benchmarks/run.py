@@ -17,7 +17,7 @@ how time grows from --small to --cases cases, and how matching grows when the pa
 with ten times as many rules that never match. Each measurement runs in a fresh process.
 
 Memory: peak RSS is sampled while `jixiao batch` runs (the process and its workers, summed). The
-100k-case target is checked by a real 100k run only with --memory-cases 100000 (about 15
+100k-case target is checked by a real 100k run only with --memory-cases 100000 (about 40
 minutes more); otherwise the RSS curve of the 10k run (RSS after the first tenth of the cases
 against RSS at the end) is extrapolated to 100k cases, and the output says so.
 """
@@ -275,11 +275,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="jixiao benchmark (see benchmarks/README.md)")
     parser.add_argument("--cases", type=int, default=10000)
     parser.add_argument("--small", type=int, default=1000, help="the smaller run for growth (default 1000)")
-    parser.add_argument("--padded-cases", type=int, default=500)
-    parser.add_argument("--python-cases", type=int, default=2000,
-                        help="measure the Python matcher on the first N cases only (default 2000; 0: all)")
+    parser.add_argument("--padded-cases", type=int, default=300)
+    parser.add_argument("--python-cases", type=int, default=1000,
+                        help="measure the Python matcher on the first N cases only (default 1000; 0: all)")
+    parser.add_argument("--inproc-cases", type=int, default=None,
+                        help="cases for the in-process measurements (baseline, engine, stages); default: all "
+                             "of --cases, or 1000 when jixiao batch is there (end to end covers all of them)")
     parser.add_argument("--floor-check", type=int, default=1000,
-                        help="cases read again just before and after the end-to-end runs (default 1000)")
+                        help="cases read again after the end-to-end runs, to see the machine's drift")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", default=str(DATA))
     parser.add_argument("--memory-cases", type=int, default=0,
@@ -310,11 +313,15 @@ def main(argv: list[str] | None = None) -> int:
     say(f"pack: rules/national-2020; matchers: {', '.join(matchers)} (default: {main_matcher})")
     say()
     full = _list_file(paths, data, f"cases-{args.cases}")
-    small = _list_file(paths[: args.small], data, f"cases-{args.small}")
+    batch = args.batch_command.split() if args.batch_command else BATCH
+    has_batch = batch_available(batch)
+    inproc_n = args.inproc_cases or (min(1000, args.cases) if has_batch else args.cases)
+    inproc_list = _list_file(paths[:inproc_n], data, f"cases-{inproc_n}-inproc")
 
-    say("measuring floor, baseline and engine (one process, interleaved per 500 cases) ...")
+    say(f"measuring floor, baseline and engine on {inproc_n} cases (one process, interleaved per 500 cases) ...")
     limits = ["--limit", f"python={args.python_cases}"] if args.python_cases and "python" in matchers else []
-    inproc = phase("inproc", full, "--pack", str(PACK), *sum((["--matcher", m] for m in matchers), []), *limits)
+    inproc = phase("inproc", inproc_list, "--pack", str(PACK), *sum((["--matcher", m] for m in matchers), []),
+                   *limits)
     if inproc["mismatches"]:
         say("baseline and engine DISAGREE (the engine/baseline ratio would compare unequal work):")
         for line in inproc["mismatches"]:
@@ -329,18 +336,16 @@ def main(argv: list[str] | None = None) -> int:
                    *sum((["--matcher", m] for m in matchers), []))
 
     e2e: dict[str, dict] = {}
-    batch = args.batch_command.split() if args.batch_command else BATCH
-    has_batch = batch_available(batch)
     if has_batch:
         if args.batch_command:
             say(f"end to end with: {args.batch_command} (not jixiao batch)")
-        check = _list_file(paths[: args.floor_check], data, f"cases-{args.floor_check}-floor")
-        say(f"measuring floor on {args.floor_check} cases (before the end-to-end runs) ...")
-        floor_checks = [phase("floor", check)]
+        say(f"measuring floor on all {args.cases} cases (just before the end-to-end runs) ...")
+        floor_checks = [phase("floor", full)]
         for label, subset, jobs in (("j1-small", paths[: args.small], 1), ("j1", paths, 1), ("j2", paths, 2)):
             say(f"measuring end to end: jixiao batch, {len(subset)} cases, --jobs {jobs} ...")
             e2e[label] = end_to_end(batch, subset, jobs, data, label)
             e2e[label]["cases"] = len(subset)
+        check = _list_file(paths[: args.floor_check], data, f"cases-{args.floor_check}-floor")
         say(f"measuring floor on {args.floor_check} cases (after the end-to-end runs) ...")
         floor_checks.append(phase("floor", check))
         if args.memory_cases:
@@ -352,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     # ---------------------------------------------------------------- figures
     # Verdicts on cost ratios use CPU time: the machine is shared (other developers' test runs
     # stretch wall time, see "others" below). The 2-process throughput is a wall-time figure.
-    n = args.cases
+    n = inproc_n  # in-process figures; end-to-end ones are over args.cases
     wall, cpu, counted = inproc["seconds"], inproc["cpu"], inproc["counted"]
     per = {m: n / counted[m] for m in matchers}  # to compare per case when a matcher ran on fewer cases
     floor_wall, floor_cpu = wall["floor"], cpu["floor"]
@@ -369,8 +374,9 @@ def main(argv: list[str] | None = None) -> int:
     if has_batch:
         j1, j2 = e2e["j1"], e2e["j2"]
         # the floor nearest in time to the end-to-end runs: read just before and just after them
-        near_cpu = sum(f["cpu"] for f in floor_checks) / sum(f["cases"] for f in floor_checks) * n
-        near_wall = sum(f["seconds"] for f in floor_checks) / sum(f["cases"] for f in floor_checks) * n
+        # per case, the mean of the floor read just before and just after the batch runs
+        near_cpu = sum(f["cpu"] / f["cases"] for f in floor_checks) / len(floor_checks) * args.cases
+        near_wall = sum(f["seconds"] / f["cases"] for f in floor_checks) / len(floor_checks) * args.cases
         r = j1["cpu"] / near_cpu
         say(_ratio_line("end to end, 1 process / floor", r, j1["wall"] / near_wall,
                         f"<= 3x (aim 2x): {_verdict(r, 3.0, True)}"))
@@ -388,8 +394,8 @@ def main(argv: list[str] | None = None) -> int:
     say("  (cases/s and ms/case from CPU time)")
     say(_row("floor: read + CSafeLoader", n, floor_wall, floor_cpu))
     if has_batch:
-        for f, when in zip(floor_checks, ("before", "after")):
-            say(_row(f"  floor {when} the end-to-end runs", f["cases"], f["seconds"], f["cpu"], f["peak_rss_mib"]))
+        for f, when in zip(floor_checks, ("just before", "just after")):
+            say(_row(f"  floor {when} end to end", f["cases"], f["seconds"], f["cpu"], f["peak_rss_mib"]))
     say(_row("baseline: hand-written national pack", n, wall["baseline"], cpu["baseline"]))
     for m in matchers:
         say(_row(f"engine match+score, {m}", counted[m], wall[f"engine_{m}"], cpu[f"engine_{m}"]))
@@ -437,6 +443,7 @@ def main(argv: list[str] | None = None) -> int:
     if has_batch:
         s = e2e["j1"]["sampler"]
         half, peak = s.at_fraction(0.5), s.peak
+        n = args.cases
         say(f"  jixiao batch --jobs 1, {n} cases: peak RSS {s.at_fraction(0.1):.0f} MiB over the first tenth, "
             f"{half:.0f} MiB over the first half, {peak:.0f} MiB over the run")
         if "memory" in e2e:
