@@ -47,6 +47,18 @@ class _Refusal(Exception):
         self.message = message
         self.mark = mark
 
+def _remember_key(seen: dict, key_node) -> None:
+    """Record a mapping key, refusing a duplicate (PyYAML would silently keep the last one)."""
+    key = (key_node.tag, key_node.value)
+    if key in seen:
+        raise _Refusal(
+            "E-YAML-DUPKEY",
+            f"duplicate key {key_node.value!r} (first at line {seen[key].line + 1})",
+            key_node.start_mark,
+        )
+    seen[key] = key_node.start_mark
+
+
 
 class _Fallback(Exception):
     """The fast constructor met something only PyYAML's constructor handles."""
@@ -97,14 +109,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                     raise _Refusal("E-YAML-KEY", "a mapping key must be a plain value", key_node.start_mark)
                 if key_node.tag in _SPECIAL_KEYS:
                     raise _Fallback
-                key = (key_node.tag, key_node.value)
-                if key in seen:
-                    raise _Refusal(
-                        "E-YAML-DUPKEY",
-                        f"duplicate key {key_node.value!r} (first at line {seen[key].line + 1})",
-                        key_node.start_mark,
-                    )
-                seen[key] = key_node.start_mark
+                _remember_key(seen, key_node)
             out = {}
             for key_node, value_node in node.value:
                 key = self._build(key_node, depth + 1)
@@ -152,14 +157,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     # `<<: *anchor` copies a mapping: an alias of a collection by another name.
                     raise _Refusal("E-YAML-ALIAS", "merge keys (<<) are not allowed in case or pack files", key_node.start_mark)
-                key = (key_node.tag, key_node.value)
-                if key in seen:
-                    raise _Refusal(
-                        "E-YAML-DUPKEY",
-                        f"duplicate key {key_node.value!r} (first at line {seen[key].line + 1})",
-                        key_node.start_mark,
-                    )
-                seen[key] = key_node.start_mark
+                _remember_key(seen, key_node)
         return super().construct_mapping(node, deep=True)
 
 
