@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -139,6 +140,14 @@ class BatchRun:
         return len(self.failures)
 
 
+def _ignore_sigint():
+    """Ignore SIGINT in this process for a moment; returns the handler to restore (None when not
+    on the main thread, where signal handlers cannot be changed)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _outcomes(jobs: list[tuple], workers: int, pack_dir: str | None, matcher: str | None) -> Iterator[dict]:
     if workers == 1:
         for job in jobs:
@@ -147,7 +156,15 @@ def _outcomes(jobs: list[tuple], workers: int, pack_dir: str | None, matcher: st
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_init_worker, initargs=(pack_dir, matcher))
     try:
-        futures = {pool.submit(score_one, *job, pack_dir, matcher): job for job in jobs}
+        # Workers are born ignoring Ctrl-C (an ignored signal stays ignored across exec), so one
+        # still importing when Ctrl-C comes prints no KeyboardInterrupt traceback; the parent
+        # handles Ctrl-C again once the jobs are queued.
+        previous = _ignore_sigint()
+        try:
+            futures = {pool.submit(score_one, *job, pack_dir, matcher): job for job in jobs}
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
         for future in as_completed(futures):
             index, path, _ = futures.pop(future)  # drop the reference: results are not kept
             try:
