@@ -113,16 +113,22 @@ def _validations(ws):
     return {"year": year, "money": money, "points": points, "level1": level1, "level2": level2}
 
 
+def _sheet_head(ws, widths, title: str, title_cells: str, style) -> dict:
+    """Column widths, the data validations and the merged title row every form sheet starts with."""
+    for col, width in zip("ABCDEFGHIJ", widths):
+        ws.column_dimensions[col].width = width
+    v = _validations(ws)
+    ws["A1"] = title
+    ws["A1"].font = style["title"]
+    ws["A1"].alignment = style["center"]
+    ws.merge_cells(title_cells)
+    return v
+
+
 def _target_sheet(wb, style) -> None:
     ws = wb.active
     ws.title = "绩效目标表"
-    for col, width in zip("ABCDEFGH", (18, 22, 22, 30, 22, 14, 12, 14)):
-        ws.column_dimensions[col].width = width
-    v = _validations(ws)
-    ws["A1"] = "部门整体支出绩效目标表"
-    ws["A1"].font = style["title"]
-    ws["A1"].alignment = style["center"]
-    ws.merge_cells("A1:E1")
+    v = _sheet_head(ws, (18, 22, 22, 30, 22, 14, 12, 14), "部门整体支出绩效目标表", "A1:E1", style)
     _label(ws, "A2", "预算年度", style)
     v["year"].add("B2")
     _label(ws, "A3", "填报单位", style)
@@ -167,13 +173,7 @@ def _target_sheet(wb, style) -> None:
 
 def _self_sheet(wb, style) -> None:
     ws = wb.create_sheet("绩效自评表")
-    for col, width in zip("ABCDEFGHI", (14, 18, 18, 30, 14, 14, 10, 10, 28)):
-        ws.column_dimensions[col].width = width
-    v = _validations(ws)
-    ws["A1"] = "部门整体支出绩效自评表"
-    ws["A1"].font = style["title"]
-    ws["A1"].alignment = style["center"]
-    ws.merge_cells("A1:I1")
+    v = _sheet_head(ws, (14, 18, 18, 30, 14, 14, 10, 10, 28), "部门整体支出绩效自评表", "A1:I1", style)
     _label(ws, "A2", "预算年度", style)
     v["year"].add("B2")
     _label(ws, "A3", "预算部门名称", style)
