@@ -74,6 +74,7 @@ Actions
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import itertools
 import json
@@ -121,14 +122,29 @@ def _number_json(value: float) -> str:
     """JSON for a double that durable's parser reads back exactly: repr (shortest round trip),
     with `.0` added to a bare mantissa before an exponent (`1e-05` -> `1.0e-05`)."""
     text = repr(value)
-    mantissa, e, exponent = text.partition("e")
-    if e and "." not in mantissa:
-        text = f"{mantissa}.0e{exponent}"
+    if "e" in text:
+        mantissa, _, exponent = text.partition("e")
+        if "." not in mantissa:
+            text = f"{mantissa}.0e{exponent}"
     return text
+
+
+@functools.lru_cache(maxsize=4096)
+def _fact_number_json(value: int | Decimal) -> str:
+    """`_number_json` of a fact number. Forms repeat their numbers (weights, 100, 95), and
+    equal numbers (3, Decimal("3.0")) are the same double, so the text is memoized."""
+    return _number_json(float(value))
 
 
 def _key_json(key: str) -> str:
     return json.dumps(key, ensure_ascii=False) + ":"
+
+
+def _field_encoder(field: str) -> tuple[str, str, str, str, str]:
+    """The JSON text around one field's value: `,"t:x":"n","v:x":` before a number, the same
+    with "s" before a string, and the whole text for true and for false."""
+    tag, val = _key_json(_tag(field)), _key_json(_val(field))
+    return (field, f',{tag}"n",{val}', f',{tag}"s",{val}', f',{tag}"b",{val}true', f',{tag}"b",{val}false')
 
 
 _string_json = json.encoder.encode_basestring  # what json.dumps(value, ensure_ascii=False) returns for a str
@@ -234,8 +250,9 @@ class _Shard:
         self.ruleset = None  # durable.engine.Ruleset, once registered
         self.groups: list[_Group] = []
         self.chains = 0
-        # kind -> [(field, '"t:field":', '"v:field":')], the fields a fact of that kind carries
-        self.encoders: dict[str, list[tuple[str, str, str]]] = {}
+        # kind -> per field a fact of that kind carries: (field, then the text that goes before
+        # a number, before a string, and the whole text for true and for false), see `_encode`
+        self.encoders: dict[str, list[tuple[str, str, str, str, str]]] = {}
         self.actions: dict[str, int] = {}  # durable rule name -> index of the pack rule
 
     def room_for(self, group: _Group) -> bool:
@@ -297,9 +314,7 @@ class DurableMatcher:
                         action = f"r{rule.index}_{j}"
                         definition[action] = {"all": [{"m": _chain(group.kind, conj)}], "run": _no_op}
                         shard.actions[action] = rule.index
-                shard.encoders[group.kind] = [
-                    (f, _key_json(_tag(f)), _key_json(_val(f))) for f in sorted(group.fields)
-                ]
+                shard.encoders[group.kind] = [_field_encoder(f) for f in sorted(group.fields)]
                 self._shards_by_kind.setdefault(group.kind, []).append(shard)
             definition[_OPEN_RULE] = {"all": [{"m": {_OPEN_FIELD: 1}}], "run": _no_op}
             try:
@@ -394,19 +409,24 @@ class DurableMatcher:
         return [tuple(self._codes[i] for i in sorted(matched.get(f["id"], ()))) for f in facts]
 
     def _encode(self, shard: _Shard, kind: str, fact: Mapping, sid_json: str) -> str:
-        parts = ['{"kind":', _string_json(kind), ',"id":', str(fact["id"])]
-        parts += (',"sid":', sid_json)
-        for field, tag_key, value_key in shard.encoders[kind]:
-            value = fact.get(field)  # `contract.typed`, written as JSON, inlined
+        """The fact as durable JSON: `contract.typed` per field, written out directly."""
+        parts = ['{"kind":', _string_json(kind), ',"id":', str(fact["id"]), ',"sid":', sid_json]
+        append = parts.append
+        get = fact.get
+        for field, number, text, true, false in shard.encoders[kind]:
+            value = get(field)
             if value is None:
                 continue
-            if value is True or value is False:
-                parts += (",", tag_key, '"b"', ",", value_key, "true" if value else "false")
-            elif isinstance(value, str):
-                parts += (",", tag_key, '"s"', ",", value_key, _string_json(value))
+            cls = value.__class__
+            if cls is str:
+                append(text)
+                append(_string_json(value))
+            elif cls is bool:
+                append(true if value else false)
             else:
-                parts += (",", tag_key, '"n"', ",", value_key, _number_json(float(value)))
-        parts.append("}")
+                append(number)
+                append(_fact_number_json(value))
+        append("}")
         return "".join(parts)
 
     def _assert(self, shard: _Shard, text: str) -> None:
