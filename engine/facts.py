@@ -8,8 +8,10 @@ the engine never guesses.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from .case import Case, IndicatorRow
 from .decimals import fmt, round_half_up
@@ -145,7 +147,14 @@ class Fact:
     row: IndicatorRow | None = None
     target: Value | None = None
     actual: Value | None = None
-    display: dict = field(default_factory=dict)  # message placeholders describing the inputs
+    # The message placeholders describing the inputs, or a function that makes them: most check
+    # facts match no rule, so their text is only made when a message needs it (`display`).
+    describe: dict | Callable[[], dict] = field(default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def display(self) -> dict:
+        """Message placeholders describing the inputs: '≥95%', '92%', the row number..."""
+        return self.describe() if callable(self.describe) else self.describe
 
 
 def display_value(value: Value | None, comparator: bool = True) -> str:
@@ -247,7 +256,7 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict) -> Fact:
         "qual_band": fields["qual_band"] or "",
     }
     return Fact(kind="indicator", id=row.number, fields=fields, section=section, item=row.name,
-                row=row, target=target, actual=actual, display=display)
+                row=row, target=target, actual=actual, describe=display)
 
 
 def budget_fact(case: Case, section: str) -> Fact:
@@ -271,7 +280,7 @@ def budget_fact(case: Case, section: str) -> Fact:
         "rate": "" if rate is None else f"{fmt(round_half_up(rate * 100, 2))}%",
         "rate_text": b.rate,
     }
-    return Fact(kind="budget", id=0, fields=fields, section=section, item="预算执行率", display=display)
+    return Fact(kind="budget", id=0, fields=fields, section=section, item="预算执行率", describe=display)
 
 
 def build_facts(case: Case, pack) -> list[Fact]:

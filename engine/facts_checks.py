@@ -66,7 +66,7 @@ def _sum_fact(ids: _Ids, check: str, subject: str, total, parts: list, section: 
         "subject": subject, "total": fmt(total), "parts_sum": fmt(parts_sum), "diff": fmt(diff),
         "abs_diff": fmt(abs(diff)), "parts_text": " + ".join(fmt(a) for a in amounts), "check": check,
     }
-    return Fact(kind="sum", id=fields["id"], fields=fields, section=section, item=subject, display=display)
+    return Fact(kind="sum", id=fields["id"], fields=fields, section=section, item=subject, describe=display)
 
 
 def _funding_facts(case: Case, ids: _Ids) -> list[Fact]:
@@ -119,7 +119,7 @@ def _statement_facts(case: Case, ids: _Ids, places: int) -> list[Fact]:
                 "diff": fmt(diff), "abs_diff": fmt(abs(diff)), "share_text": str(item.get("share")),
             }
             out.append(Fact(kind="share", id=fid, fields=fields, section="", item=f"{topic}·{item.get('name', '')}",
-                            display=display))
+                            describe=display))
         if stated_shares:
             stated_sum = sum(stated_shares, Decimal(0))
             fid = ids()
@@ -128,7 +128,7 @@ def _statement_facts(case: Case, ids: _Ids, places: int) -> list[Fact]:
             display = {"statement": topic, "stated_sum": _pct(stated_sum), "diff": fmt(stated_sum - HUNDRED),
                        "shares_text": " + ".join(_pct(s) for s in stated_shares)}
             out.append(Fact(kind="share_total", id=fid, fields=fields, section="", item=f"{topic}·占比合计",
-                            display=display))
+                            describe=display))
     return out
 
 
@@ -198,7 +198,7 @@ def _rate_facts(case: Case, ids: _Ids, places: int) -> list[Fact]:
                   "abs_diff": abs(diff)}
         display = {"source": source, "stated": _pct(value.number), "computed": _pct(computed),
                    "executed": fmt(b.executed), "full_year": fmt(b.full_year), "diff": fmt(diff)}
-        out.append(Fact(kind="rate", id=fid, fields=fields, section="", item=f"{source}执行率", display=display))
+        out.append(Fact(kind="rate", id=fid, fields=fields, section="", item=f"{source}执行率", describe=display))
     return out
 
 
@@ -223,19 +223,25 @@ def _target_match_facts(case: Case, ids: _Ids) -> list[Fact]:
         t = table.get((row.name, k))
         fid = ids()
         fields = {"kind": "target_match", "id": fid, "row": row.number, "found": t is not None}
-        display = {"name": row.name, "row": str(row.number), "target": row.target,
-                   "table_target": t.target if t else ""}
         if t is not None:
             fields["same_target"] = t.target.strip() == row.target.strip()
             a, b = parse_value(t.target), parse_value(row.target)
             if a.quantities and b.quantities and len(a.quantities) == len(b.quantities):
                 fields["same_unit"] = all(x.written_unit == y.written_unit for x, y in zip(a.quantities, b.quantities))
                 fields["same_number"] = all(x.number == y.number for x, y in zip(a.quantities, b.quantities))
-                display["table_unit"] = "、".join(q.written_unit for q in a.quantities)
-                display["unit"] = "、".join(q.written_unit for q in b.quantities)
         out.append(Fact(kind="target_match", id=fid, fields=fields, section="", item=row.name, row=row,
-                        display=display))
+                        describe=lambda row=row, t=t: _target_match_display(row, t)))
     return out
+
+
+def _target_match_display(row, t) -> dict:
+    display = {"name": row.name, "row": str(row.number), "target": row.target, "table_target": t.target if t else ""}
+    if t is not None:
+        a, b = parse_value(t.target), parse_value(row.target)
+        if a.quantities and b.quantities and len(a.quantities) == len(b.quantities):
+            display["table_unit"] = "、".join(q.written_unit for q in a.quantities)
+            display["unit"] = "、".join(q.written_unit for q in b.quantities)
+    return display
 
 
 def parse_date(text: str | None) -> date | None:
@@ -281,7 +287,7 @@ def _document_fact(case: Case, ids: _Ids, places: int, vocabulary: dict) -> Fact
     fields["all_full_marks"] = bool(scored) and all(r.score == r.weight for r in scored)
     fields["any_reason"] = any(has_reason(r.reason, vocabulary) for r in case.rows)
     fields["survey_mentioned"] = survey_mentioned(case)
-    return Fact(kind="document", id=fid, fields=fields, section="", item="整份材料", display=display)
+    return Fact(kind="document", id=fid, fields=fields, section="", item="整份材料", describe=display)
 
 
 def survey_mentioned(case: Case) -> bool:
@@ -340,8 +346,6 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
             "actual_kind": f.get("actual_kind"), "actual": f.get("actual"), "qual_band": f.get("qual_band"),
             "declared_weight": fact.row.weight, "survey_mentioned": survey,
         }
-        display = {**fact.display, "row": str(fact.row.number), "rule_score": fmt(entry.points),
-                   "weight": fmt(weight), "self_score": fmt(f.get("self_score")), "rule": entry.rule}
         if f.get("self_score") is not None:
             diff = f["self_score"] - entry.points
             fields["diff"] = diff
@@ -350,11 +354,20 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
             fields["self_over_weight"] = f["self_score"] > weight
             if weight:
                 fields["self_share"] = f["self_score"] / weight
-                display["self_pct"] = _pct(round_half_up(fields["self_share"] * HUNDRED, 2))
-            display["diff"] = ("+" if diff > 0 else "") + fmt(diff)
-            display["abs_diff"] = fmt(abs(diff))
-        if f.get("ratio") is not None:
-            display["ratio_pct"] = _pct(round_half_up(f["ratio"] * HUNDRED, 2))
         out.append(Fact(kind="scored_row", id=fields["id"], fields=fields, section=fact.section, item=fact.item,
-                        row=fact.row, target=fact.target, actual=fact.actual, display=display))
+                        row=fact.row, target=fact.target, actual=fact.actual,
+                        describe=lambda fact=fact, fields=fields, entry=entry: _scored_row_display(fact, fields, entry)))
     return out
+
+
+def _scored_row_display(fact: Fact, fields: dict, entry) -> dict:
+    display = {**fact.display, "row": str(fact.row.number), "rule_score": fmt(entry.points),
+               "weight": fmt(fields["weight"]), "self_score": fmt(fields["self_score"]), "rule": entry.rule}
+    if "diff" in fields:
+        if "self_share" in fields:
+            display["self_pct"] = _pct(round_half_up(fields["self_share"] * HUNDRED, 2))
+        display["diff"] = ("+" if fields["diff"] > 0 else "") + fmt(fields["diff"])
+        display["abs_diff"] = fmt(fields["abs_diff"])
+    if fields["ratio"] is not None:
+        display["ratio_pct"] = _pct(round_half_up(fields["ratio"] * HUNDRED, 2))
+    return display
