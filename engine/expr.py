@@ -574,7 +574,9 @@ class Expr:
         """The formula's value, computed in Decimal with 28 significant digits. Only the
         branch a conditional chooses is evaluated. Raises ExprError("E-EXPR-EVAL") for a
         missing or non-Decimal value, division by zero, or a result out of Decimal's range."""
-        values = self._values(env)
+        return self._evaluate(self._values(env))
+
+    def _evaluate(self, values: dict[str, Decimal]) -> Decimal:
         with localcontext(_CONTEXT):
             try:
                 result = _number(self._tree, values)
@@ -582,10 +584,17 @@ class Expr:
                 raise ExprError("E-EXPR-EVAL", _arithmetic_trouble(exc)) from None
         return result.copy_abs() if result.is_zero() else result  # no "-0" on a score sheet
 
+    def evaluate_and_render(self, env: Mapping[str, Decimal]) -> tuple[Decimal, str]:
+        """`evaluate` and `render` together, checking the values once (what scoring needs)."""
+        values = self._values(env)
+        return self._evaluate(values), self._render(values)
+
     def render(self, env: Mapping[str, Decimal]) -> str:
         """The formula with numbers in place of names, as a finance form writes it:
         `weight * actual / target` becomes "5 × 92/95"."""
-        values = self._values(env)
+        return self._render(self._values(env))
+
+    def _render(self, values: dict[str, Decimal]) -> str:
         if any(value.adjusted() >= _CONTEXT.prec for value in values.values()):
             raise ExprError("E-EXPR-EVAL", "a value is too large to display (more than 28 digits)")
         with localcontext(_CONTEXT):

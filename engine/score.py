@@ -74,12 +74,11 @@ def choose_score_rule(pack: Pack, codes: tuple[str, ...]) -> Rule | None:
     return candidates[0] if candidates else None
 
 
-def _env(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> dict:
-    env = {k: v for k, v in fact.fields.items() if isinstance(v, Decimal) or (isinstance(v, int) and not isinstance(v, bool))}
+def _env(fact: Fact, params: dict, pack: Pack, weight: Decimal) -> dict:
+    env = {k: v for k, v in fact.fields.items() if v.__class__ is Decimal or v.__class__ is int}
     env.pop("id", None)
     env["weight"] = weight
-    method = pack.methods[rule.score["method"]]
-    for name, value in {**method.params, **(rule.score.get("params") or {})}.items():
+    for name, value in params.items():
         env[name] = resolve_param(value, pack.params)
     return env
 
@@ -96,10 +95,10 @@ def comparable_self_score(fact: Fact, weight: Decimal, places: int) -> Decimal |
 
 def score_fact(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> LedgerEntry:
     method = pack.methods[rule.score["method"]]
-    env = _env(fact, rule, pack, weight)
+    params = {**method.params, **(rule.score.get("params") or {})}
+    env = _env(fact, params, pack, weight)
     try:
-        raw = method.formula.evaluate(env)
-        formula = method.formula.render(env)
+        raw, formula = method.formula.evaluate_and_render(env)
     except ExprError as exc:
         raise JixiaoError([Problem(
             code="E-SCORE", stage="score", file=rule.file, field=format_path((*rule.path, "score")),
@@ -111,14 +110,15 @@ def score_fact(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> LedgerEnt
     if clamped != raw:
         formula = f"{formula} = {fmt(round_half_up(raw, pack.places))}，限定在 0–{fmt(weight)} 分之间"
     deduction = weight - points
+    self_score = comparable_self_score(fact, weight, pack.places)
     values = {
         **fact.display,
-        **{name: fmt(env[name]) for name in {**method.params, **(rule.score.get("params") or {})}},
+        **{name: fmt(env[name]) for name in params},
         "weight": fmt(weight),
         "score": fmt(points),
         "deduction": fmt(deduction),
         "formula": formula,
-        "self_score": fmt(comparable_self_score(fact, weight, pack.places)),
+        "self_score": fmt(self_score),
     }
     return LedgerEntry(
         section=fact.section,
@@ -130,7 +130,7 @@ def score_fact(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> LedgerEnt
         weight=weight,
         points=points,
         deduction=deduction,
-        self_score=comparable_self_score(fact, weight, pack.places),
+        self_score=self_score,
         inputs=_inputs(fact, weight),
         formula=formula if formula == fmt(points) else f"{formula} = {fmt(points)}",
         explanation=render_message(rule.message, values),
