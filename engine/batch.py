@@ -1,12 +1,20 @@
 """Batch scoring: every case file under some paths, scored in parallel processes.
 
-discover -> score (a pool of worker processes; each compiles the rule pack once, through the
-per-process caches of engine.api) -> as each case finishes, its JSON result is written atomically
-and a small summary row kept -> summary.csv, findings.csv and summary.xlsx.
+discover -> score in a pool of worker processes (each compiles the rule pack once, through the
+per-process caches of engine.api). A worker scores a case, writes its JSON result itself
+(atomically, to results/<name>) and renders its summary rows as CSV records and XLSX row text
+(report.summary.CaseRows); only those strings go back to the parent. The parent hands out small
+chunks of cases (CHUNK), never more than WINDOW chunks per worker in flight or waiting, merges
+the outcomes in input order (a reorder buffer of at most that many chunks) and appends them to
+summary.csv, findings.csv and summary.xlsx as they come (report.summary.SummaryWriter: temporary
+files renamed into place at the end). So memory stays flat however many cases, the output is the
+same whatever --jobs, and the parent's share of the work is small (~0.6 ms per case).
 
 Nothing is skipped silently: every file found is either scored or listed as failed with its
-error, and the run goes on after a failure. Results are streamed: a Result lives only in the
-worker that made it; the parent receives its JSON text, writes it, and keeps the rows.
+error, and the run goes on after a failure. A failed case leaves no result file (an earlier
+run's is removed). If a worker process dies (killed, out of memory), the pool cannot go on:
+every case not yet scored is listed as failed (E-WORKER). On Ctrl-C, queued chunks are dropped,
+running ones finish (results are whole or absent) and no summary is written.
 
 An edge module (file I/O, processes); the UI (progress bar, messages) is the command's.
 """
