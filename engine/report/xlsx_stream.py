@@ -30,6 +30,7 @@ from ..decimals import fmt
 from .common import xml_safe
 
 MAX_ROWS = 1_048_576  # Excel's rows per sheet, header included
+MAX_TEXT = 32_767  # Excel's characters per cell; longer text is cut (Excel would call the file damaged)
 ROW_NUMBER = "\x00"  # placeholder in rendered rows; xml_safe turns any NUL in text into U+FFFD
 
 PLAIN, HEADER, SCORE, LABEL = range(4)  # cell styles (cellXfs in STYLES)
@@ -86,7 +87,7 @@ def row(values, styles=None) -> str:
         style = styles[column] if styles else PLAIN
         ref = f'r="{_LETTERS[column]}{ROW_NUMBER}"' + (f' s="{style}"' if style else "")
         if value.__class__ is str:
-            text = _escape(xml_safe(value))
+            text = _escape(xml_safe(value if len(value) <= MAX_TEXT else value[:MAX_TEXT - 1] + "…"))
             space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
             cells.append(f'<c {ref} t="inlineStr"><is><t{space}>{text}</t></is></c>')
         elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
