@@ -17,6 +17,7 @@ def test_row_text_is_escaped_and_a_string_whatever_it_looks_like():
         f'<c r="B{ROW_NUMBER}" t="inlineStr"><is><t xml:space="preserve"> x</t></is></c>'
         f'<c r="E{ROW_NUMBER}"><v>7</v></c>'
         f'<c r="F{ROW_NUMBER}" s="2"><v>-6.26</v></c></row>')
+    assert row(["a", None]) == f'<row r="{ROW_NUMBER}"><c r="A{ROW_NUMBER}" t="inlineStr"><is><t>a</t></is></c><c r="B{ROW_NUMBER}"/></row>'
     with pytest.raises(TypeError):
         row([1.5])
 

@@ -78,8 +78,9 @@ def _escape(text: str) -> str:
 def row(values, styles=None) -> str:
     """One row as SpreadsheetML, its number left as ROW_NUMBER (a sheet fills it in). Text is
     a string cell whatever it looks like, ints and Decimals are numbers, None and "" are left
-    out; `styles` gives a style per column (PLAIN by default). A case renders ~40 rows: one
-    loop, no call per cell."""
+    out, except an empty last column: the row still spans every column for readers that go by
+    the cells (openpyxl's read-only mode; the sheets have no <dimension>). `styles` gives a
+    style per column (PLAIN by default). A case renders ~40 rows: one loop, no call per cell."""
     cells = []
     for column, value in enumerate(values):
         if value is None or value == "":
@@ -94,6 +95,8 @@ def row(values, styles=None) -> str:
             cells.append(f"<c {ref}><v>{fmt(value)}</v></c>")
         else:
             raise TypeError(f"no XLSX cell for {type(value).__name__}")
+    if values and (values[-1] is None or values[-1] == ""):
+        cells.append(f'<c r="{_LETTERS[len(values) - 1]}{ROW_NUMBER}"/>')
     return f'<row r="{ROW_NUMBER}">{"".join(cells)}</row>'
 
 
