@@ -1,14 +1,18 @@
 """Writing output files whole or not at all: a temporary file in the same folder, then a rename.
 
 An interrupted run (Ctrl-C, a full disk) leaves either the previous file or the new one, never a
-half-written one. Used by the CLI's --output and by batch runs.
+half-written one. Used by the CLI's --output and by batch runs (each result file, and the summary
+files, which are written row by row over the whole run through `open_atomic`).
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import JixiaoError
 
@@ -19,15 +23,17 @@ def _umask() -> int:
     return current
 
 
-def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write `data` (text as UTF-8) to `path` atomically; errors become E-OUTPUT problems."""
+@contextmanager
+def open_atomic(path: str | Path) -> Iterator[BinaryIO]:
+    """A binary file that replaces `path` when the with-block ends normally; when it raises
+    (Ctrl-C included), the temporary file is removed and `path` is left as it was. OS errors
+    become E-OUTPUT problems."""
     target = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            yield handle
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it 0600; give it an ordinary file's mode
         os.replace(tmp, target)
         tmp = None
@@ -39,3 +45,10 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write `data` (text as UTF-8) to `path` atomically; errors become E-OUTPUT problems."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with open_atomic(path) as handle:
+        handle.write(payload)

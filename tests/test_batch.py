@@ -19,7 +19,7 @@ from engine.batch import discover, result_names, run_batch
 from engine.cli import main
 from engine.errors import JixiaoError
 from engine.report import json as json_report
-from engine.report import summary
+from engine.report import summary, xlsx_stream
 
 from .conftest import NATIONAL, ROOT, SEED
 
@@ -116,6 +116,95 @@ def test_one_process_and_many_give_the_same_summary(district, tmp_path):
     invoke("batch", root, "--out", tmp_path / "many", "--jobs", 3, "--matcher", "python")
     for name in ("summary.csv", "findings.csv"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "many" / name).read_bytes()
+    one, many = (openpyxl.load_workbook(tmp_path / run / "summary.xlsx") for run in ("one", "many"))
+    assert one.sheetnames == many.sheetnames == ["案例", "发现", "概况"]
+    for name in one.sheetnames:
+        assert list(one[name].iter_rows(values_only=True)) == list(many[name].iter_rows(values_only=True))
+    assert len(list(one["发现"].iter_rows())) == len(read_csv(tmp_path / "one" / "findings.csv")) + 1
+
+
+def test_the_xlsx_summary_keeps_numbers_styles_and_the_header(in_root, tmp_path):
+    run_batch([SEED], tmp_path / "out", str(ROOT / NATIONAL), "python", jobs=1)
+    book = openpyxl.load_workbook(tmp_path / "out" / "summary.xlsx")
+    cases, findings = book["案例"], book["发现"]
+    assert [c.value for c in cases[1]] == [title for _, title in summary.CASE_COLUMNS]
+    assert cases["A1"].font.b and cases["A1"].fill.fgColor.rgb == "FFE8ECF2"
+    total = cases.cell(2, 1 + [key for key, _ in summary.CASE_COLUMNS].index("total"))
+    assert (total.value, total.number_format, total.data_type) == (99.26, "0.00", "n")
+    assert (cases.freeze_panes, cases.auto_filter.ref) == ("A2", "A1:R2")
+    assert (findings.freeze_panes, findings.auto_filter.ref) == ("A2", f"A1:L{46 + 1}")
+    assert cases.column_dimensions["A"].width == 36 and findings.column_dimensions["J"].width == 80
+    assert book["概况"]["A1"].font.b and book["概况"].column_dimensions["B"].width == 80
+
+
+def test_findings_past_the_sheet_limit_continue_on_another_sheet(tmp_path, monkeypatch):
+    for name in ("a", "b"):
+        shutil.copy(ROOT / SEED, tmp_path / f"{name}.yaml")
+    monkeypatch.setattr(xlsx_stream, "MAX_ROWS", 41)  # a header and 40 findings per sheet
+    run_batch([str(tmp_path)], tmp_path / "out", str(ROOT / NATIONAL), "python", jobs=1)
+    book = openpyxl.load_workbook(tmp_path / "out" / "summary.xlsx")
+    assert book.sheetnames == ["案例", "发现", "发现2", "发现3", "概况"]
+    sheets = [xlsx_rows(tmp_path / "out" / "summary.xlsx", name) for name in ("发现", "发现2", "发现3")]
+    assert [len(rows) for rows in sheets] == [40, 40, 12]  # 2 x 46 findings
+    assert [r["案例文件"] for rows in sheets for r in rows] == [str(tmp_path / "a.yaml")] * 46 + [str(tmp_path / "b.yaml")] * 46
+    assert [r["规则"] for rows in sheets for r in rows] == [r["规则"] for r in read_csv(tmp_path / "out" / "findings.csv")]
+    overview = dict(book["概况"].iter_rows(values_only=True))
+    assert overview["发现"] == "共 92 行，超过 Excel 每表 41 行的上限，依次写在 发现、发现2、发现3 表中（每表第 1 行为表头）"
+
+
+def crash_on_b(index, path, *args):
+    """A scorer whose worker process dies on b.yaml, as if killed (module-level: workers import it)."""
+    if path.endswith("b.yaml"):
+        os._exit(3)
+    return batch_module.score_one(index, path, *args)
+
+
+def test_a_killed_worker_fails_every_unfinished_case_and_drops_none(tmp_path):
+    names = ["a", "b", "c", "d", "e", "f"]
+    for name in names:
+        shutil.copy(ROOT / SEED, tmp_path / f"{name}.yaml")
+    out = tmp_path / "out"
+    run = run_batch([str(tmp_path)], out, str(ROOT / NATIONAL), "python", jobs=2, scorer=crash_on_b)
+    failed = dict(run.failures)
+    assert (run.inputs, run.scored + run.failed) == (6, 6)
+    assert str(tmp_path / "b.yaml") in failed
+    for file, error in failed.items():
+        assert "E-WORKER: not scored: a worker process stopped" in error and "BrokenProcessPool" in error, error
+    cases = read_csv(out / "summary.csv")
+    assert [c["案例文件"] for c in cases] == [str(tmp_path / f"{n}.yaml") for n in names]
+    assert {c["案例文件"] for c in cases if c["状态"] == "失败"} == set(failed)
+    assert sorted(p.name for p in (out / "results").iterdir()) == sorted(
+        Path(c["结果文件"]).name for c in cases if c["状态"] == "已评分")
+
+
+def test_a_result_that_cannot_be_written_is_that_cases_failure(tmp_path):
+    for name in ("a", "b"):
+        shutil.copy(ROOT / SEED, tmp_path / f"{name}.yaml")
+    (tmp_path / "out" / "results" / "b.json").mkdir(parents=True)  # a folder where the result goes
+    run = run_batch([str(tmp_path)], tmp_path / "out", str(ROOT / NATIONAL), "python", jobs=2)
+    assert (run.scored, run.failed) == (1, 1)
+    assert run.failures[0][0] == str(tmp_path / "b.yaml") and "E-OUTPUT" in run.failures[0][1]
+    assert [p.name for p in (tmp_path / "out" / "results").iterdir() if p.is_file()] == ["a.json"]
+
+
+def test_a_finished_run_replaces_the_summary_an_interrupted_one_leaves_it(tmp_path, monkeypatch):
+    for name in ("a", "b"):
+        shutil.copy(ROOT / SEED, tmp_path / f"{name}.yaml")
+    out = tmp_path / "out"
+    run_batch([str(tmp_path / "a.yaml")], out, str(ROOT / NATIONAL), "python", jobs=1)
+    assert len(read_csv(out / "summary.csv")) == 1
+    run_batch([str(tmp_path)], out, str(ROOT / NATIONAL), "python", jobs=1)
+    before = {name: (out / name).read_bytes() for name in ("summary.csv", "findings.csv", "summary.xlsx")}
+    assert len(read_csv(out / "summary.csv")) == 2
+
+    def interrupted(index, path, *args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch_module, "score_one", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([str(tmp_path)], out, str(ROOT / NATIONAL), "python", jobs=1)
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert sorted(p.name for p in out.iterdir()) == ["findings.csv", "results", "summary.csv", "summary.xlsx"]
 
 
 def test_other_yaml_is_a_failure_with_a_clear_error(tmp_path):

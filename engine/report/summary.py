@@ -1,23 +1,34 @@
-"""Batch summary: one row per case and one row per finding, written as CSV and XLSX.
+"""Batch summary: one row per case and one row per finding, written as CSV and XLSX while the
+run goes on.
 
 The rows are rendered from one Result each (its derived numbers are Result properties); a case
-that could not be scored gets a row too, with its error. CSV is UTF-8 with a byte-order mark so
-Excel opens the Chinese text correctly; XLSX (openpyxl) holds numbers as numbers, with a sheet of
-cases, a sheet of all findings and a sheet with the run's counts.
+that could not be scored gets a row too, with its error. `rows_for` / `failed_rows` render a
+case's rows once, as CSV records and XLSX row text (`CaseRows`, built in batch's worker
+processes: strings are cheap to send and to append); `SummaryWriter` appends them in input order
+to temporary files in the out folder and renames them into place when the run finishes, so an
+interrupted run leaves no summary and a finished one replaces an earlier one whole. Nothing is
+kept per case.
+
+CSV is UTF-8 with a byte-order mark so Excel opens the Chinese text correctly; XLSX
+(engine/report/xlsx_stream.py) holds numbers as numbers, with a sheet of cases (案例), the
+findings (发现, continued on 发现2, 发现3 … past Excel's row limit) and the run's counts (概况).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from contextlib import ExitStack
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
-from ..atomic import write_atomic
+from ..atomic import open_atomic
 from ..decimals import fmt
 from ..errors import Problem
 from ..result import Result
-from .common import FORM_TITLES, SEVERITY_TITLES, xml_safe
+from . import xlsx_stream
+from .common import FORM_TITLES, SEVERITY_TITLES
 
 STATUS_SCORED = "已评分"
 STATUS_FAILED = "失败"
@@ -86,62 +97,111 @@ def _text(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def write_csv(path: str | Path, columns, rows) -> None:
+def _csv(columns, rows) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([title for _, title in columns])
     for row in rows:
         writer.writerow([_text(row.get(key)) for key, _ in columns])
-    write_atomic(path, "\ufeff" + buffer.getvalue())
+    return buffer.getvalue()
 
 
-def _put_row(sheet, number: int, values: list) -> None:
-    """Write one row by its number: finding the last row (sheet.max_row) scans every cell."""
-    for column, value in enumerate(values, 1):
-        cell = sheet.cell(row=number, column=column, value=xml_safe(value) if isinstance(value, str) else value)
-        if cell.data_type == "f":  # openpyxl takes text starting with "=" for a formula: keep it text
-            cell.data_type = "s"
+class CaseRows(NamedTuple):
+    """One case's rows, rendered: its 案例 row and its 发现 rows, as CSV records and XLSX row text."""
+    error: str | None  # why the case failed; None when it was scored
+    case_csv: str
+    case_xlsx: str
+    findings_csv: str
+    findings_xlsx: tuple[str, ...]
 
 
-def _sheet(workbook, title: str, columns, rows, widths: dict[str, int]):
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    sheet = workbook.create_sheet(title)
-    sheet.append([name for _, name in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="E8ECF2")
-        cell.alignment = Alignment(vertical="center")
-    for number, row in enumerate(rows, 2):
-        _put_row(sheet, number, [row.get(key) for key, _ in columns])
-    for index, (key, _) in enumerate(columns, 1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = widths.get(key, 12)
-        if key in SCORE_KEYS:
-            for number in range(2, len(rows) + 2):
-                sheet.cell(number, index).number_format = "0.00"
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
-    return sheet
+_CASE_STYLES = [xlsx_stream.SCORE if key in SCORE_KEYS else xlsx_stream.PLAIN for key, _ in CASE_COLUMNS]
 
 
-def write_xlsx(path: str | Path, cases: list[dict], findings: list[dict], overview: list[tuple[str, object]]) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def _case_rows(row: dict, findings: list[dict], error: str | None) -> CaseRows:
+    return CaseRows(
+        error, _csv(CASE_COLUMNS, [row]), xlsx_stream.row([row.get(key) for key, _ in CASE_COLUMNS], _CASE_STYLES),
+        _csv(FINDING_COLUMNS, findings), tuple(xlsx_stream.row([f.get(key) for key, _ in FINDING_COLUMNS]) for f in findings))
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    _sheet(workbook, "案例", CASE_COLUMNS, cases,
-           {"file": 36, "unit": 30, "top_deduction": 44, "result": 30, "error": 60, "difference": 16})
-    _sheet(workbook, "发现", FINDING_COLUMNS, findings,
-           {"file": 36, "unit": 30, "title": 28, "subject": 30, "message": 80, "fix": 40, "citation": 30})
-    sheet = workbook.create_sheet("概况")
-    for number, (label, value) in enumerate(overview, 1):
-        _put_row(sheet, number, [label, value])
-        sheet.cell(number, 1).font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 16
-    sheet.column_dimensions["B"].width = 80
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    write_atomic(path, buffer.getvalue())
+
+def rows_for(result: Result, file: str, result_file: str) -> CaseRows:
+    return _case_rows(case_row(result, file, result_file), finding_rows(result, file), None)
+
+
+def failed_rows(file: str, problems) -> CaseRows:
+    row = failed_row(file, problems)
+    return _case_rows(row, [], row["error"])
+
+
+CASE_WIDTHS = {"file": 36, "unit": 30, "top_deduction": 44, "result": 30, "error": 60, "difference": 16}
+FINDING_WIDTHS = {"file": 36, "unit": 30, "title": 28, "subject": 30, "message": 80, "fix": 40, "citation": 30}
+CASES_SHEET, FINDINGS_SHEET, OVERVIEW_SHEET = "案例", "发现", "概况"
+
+
+class SummaryWriter:
+    """The three summary files, written as cases arrive (`add`, in input order) and put in place
+    by `finish`, the last call in its with-block. An error or Ctrl-C before that removes the
+    temporary files and leaves earlier summaries as they were."""
+
+    def __init__(self, cases_csv: Path, findings_csv: Path, xlsx: Path):
+        self.paths = (cases_csv, findings_csv, xlsx)
+        self.finding_rows = 0
+
+    def __enter__(self) -> "SummaryWriter":
+        with ExitStack() as stack:
+            cases_csv, findings_csv, xlsx = (stack.enter_context(open_atomic(p)) for p in self.paths)
+            for handle, columns in ((cases_csv, CASE_COLUMNS), (findings_csv, FINDING_COLUMNS)):
+                handle.write(("\ufeff" + _csv(columns, [{key: title for key, title in columns}])).encode("utf-8"))
+            self._cases_csv, self._findings_csv = cases_csv, findings_csv
+            self._book = xlsx_stream.StreamingWorkbook(xlsx)
+            stack.callback(self._book.discard)  # before the files it writes to are closed and removed
+            self._cases = self._book.sheet(CASES_SHEET, _widths(CASE_COLUMNS, CASE_WIDTHS), frozen=True, filtered=True)
+            self._header(self._cases, CASE_COLUMNS)
+            self._findings_sheets = []
+            self._next_findings_sheet()
+            self._stack = stack.pop_all()
+        return self
+
+    def __exit__(self, *exc) -> bool | None:
+        return self._stack.__exit__(*exc)
+
+    @staticmethod
+    def _header(sheet, columns) -> None:
+        sheet.append(xlsx_stream.row([title for _, title in columns], [xlsx_stream.HEADER] * len(columns)), len(columns))
+
+    def _next_findings_sheet(self) -> None:
+        title = FINDINGS_SHEET + (str(len(self._findings_sheets) + 1) if self._findings_sheets else "")
+        sheet = self._book.streamed_sheet(title, _widths(FINDING_COLUMNS, FINDING_WIDTHS), frozen=True, filtered=True)
+        self._header(sheet, FINDING_COLUMNS)
+        self._findings_sheets.append(sheet)
+
+    def add(self, rows: CaseRows) -> None:
+        self._cases_csv.write(rows.case_csv.encode("utf-8"))
+        self._cases.append(rows.case_xlsx, len(CASE_COLUMNS))
+        if rows.findings_csv:
+            self._findings_csv.write(rows.findings_csv.encode("utf-8"))
+        for text in rows.findings_xlsx:
+            if self._findings_sheets[-1].rows >= xlsx_stream.MAX_ROWS:
+                self._next_findings_sheet()
+            self._findings_sheets[-1].append(text, len(FINDING_COLUMNS))
+        self.finding_rows += len(rows.findings_xlsx)
+
+    def finish(self, facts: list[tuple[str, object]], failures: list[tuple[str, str]]) -> tuple[Path, ...]:
+        """Write the 概况 sheet (`facts`, a note when the findings fill more than one sheet, then
+        the failed files and their errors) and put the three files in place."""
+        lines = list(facts)
+        if len(self._findings_sheets) > 1:
+            titles = "、".join(s.title for s in self._findings_sheets)
+            lines.append(("发现", f"共 {self.finding_rows} 行，超过 Excel 每表 {xlsx_stream.MAX_ROWS} 行的上限，"
+                                  f"依次写在 {titles} 表中（每表第 1 行为表头）"))
+        if failures:
+            lines += [("", ""), ("失败的文件", "失败原因"), *failures]
+        sheet = self._book.sheet(OVERVIEW_SHEET, [16, 80])
+        for label, value in lines:
+            sheet.append(xlsx_stream.row([label, value], [xlsx_stream.LABEL, xlsx_stream.PLAIN]), 2)
+        self._book.close()
+        self._stack.close()
+        return self.paths
+
+
+def _widths(columns, widths: dict[str, int]) -> list[int]:
+    return [widths.get(key, 12) for key, _ in columns]
