@@ -25,6 +25,7 @@ import glob
 import multiprocessing
 import os
 import signal
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -47,34 +48,69 @@ FINDINGS_CSV = "findings.csv"
 SUMMARY_XLSX = "summary.xlsx"
 
 
-def discover(paths: Iterable[str | Path]) -> list[Path]:
+def discover(paths: Iterable[str | Path]) -> list[str]:
     """Case files to score: files named on the command line whatever their suffix, and every
-    *.yaml / *.yml under the folders named, in sorted order. Hidden folders and files (".git",
-    ".venv") are not searched. A file reached twice is scored once."""
-    found: list[Path] = []
-    seen: set[Path] = set()
+    *.yaml / *.yml under the folders named, in sorted order (by path components). Hidden folders
+    and files (".git", ".venv") are not searched, nor are symlinked folders. A file reached twice
+    (named twice, a folder inside another, a symlink or hard link) is scored once.
+
+    Paths are kept as plain strings and files are told apart by device and inode: a province's
+    100 000 filings cost a few MiB here, not the ~90 MiB of Path objects and resolved paths."""
+    found: list[str] = []
+    seen: set[int] = set()
+
+    def add(path: str, key: int | None) -> None:
+        if key is None or key not in seen:
+            if key is not None:
+                seen.add(key)
+            found.append(path)
+
     for given in paths:
-        root = Path(given)
-        if root.is_dir():
-            candidates = []
-            for folder, dirs, files in os.walk(root):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                candidates.extend(Path(folder) / f for f in files
-                                  if not f.startswith(".") and Path(f).suffix.lower() in CASE_SUFFIXES)
-            candidates.sort(key=lambda p: p.parts)
-        elif root.exists():
-            candidates = [root]
+        root = str(Path(given))  # as Path spells it: "cases/", "./cases" -> "cases"
+        if os.path.isdir(root):
+            for path, key in _walk(root):
+                add(path, key)
+        elif os.path.exists(root):
+            add(root, _file_key(root))
         else:
             raise JixiaoError.single("E-FILE", "no such file or folder", stage="batch", file=str(given))
-        for path in candidates:
-            key = path.resolve()
-            if key not in seen:
-                seen.add(key)
-                found.append(path)
     return found
 
 
-def result_names(files: list[Path], paths: Iterable[str | Path]) -> list[str]:
+def _file_key(path: str) -> int | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None  # scoring it will say what is wrong
+    return st.st_dev << 64 | st.st_ino
+
+
+def _walk(folder: str) -> Iterator[tuple[str, int | None]]:
+    """(path, key) of the case files under `folder`, depth first, each folder's entries (files
+    and sub-folders together) sorted by name: the order of sorting all paths by components.
+    Names only (os.listdir), not DirEntry objects: a folder may hold 100 000 files."""
+    try:
+        names = sorted(name for name in os.listdir(folder) if not name.startswith("."))
+    except OSError:
+        return
+    for name in names:
+        path = name if folder == "." else os.path.join(folder, name)  # as Path(".") / name spells it
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue  # gone meanwhile
+        if stat.S_ISDIR(st.st_mode):
+            yield from _walk(path)
+        elif os.path.splitext(name)[1].lower() not in CASE_SUFFIXES:
+            continue
+        elif stat.S_ISLNK(st.st_mode):
+            if not os.path.isdir(path):  # a symlinked folder is not searched
+                yield path, _file_key(path)
+        else:
+            yield path, st.st_dev << 64 | st.st_ino
+
+
+def result_names(files: list[str], paths: Iterable[str | Path]) -> list[str]:
     """Where each case's JSON goes under results/: its path relative to the folders searched
     (a file named directly counts from its folder), .yaml replaced by .json."""
     roots = [os.path.abspath(p if Path(p).is_dir() else Path(p).parent) for p in paths]
@@ -193,7 +229,7 @@ def _worker_failure(job: tuple, exc: BaseException) -> tuple[int, summary.CaseRo
                 f"(killed, crashed or out of memory): {type(exc).__name__}: {exc}")])
 
 
-def _outcomes(jobs: list[tuple], workers: int, out: str, pack_dir: str | None, matcher: str | None,
+def _outcomes(jobs: "_Jobs", workers: int, out: str, pack_dir: str | None, matcher: str | None,
               scorer: Callable | None) -> Iterator[tuple[int, summary.CaseRows]]:
     """Each case's (index, rows), in input order whatever order the workers finish in."""
     if workers == 1:
@@ -201,7 +237,11 @@ def _outcomes(jobs: list[tuple], workers: int, out: str, pack_dir: str | None, m
             yield (scorer or score_one)(*job, out, pack_dir, matcher)
         return
     size = max(1, min(CHUNK, -(-len(jobs) // (workers * WINDOW))))  # small runs still spread over the workers
-    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    count = -(-len(jobs) // size)
+
+    def chunk(number: int) -> list[tuple]:  # made when needed: nothing is kept per case
+        return [jobs[i] for i in range(number * size, min((number + 1) * size, len(jobs)))]
+
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_init_worker, initargs=(pack_dir, matcher))
     pending: dict = {}  # future -> chunk number
@@ -212,8 +252,8 @@ def _outcomes(jobs: list[tuple], workers: int, out: str, pack_dir: str | None, m
     def submit() -> None:
         nonlocal submitted
         # Bounded: the chunks in flight and those waiting for an earlier one stay within the window.
-        while broken is None and submitted < len(chunks) and submitted - merged < workers * WINDOW:
-            pending[pool.submit(score_chunk, chunks[submitted], out, pack_dir, matcher,
+        while broken is None and submitted < count and submitted - merged < workers * WINDOW:
+            pending[pool.submit(score_chunk, chunk(submitted), out, pack_dir, matcher,
                                 *([scorer] if scorer else []))] = submitted
             submitted += 1
 
@@ -227,7 +267,7 @@ def _outcomes(jobs: list[tuple], workers: int, out: str, pack_dir: str | None, m
         finally:
             if previous is not None:
                 signal.signal(signal.SIGINT, previous)
-        while merged < len(chunks):
+        while merged < count:
             if merged not in done:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:
@@ -237,25 +277,40 @@ def _outcomes(jobs: list[tuple], workers: int, out: str, pack_dir: str | None, m
                     except BrokenProcessPool as exc:
                         broken = exc
                     except Exception as exc:  # noqa: BLE001 - e.g. a result that could not be sent back
-                        done[number] = [_worker_failure(job, exc) for job in chunks[number]]
+                        done[number] = [_worker_failure(job, exc) for job in chunk(number)]
                 if broken is not None:
                     # A worker died: the pool is unusable and its processes are being stopped.
                     # Wait for them, then report every case not yet scored, none left out.
                     pool.shutdown(wait=True, cancel_futures=True)
-                    for number in range(merged, len(chunks)):
+                    for number in range(merged, count):
                         if number not in done:
-                            done[number] = [_worker_failure(job, broken) for job in chunks[number]]
-                            _remove_partial_results(out, chunks[number])
+                            done[number] = [_worker_failure(job, broken) for job in chunk(number)]
+                            _remove_partial_results(out, chunk(number))
                     pending.clear()
             while merged in done:
                 yield from done.pop(merged)
-                chunks[merged] = None  # its jobs are no longer needed
                 merged += 1
             submit()
     finally:
         # On Ctrl-C or an error: drop what is queued, let running tasks finish (their results are
         # written whole or not at all), and leave no processes behind.
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Jobs:
+    """Job i is (i, file, result name): made when asked for, from two lists of strings."""
+
+    def __init__(self, files: list[str], names: list[str]):
+        self.files, self.names = files, names
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def __getitem__(self, i: int) -> tuple[int, str, str]:
+        return i, self.files[i], self.names[i]
+
+    def __iter__(self) -> Iterator[tuple[int, str, str]]:
+        return (self[i] for i in range(len(self)))
 
 
 def _remove_partial_results(out: str, chunk: list[tuple]) -> None:
@@ -287,14 +342,13 @@ def run_batch(paths: list[str], out_dir: str | Path, pack_dir: str | None = None
         raise JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="batch", file=str(out)) from None
     run = BatchRun(out=out, inputs=len(files))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(files)))
-    jobs_list = [(i, str(path), name) for i, (path, name) in enumerate(zip(files, result_names(files, paths)))]
-    del files
+    jobs = _Jobs(files, result_names(files, paths))
     if on_start:
         on_start(run.inputs)
     with summary.SummaryWriter(out / SUMMARY_CSV, out / FINDINGS_CSV, out / SUMMARY_XLSX) as writer:
-        for index, rows in _outcomes(jobs_list, workers, str(out), pack_dir, matcher, scorer):
+        for index, rows in _outcomes(jobs, workers, str(out), pack_dir, matcher, scorer):
             writer.add(rows)
-            path = jobs_list[index][1]
+            path = files[index]
             if rows.error is None:
                 run.scored += 1
             else:

@@ -297,10 +297,26 @@ def test_discover_finds_yaml_sorted_skips_hidden_and_duplicates(tmp_path):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x", encoding="utf-8")
     found = discover([tmp_path, tmp_path / "a.yaml", tmp_path / "notes.txt"])
-    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.yaml", "b/1.yml", "b/2.yaml", "c/UP.YAML", "notes.txt"]
+    assert [Path(p).relative_to(tmp_path).as_posix() for p in found] == ["a.yaml", "b/1.yml", "b/2.yaml", "c/UP.YAML", "notes.txt"]
     with pytest.raises(JixiaoError) as err:
         discover([tmp_path / "nope"])
     assert err.value.problems[0].code == "E-FILE"
+
+
+def test_discover_orders_by_components_and_scores_a_linked_file_once(tmp_path, monkeypatch):
+    for rel in ("a/z.yaml", "a.yaml", "a-b.yaml", "real/r.yaml"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "a.yaml")  # the same file as a.yaml
+    os.link(tmp_path / "a-b.yaml", tmp_path / "hard.yaml")  # the same file as a-b.yaml
+    (tmp_path / "linked-folder").symlink_to(tmp_path / "real", target_is_directory=True)  # not searched
+    (tmp_path / "dangling.yaml").symlink_to(tmp_path / "missing.yaml")  # kept: scoring says what is wrong
+    found = [Path(p).relative_to(tmp_path).as_posix() for p in discover([tmp_path])]
+    # sorted by components: "a" < "a-b.yaml" < "a.yaml" (a folder's files and sub-folders together)
+    assert found == ["a/z.yaml", "a-b.yaml", "a.yaml", "dangling.yaml", "real/r.yaml"]
+    monkeypatch.chdir(tmp_path)
+    assert discover(["."])[:2] == [os.path.join("a", "z.yaml"), "a-b.yaml"]  # spelt as Path(".") / name
+    assert discover(["real/", "./real/r.yaml"]) == [os.path.join("real", "r.yaml")]
 
 
 def test_result_names_mirror_the_folders_and_never_collide(tmp_path):
