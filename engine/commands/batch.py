@@ -53,7 +53,8 @@ def batch(paths: tuple[str, ...], rules_dir: str | None, out_dir: str, jobs: int
             run = run_batch(list(paths), out_dir, rules_dir, matcher, jobs, on_start, on_done)
     except KeyboardInterrupt:
         err.print(Text(f"interrupted: {state['done']} of {state['total']} files done; the summary was not written "
-                       "(results already written are complete).", style="bold red"))
+                       "(results already written are complete; cases a worker was already scoring finish and "
+                       "may add a few more).", style="bold red"))
         raise SystemExit(EXIT_INTERRUPTED) from None
 
     out = Console(highlight=False, soft_wrap=True)
