@@ -615,19 +615,6 @@ def validate_facts(facts: Sequence[Mapping]) -> None:
             seen.add(fid)
         width = 0
         for name, value in fact.items():
-            # Fast path, same verdicts: a str name with a value that cannot have a problem
-            # (ASCII text has no lone surrogate; |x| < 1e300 is a finite double).
-            cls = value.__class__
-            if name.__class__ is str and (
-                value is None
-                or cls is bool
-                or (cls is str and value.isascii())
-                or (cls is Decimal and value.is_finite() and value.adjusted() < 300)
-                or (cls is int and -_FINITE_INT < value < _FINITE_INT)
-            ):
-                if value is not None:
-                    width += 1
-                continue
             if not isinstance(name, str):
                 problems.append(
                     _problem("E-FACT", f"field names must be strings, got {name!r}", where)
