@@ -7,6 +7,7 @@ files, which are written row by row over the whole run through `open_atomic`).
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from collections.abc import Iterator
@@ -23,6 +24,20 @@ def _umask() -> int:
     return current
 
 
+_SUFFIX = ".tmp"
+
+
+def _prefix(target: Path) -> str:
+    return f".{target.name}."
+
+
+def leftovers(path: str | Path) -> list[Path]:
+    """Temporary files that a writer of `path` left behind when its process was killed
+    mid-write (`open_atomic` removes its own on any error it sees)."""
+    target = Path(path)
+    return sorted(target.parent.glob(glob.escape(_prefix(target)) + "*" + _SUFFIX))
+
+
 @contextmanager
 def open_atomic(path: str | Path) -> Iterator[BinaryIO]:
     """A binary file that replaces `path` when the with-block ends normally; when it raises
@@ -31,7 +46,7 @@ def open_atomic(path: str | Path) -> Iterator[BinaryIO]:
     target = Path(path)
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_prefix(target), suffix=_SUFFIX)
         with os.fdopen(fd, "wb") as handle:
             yield handle
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it 0600; give it an ordinary file's mode

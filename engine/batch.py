@@ -21,7 +21,6 @@ An edge module (file I/O, processes); the UI (progress bar, messages) is the com
 
 from __future__ import annotations
 
-import glob
 import multiprocessing
 import os
 import signal
@@ -34,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .api import load_pack, matcher_for, score_file
-from .atomic import write_atomic
+from .atomic import leftovers, write_atomic
 from .errors import JixiaoError, Problem
 from .load import load_file
 from .report import json as json_report
@@ -82,6 +81,11 @@ def _file_key(path: str) -> int | None:
         st = os.stat(path)
     except OSError:
         return None  # scoring it will say what is wrong
+    return _key(st)
+
+
+def _key(st: os.stat_result) -> int:
+    """One file, however it is reached: its device and inode."""
     return st.st_dev << 64 | st.st_ino
 
 
@@ -107,7 +111,7 @@ def _walk(folder: str) -> Iterator[tuple[str, int | None]]:
             if not os.path.isdir(path):  # a symlinked folder is not searched
                 yield path, _file_key(path)
         else:
-            yield path, st.st_dev << 64 | st.st_ino
+            yield path, _key(st)
 
 
 def result_names(files: list[str], paths: Iterable[str | Path]) -> list[str]:
@@ -318,9 +322,8 @@ def _remove_partial_results(out: str, chunk: list[tuple]) -> None:
     it was stopped) and temporary files a stopped worker left half-written."""
     for _, _, name in chunk:
         target = Path(out) / RESULTS / name
-        _remove_result(target)
-        for partial in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
-            _remove_result(partial)
+        for path in (target, *leftovers(target)):
+            _remove_result(path)
 
 
 def run_batch(paths: list[str], out_dir: str | Path, pack_dir: str | None = None, matcher: str | None = None,

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine import batch as batch_module
-from engine.atomic import write_atomic
+from engine.atomic import leftovers, write_atomic
 from engine.batch import discover, result_names, run_batch
 from engine.cli import main
 from engine.errors import JixiaoError
@@ -339,6 +339,25 @@ def test_write_atomic_leaves_no_temporary_file(tmp_path):
         write_atomic(tmp_path / "no" / "such" / "dir.json", "x")
     assert err.value.problems[0].code == "E-OUTPUT"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
+
+
+def test_leftovers_are_the_temporaries_of_that_file_only(tmp_path, monkeypatch):
+    import tempfile
+
+    made = []
+    real = tempfile.mkstemp
+
+    def keep_name(**kwargs):  # the name open_atomic's temporary gets, made by the real mkstemp
+        fd, name = real(**kwargs)
+        made.append(Path(name).name)
+        return fd, name
+
+    monkeypatch.setattr(tempfile, "mkstemp", keep_name)
+    write_atomic(tmp_path / "a[1].json", "x")
+    (tmp_path / made[0]).write_text("half", encoding="utf-8")  # as a killed writer leaves it
+    for other in (".a[1].json.x", ".b.json.q1.tmp", "a[1].json.tmp"):
+        (tmp_path / other).write_text("", encoding="utf-8")
+    assert [p.name for p in leftovers(tmp_path / "a[1].json")] == [made[0]]
 
 
 def _umask():
