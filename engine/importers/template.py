@@ -143,12 +143,7 @@ def _target_sheet(wb, style) -> None:
     ws.merge_cells("B6:C6")
     ws["D6"] = "按支出性质分："
     ws.merge_cells("D6:E6")
-    for i, name in enumerate(INCOME_ROWS):
-        ws[f"B{7 + i}"] = name
-        v["money"].add(f"C{7 + i}")
-    for i, name in enumerate(SPENDING_ROWS):
-        ws[f"D{7 + i}"] = name
-        v["money"].add(f"E{7 + i}")
+    _funding_rows(ws, v, income=("B", "C"), spending=("D", "E"))
     _label(ws, "A11", "部门职能职责概述", style)
     ws.merge_cells("B11:E11")
     ws.row_dimensions[11].height = 60
@@ -171,6 +166,15 @@ def _target_sheet(wb, style) -> None:
     ws.freeze_panes = f"A{header + 1}"
 
 
+def _funding_rows(ws, v, income: tuple[str, str], spending: tuple[str, str]) -> None:
+    """The funding rows from row 7 down, by income and by spending: each (name column, amount
+    column), the amount cells taking money."""
+    for (name_col, money_col), names in ((income, INCOME_ROWS), (spending, SPENDING_ROWS)):
+        for i, name in enumerate(names):
+            ws[f"{name_col}{7 + i}"] = name
+            v["money"].add(f"{money_col}{7 + i}")
+
+
 def _self_sheet(wb, style) -> None:
     ws = wb.create_sheet("绩效自评表")
     v = _sheet_head(ws, (14, 18, 18, 30, 14, 14, 10, 10, 28), "部门整体支出绩效自评表", "A1:I1", style)
@@ -191,12 +195,7 @@ def _self_sheet(wb, style) -> None:
     ws.merge_cells("B6:D6")
     ws["E6"] = "按支出性质分："
     ws.merge_cells("E6:I6")
-    for i, name in enumerate(INCOME_ROWS):
-        ws[f"B{7 + i}"] = name
-        v["money"].add(f"C{7 + i}")
-    for i, name in enumerate(SPENDING_ROWS):
-        ws[f"E{7 + i}"] = name
-        v["money"].add(f"F{7 + i}")
+    _funding_rows(ws, v, income=("B", "C"), spending=("E", "F"))
     _label(ws, "A11", "年度总体目标", style, merge="A11:A12")
     _label(ws, "B11", "预期目标", style, merge="B11:E11")
     _label(ws, "F11", "实际完成情况", style, merge="F11:I11")
