@@ -80,16 +80,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run:  # inside valgrind
-        score(args.run, Path(args.list).read_text(encoding="utf-8").split("\n")[:-1])
+        from benchmarks.phases import _paths
+
+        score(args.run, _paths(args.list))
         return 0
     if not shutil.which("valgrind"):
         print("valgrind is not installed (Debian: apt-get install valgrind)", file=sys.stderr)
         return 2
-    from benchmarks.run import DATA, case_set
+    from benchmarks.run import DATA, _list_file, case_set
 
     paths, _ = case_set(args.cases, args.seed, DATA)
-    list_file = DATA / f"cases-{args.cases}-instructions.list"
-    list_file.write_text("".join(p + "\n" for p in paths), encoding="utf-8")
+    list_file = _list_file(paths, DATA, f"cases-{args.cases}-instructions")
     modes = [m for m in args.modes.split(",") if m]
     print(f"instructions (valgrind callgrind) on {args.cases} cases, pack national-2020; "
           f"the count of a run that only loads them is subtracted", flush=True)
