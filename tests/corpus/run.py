@@ -184,7 +184,8 @@ def rows_read(result: dict) -> int:
 
 def match(expected: dict, result: dict, checks: dict) -> dict:
     """The expectations of one case against its result: defects found and missed, ok checks that
-    raised an alarm, and alarms no defect expectation covers."""
+    raised an alarm, and alarms no expectation accounts for (neither a defect it finds nor an ok
+    check it contradicts)."""
     findings = result.get("findings") or []
     ledger = result.get("ledger") or []
     covered: set[int] = set()
@@ -193,11 +194,15 @@ def match(expected: dict, result: dict, checks: dict) -> dict:
         hits = covering(defect, findings, ledger, checks)
         covered.update(hits)
         (found if hits else missed).append(defect["id"])
+    alarmed: set[int] = set()
     for ok in expected.get("ok") or []:
-        if covering(ok, findings, ledger, checks):
+        hits = covering(ok, findings, ledger, checks)
+        alarmed.update(hits)
+        if hits:
             false_alarms.append(ok["id"])
+    # a finding raised against an expected-ok check is counted as a false alarm, not again here
     uncovered = [f"{f.get('rule')} {f.get('subject')}" for i, f in enumerate(findings)
-                 if _is_alarm(f) and i not in covered]
+                 if _is_alarm(f) and i not in covered and i not in alarmed]
     return {"found": found, "missed": missed, "false_alarms": false_alarms, "uncovered": uncovered}
 
 
