@@ -11,8 +11,8 @@ normal pack selection, or `provenance.yaml: pack:` when a filing needs another o
   defect's category `rules` (checks.yaml) and, when the expectation names a row, concerns it;
 - false alarms: expected-ok checks for which such a finding was raised;
 - findings no expectation covers;
-- import: rows of the hand transcription the importer reproduced (name, target, actual, weight,
-  score all equal).
+- import: rows of the hand transcription (those holding a value besides their name) the importer
+  reproduced (name, target, actual, weight, score all equal).
 
 It measures; it asserts nothing (no thresholds): `make test` runs only its unit tests
 (tests/test_corpus.py).
@@ -111,6 +111,12 @@ def case_rows(case: dict) -> list[dict]:
             for row in group.get("rows") or []:
                 add(row)
     return rows
+
+
+def with_content(rows: list[dict]) -> list[dict]:
+    """Rows that hold a value besides their name: template rows such as "指标2:" or "……" left
+    blank on the form are transcribed but not counted in the import column."""
+    return [r for r in rows if any(_norm_text(r.get(k)) for k in ROW_FIELDS[1:])]
 
 
 def _norm_text(value) -> str:
@@ -289,7 +295,7 @@ def evaluate(folder: Path, checks: dict, do_import: bool = True) -> CaseReport:
         report.false_alarms, report.uncovered = m["false_alarms"], m["uncovered"]
         report.total, report.self_total = result.get("total"), result.get("self_assessed")
     if do_import:
-        hand = case_rows(read_yaml(folder / "case.yaml"))
+        hand = with_content(case_rows(read_yaml(folder / "case.yaml")))
         imported, failure = import_rows(folder / "source.txt")
         report.import_rows = len(hand)
         if imported is None:
@@ -368,6 +374,8 @@ def render_text(summary: dict, commit: str = "", date: str = "") -> str:
             out.append(f"      false alarms: {', '.join(c['false_alarms'])}")
         if c["uncovered"]:
             out.append(f"      uncovered: {'; '.join(c['uncovered'])}")
+        if c["import_message"]:
+            out.append(f"      import refused: {_first_lines(c['import_message'], 1)}")
     return "\n".join(out) + "\n"
 
 
