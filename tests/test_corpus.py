@@ -170,6 +170,33 @@ def test_match_counts_found_missed_false_alarms_and_uncovered():
     assert m["uncovered"] == []
 
 
+def test_facts_filter_splits_a_shared_rule_by_its_check():
+    checks = {"total.self_vs_parts": {"title": "t", "rules": ["JX-R01"], "facts": ["self_scores_vs_total"]},
+              "sum.parts_total": {"title": "t", "rules": ["JX-R01"], "facts": ["funding_", "statement"]}}
+    def r01(check):
+        return {"rule": "JX-R01", "severity": "error", "passed": False, "subject": check, "row": None,
+                "numbers": {"check": check}}
+    result = {"ledger": [], "findings": [r01("self_scores_vs_total"), r01("funding_by_income")]}
+    expected = {"defects": [{"id": "D1", "check": "total.self_vs_parts", "evidence": "e"}],
+                "ok": [{"id": "K1", "check": "sum.parts_total", "evidence": "e"}]}
+    m = run.match(expected, result, checks)
+    assert m["found"] == ["D1"] and m["false_alarms"] == ["K1"] and m["uncovered"] == []
+    result = {"ledger": [], "findings": [r01("self_scores_vs_total"), r01("weights_vs_pack")]}
+    m = run.match(expected, result, checks)
+    assert m["false_alarms"] == [] and m["uncovered"] == ["JX-R01 weights_vs_pack"]
+    assert run.of_kind({"numbers": {}}, ["funding_"]) and run.of_kind(r01("x"), None)
+    assert not run.of_kind(r01("target_total"), ["funding_"])
+
+
+def test_a_finding_that_finds_a_defect_is_not_also_a_false_alarm():
+    checks = {"total.self_vs_parts": {"title": "t", "rules": ["JX-R01"]},
+              "sum.parts_total": {"title": "t", "rules": ["JX-R01"]}}
+    result = {"ledger": [], "findings": [_finding("JX-R01", "各项自评得分之和与自评总分")]}
+    expected = {"defects": [{"id": "D1", "check": "total.self_vs_parts", "evidence": "e"}],
+                "ok": [{"id": "K1", "check": "sum.parts_total", "evidence": "e"}]}
+    assert run.match(expected, result, checks)["false_alarms"] == []
+
+
 def test_alarm_on_unrelated_row_is_uncovered():
     result = {"ledger": [], "findings": [_finding("JX-A04", "别的指标", row=7)]}
     expected = {"defects": [{"id": "D1", "check": "row.no_reason", "row": "培训人次", "evidence": "e"}]}
@@ -179,7 +206,14 @@ def test_alarm_on_unrelated_row_is_uncovered():
 
 def test_rows_read_counts_distinct_scored_rows():
     assert run.rows_read(SYNTH_RESULT) == 2
+    assert run.rows_read(SYNTH_RESULT, {"培训人次"}) == 1          # an entry for another row does not count
     assert run.rows_read({"ledger": [{"row": 3, "kind": "review"}]}) == 0
+
+
+def test_total_text_reads_either_shape():
+    assert run._total_text({"score": "90.00", "max": "100.00", "grade": "优"}) == "90.00 优"
+    assert run._total_text({"total": None, "grade": None}) == "–"
+    assert run._total_text("99.26") == "99.26" and run._total_text(None) == "–"
 
 
 # ───────────────────────────── import comparison ─────────────────────────────
@@ -209,6 +243,13 @@ def test_compare_rows_pairs_by_name_and_compares_values():
     assert c["rows"] == 4 and c["imported_rows"] == 3 and c["paired"] == 3
     assert c["reproduced"] == 2                      # 满意度's score differs; 缺失 not imported
     assert c["field_misses"] == {"target": 0, "actual": 0, "weight": 0, "score": 1}
+
+
+def test_with_content_drops_template_rows_only():
+    rows = [{"name": "指标2:"}, {"name": "……", "target": "", "actual": None},
+            {"name": "指标1:/", "target": "/"}, {"name": "其中鱼塘", "target": "3亩"},
+            {"name": "工程质量合格", "weight": 10, "score": 10}]
+    assert [r["name"] for r in run.with_content(rows)] == ["指标1:/", "其中鱼塘", "工程质量合格"]
 
 
 def test_compare_rows_duplicate_names_pair_in_order():

@@ -6,7 +6,8 @@ normal pack selection, or `provenance.yaml: pack:` when a filing needs another o
 `expected.yaml` before the tool was run:
 
 - cases scored / refused (a refusal is counted with its message, never a crash);
-- rows read: rows that got a ledger entry, against `rows:` transcribed;
+- rows read: rows holding a value that got a ledger entry (at most `rows:` per case), against
+  `rows:` transcribed;
 - expected defects found: a finding (warning or error, not a passed check) whose rule is in the
   defect's category `rules` (checks.yaml) and, when the expectation names a row, concerns it;
 - false alarms: expected-ok checks for which such a finding was raised;
@@ -34,6 +35,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+ENGINE_ROOT = ROOT   # the checkout whose engine and rules/ score the corpus (--engine: another one)
 CASE_FILES = ("provenance.yaml", "source.txt", "case.yaml", "expected.yaml")
 PROVENANCE_KEYS = ("url", "publisher", "province", "year", "layout", "form", "retrieved", "retrieved_via",
                    "published_as", "notes")
@@ -175,17 +177,44 @@ def concerns(finding: dict, row: str | None, ledger: list[dict]) -> bool:
     return any(want and (want == _norm_text(n) or want in _norm_text(n)) for n in names if n)
 
 
-def covering(expectation: dict, findings: list[dict], ledger: list[dict], checks: dict) -> list[int]:
+def of_kind(finding: dict, facts: list[str] | None) -> bool:
+    """Whether a finding is of the kinds a category lists under `facts:` (for a rule that reports
+    several reviewer categories, such as JX-R01's sums: `numbers.check` is self_scores_vs_total,
+    section_points, funding_…). An entry ending in "_" is a prefix. No `facts:`, or a finding
+    that names no kind: any finding of the rule."""
+    kind = (finding.get("numbers") or {}).get("check")
+    if not facts or kind is None:
+        return True
+    return any(kind == f or (f.endswith("_") and kind.startswith(f)) for f in facts)
+
+
+def covering(expectation: dict, findings: list[dict], ledger: list[dict], checks: dict,
+             exclude: set[int] = frozenset()) -> list[int]:
     """Indexes of the alarm findings that cover an expectation."""
-    rules = set((checks.get(expectation.get("check")) or {}).get("rules") or [])
+    category = checks.get(expectation.get("check")) or {}
+    rules = set(category.get("rules") or [])
     return [i for i, f in enumerate(findings)
-            if _is_alarm(f) and f.get("rule") in rules and concerns(f, expectation.get("row"), ledger)]
+            if i not in exclude and _is_alarm(f) and f.get("rule") in rules
+            and of_kind(f, category.get("facts")) and concerns(f, expectation.get("row"), ledger)]
 
 
-def rows_read(result: dict) -> int:
-    """Indicator rows that got a ledger entry (a score, not only a review item)."""
+def rows_read(result: dict, names: set[str] | None = None) -> int:
+    """Indicator rows that got a ledger entry (a score, not only a review item). With `names`
+    (the case's rows that hold a value), only entries for those rows count: an entry for a blank
+    template row ("……") is not a row read."""
     return len({e["row"] for e in result.get("ledger") or [] if e.get("row") is not None
-                and e.get("kind") != "review"})
+                and e.get("kind") != "review"
+                and (names is None or _norm_text(e.get("item")) in names)})
+
+
+def _total_text(value) -> str:
+    """A result's total or self-assessed total, whatever its shape (a number, or a mapping with
+    score/total and grade)."""
+    if isinstance(value, dict):
+        number = value.get("score", value.get("total"))
+        grade = value.get("grade")
+        return f"{number}" + (f" {grade}" if grade else "") if number is not None else "–"
+    return "–" if value is None else str(value)
 
 
 def match(expected: dict, result: dict, checks: dict) -> dict:
@@ -202,7 +231,8 @@ def match(expected: dict, result: dict, checks: dict) -> dict:
         (found if hits else missed).append(defect["id"])
     alarmed: set[int] = set()
     for ok in expected.get("ok") or []:
-        hits = covering(ok, findings, ledger, checks)
+        # a finding that finds an expected defect is accounted for: it is not also a false alarm
+        hits = covering(ok, findings, ledger, checks, exclude=covered)
         alarmed.update(hits)
         if hits:
             false_alarms.append(ok["id"])
@@ -221,7 +251,7 @@ def _first_lines(text: str, n: int = 2) -> str:
 
 def score(case_path: Path, pack: str | None = None) -> tuple[dict | None, str | None]:
     """(result as the JSON report's dict, None) or (None, the refusal message)."""
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ENGINE_ROOT))
     try:
         from engine.api import score_file
         from engine.errors import JixiaoError
@@ -229,7 +259,7 @@ def score(case_path: Path, pack: str | None = None) -> tuple[dict | None, str | 
     finally:
         sys.path.pop(0)
     try:
-        result = score_file(str(case_path), str(ROOT / pack) if pack else None)
+        result = score_file(str(case_path), str(ENGINE_ROOT / pack) if pack else None)
         return json.loads(render(result, "json")), None
     except JixiaoError as exc:
         return None, exc.render()
@@ -238,7 +268,7 @@ def score(case_path: Path, pack: str | None = None) -> tuple[dict | None, str | 
 
 
 def import_rows(source: Path) -> tuple[list[dict] | None, str | None]:
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ENGINE_ROOT))
     try:
         from engine.errors import JixiaoError
         from engine.importers import import_file
@@ -289,11 +319,12 @@ def evaluate(folder: Path, checks: dict, do_import: bool = True) -> CaseReport:
         report.status, report.message = "refused", refusal or ""
         report.missed = [d["id"] for d in expected.get("defects") or []]
     else:
-        report.rows_read = rows_read(result)
+        names = {_norm_text(r["name"]) for r in with_content(case_rows(read_yaml(folder / "case.yaml")))}
+        report.rows_read = min(rows_read(result, names), report.rows)
         m = match(expected, result, checks)
         report.found, report.missed = m["found"], m["missed"]
         report.false_alarms, report.uncovered = m["false_alarms"], m["uncovered"]
-        report.total, report.self_total = result.get("total"), result.get("self_assessed")
+        report.total, report.self_total = _total_text(result.get("total")), _total_text(result.get("self_assessed"))
     if do_import:
         hand = with_content(case_rows(read_yaml(folder / "case.yaml")))
         imported, failure = import_rows(folder / "source.txt")
@@ -381,8 +412,8 @@ def render_text(summary: dict, commit: str = "", date: str = "") -> str:
 
 def _commit() -> str:
     try:
-        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True).stdout.strip()
+        return subprocess.run(["git", "-C", str(ENGINE_ROOT), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return ""
 
@@ -392,12 +423,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("root", nargs="?", default=str(HERE), help="corpus folder (default: tests/corpus)")
     parser.add_argument("--json", action="store_true", help="print the scoreboard as JSON")
     parser.add_argument("--no-import", action="store_true", help="skip the import column")
+    parser.add_argument("--engine", metavar="DIR", help="score with the engine and rules/ of another checkout "
+                        "(e.g. an exported branch), to measure it before it is merged")
     args = parser.parse_args(argv)
+    if args.engine:
+        global ENGINE_ROOT
+        ENGINE_ROOT = Path(args.engine).resolve()
+        if "engine" in sys.modules:
+            parser.error("--engine must be given before the engine is imported")
     root = Path(args.root)
     checks = load_checks(root if (root / "checks.yaml").is_file() else HERE)
     reports = [evaluate(folder, checks, not args.no_import) for folder in discover(root)]
     summary = summarize(reports)
-    commit, date = _commit(), datetime.date.today().isoformat()
+    commit, date = _commit() or f"engine {ENGINE_ROOT}", datetime.date.today().isoformat()
     if args.json:
         print(json.dumps({"commit": commit, "date": date, **summary}, ensure_ascii=False, indent=1))
     else:
