@@ -296,3 +296,12 @@ def test_evaluate_marks_a_malformed_folder(tmp_path):
     folder = _write_folder(tmp_path, **{"expected.yaml": None})
     report = run.evaluate(folder, {})
     assert report.status == "broken" and "expected.yaml missing" in report.message
+
+
+def test_with_scoreboard_replaces_only_its_section():
+    readme = "# Corpus\n\n## Scoreboard\nold figures\n\n## Later\nkept\n"
+    out = run.with_scoreboard(readme, "cases: 3\n", "abc1234", "2026-12-02")
+    assert out.startswith("# Corpus\n\n## Scoreboard\n`make corpus` on 2026-12-02, commit abc1234")
+    assert "```\ncases: 3\n```" in out and "old figures" not in out
+    assert out.endswith("## Later\nkept\n")
+    assert "## Scoreboard" in run.with_scoreboard("# Corpus\n", "x\n", "c", "d")

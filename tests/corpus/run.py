@@ -245,7 +245,9 @@ def match(expected: dict, result: dict, checks: dict) -> dict:
 # ───────────────────────────── running the tool ─────────────────────────────
 
 def _first_lines(text: str, n: int = 2) -> str:
-    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    """The first lines of a message, with this checkout's path prefix dropped."""
+    text = str(text).replace(f"{HERE}/", "").replace(f"{ROOT}/", "")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
     return " / ".join(lines[:n])
 
 
@@ -423,6 +425,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("root", nargs="?", default=str(HERE), help="corpus folder (default: tests/corpus)")
     parser.add_argument("--json", action="store_true", help="print the scoreboard as JSON")
     parser.add_argument("--no-import", action="store_true", help="skip the import column")
+    parser.add_argument("--write-readme", action="store_true",
+                        help="also write the scoreboard into the corpus README's “## Scoreboard” section")
     parser.add_argument("--engine", metavar="DIR", help="score with the engine and rules/ of another checkout "
                         "(e.g. an exported branch), to measure it before it is merged")
     args = parser.parse_args(argv)
@@ -436,11 +440,31 @@ def main(argv: list[str] | None = None) -> int:
     reports = [evaluate(folder, checks, not args.no_import) for folder in discover(root)]
     summary = summarize(reports)
     commit, date = _commit() or f"engine {ENGINE_ROOT}", datetime.date.today().isoformat()
+    text = render_text(summary, commit, date)
     if args.json:
         print(json.dumps({"commit": commit, "date": date, **summary}, ensure_ascii=False, indent=1))
     else:
-        print(render_text(summary, commit, date), end="")
+        print(text, end="")
+    if args.write_readme:
+        readme = root / "README.md"
+        readme.write_text(with_scoreboard(readme.read_text(encoding="utf-8"), text, commit, date), encoding="utf-8")
     return 0
+
+
+SCOREBOARD_HEADING = "## Scoreboard"
+
+
+def with_scoreboard(readme: str, text: str, commit: str, date: str) -> str:
+    """The README with its "## Scoreboard" section (to the next "## " heading or the end)
+    replaced by this run's output."""
+    head, sep, rest = readme.partition(SCOREBOARD_HEADING)
+    if not sep:
+        head, rest = readme.rstrip("\n") + "\n\n", ""
+    following = rest.find("\n## ")
+    tail = rest[following + 1:] if following >= 0 else ""
+    body = (f"{SCOREBOARD_HEADING}\n`make corpus` on {date}, commit {commit} "
+            f"(`python tests/corpus/run.py --write-readme` rewrites this section):\n\n```\n{text}```\n")
+    return head + body + ("\n" + tail if tail else "")
 
 
 if __name__ == "__main__":
