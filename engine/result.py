@@ -143,6 +143,7 @@ class Result:
     findings: tuple[Finding, ...] = ()
     actions: tuple = ()  # engine.actions.Action: the 整改清单, most important first
     self_scoring_rules: tuple[str, ...] = ()  # checks about the department's own scores (pack `letter:`)
+    previous: object = None  # engine.yoy.YearOverYear: last year's result beside this one (--previous)
 
     @property
     def difference(self) -> Decimal | None:
@@ -241,4 +242,5 @@ class Result:
             "ledger": [e.to_dict(p) for e in self.ledger],
             "findings": [f.to_dict() for f in self.findings],
             "actions": [a.to_dict(p) for a in self.actions],
+            **({"previous": self.previous.to_dict(p)} if self.previous is not None else {}),
         }

@@ -149,6 +149,23 @@ def summary_sentence(result: Result) -> str:
     return text
 
 
+def previous_sentence(result: Result) -> str:
+    """Last year beside this year ('' without --previous or an earlier result)."""
+    before = result.previous
+    if before is None:
+        return ""
+    change = "持平" if before.change == 0 else f"{'提高' if before.change > 0 else '降低'} {fmt(abs(before.change))} 分"
+    text = (f"与 {before.year} 年度相比：规则得分由 {fmt(before.total)} 分（{before.grade}）变为 {fmt(result.total)} 分"
+            f"（{result.grade}），{change}。")
+    if before.recurring:
+        text += f"上年已有、本年仍存在的问题 {len(before.recurring)} 项：" + "；".join(before.recurring) + "。"
+    else:
+        text += "本年的整改事项都不是上年已有的问题。"
+    if before.resolved:
+        text += f"上年的问题本年已不再出现 {len(before.resolved)} 项：" + "；".join(before.resolved) + "。"
+    return text
+
+
 @dataclass(frozen=True)
 class ActionView:
     """One numbered item of the 整改清单, in words."""
@@ -160,6 +177,7 @@ class ActionView:
     where: str  # "第 15、16 行：服务好…；促进…" or the part concerned
     todo: str  # the fix hints, joined
     points: str  # "涉及 7 分" or ""
+    recurring: bool = False  # the same problem was in last year's 整改清单
 
 
 def _rows_text(rows: tuple[int, ...]) -> str:
@@ -168,6 +186,7 @@ def _rows_text(rows: tuple[int, ...]) -> str:
 
 def action_views(result: Result) -> list[ActionView]:
     views = []
+    again = set(result.previous.recurring) if result.previous is not None else set()
     for number, a in enumerate(result.actions, 1):
         subjects = "；".join(a.subjects[:3]) + (f" 等 {len(a.subjects)} 项" if len(a.subjects) > 3 else "")
         rows = _rows_text(a.rows)
@@ -175,6 +194,7 @@ def action_views(result: Result) -> list[ActionView]:
             number=number, title=a.title, level=a.severity, severity=SEVERITY_TITLES[a.severity],
             where=f"{rows}：{subjects}" if rows and subjects else rows or subjects,
             todo="".join(a.fixes), points=f"涉及 {fmt(a.points)} 分" if a.points > 0 else "",
+            recurring=a.title in again,
         ))
     return views
 
@@ -301,6 +321,7 @@ def context(result: Result, date: datetime.date) -> dict:
         "date": date.isoformat(),
         "summary_rows": summary_rows(result),
         "summary_sentence": summary_sentence(result),
+        "previous_sentence": previous_sentence(result),
         "actions": action_views(result),
         "columns": SECTION_COLUMNS,
         "numeric": NUMERIC_COLUMNS,

@@ -134,6 +134,8 @@ def render(result: Result, date: datetime.date) -> bytes:
     _table(doc, ("", "总分", "等级"), [(row, "") for row in ctx["summary_rows"]], widths_mm=(50, 40, 20),
            numeric={"总分"})
     doc.add_paragraph(xml_safe(ctx["summary_sentence"]))
+    if ctx["previous_sentence"]:
+        doc.add_paragraph(xml_safe(ctx["previous_sentence"]))
 
     doc.add_heading("二、整改清单", level=1)
     if not ctx["actions"]:
@@ -142,7 +144,7 @@ def render(result: Result, date: datetime.date) -> bytes:
         paragraph = doc.add_paragraph()
         paragraph.paragraph_format.space_before = Pt(4)
         paragraph.add_run(xml_safe(f"{a.number}. {a.title}")).bold = True
-        paragraph.add_run(xml_safe(f"（{a.severity}{'，' + a.points if a.points else ''}）"))
+        paragraph.add_run(xml_safe(f"（{a.severity}{'，' + a.points if a.points else ''}{'，上年也有' if a.recurring else ''}）"))
         _labelled(doc, "涉及", a.where, indent_mm=6)
         if a.todo:
             _labelled(doc, "怎么改", a.todo, indent_mm=6)
