@@ -262,7 +262,7 @@ def _document_fact(case: Case, ids: _Ids, places: int, vocabulary: dict) -> Fact
     fid = ids()
     fields: dict = {"kind": "document", "id": fid, "year": case.year, "initial": b.initial,
                     "full_year": b.full_year, "executed": b.executed}
-    display = {"unit": case.unit, "year": str(case.year), "initial": fmt(b.initial), "full_year": fmt(b.full_year)}
+    display = {"unit": case.unit, "year": "" if case.year is None else str(case.year), "initial": fmt(b.initial), "full_year": fmt(b.full_year)}
     target_budget = (tt.get("budget") or {}).get("total")
     if target_budget is not None:
         fields["target_budget"] = D(target_budget)
@@ -273,7 +273,7 @@ def _document_fact(case: Case, ids: _Ids, places: int, vocabulary: dict) -> Fact
             display["target_budget_diff"] = fmt(D(target_budget) - b.initial)
     dated = parse_date(tt.get("date"))
     display["target_date"] = str(tt.get("date") or "")
-    if dated is not None:
+    if dated is not None and case.year is not None:
         fields["target_date_days_into_year"] = (dated - date(case.year, 1, 1)).days
         display["target_date_iso"] = dated.isoformat()
         display["target_date_days_into_year"] = str(fields["target_date_days_into_year"])

@@ -1,0 +1,218 @@
+"""Case format jixiao-case/2 (docs/case-format-2.md): every part optional, the columns real
+forms carry, `jixiao migrate`, the fast validator agreeing with jsonschema on v2 documents."""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+
+from engine.api import load_case
+from engine.case import FORMAT_V2, PARTS, build_case
+from engine.cli import main
+from engine.load import load_file, load_text
+from engine.validate import fast_check, schema_problems
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "cases" / "2022" / "lukou-gsl.yaml"
+SCHEMA = json.loads((ROOT / "schemas" / "case.schema.json").read_text(encoding="utf-8"))
+
+FULL_V2 = """\
+format: jixiao-case/2
+unit: 某县水利局
+form: project
+layout: weight-first
+region: 四川省某县
+supervisor: 某县人民政府
+project: 2023年农田灌溉渠道维修
+project_category: 专项资金
+implementer: 某镇人民政府
+source: 某县政府网站公开附件
+self_evaluation:
+  money_unit: 元
+  budget:
+    label: 年度资金总额
+    initial: 1164100
+    carryover: 0
+    adjustment: null
+    full_year: 1604800
+    executed: 1604800
+    rate: 100%
+    balance: 0
+    balance_rate: "0%"
+    weight: 10
+    self_score: 10
+    reason: ""
+    adjustment_reason: 追加中央资金
+  funding:
+    rows:
+      - {name: 财政资金, initial: 1000000, full_year: 1400000, executed: 1400000, rate: 100%,
+         children: [{name: 中央资金, full_year: 400000}]}
+  indicators:
+    - level1: 产出指标
+      label: 产出指标(50分)
+      points: 50
+      groups:
+        - level2: 数量指标
+          label: 数量指标(30分)
+          points: 30
+          rows:
+            - name: 维修渠道长度
+              target: ≥25公里
+              actual: 26300米
+              weight: 20
+              score: 20
+              nature: "≥"
+              unit: 公里
+              adjusted_target: ""
+              coefficient: 100%
+              core: true
+              explanation: 年内完成维修的渠道总长
+              measures: ""
+              criteria: 完成得满分
+              children:
+                - {name: 主渠, target: ≥1.5公里, actual: 1.5公里}
+            - {name: 维修闸门, target: "10个"}
+  weights_note: "年度目标1:(80分)"
+  total: {weight: 100, score: 93}
+  conclusion: 较好
+  problems: 无
+  measures: 加强管理
+  notes: ["注1：一级指标分值统一设置为产出50分、效益30分"]
+  allocation: {产出指标: 50, 效益指标: 30}
+review:
+  - field: self_evaluation.indicators[0].groups[0].rows[0].actual
+    value: 26300米
+    reason: 单位与指标值不同
+    action: 核对原表
+    where: {file: 附件1.pdf, page: 3, table: 1, row: 5, col: 实际完成值}
+"""
+
+
+def v2(text: str = FULL_V2, name: str = "v2.yaml"):
+    return load_text(text, name)
+
+
+def test_a_v2_case_with_every_new_key_is_valid_and_the_fast_path_agrees():
+    doc = v2()
+    assert schema_problems(doc, "case.schema.json") == []
+    assert fast_check("case.schema.json")(doc.data) is True
+    Draft202012Validator(SCHEMA).validate(json.loads(json.dumps(doc.data, default=str)))
+
+
+def test_the_smallest_v2_case_is_format_unit_and_form():
+    doc = v2("format: jixiao-case/2\nunit: 某单位\nform: department\n")
+    assert schema_problems(doc, "case.schema.json") == []
+    case = build_case(doc.data, "x", "0" * 64)
+    assert case.year is None and case.rows == () and case.parts == frozenset()
+    assert case.missing_parts == PARTS
+
+
+@pytest.mark.parametrize("missing", ["unit", "form"])
+def test_v2_still_requires_unit_and_form(missing):
+    data = {"format": "jixiao-case/2", "unit": "某单位", "form": "department"}
+    del data[missing]
+    text = "".join(f"{k}: {v}\n" for k, v in data.items())
+    (problem,) = schema_problems(v2(text), "case.schema.json")
+    assert missing in problem.message
+
+
+def test_v1_still_requires_every_part():
+    doc = load_file(SEED)
+    del doc.data["target_table"]
+    problems = schema_problems(doc, "case.schema.json")
+    assert [p.message for p in problems] == ["'target_table' is required"]
+
+
+def test_v2_refuses_a_misspelt_key_with_a_suggestion():
+    (problem,) = schema_problems(v2(FULL_V2.replace("  weights_note:", "  weight_note:")), "case.schema.json")
+    assert "weight_note" in problem.message and "weights_note" in problem.message
+    assert fast_check("case.schema.json")(v2(FULL_V2.replace("  weights_note:", "  weight_note:")).data) is False
+
+
+def test_the_fast_path_never_accepts_what_jsonschema_rejects_on_v2_mutations():
+    base = v2().data
+    validator = Draft202012Validator(SCHEMA)
+    mutations = [
+        ("layout", "national-2"), ("year", "2022"), ("form", "other"), ("project", 5),
+        ("format", "jixiao-case/1"),  # a v2 document declared v1 lacks v1's parts
+    ]
+    for key, value in mutations:
+        data = {**base, key: value}
+        plain = json.loads(json.dumps(data, default=str))
+        assert not validator.is_valid(plain), key
+        assert fast_check("case.schema.json")(data) is False, key
+
+
+def test_build_case_reads_the_new_columns():
+    case = build_case(v2().data, "v2.yaml", "0" * 64)
+    assert (case.format, case.layout, case.project, case.supervisor) == (FORMAT_V2, "weight-first",
+                                                                         "2023年农田灌溉渠道维修", "某县人民政府")
+    assert case.money_unit == "元" and case.weights_note == "年度目标1:(80分)"
+    assert case.allocation == (("产出指标", Decimal(50)), ("效益指标", Decimal(30)))
+    assert case.budget.adjustment_reason == "追加中央资金" and case.budget.carryover == 0
+    first, second = case.rows
+    assert (first.number, first.nature, first.unit, first.core, first.level2_points) == (1, "≥", "公里", True, Decimal(30))
+    (child,) = first.children
+    assert (child.number, child.parent, child.name) == (2, 1, "主渠")
+    assert second.number == 3 and second.actual == "" and second.weight is None
+    assert [r.number for r in case.all_rows] == [1, 2, 3]
+    assert case.parts == {"budget", "indicators", "total"}
+    (item,) = case.review
+    assert item.where == (("file", "附件1.pdf"), ("page", "3"), ("table", "1"), ("row", "5"), ("col", "实际完成值"))
+
+
+def test_year_from_the_command_line_only_when_the_file_states_none():
+    assert build_case(v2().data, "x", "0" * 64, year=2023).year == 2023
+    assert build_case(v2().data, "x", "0" * 64, year=2023).year_supplied
+    seed = load_case(SEED, year=2030)
+    assert seed.year == 2022 and not seed.year_supplied
+
+
+def test_the_seed_as_v1_has_every_part():
+    assert load_case(SEED).parts == frozenset(PARTS)
+
+
+# ── jixiao migrate ──────────────────────────────────────────────────────────────────────
+
+
+def test_migrate_changes_only_the_format_line(tmp_path):
+    out = tmp_path / "seed-v2.yaml"
+    result = CliRunner().invoke(main, ["migrate", str(SEED), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    before = SEED.read_text(encoding="utf-8").splitlines()
+    after = out.read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    assert len(before) == len(after) and changed == [("format: jixiao-case/1", "format: jixiao-case/2")]
+    assert load_case(out).format == FORMAT_V2
+
+
+def test_a_migrated_seed_scores_exactly_as_before(tmp_path):
+    from engine.api import score_file
+
+    out = tmp_path / "seed-v2.yaml"
+    CliRunner().invoke(main, ["migrate", str(SEED), "-o", str(out)])
+    old, new = score_file(SEED, matcher="python"), score_file(out, matcher="python")
+    assert (new.total, new.grade) == (old.total, old.grade) == (Decimal("99.26"), "优")
+    assert [e.points for e in new.ledger] == [e.points for e in old.ledger]
+    assert [f.rule for f in new.findings] == [f.rule for f in old.findings]
+
+
+def test_migrate_to_standard_output_and_refusals(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["migrate", str(SEED)])
+    assert result.exit_code == 0 and "format: jixiao-case/2" in result.output
+    already = tmp_path / "v2.yaml"
+    already.write_text(FULL_V2, encoding="utf-8")
+    result = runner.invoke(main, ["migrate", str(already)])
+    assert result.exit_code == 2 and "E-MIGRATE" in result.output
+    copy_ = tmp_path / "seed.yaml"
+    copy_.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    result = runner.invoke(main, ["migrate", str(copy_), "-o", str(copy_)])
+    assert result.exit_code == 2 and "E-OUTPUT" in result.output
+    assert copy_.read_text(encoding="utf-8") == SEED.read_text(encoding="utf-8")
