@@ -216,3 +216,158 @@ def test_migrate_to_standard_output_and_refusals(tmp_path):
     result = runner.invoke(main, ["migrate", str(copy_), "-o", str(copy_)])
     assert result.exit_code == 2 and "E-OUTPUT" in result.output
     assert copy_.read_text(encoding="utf-8") == SEED.read_text(encoding="utf-8")
+
+
+# ── scoring what is there: one example case per behaviour (cases/examples/v2-*.yaml) ─────────
+
+from collections import Counter  # noqa: E402
+
+from engine.api import score_file  # noqa: E402
+from engine.report import json as json_report  # noqa: E402
+
+EXAMPLES = ROOT / "cases" / "examples"
+
+
+def _score(name: str, **kwargs):
+    return score_file(EXAMPLES / f"{name}.yaml", matcher="python", **kwargs)
+
+
+def _open(result) -> Counter:
+    return Counter(f.rule for f in result.findings if not f.passed)
+
+
+@pytest.fixture(autouse=False)
+def in_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
+
+
+def test_every_v2_example_has_a_reviewed_golden(in_root):
+    """The JSON of each v2 example, reviewed like the other goldens (JIXIAO_UPDATE_GOLDEN=1)."""
+    import os
+
+    names = sorted(p.stem for p in EXAMPLES.glob("v2-*.yaml"))
+    assert len(names) == 8
+    for name in names:
+        text = json_report.render(score_file(f"cases/examples/{name}.yaml", matcher="python"))
+        golden = ROOT / "tests" / "golden" / "examples" / f"{name}.json"
+        if os.environ.get("JIXIAO_UPDATE_GOLDEN"):
+            golden.write_text(text, encoding="utf-8")
+        assert golden.read_text(encoding="utf-8") == text, name
+
+
+def test_no_target_table_is_not_checkable_and_raises_no_finding_per_row():
+    result = _score("v2-no-target-table")
+    assert _open(result) == Counter()
+    assert (str(result.total), result.grade, result.status) == ("99.50", "优", "final")
+    (missing_table, missing_report) = result.not_checkable
+    assert missing_table.part == "target_table" and {"JX-C01", "JX-C02", "JX-C03", "JX-C04"} <= set(missing_table.checks)
+    assert missing_report.part == "report"
+
+
+def test_no_self_evaluation_checks_what_is_there_and_is_provisional():
+    result = _score("v2-no-self-evaluation")
+    assert result.ledger == () and result.status == "provisional"
+    assert {r.field for r in result.review_items} == {"indicators", "budget"}
+    assert {n.part for n in result.not_checkable} == {"budget", "indicators", "total"}
+    assert {f.rule for f in result.findings if f.passed} >= {"JX-R02", "JX-R04"}  # the report's figures were checked
+
+
+def test_narrative_only_report_without_a_year():
+    result = _score("v2-narrative")
+    assert result.year is None and result.status == "provisional"
+    assert [r.source for r in result.review_items].count("year") == 1
+    assert _open(result) == Counter({"JX-R03": 2})  # 40 / 50 is 80 %, not the stated 82 %
+    supplied = _score("v2-narrative", year=2023)
+    assert supplied.year == 2023 and "year" not in [r.source for r in supplied.review_items]
+
+
+def test_weights_in_headings_are_shared_by_the_layout_pack():
+    result = _score("v2-headings")
+    assert result.pack_id == "layout-20-80"
+    rows = {e.row: e for e in result.ledger if e.row is not None}
+    assert sorted(rows) == [1, 4, 5, 6]  # rows 2 and 3 are "其中" rows under row 1
+    assert all(e.weight == Decimal("20.00") and dict(e.inputs)["weight_source"] for e in rows.values())
+    assert "分值取自" in rows[1].explanation
+    assert (str(result.total), result.grade) == ("98.74", "优")
+    assert "JX-R01" not in _open(result)
+    # under the national pack nothing is invented: every goal is 待复核 and the result provisional
+    national = score_file(EXAMPLES / "v2-headings.yaml", "rules/national-2020", "python")
+    assert [e.outcome for e in national.ledger if e.row] == ["review"] * 4
+    assert national.status == "provisional" and not _open(national) & Counter({"JX-A01": 1, "JX-A03": 1})
+
+
+def test_rows_without_a_level1_column_map_by_level2_and_placeholders_are_skipped():
+    result = _score("v2-no-level1")
+    assert [(e.row, e.section) for e in result.ledger if e.row] == [(1, "产出"), (2, "效益"), (3, "满意度")]
+    (skipped,) = result.skipped_rows
+    assert skipped.row == 4 and "模板" in skipped.reason
+    assert (str(result.total), result.status) == ("100.00", "final")
+
+
+def test_a_110_point_form_is_capped_with_an_error_and_still_graded():
+    result = _score("v2-110-points")
+    assert (str(result.total), result.grade) == ("100.00", "优")
+    assert result.self_total == 110 and result.self_grade == "优"  # the top band, never blank
+    (cap,) = [f for f in result.findings if f.rule == "JX-ENGINE-CAP"]
+    assert cap.severity == "error" and "60" in cap.message and "50" in cap.message
+    assert {s.key: str(s.score) for s in result.sections}["产出"] == "50.00"
+
+
+def test_unreadable_rows_are_review_not_unmet():
+    result = _score("v2-unreadable")
+    review = [e for e in result.ledger if e.outcome == "review"]
+    assert [e.row for e in review] == [2, 3, 4, 5]
+    assert all(e.points == 0 and e.deduction == 0 for e in review)
+    assert not {"JX-A01", "JX-A02", "JX-A03", "JX-A04"} & set(_open(result))
+    assert result.status == "provisional" and len(result.review_items) == 5  # 4 rows + the case's review item
+    assert result.review_items[0].source == "case"
+    assert result.deductions == ()  # nothing is explained as a deduction
+
+
+def test_the_strict_flag_exits_1_on_a_provisional_result(in_root):
+    runner = CliRunner()
+    provisional = runner.invoke(main, ["score", "cases/examples/v2-unreadable.yaml", "--strict", "--matcher", "python"])
+    assert provisional.exit_code == 1 and "暂定（5 项待复核）" in provisional.output
+    final = runner.invoke(main, ["score", "cases/examples/v2-no-level1.yaml", "--strict", "--matcher", "python"])
+    assert final.exit_code == 0 and final.stdout.startswith("结果：正式")
+
+
+def test_status_is_the_first_line_of_every_report(in_root, tmp_path):
+    import datetime
+
+    from engine.report import render
+
+    result = _score("v2-unreadable")
+    assert render(result, "json", datetime.date(2025, 1, 31)).count('"status": "provisional"') == 1
+    md = render(result, "markdown", datetime.date(2025, 1, 31)).splitlines()
+    assert md[2] == "> 结果：暂定（5 项待复核）" and md[3].startswith("- 待复核：")
+    html = render(result, "html", datetime.date(2025, 1, 31))
+    assert html.index("结果：暂定（5 项待复核）") < html.index("一、评分结论")
+
+
+def test_the_scoresheet_pack_scores_stated_points():
+    result = _score("v2-scoresheet")
+    assert result.pack_id == "scoresheet"
+    assert {s.key: (str(s.score), str(s.weight)) for s in result.sections} == {
+        "投入": ("17.00", "20"), "过程": ("20.00", "20"), "产出": ("40.00", "40"), "效益": ("17.00", "20")}
+    assert _open(result)["JX-A13"] == 1
+
+
+def test_hubei_rescaling_keeps_the_section_total_exactly(tmp_path):
+    """Three 产出 rows of 50/3 points each scale to 40 exactly (13.34 + 13.33 + 13.33), never 40.01."""
+    import yaml as pyyaml
+
+    data = pyyaml.safe_load(FULL_V2.replace("年度目标1:(80分)", "x"))
+    data.update(year=2023, region="湖北省武汉市", layout="national")
+    rows = [{"name": f"指标{i}", "target": "≥1个", "actual": "1个", "weight": 16.67 if i < 2 else 16.66, "score": None}
+            for i in range(3)]
+    data["self_evaluation"]["indicators"] = [{"level1": "产出指标", "groups": [{"level2": "数量指标", "rows": rows}]}]
+    data["self_evaluation"]["budget"] = {"full_year": 1, "executed": 1}
+    data.pop("review")
+    path = tmp_path / "hubei.yaml"
+    path.write_text(pyyaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = score_file(path, matcher="python")
+    assert result.pack_id == "hubei-2023"
+    weights = [e.weight for e in result.ledger if e.row]
+    assert sum(weights) == Decimal(40) and sorted(map(str, weights)) == ["13.33", "13.33", "13.34"]
+    assert {s.key: s.score for s in result.sections}["产出"] == Decimal(40)

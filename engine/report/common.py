@@ -73,23 +73,39 @@ def section_tables(result: Result) -> list[SectionTable]:
             if e.section != section.key:
                 continue
             target, actual = target_actual(e)
+            review = e.outcome == "review"
             rows.append(TableRow(("" if e.row is None else str(e.row), e.item, target, actual, fmt(e.weight),
-                                  fmt(e.points), fmt(e.self_score), signed(e.difference), e.rule),
-                                 "lost" if id(e) in lost else ""))
+                                  "待复核" if review and not e.points else fmt(e.points), fmt(e.self_score),
+                                  "" if review else signed(e.difference), e.rule),
+                                 "lost" if id(e) in lost else "review" if review else ""))
         rows.append(TableRow(("", "小计", "", "", fmt(section.weight), fmt(section.score), fmt(section.self_score),
                               signed(section.difference), ""), "subtotal"))
         tables.append(SectionTable(f"{section.title}（{fmt(section.weight)} 分）", tuple(rows)))
     return tables
 
 
+def year_text(result: Result) -> str:
+    return "（年度未填写）" if result.year is None else f"{result.year} 年度"
+
+
 def title(result: Result) -> str:
-    return f"{result.year} 年度{FORM_TITLES.get(result.form, result.form)}绩效自评评分报告"
+    return f"{year_text(result)}{FORM_TITLES.get(result.form, result.form)}绩效自评评分报告"
+
+
+def status_lines(result: Result) -> list[str]:
+    """Under the status line: what is to review, the rows skipped and the parts missing."""
+    lines = [f"待复核：{item.subject}" + (f"（第 {item.row} 行）" if item.row is not None else "") + f"：{item.reason}"
+             for item in result.review_items]
+    lines += [f"已跳过第 {r.row} 行“{r.name}”：{r.reason}" for r in result.skipped_rows]
+    lines += [f"无法核对：缺少{n.title}" + (f"（未能进行 {'、'.join(n.checks)}）" if n.checks else "")
+              for n in result.not_checkable]
+    return lines
 
 
 def title_block(result: Result, date: datetime.date) -> list[tuple[str, str]]:
     return [
         ("单位", result.unit),
-        ("年度", str(result.year)),
+        ("年度", "未填写" if result.year is None else str(result.year)),
         ("表式", FORM_TITLES.get(result.form, result.form)),
         ("规则包", f"{result.pack_title}（{result.pack_id}，版本 {result.pack_version}）"),
         ("规则包哈希", f"sha256:{result.pack_sha256}"),
@@ -117,7 +133,7 @@ def summary_rows(result: Result) -> list[tuple[str, str, str]]:
 
 
 def summary_sentence(result: Result) -> str:
-    text = f"按规则计算，{result.unit} {result.year} 年度得 {fmt(result.total)} 分（满分 {fmt(result.max_total)}），等级为“{result.grade}”。"
+    text = f"按规则计算，{result.unit} {year_text(result)}得 {fmt(result.total)} 分（满分 {fmt(result.max_total)}），等级为“{result.grade}”。"
     if result.self_total is None:
         return text + "单位未填写自评总分。"
     text += f"单位自评 {fmt(result.self_total)} 分，等级为“{result.self_grade}”，{_compare(result.difference, '规则计算')}。"
@@ -181,6 +197,8 @@ def context(result: Result, date: datetime.date) -> dict:
     return {
         "result": result,
         "title": title(result),
+        "status": result.status_text,
+        "status_lines": status_lines(result),
         "title_block": title_block(result, date),
         "summary_rows": summary_rows(result),
         "summary_sentence": summary_sentence(result),

@@ -127,6 +127,9 @@ def render(result: Result, date: datetime.date) -> bytes:
     props.revision = 1
 
     doc.add_heading(xml_safe(ctx["title"]), level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph().add_run(xml_safe(ctx["status"])).bold = True
+    for line in ctx["status_lines"]:
+        doc.add_paragraph(xml_safe(line), style="List Bullet")
     unit = doc.add_paragraph()
     unit.alignment = WD_ALIGN_PARAGRAPH.CENTER
     unit.add_run(xml_safe(result.unit)).bold = True
