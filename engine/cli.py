@@ -42,10 +42,14 @@ def main() -> None:
               help="Fiscal year for a case that states none (a year in the case file wins).")
 @click.option("--strict", is_flag=True, default=False,
               help="Exit 1 when the result is provisional (items to review remain).")
+@click.option("--previous", "previous_dir", type=click.Path(path_type=str), default=None,
+              help="Folder of last year's results (a `jixiao batch --out` folder): the report shows the change in "
+                   "score and which problems recur.")
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
 def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matcher: str | None, why: str | None,
-          report_date: datetime.datetime | None, year: int | None, strict: bool, debug: bool) -> None:
+          report_date: datetime.datetime | None, year: int | None, strict: bool, previous_dir: str | None,
+          debug: bool) -> None:
     """Score CASE (a case YAML file) and explain every point. Without --rules, the pack under
     rules/ that applies to the case's year, form, layout and region is used, and named on stderr.
     A result with items to review is provisional (待复核); --strict makes that exit 1."""
@@ -61,6 +65,10 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
     if fmt in BINARY_FORMATS and not output:
         raise click.UsageError(f"--format {fmt} writes a binary file: give --output FILE.{fmt}")
     result = score_file(case, rules_dir, matcher, announce=lambda text: err_console().print(plain(text)), year=year)
+    if previous_dir is not None:
+        from .previous import Previous
+
+        result = Previous.load(previous_dir).attach(result)
     if fmt == "table" and not output:
         from .report import table
 

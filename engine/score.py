@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from . import __version__
+from .actions import plan as plan_actions
 from .case import Case
 from .decimals import D, fmt, largest_remainder, round_half_up
 from .errors import JixiaoError, Problem, format_path
@@ -487,7 +488,9 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
     sections = []
     for s in pack.sections:
         entries = [e for e in ledger if e.section == s.key]
-        self_scores = [e.self_score for e in entries if e.self_score is not None and e.kind == "score"]
+        # rows under review have no rule score: their self scores are left out of the comparison
+        self_scores = [e.self_score for e in entries if e.self_score is not None and e.kind == "score"
+                       and e.outcome != "review"]
         sections.append(SectionScore(
             key=s.key, title=s.title, weight=worth[s.key],
             score=sum((e.points for e in entries), ZERO),
@@ -535,5 +538,7 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
         review_items=tuple(review),
         not_checkable=not_checkable(case, pack),
         skipped_rows=tuple(Skipped(r.row, r.name, r.reason) for r in reading.skipped),
+        actions=plan_actions(tuple(findings), tuple(ledger), pack.letter),
+        self_scoring_rules=tuple(pack.letter.get("self_scoring_rules") or ()),
     )
     return Evaluation(result, (*first, *scored), (*map(tuple, matches), *map(tuple, scored_matches)))

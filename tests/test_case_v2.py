@@ -339,10 +339,10 @@ def test_status_is_the_first_line_of_every_report(in_root, tmp_path):
 
     result = _score("v2-unreadable")
     assert render(result, "json", datetime.date(2025, 1, 31)).count('"status": "provisional"') == 1
-    md = render(result, "markdown", datetime.date(2025, 1, 31)).splitlines()
-    assert md[2] == "> 结果：暂定（5 项待复核）" and md[3].startswith("- 待复核：")
+    md = render(result, "markdown", datetime.date(2025, 1, 31)).splitlines()  # title, unit line, status
+    assert md[4] == "> 结果：暂定（5 项待复核）" and md[5].startswith("- 待复核：")
     html = render(result, "html", datetime.date(2025, 1, 31))
-    assert html.index("结果：暂定（5 项待复核）") < html.index("一、评分结论")
+    assert html.index("结果：暂定（5 项待复核）") < html.index("一、结论")
 
 
 def test_the_scoresheet_pack_scores_stated_points():
