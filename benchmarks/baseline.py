@@ -40,7 +40,7 @@ SURVEY_WORDS = ("问卷", "调查", "调研", "测评", "座谈", "访谈", "抽
 GRADES = (("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)), ("差", ZERO))
 DIRECTION = {">=": "positive", ">": "positive", "<=": "reverse", "<": "reverse", "==": "equal"}
 SECTION_WEIGHTS = {"产出": Decimal(50), "效益": Decimal(30), "满意度": Decimal(10)}
-PLACEHOLDER_NAMES = frozenset(["", "无", "/", "／", "-", "—", "无此项", "暂无"])
+PLACEHOLDER_NAMES = frozenset(["", "无", "/", "／", "-", "—", "无此项", "暂无", "…", "……", "...", "......"])
 PLACEHOLDER_TEXTS = ("结合自评情况，说明", "请根据实际情况填写", "请填写", "此处填写", "（填写", "XX指标", "××指标")
 _POINTS = re.compile(r"[\(（]\s*[\d.]+\s*分\s*[\)）]")
 _DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")

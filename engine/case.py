@@ -60,6 +60,7 @@ class IndicatorRow:
     explanation: str = ""  # 指标解释
     measures: str = ""  # 改进措施 (own column)
     criteria: str = ""  # 评分标准 (scoresheets)
+    completion: str = ""  # 完成率 as written
     parent: int | None = None  # the number of the row a "其中" row belongs to
     children: tuple[IndicatorRow, ...] = ()
 
@@ -198,6 +199,7 @@ def _indicator_row(row: dict, path: tuple, block: dict, group: dict, number: _Co
         explanation=_text(row.get("explanation")),
         measures=_text(row.get("measures")),
         criteria=_text(row.get("criteria")),
+        completion=_text(row.get("completion")),
         parent=parent,
         children=children,
     )

@@ -9,13 +9,13 @@ message. Section scores and the total are sums of the ledger.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
 from . import __version__
 from .actions import plan as plan_actions
-from .case import Case
+from .case import FORMAT_V2, Case
 from .decimals import D, fmt, largest_remainder, round_half_up
 from .errors import JixiaoError, Problem, format_path
 from .expr import ExprError
@@ -200,6 +200,9 @@ def _scaled_weights(pack: Pack, facts: list[Fact]) -> dict[int, Decimal]:
         exact = [D(f.fields["weight"]) * section.weight / declared for f in members]
         for f, w in zip(members, largest_remainder(exact, section.weight, pack.places)):
             out[f.id] = w
+    for f in facts:  # rows in no section of the pack (待复核): their weight as written
+        if f.kind == "indicator" and f.id not in out and f.fields.get("weight") is not None:
+            out[f.id] = D(f.fields["weight"])
     return out
 
 
@@ -438,7 +441,14 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
     """Score one case, keeping the facts and matches behind the result."""
     reading = read_case(case, pack)
     facts = reading.facts
-    if reading.unmapped:
+    if reading.unmapped and case.format == FORMAT_V2:
+        # v2: a row whose block the pack cannot place is 待复核 (shown, kept out of the total)
+        names = "、".join(s.title for s in pack.sections)
+        unmapped = {r.number for r in reading.unmapped}
+        facts = [replace(f, review=f"一级指标“{f.row.level1 or '（空）'}”、二级指标“{f.row.level2 or '（空）'}”"
+                                   f"不属于规则包 {pack.id} 的任何部分（{names}），无法计分；可用适合该版式的规则包评分")
+                 if f.row is not None and f.row.number in unmapped else f for f in facts]
+    elif reading.unmapped:
         names = ", ".join(s.key for s in pack.sections)
         raise JixiaoError([
             Problem(

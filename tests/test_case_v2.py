@@ -371,3 +371,36 @@ def test_hubei_rescaling_keeps_the_section_total_exactly(tmp_path):
     weights = [e.weight for e in result.ledger if e.row]
     assert sum(weights) == Decimal(40) and sorted(map(str, weights)) == ["13.33", "13.33", "13.34"]
     assert {s.key: s.score for s in result.sections}["产出"] == Decimal(40)
+
+
+def test_v2_rows_in_no_section_are_review_but_v1_is_refused(tmp_path):
+    """A v2 block the pack cannot place is shown as 待复核 (the filing is scored on what is there);
+    a v1 case keeps the old refusal (E-CASE-SECTION)."""
+    from engine.errors import JixiaoError
+
+    national = "rules/national-2020"
+    result = score_file(EXAMPLES / "v2-scoresheet.yaml", national, "python")
+    assert {e.outcome for e in result.ledger} == {"review"} and result.status == "provisional"
+    assert "不属于规则包 national-2020 的任何部分" in result.ledger[0].explanation
+    assert result.ledger[0].weight == Decimal(5)  # shown at its weight as written, not counted
+    v1 = (EXAMPLES / "clean.yaml").read_text(encoding="utf-8").replace("效益指标", "绩效结果")
+    path = tmp_path / "v1.yaml"
+    path.write_text(v1, encoding="utf-8")
+    with pytest.raises(JixiaoError) as caught:
+        score_file(path, national, "python")
+    assert caught.value.problems[0].code == "E-CASE-SECTION"
+
+
+def test_traditional_characters_and_goal_wording_map_to_sections():
+    data = {"format": "jixiao-case/2", "unit": "某单位", "year": 2023, "form": "project",
+            "self_evaluation": {"indicators": [
+                {"level1": "產出指標", "groups": [{"level2": "數量指標", "rows": [
+                    {"name": "甲", "target": "≥1个", "actual": "1个", "weight": 10, "score": 10}]}]},
+                {"level1": "效益目标", "groups": [{"level2": "社会效益目标", "rows": [
+                    {"name": "乙", "target": "≥90%", "actual": "95%", "weight": 10, "score": 10}]}]}]}}
+    from engine.api import load_pack, matcher_for
+    from engine.score import score_case
+
+    pack = load_pack("rules/national-2020")
+    result = score_case(build_case(data, "x", "0" * 64), pack, matcher_for(pack, "python"))
+    assert [(e.row, e.section, e.outcome) for e in result.ledger] == [(1, "产出", "scored"), (2, "效益", "scored")]
