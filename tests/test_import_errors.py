@@ -69,10 +69,16 @@ def test_office_package_with_a_damaged_part(tmp_path, kind):
     assert_refused(run(broken), "IMPORT-FORMAT", f"damaged.{kind}")
 
 
-def test_old_binary_office_format(tmp_path):
+def test_old_binary_office_format_without_libreoffice(tmp_path, monkeypatch):
+    import engine.importers.legacy as legacy
+
+    monkeypatch.setattr(legacy, "soffice", lambda: None)
     path = tmp_path / "old.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
-    assert_refused(run(path), "IMPORT-FORMAT", "旧版 Office", "另存为")
+    assert_refused(run(path), "IMPORT-TOOL", "旧版 Excel", "libreoffice-calc", "另存为")
+    doc = tmp_path / "old.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    assert_refused(run(doc), "IMPORT-TOOL", "旧版 Word", "libreoffice-writer")
 
 
 def test_empty_file(tmp_path):

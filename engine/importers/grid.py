@@ -49,6 +49,12 @@ class Cell:
     col: int | None = None  # first grid column, when the source has a grid (docx, xlsx)
     span: int = 1  # grid columns covered
     where: str = ""  # where a person finds it: "第 348 行", "表 2 第 5 行第 3 列", "绩效自评表!C7"
+    # The same, as data for the case's review items: (page, table, row, col), 1-based, None where
+    # the source has no such thing (a text copy has no page; a paragraph no table).
+    pos: tuple[int | None, int | None, int | None, int | None] | None = None
+    # Why this cell's text is not certain ("OCR 识别", "从连写文本拆分"): every figure read from it
+    # goes to review with this reason, never as a clean number.
+    doubt: str = ""
 
     @property
     def text(self) -> str:
@@ -75,6 +81,7 @@ class Row:
     cells: tuple[Cell, ...]
     table: int | None  # which table of the source; None for a paragraph outside tables
     where: str = ""
+    pos: tuple[int | None, int | None, int | None, int | None] | None = None  # as Cell.pos, col None
 
     @property
     def blank(self) -> bool:
@@ -97,9 +104,11 @@ class Row:
 @dataclass
 class Source:
     path: str
-    kind: str  # "text" | "docx" | "xlsx"
+    kind: str  # a format's kind in engine/importers/formats.py: "text", "docx", "xlsx", "html", "pdf" ...
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the reader skipped, for the summary
+    via: str = ""  # how it was obtained when not read directly: "LibreOffice 转换", "OCR"
+    ocr: bool = False  # every cell was read by OCR
 
     @property
     def tables(self) -> int:

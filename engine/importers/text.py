@@ -1,4 +1,10 @@
-"""Text copied out of a Word document (the seed's layout) -> Source.
+"""Text -> Source: text copied out of Word (the seed's layout), or out of a browser, or tables
+converted to Markdown, or text extracted from web pages and PDFs with one cell per line.
+
+`read_text` picks the style (`style()`): Word's copy (cells led by tabs, below) or the line styles
+of `lines.py` (tab-separated rows, pipe tables, " |"-terminated or bare one-cell-per-line
+streams cut into rows by the header's width and the row-start labels, run-on text as a last
+resort). Word's copy:
 
 What Word puts on the clipboard for a table, and how it is read here:
 
@@ -25,6 +31,7 @@ from pathlib import Path
 
 from ..errors import JixiaoError
 from ..load import decode
+from .formats import Format
 from .grid import Cell, Row, Source, clean
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024
@@ -47,7 +54,30 @@ def read_text(path: str | Path, raw: bytes | None = None) -> Source:
             stage="import", file=name, line=1,
         )
     text, _encoding = decode(raw, name)
-    return parse_text(text, name)
+    if style(text) == "word":
+        return parse_text(text, name)
+    from .lines import parse_lines
+
+    return parse_lines(text, name)
+
+
+def style(text: str) -> str:
+    """"word" when cells are led by tabs (Word's copy), else "lines"."""
+    led = other = 0
+    for line in text.splitlines():
+        if line.startswith("\t"):
+            led += 1
+        elif "\t" in line.strip():
+            other += 1
+    return "word" if led and led >= other else "lines"
+
+
+def sniff(head: bytes, suffix: str) -> bool:
+    return True
+
+
+FORMAT = Format(kind="text", label="文本", suffixes=(".txt", ".md", ".text", ".tsv", ".csv"), sniff=sniff,
+                read=lambda name, raw: read_text(name, raw))
 
 
 def parse_text(text: str, name: str = "<text>") -> Source:

@@ -1,0 +1,268 @@
+"""Text whose table cells are marked line by line -> Source.
+
+What people paste or extract from the pages and attachments filings are published in:
+
+* tab-separated rows (a table copied from a browser): one row per line;
+* pipe tables (Markdown, or text converted from HTML): ``| 指标 | 分值 |``; separator lines
+  (``|---|:--:|``) are skipped;
+* one cell per line, each ended by " |" (what government pages give when their tables are
+  extracted), or bare (a document mirror's text): the cells after a header are cut into rows by
+  the header's width, and a new row starts early where a cell is a row-start label from
+  `vocabulary.yaml` (产出指标, 数量指标, 其中, 合计 ...), since merged cells vanish in such text.
+  Such rows are shorter than the header; the grid reader aligns them to the right and says so;
+* run-on text (a long line of space-separated words holding a header): split at spaces into one
+  cell per word, every cell flagged as a guess (`doubt`) so every figure goes to review.
+
+Everything else is a paragraph (one cell), and "label" / "value" on two lines (项目名称 / …)
+become one row of two cells.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .grid import Cell, Row, Source, clean, squeeze
+from .vocabulary import vocabulary
+
+RUN_ON_MIN_CHARS = 120
+RUN_ON_DOUBT = "从连写文本拆分"
+STREAM_MIN_HEADER = 3
+MAX_STREAM_CELL_CHARS = 400
+
+_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_NUMBERISH = re.compile(r"^[0-9０-９.,，%％\s-]+$")
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+
+
+def _key(text: str) -> str:
+    return _BRACKETED.sub("", squeeze(text)).rstrip("：:")
+
+
+def _header_words() -> tuple[frozenset[str], frozenset[str]]:
+    v = vocabulary()
+    grid = frozenset(w for words in v["grid_columns"].values() for w in words)
+    budget = frozenset(w for words in v["budget_columns"].values() for w in words)
+    return grid, budget
+
+
+def _row_starts() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    v = vocabulary()
+    rs = v["row_starts"]
+    other = set(rs["other"])
+    for key in ("conclusion", "problems", "measures"):
+        other.update(v["labels"][key])
+    return frozenset(rs["level1"]), frozenset(rs["level2"]), frozenset(other)
+
+
+def _pair_labels() -> frozenset[str]:
+    labels = vocabulary()["labels"]
+    out: set[str] = set()
+    for key in ("unit", "project", "supervisor", "implementer", "year", "functions", "target_goal"):
+        out.update(labels[key])
+    out.add(labels["filing_unit"])
+    return frozenset(out)
+
+
+class _Item:
+    __slots__ = ("kind", "text", "cells", "line", "doubt")
+
+    def __init__(self, kind: str, line: int, text: str = "", cells: list[str] | None = None, doubt: str = ""):
+        self.kind = kind  # "row" | "cell" (ended by " |") | "line" | "blank"
+        self.text = text
+        self.cells = cells
+        self.line = line
+        self.doubt = doubt
+
+
+def _classify(text: str) -> list[_Item]:
+    grid_words, budget_words = _header_words()
+    items: list[_Item] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.replace("\u3000", " ").rstrip()
+        stripped = line.strip()
+        if not stripped:
+            items.append(_Item("blank", number))
+            continue
+        if "\t" in stripped:
+            items.append(_Item("row", number, cells=[clean(c) for c in stripped.split("\t")]))
+            continue
+        pipes = stripped.count("|")
+        if pipes >= 2 or (pipes == 1 and not stripped.endswith("|") and not stripped.startswith("|")):
+            if _SEPARATOR.match(stripped):
+                continue
+            body = stripped
+            if body.startswith("|"):
+                body = body[1:]
+            if body.endswith("|"):
+                body = body[:-1]
+            items.append(_Item("row", number, cells=[clean(c) for c in body.split("|")]))
+            continue
+        if pipes == 1 and stripped.endswith("|"):
+            items.append(_Item("cell", number, text=clean(stripped[:-1])))
+            continue
+        if len(stripped) >= RUN_ON_MIN_CHARS and " " in stripped:
+            words = stripped.split()
+            hits = sum(1 for w in words if _key(w) in grid_words or _key(w) in budget_words)
+            if hits >= STREAM_MIN_HEADER:
+                items.extend(_Item("line", number, text=w, doubt=RUN_ON_DOUBT) for w in words)
+                continue
+        items.append(_Item("line", number, text=stripped))
+    return items
+
+
+def _is_header_word(text: str, grid_words, budget_words) -> str | None:
+    key = _key(text)
+    if not key:
+        return None
+    if key in grid_words:
+        return "grid"
+    if key in budget_words:
+        return "budget"
+    return None
+
+
+def _header_run(items: list[_Item], i: int, grid_words, budget_words) -> tuple[int, bool]:
+    """(length, is_budget) of the run of header cells starting at items[i] (0 if none)."""
+    j = i
+    kinds = []
+    while j < len(items) and items[j].kind in ("cell", "line"):
+        kind = _is_header_word(items[j].text, grid_words, budget_words)
+        if kind is None:
+            # A label column header ("项目资金（万元）", "绩效指标") may precede the run.
+            if j == i and len(items[j].text) <= 12:
+                j += 1
+                kinds.append("lead")
+                continue
+            break
+        kinds.append(kind)
+        j += 1
+    words = [k for k in kinds if k != "lead"]
+    if len(words) < STREAM_MIN_HEADER:
+        return 0, False
+    return j - i, words.count("budget") > words.count("grid")
+
+
+class _Builder:
+    def __init__(self, name: str) -> None:
+        self.source = Source(path=name, kind="text")
+        self.table = -1
+        self.row_in_table = 0
+
+    def new_table(self) -> None:
+        self.table += 1
+        self.row_in_table = 0
+
+    def row(self, texts: list[tuple[str, int, str]]) -> None:
+        """A table row from (text, line, doubt) per cell."""
+        self.row_in_table += 1
+        t, r = self.table, self.row_in_table
+        cells = tuple(
+            Cell(paras=(text,), where=f"第 {line} 行", pos=(None, t + 1, r, c + 1), doubt=doubt)
+            for c, (text, line, doubt) in enumerate(texts)
+        )
+        line = texts[0][1] if texts else 0
+        self.source.rows.append(Row(cells=cells, table=t, where=f"第 {line} 行", pos=(None, t + 1, r, None)))
+
+    def para(self, texts: list[tuple[str, int, str]]) -> None:
+        line = texts[0][1]
+        cells = tuple(Cell(paras=(text,), where=f"第 {ln} 行", doubt=doubt) for text, ln, doubt in texts)
+        self.source.rows.append(Row(cells=cells, table=None, where=f"第 {line} 行"))
+
+
+def parse_lines(text: str, name: str = "<text>") -> Source:
+    grid_words, budget_words = _header_words()
+    level1, level2, other = _row_starts()
+    pair_labels = _pair_labels()
+    items = _classify(text)
+    b = _Builder(name)
+    i = 0
+    in_rows = False  # inside a run of "row" items (a table)
+    while i < len(items):
+        item = items[i]
+        if item.kind == "row":
+            if not in_rows:
+                b.new_table()
+                in_rows = True
+            b.row([(c, item.line, item.doubt) for c in item.cells])
+            i += 1
+            continue
+        if item.kind == "blank":
+            i += 1
+            continue
+        in_rows = False
+        length, is_budget = _header_run(items, i, grid_words, budget_words)
+        if length:
+            i = _stream(items, i, length, is_budget, b, (level1, level2, other), grid_words, budget_words)
+            continue
+        if item.kind == "line" and _key(item.text) in pair_labels and i + 1 < len(items) \
+                and items[i + 1].kind in ("line", "cell") and _key(items[i + 1].text) not in pair_labels:
+            nxt = items[i + 1]
+            b.para([(item.text, item.line, item.doubt), (nxt.text, nxt.line, nxt.doubt)])
+            i += 2
+            continue
+        if item.text:
+            b.para([(item.text, item.line, item.doubt)])
+        i += 1
+    return b.source
+
+
+def _stream(items, i, length, is_budget, b: _Builder, starts, grid_words, budget_words) -> int:
+    """Cut the cells after a header run into rows; returns the index after the stream."""
+    from .common import title_kind  # the grid reader's own notion of a title
+
+    level1, level2, other = starts
+    b.new_table()
+    b.row([(it.text, it.line, it.doubt) for it in items[i:i + length]])
+    width = length
+    j = i + length
+    row: list[_Item] = []
+    blanks = 0
+    after_total = False
+
+    def flush() -> None:
+        nonlocal row
+        if row:
+            b.row([(it.text, it.line, it.doubt) for it in row])
+        row = []
+
+    while j < len(items):
+        it = items[j]
+        if it.kind == "blank":
+            blanks += 1
+            if blanks >= 2 and any(x.kind == "line" for x in row[:1]):
+                flush()
+            j += 1
+            continue
+        if it.kind == "row":
+            break
+        if _header_run(items, j, grid_words, budget_words)[0]:
+            break
+        key = _key(it.text)
+        one = Row(cells=(Cell(paras=(it.text,)),), table=None)
+        if title_kind(one) or key.startswith(tuple(vocabulary()["labels"]["footer"])):
+            break
+        if len(it.text) > MAX_STREAM_CELL_CHARS or (after_total and not row and len(it.text) > 40):
+            break
+        starts_row = (
+            key in level1 or _points_stripped(key) in level1
+            or (key in level2 and not (len(row) == 1 and (_key(row[0].text) in level1
+                                                          or _points_stripped(_key(row[0].text)) in level1)))
+            or key in other or key.startswith("其中") or (bool(key) and key[0] in "★☆")
+        )
+        if is_budget and row and not _NUMBERISH.match(it.text or "0") and any(_NUMBERISH.match(x.text or "x") for x in row):
+            starts_row = True
+        if row and (starts_row or len(row) >= width):
+            flush()
+            if after_total:
+                after_total = False
+        if not row and key in vocabulary()["labels"]["total_row"]:
+            after_total = True
+        row.append(it)
+        blanks = 0
+        j += 1
+    flush()
+    return j
+
+
+def _points_stripped(key: str) -> str:
+    return re.sub(r"\d+(?:\.\d+)?分?$", "", key)
