@@ -44,6 +44,9 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
           report_date: datetime.datetime | None, debug: bool) -> None:
     """Score CASE (a case YAML file) and explain every point. Without --rules, the pack under
     rules/ that applies to the case's year, form and region is used, and named on stderr."""
+    from .importers.guard import refuse_filing
+
+    refuse_filing(case)  # a .xlsx/.docx/.pdf/.html filing: say to import it first
     from .api import score_file
 
     if why is not None:

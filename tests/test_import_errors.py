@@ -89,8 +89,8 @@ def test_empty_file(tmp_path):
 
 def test_missing_file_and_directory(tmp_path):
     assert_refused(run(tmp_path / "nope.txt"), "FILE", "nope.txt", "没有这个文件")
-    result = run(tmp_path)  # refused by click's own check of the argument
-    assert result.exit_code == 2 and "is a directory" in result.stderr and "Traceback" not in result.stderr
+    result = run(tmp_path)  # a folder is imported only into a folder
+    assert result.exit_code == 2 and "--out DIR" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_text_that_is_not_a_filing(tmp_path):

@@ -1211,8 +1211,9 @@ def split_filings(source: Source) -> list[Source]:
         if boundary and grid_since:
             starts.append(k)
             grid_since = False
-        if not grid_since and _is_grid_header(_match_columns(row, GRID_COLUMNS, GRID_PREFIXES)):
-            grid_since = True
+        if not grid_since:
+            cols = _match_columns(row, GRID_COLUMNS, GRID_PREFIXES)
+            grid_since = _is_grid_header(cols) and bool({"actual", "score", "weight"} & cols.roles.keys())
     if len(starts) == 1:
         return [source]
     out = []
