@@ -977,6 +977,7 @@ class _Reader:
             "sections": len(case["report"]["sections"]),
             "dates": figures.dates if figures else [],
             "skipped_before_title": self.skipped_before_title,
+            "layout": case["layout"],
         }
         return ImportResult(case=case, review=self.review, figures=figures, source=self.source, found=found)
 
@@ -1188,9 +1189,8 @@ def to_format(case: dict, fmt: str, path: str) -> dict:
         del se[key]
     for key in [k for k in se["budget"] if k not in V1_BUDGET]:
         del se["budget"][key]
-    for item in case.get("review", []):
-        item.pop("action", None)
-        item.pop("where", None)
+    if "review" in case:  # copies: the ImportResult's own review list keeps action and where
+        case["review"] = [{k: item[k] for k in ("field", "value", "reason")} for item in case["review"]]
     if "year" not in case:
         raise JixiaoError.single(
             "E-IMPORT-YEAR", "表名和年度栏中都没有读到年度 (no fiscal year found in the titles or the period)",

@@ -84,7 +84,7 @@ def _classify(text: str) -> list[_Item]:
             items.append(_Item("blank", number))
             continue
         if "\t" in stripped:
-            items.append(_Item("row", number, cells=[clean(c) for c in stripped.split("\t")]))
+            items.append(_Item("row", number, cells=[clean(c) for c in raw.rstrip("\r\n").split("\t")]))
             continue
         pipes = stripped.count("|")
         if pipes >= 2 or (pipes == 1 and not stripped.endswith("|") and not stripped.startswith("|")):
@@ -129,7 +129,7 @@ def _header_run(items: list[_Item], i: int, grid_words, budget_words) -> tuple[i
         kind = _is_header_word(items[j].text, grid_words, budget_words)
         if kind is None:
             # A label column header ("项目资金（万元）", "绩效指标") may precede the run.
-            if j == i and len(items[j].text) <= 12:
+            if j == i and len(items[j].text) <= 14 and any(w in items[j].text for w in ("万元", "资金", "预算", "元）")):
                 j += 1
                 kinds.append("lead")
                 continue
@@ -194,7 +194,14 @@ def parse_lines(text: str, name: str = "<text>") -> Source:
         if length:
             i = _stream(items, i, length, is_budget, b, (level1, level2, other), grid_words, budget_words)
             continue
-        if item.kind == "line" and _key(item.text) in pair_labels and i + 1 < len(items) \
+        goal = _goal_rows(items, i)
+        if goal:
+            b.new_table()
+            for cells in goal:
+                b.row([(it.text, it.line, it.doubt) for it in cells])
+            i += sum(len(c) for c in goal)
+            continue
+        if item.kind in ("line", "cell") and _key(item.text) in pair_labels and i + 1 < len(items) \
                 and items[i + 1].kind in ("line", "cell") and _key(items[i + 1].text) not in pair_labels:
             nxt = items[i + 1]
             b.para([(item.text, item.line, item.doubt), (nxt.text, nxt.line, nxt.doubt)])
@@ -207,17 +214,28 @@ def parse_lines(text: str, name: str = "<text>") -> Source:
 
 
 def _stream(items, i, length, is_budget, b: _Builder, starts, grid_words, budget_words) -> int:
-    """Cut the cells after a header run into rows; returns the index after the stream."""
-    from .common import title_kind  # the grid reader's own notion of a title
+    """Cut the cells after a header run into rows; returns the index after the stream.
+
+    A row is as wide as the header less its label columns (绩效指标, merged down every row), less
+    the level columns that vanished because they were merged: a row starting with a level-1 label
+    has them all, one starting with a level-2 label lacks the level-1 cell, one starting with
+    anything else lacks both. A blank line inside the stream is an empty cell."""
+    from .common import GRID_COLUMNS, GRID_PREFIXES, column_role, title_kind
 
     level1, level2, other = starts
     b.new_table()
-    b.row([(it.text, it.line, it.doubt) for it in items[i:i + length]])
-    width = length
+    header = items[i:i + length]
+    b.row([(it.text, it.line, it.doubt) for it in header])
+    roles = [column_role(it.text, GRID_COLUMNS, GRID_PREFIXES) for it in header]
+    width = length - (0 if is_budget else roles.count("label"))
+    levels = 0 if is_budget else sum(1 for r in roles if r in ("level1", "level2"))
     j = i + length
     row: list[_Item] = []
-    blanks = 0
+    expected = width
     after_total = False
+
+    def is_level1(key: str) -> bool:
+        return key in level1 or _points_stripped(key) in level1
 
     def flush() -> None:
         nonlocal row
@@ -227,41 +245,57 @@ def _stream(items, i, length, is_budget, b: _Builder, starts, grid_words, budget
 
     while j < len(items):
         it = items[j]
-        if it.kind == "blank":
-            blanks += 1
-            if blanks >= 2 and any(x.kind == "line" for x in row[:1]):
-                flush()
-            j += 1
-            continue
         if it.kind == "row":
             break
-        if _header_run(items, j, grid_words, budget_words)[0]:
-            break
+        if it.kind != "blank":
+            if _header_run(items, j, grid_words, budget_words)[0]:
+                break
+            one = Row(cells=(Cell(paras=(it.text,)),), table=None)
+            if title_kind(one) or _key(it.text).startswith(tuple(vocabulary()["labels"]["footer"])):
+                break
+            if _key(it.text) in _pair_labels() or _goal_rows(items, j):
+                break
+            if len(it.text) > MAX_STREAM_CELL_CHARS or (after_total and not row and len(it.text) > 40):
+                break
         key = _key(it.text)
-        one = Row(cells=(Cell(paras=(it.text,)),), table=None)
-        if title_kind(one) or key.startswith(tuple(vocabulary()["labels"]["footer"])):
-            break
-        if len(it.text) > MAX_STREAM_CELL_CHARS or (after_total and not row and len(it.text) > 40):
-            break
-        starts_row = (
-            key in level1 or _points_stripped(key) in level1
-            or (key in level2 and not (len(row) == 1 and (_key(row[0].text) in level1
-                                                          or _points_stripped(_key(row[0].text)) in level1)))
+        starts_row = it.kind != "blank" and (
+            is_level1(key)
+            or (key in level2 and not (len(row) == 1 and is_level1(_key(row[0].text))))
             or key in other or key.startswith("其中") or (bool(key) and key[0] in "★☆")
         )
-        if is_budget and row and not _NUMBERISH.match(it.text or "0") and any(_NUMBERISH.match(x.text or "x") for x in row):
+        if is_budget and row and it.kind != "blank" and not _NUMBERISH.match(it.text or "0") \
+                and any(_NUMBERISH.match(x.text or "x") for x in row):
             starts_row = True
-        if row and (starts_row or len(row) >= width):
+        if row and (starts_row or len(row) >= expected):
             flush()
-            if after_total:
-                after_total = False
-        if not row and key in vocabulary()["labels"]["total_row"]:
-            after_total = True
-        row.append(it)
-        blanks = 0
+            after_total = False
+        if not row:
+            if is_budget or levels == 0 or is_level1(key):
+                expected = width
+            elif key in level2:
+                expected = width - (levels - 1)
+            else:
+                expected = width - levels
+            after_total = key in vocabulary()["labels"]["total_row"]
+        row.append(it if it.kind != "blank" else _Item("cell", it.line, text=""))
         j += 1
     flush()
     return j
+
+
+def _goal_rows(items, i) -> list[list[_Item]] | None:
+    """[年度总体目标] 预期目标 | 实际完成情况 followed by the two texts: two rows."""
+    labels = vocabulary()["labels"]
+    k = i
+    lead = []
+    if k < len(items) and _key(items[k].text) in labels["target_goal"]:
+        lead = [items[k]]
+        k += 1
+    if k + 3 < len(items) + 0 and _key(items[k].text) in labels["goal_expected"] \
+            and _key(items[k + 1].text) in labels["goal_actual"] \
+            and all(items[x].kind in ("line", "cell") for x in (k, k + 1, k + 2, k + 3)):
+        return [lead + [items[k], items[k + 1]], [items[k + 2], items[k + 3]]]
+    return None
 
 
 def _points_stripped(key: str) -> str:
