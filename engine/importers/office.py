@@ -14,7 +14,8 @@ SUFFIXES = (".docx", ".xlsx", ".xlsm", ".docm")
 
 
 def sniff(head: bytes, suffix: str) -> bool:
-    return head[:4] == ZIP_MAGIC or suffix in SUFFIXES
+    # An encrypted .docx/.xlsx is an OLE2 container, not a zip: legacy.py refuses it as such.
+    return head[:4] == ZIP_MAGIC or (suffix in SUFFIXES and not head.startswith(b"\xd0\xcf\x11\xe0"))
 
 
 def read_office(name: str, raw: bytes):

@@ -40,7 +40,8 @@ def _open(name: str, raw: bytes):
         pages = pdf.pages
     except Exception as exc:  # pdfminer raises many kinds, all meaning "cannot read this PDF"
         kind = type(exc).__name__
-        if "Password" in kind or "Encrypt" in kind or "password" in str(exc).lower():
+        inner = [type(x).__name__ for x in (exc.__cause__, exc.__context__, *exc.args) if x is not None]
+        if any("Password" in k or "Encrypt" in k for k in [kind, *inner]) or "password" in str(exc).lower():
             raise error(name, "PDF 设有打开密码（已加密），无法读取 (the PDF is password-protected)",
                         "E-IMPORT-ENCRYPTED", hint="取消密码后另存为 PDF 再导入") from None
         raise error(name, f"无法读取 PDF：文件损坏 (cannot read the PDF: {kind}: {str(exc)[:200]})") from None
