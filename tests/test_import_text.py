@@ -88,9 +88,17 @@ def test_numbers_are_decimals_and_texts_as_written(imported_doc):
     assert imported_doc.data["target_table"]["phone"] == "27615141"
 
 
+def _core(items: list[dict]) -> list[dict]:
+    return [{k: item[k] for k in ("field", "value", "reason")} for item in items]
+
+
 def test_seed_review_list(imported):
-    assert imported.review == SEED_REVIEW
-    assert imported.case["review"] == SEED_REVIEW
+    assert _core(imported.review) == SEED_REVIEW
+    assert _core(imported.case["review"]) == SEED_REVIEW
+    # each item says what to do and in which file (a text copy has lines, not pages or tables)
+    assert all(item["action"] and item["where"]["file"] == "2022-lukou-gsl.txt"
+               for item in imported.review if "（第" in item["reason"])
+    assert next(i for i in imported.review if i["value"] == "2编")["action"].startswith("核对单位")
 
 
 def test_case_models_are_identical(imported_doc, seed_doc):

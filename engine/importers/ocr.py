@@ -24,7 +24,7 @@ from .safeio import error
 DPI = 300
 TIMEOUT_PER_PAGE_S = 60
 MAX_OCR_PAGES = 30
-LANGUAGES = "chi_sim+eng"
+LANGUAGES = "chi_sim"  # its model reads digits and Latin letters too; +eng doubles the time
 OCR_DOUBT = "OCR 识别"
 MIN_CONFIDENCE = 0  # words tesseract gives -1 (layout rows) are dropped; low ones are kept, all go to review
 
@@ -47,8 +47,9 @@ def _has_chinese() -> bool:
 
 def _run(command: list[str], timeout: float, name: str, what: str) -> bytes:
     try:
+        # One OpenMP thread: tesseract's threads slow it down 4x on a busy machine (measured 44 s -> 11 s a page).
         proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                start_new_session=True)
+                                start_new_session=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
     except OSError as exc:
         raise error(name, f"无法启动 {what}：{exc}", "E-IMPORT-TOOL") from None
     try:
