@@ -305,3 +305,29 @@ def test_score_of_a_filing_says_import_it_first(tmp_path, make):
     assert result.exit_code == 2
     assert "E-NOT-A-CASE" in result.stderr and "jixiao import" in result.stderr
     assert "UTF-8" not in result.stderr
+
+
+def test_run_on_text_of_a_document_mirror():
+    """A whole project form run together with single spaces (as document-sharing mirrors give it;
+    made-up figures): every row lands in its columns although blank 偏差原因 cells vanished, the
+    budget row is read, 成本指标 is a level-2 group under 产出指标, and every figure is to review."""
+    from tests.conftest import ROOT
+
+    result = import_file(ROOT / "tests" / "fixtures" / "import-runon-mirror.txt")
+    se = result.case["self_evaluation"]
+    rows = [(b["level1"], g["level2"], r["name"], r["target"], r["actual"], str(r["weight"]), str(r["score"]))
+            for b in se["indicators"] for g in b["groups"] for r in g["rows"]]
+    assert rows == [
+        ("产出指标", "数量指标", "维护道路长度", "≥12公里", "12.5公里", "20", "20"),
+        ("产出指标", "质量指标", "验收合格率", "≥95%", "100%", "10", "10"),
+        ("产出指标", "时效指标", "完成及时性", "年底前完成", "达成预期指标", "10", "10"),
+        ("产出指标", "成本指标", "项目总成本", "≤60万元", "58.5万元", "10", "10"),
+        ("效益指标", "社会效益指标", "群众出行便利程度", "明显改善", "达成预期指标", "30", "28"),
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "96%", "10", "10"),
+    ]
+    assert [str(se["budget"][k]) for k in ("full_year", "executed", "rate")] == ["60", "58.5", "97.5%"]
+    assert [str(v) for v in se["total"].values()] == ["100", "97.75"]
+    doubted = {r["field"] for r in result.review if "连写" in r["reason"]}
+    assert len([f for f in doubted if f.endswith(".score") and ".rows[" in f]) == 6
+    assert "self_evaluation.total.score" in doubted
+    assert len([f for f in doubted if f.endswith(".weight")]) == 6

@@ -222,15 +222,15 @@ def _join_rows(first: Row, second: Row) -> Row | None:
         below = {c.col: c for c in second.cells}
         cells = tuple(
             Cell(paras=c.paras + (below[c.col].paras if c.col in below and not below[c.col].merged else ()),
-                 col=c.col, span=c.span, where=c.where)
+                 col=c.col, span=c.span, where=c.where, pos=c.pos, doubt=c.doubt)
             for c in first.cells
         )
     elif len(first.cells) == len(second.cells):
-        cells = tuple(Cell(paras=a.paras + b.paras, col=a.col, span=a.span, where=a.where)
+        cells = tuple(Cell(paras=a.paras + b.paras, col=a.col, span=a.span, where=a.where, pos=a.pos, doubt=a.doubt)
                       for a, b in zip(first.cells, second.cells))
     else:
         return None
-    return Row(cells=cells, table=first.table, where=first.where)
+    return Row(cells=cells, table=first.table, where=first.where, pos=first.pos)
 
 
 def number(text: str) -> Decimal | None:

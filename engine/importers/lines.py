@@ -234,13 +234,24 @@ def _stream(items, i, length, is_budget, b: _Builder, starts, grid_words, budget
     expected = width
     after_total = False
 
-    def is_level1(key: str) -> bool:
-        return key in level1 or _points_stripped(key) in level1
+    def is_level1(key: str, at: int | None = None) -> bool:
+        """A level-1 label; a word that is both (成本指标) only when a level-2 word follows it."""
+        if not (key in level1 or _points_stripped(key) in level1):
+            return False
+        if key in level2 or _points_stripped(key) in level2:
+            nxt = items[at + 1] if at is not None and at + 1 < len(items) else None
+            return nxt is not None and _key(nxt.text) in level2
+        return True
 
     def flush() -> None:
+        # A row shorter than expected lost cells that were empty (a blank 偏差原因 has no line of
+        # its own in such text): the missing ones are taken to be its last cells.
         nonlocal row
         if row:
-            b.row([(it.text, it.line, it.doubt) for it in row])
+            cells = [(it.text, it.line, it.doubt) for it in row]
+            if len(cells) < expected and not is_budget:
+                cells += [("", row[-1].line, row[-1].doubt)] * (expected - len(cells))
+            b.row(cells)
         row = []
 
     while j < len(items):
@@ -259,7 +270,7 @@ def _stream(items, i, length, is_budget, b: _Builder, starts, grid_words, budget
                 break
         key = _key(it.text)
         starts_row = it.kind != "blank" and (
-            is_level1(key)
+            is_level1(key, j)
             or (key in level2 and not (len(row) == 1 and is_level1(_key(row[0].text))))
             or key in other or key.startswith("其中") or (bool(key) and key[0] in "★☆")
         )
@@ -270,7 +281,7 @@ def _stream(items, i, length, is_budget, b: _Builder, starts, grid_words, budget
             flush()
             after_total = False
         if not row:
-            if is_budget or levels == 0 or is_level1(key):
+            if is_budget or levels == 0 or is_level1(key, j):
                 expected = width
             elif key in level2:
                 expected = width - (levels - 1)

@@ -93,8 +93,10 @@ def parse_text(text: str, name: str = "<text>") -> Source:
     def close_row() -> None:
         nonlocal row
         if row:
-            cells = tuple(Cell(paras=tuple(paras), where=f"第 {line} 行") for paras, line in row)
-            rows.append(Row(cells=cells, table=table, where=f"第 {row_line} 行"))
+            n = sum(1 for r in rows if r.table == table) + 1
+            cells = tuple(Cell(paras=tuple(paras), where=f"第 {line} 行", pos=(None, table + 1, n, c + 1))
+                          for c, (paras, line) in enumerate(row))
+            rows.append(Row(cells=cells, table=table, where=f"第 {row_line} 行", pos=(None, table + 1, n, None)))
         row = []
 
     for number, line in enumerate(text.splitlines(), start=1):
