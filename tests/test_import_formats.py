@@ -331,3 +331,30 @@ def test_run_on_text_of_a_document_mirror():
     assert len([f for f in doubted if f.endswith(".score") and ".rows[" in f]) == 6
     assert "self_evaluation.total.score" in doubted
     assert len([f for f in doubted if f.endswith(".weight") and ".rows[" in f]) == 6
+
+
+def test_more_layout_families():
+    from engine.importers.common import build_case
+    from engine.importers.lines import parse_lines
+
+    def read(text: str):
+        return build_case(parse_lines(text, "x.txt"), year=2023)
+
+    twenty = read("2023年项目支出绩效自评表\n"
+                  "| 绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
+                  "| 年度目标1:(80分) | 产出指标 | 数量指标 | 维修道路长度 | ≥3公里 | 3.2公里 | | 20 |\n")
+    assert twenty.found["layout"] == "20+80"
+    fujian = read("2023年项目支出绩效自评表\n"
+                  "| 项目资金 | ①年初预算 | ②上年结转 | ③预算调整 | ④全年预算 | ⑤执行数 | ⑥执行率 | ⑦结余 | ⑧结余率 |\n"
+                  "| 年度资金总额 | 50 | 5 | 0 | 55 | 52 | 94.55% | 3 | 5.45% |\n"
+                  "| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
+                  "| 产出指标 | 数量指标 | 培训人次 | ≥300人次 | 320人次 | 10 | 10 |\n")
+    assert fujian.found["layout"] == "fujian"
+    budget = fujian.case["self_evaluation"]["budget"]
+    assert str(budget["executed"]) == "52" and str(budget["full_year"]) == "55"
+    unfilled = read("2023年项目支出绩效自评表\n"
+                    "| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
+                    "| 产出指标 | 数量指标 | 结合自评情况，说明… | | | | |\n")
+    assert unfilled.found["layout"] == "unfilled"
+    narrative = read("某某局2023年度部门整体支出绩效自评报告\n一、基本情况\n2023年度总支出114万元。\n")
+    assert narrative.found["layout"] == "narrative"

@@ -775,6 +775,11 @@ class _Reader:
                                                "core", *EXTRA_ROLES)}
         if any(p in row.text for p in PLACEHOLDERS):
             self.seen["placeholders"] += 1
+        label_cell = get("label")
+        if self_grid and label_cell is not None and _POINTS.match(label_cell.text):
+            # "年度目标1:(80分)" in the label column: where the weights stand (20+80 forms)
+            self.seen["headings"].append(label_cell.text)
+            self.se.setdefault("weights_note", label_cell.text)
         has_row = any(c is not None and not c.empty for c in (name, values["target"], values["actual"]))
         if not has_row:
             if any(values[r] is not None and not values[r].empty for r in ("weight", "score")):
@@ -1092,7 +1097,7 @@ class _Reader:
         out["goal"] = se.get("goal") or {"expected": "", "actual": ""}
         out["indicators"] = _non_empty_grid(se.get("indicators"), target=False)
         out["total"] = se.get("total") or {"weight": None, "score": None}
-        for key in CLOSING_LABELS:
+        for key in (*CLOSING_LABELS, "weights_note"):
             if se.get(key):
                 out[key] = se[key]
         if se:
@@ -1185,7 +1190,7 @@ def to_format(case: dict, fmt: str, path: str) -> dict:
     for key in [k for k in case if k not in V1_TOP]:
         del case[key]
     se = case["self_evaluation"]
-    for key in [k for k in se if k not in ("title", "period", "unit", "budget", "funding", "goal", "indicators", "total")]:
+    for key in [k for k in se if k not in ("title", "period", "unit", "budget", "funding", "goal", "indicators", "total")]:  # noqa: E501
         del se[key]
     for key in [k for k in se["budget"] if k not in V1_BUDGET]:
         del se["budget"][key]
