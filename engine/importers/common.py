@@ -972,6 +972,8 @@ class _Reader:
             case["report"] = report
             for n in notes:
                 self.note(n.path, n.value, n.reason)
+        case["_absent"] = [part for part, missing in (("target_table", not tt), ("self_evaluation", not se),
+                                                      ("report", self.report_title is None)) if missing]
         if self.review:
             case["review"] = self.review
         found = {
@@ -1167,8 +1169,13 @@ def to_format(case: dict, fmt: str, path: str) -> dict:
     schema that does not know v2 yet: separate 指标性质 / 度量单位 folded into the values, v2-only
     keys dropped, "其中" rows listed after their parent."""
     v1 = fmt == FORMAT_V1
+    absent = case.pop("_absent", [])
+    if not v1:  # v2: a part the file lacks is absent (not checkable), not a blank placeholder
+        for part in absent:
+            if part != "self_evaluation" or "target_table" not in absent:
+                case.pop(part, None)
     for part in ("target_table", "self_evaluation"):
-        for group in _rows(case[part]["indicators"]):
+        for group in _rows(case[part]["indicators"] if part in case else []):
             rows = []
             for row in group["rows"]:
                 children = row.pop("children", []) if v1 else row.get("children", [])
