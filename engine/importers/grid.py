@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 # Whitespace Python's str.strip() does not remove but Word and Excel text is full of.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
@@ -113,3 +114,14 @@ class Source:
     @property
     def tables(self) -> int:
         return len({r.table for r in self.rows if r.table is not None})
+
+
+@dataclass(frozen=True)
+class Format:
+    """An input format: registered in `formats.READERS` (see there)."""
+
+    kind: str
+    label: str  # in Chinese, for the summary: "网页", "PDF" ...
+    suffixes: tuple[str, ...]
+    sniff: Callable[[bytes, str], bool]
+    read: Callable[[str, bytes], Source]

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .formats import Format
-from .grid import Cell, Row, Source, clean
+from .grid import Cell, Format, Row, Source, clean
 from .safeio import error
 
 MAX_HTML_BYTES = 20 * 1024 * 1024  # a disclosure page with a few tables: < 1 MiB of markup

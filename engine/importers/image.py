@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .formats import Format
+from .grid import Format
+
 
 SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")

@@ -10,14 +10,11 @@ Office stores an encrypted .docx/.xlsx) is refused as such.
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import subprocess
 import tempfile
 from pathlib import Path
 
-from .formats import Format
+from .. import external
+from .grid import Format
 from .safeio import error
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -34,7 +31,7 @@ def sniff(head: bytes, suffix: str) -> bool:
 
 
 def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    return external.which("soffice", "libreoffice")
 
 
 def _target(name: str, raw: bytes) -> str:
@@ -66,34 +63,20 @@ def convert(name: str, raw: bytes, target: str) -> bytes:
         command = [program, f"-env:UserInstallation={Path(tmp, 'profile').as_uri()}", "--headless", "--norestore",
                    "--nologo", "--nodefault", "--nolockcheck", "--convert-to", target, "--outdir", str(out), str(src)]
         try:
-            proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, start_new_session=True)
-        except OSError as exc:
-            raise error(name, f"无法启动 LibreOffice：{exc} (cannot start soffice)", "E-IMPORT-TOOL") from None
-        try:
-            _stdout, stderr = proc.communicate(timeout=TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            _kill(proc)
+            ran = external.run(command, timeout=TIMEOUT_S)
+        except external.TimedOut:
             raise error(name, f"LibreOffice 转换超过 {TIMEOUT_S} 秒未完成，已停止 (conversion timed out)",
                         "E-IMPORT-TOOL", hint=f"在 Word/Excel/WPS 中另存为 .{target} 后再导入") from None
-        finally:
-            if proc.poll() is None:  # pragma: no cover - interrupted
-                _kill(proc)
+        except OSError as exc:
+            raise error(name, f"无法启动 LibreOffice：{exc} (cannot start soffice)", "E-IMPORT-TOOL") from None
+        stderr = ran.stderr
         produced = out / f"input.{target}"
-        if proc.returncode != 0 or not produced.is_file():
+        if ran.returncode != 0 or not produced.is_file():
             detail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] if stderr else []
             raise error(name, f"LibreOffice 无法转换这个文件（文件损坏或设有密码？）"
                               f"(LibreOffice could not convert it{': ' + detail[0][:200] if detail else ''})",
                         hint=f"在 Word/Excel/WPS 中打开并另存为 .{target} 后再导入")
         return produced.read_bytes()
-
-
-def _kill(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.wait()
 
 
 def read_legacy(name: str, raw: bytes):

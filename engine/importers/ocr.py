@@ -10,13 +10,10 @@ run in a temporary folder, in their own process group, with a timeout per page.
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import subprocess
 import tempfile
 from pathlib import Path
 
+from .. import external
 from .grid import Source
 from .positioned import Word, rows_from_words
 from .safeio import error
@@ -30,7 +27,7 @@ MIN_CONFIDENCE = 0  # words tesseract gives -1 (layout rows) are dropped; low on
 
 
 def available() -> bool:
-    return bool(shutil.which("tesseract")) and _has_chinese()
+    return bool(external.which("tesseract")) and _has_chinese()
 
 
 def missing_message() -> str:
@@ -38,33 +35,29 @@ def missing_message() -> str:
 
 
 def _has_chinese() -> bool:
+    program = external.which("tesseract")
     try:
-        out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, timeout=20).stdout
-    except (OSError, subprocess.TimeoutExpired):
+        out = external.run([program, "--list-langs"], timeout=20).stdout if program else b""
+    except (OSError, external.TimedOut):
         return False
     return b"chi_sim" in out
 
 
 def _run(command: list[str], timeout: float, name: str, what: str) -> bytes:
+    program = external.which(command[0])
+    if program is None:
+        raise error(name, f"本机没有 {command[0]}，无法识别扫描件 ({command[0]} missing)", "E-IMPORT-TOOL")
     try:
         # One OpenMP thread: tesseract's threads slow it down 4x on a busy machine (measured 44 s -> 11 s a page).
-        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                start_new_session=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        ran = external.run([program, *command[1:]], timeout=timeout, env={"OMP_THREAD_LIMIT": "1"})
+    except external.TimedOut:
+        raise error(name, f"{what} 超过 {timeout:.0f} 秒未完成，已停止 (timed out)", "E-IMPORT-TOOL") from None
     except OSError as exc:
         raise error(name, f"无法启动 {what}：{exc}", "E-IMPORT-TOOL") from None
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        proc.wait()
-        raise error(name, f"{what} 超过 {timeout:.0f} 秒未完成，已停止 (timed out)", "E-IMPORT-TOOL") from None
-    if proc.returncode != 0:
-        detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
+    if ran.returncode != 0:
+        detail = ran.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] if ran.stderr else []
         raise error(name, f"{what} 失败 ({what} failed{': ' + detail[0][:200] if detail else ''})", "E-IMPORT-TOOL")
-    return out
+    return ran.stdout
 
 
 def _words(tsv: bytes) -> list[Word]:
@@ -94,7 +87,7 @@ def ocr_image(name: str, image: str, page: int, first_table: int, source: Source
 
 
 def ocr_pdf_pages(name: str, raw: bytes, pages: list[int], first_table: int = 0) -> Source:
-    if not shutil.which("pdftoppm"):
+    if not external.which("pdftoppm"):
         raise error(name, "需要 pdftoppm 把扫描页转为图片，但本机没有安装 (poppler-utils missing)", "E-IMPORT-TOOL",
                     hint="安装 Debian 软件包 poppler-utils")
     if len(pages) > MAX_OCR_PAGES:

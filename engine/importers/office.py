@@ -6,7 +6,7 @@ inflated sizes, encryption), so a zip bomb is refused before python-docx or open
 
 from __future__ import annotations
 
-from .formats import Format
+from .grid import Format
 from .safeio import error, zip_names
 
 ZIP_MAGIC = b"PK\x03\x04"

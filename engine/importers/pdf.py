@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import io
 
-from .formats import Format
-from .grid import Cell, Row, Source, clean, split_paras
+from .grid import Cell, Format, Row, Source, clean, split_paras
 from .positioned import Word, rows_from_words
 from .safeio import error
 

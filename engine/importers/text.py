@@ -31,8 +31,7 @@ from pathlib import Path
 
 from ..errors import JixiaoError
 from ..load import decode
-from .formats import Format
-from .grid import Cell, Row, Source, clean
+from .grid import Cell, Format, Row, Source, clean
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 
