@@ -208,6 +208,115 @@ def _match_columns(row: Row, vocabulary, prefixes=None) -> _Columns:
     return _Columns(row, roles, unknown)
 
 
+_LEVEL1 = frozenset(_V["row_starts"]["level1"])
+_LEVEL2 = frozenset(_V["row_starts"]["level2"])
+_UNIT_WORD = re.compile(r"^[^\d\s]{1,4}$")
+_COMPARATOR_ONLY = re.compile(r"^(?:[≥≤=＝<>＜＞≧≦]|>=|<=|大于等于|小于等于|等于|不低于|不高于|不少于|不超过|正向|反向|定性|定量)$")
+
+
+def level_of(text: str) -> str | None:
+    """"level1" / "level2" when `text` is a level heading of the indicator grid (vocabulary.yaml's
+    row_starts; "(50分)" and spaces ignored); a word that can be both (成本指标) counts as level 2."""
+    points = bool(re.search(r"[0-9]\s*分\s*[)）]?\s*$", squeeze(text)))
+    key = header_key(text)
+    key = re.sub(r"[0-9]+(?:\.[0-9]+)?分$", "", key)
+    if key in _LEVEL2 and key in _LEVEL1:  # 满意度指标, 成本指标: a level-1 heading carries its points
+        return "level1" if points else "level2"
+    if key in _LEVEL2:
+        return "level2"
+    if key in _LEVEL1:
+        return "level1"
+    return None
+
+
+def _fit(role: str, cell: Cell) -> int:
+    """How well a cell's text fits a column role (for rows whose merged cells vanished)."""
+    text = cell.text
+    if not text:
+        return 0
+    bare = bool(_BARE_NUMBER.match(squeeze(text).replace(",", "")))
+    if role in ("weight", "score"):
+        return 3 if bare else -4
+    if role == "name":
+        return -4 if bare or level_of(text) else 2
+    if role in ("target", "actual", "adjusted_target"):
+        return 1 if bare else 2
+    if role == "comparator":
+        return 3 if _COMPARATOR_ONLY.match(squeeze(text)) else -4
+    if role == "unit":
+        return 2 if _UNIT_WORD.match(squeeze(text)) and not _COMPARATOR_ONLY.match(squeeze(text)) else -4
+    if role == "coefficient":
+        return 2 if bare or squeeze(text).endswith(("%", "％")) else -3
+    if role == "core":
+        return 3 if squeeze(text) in CORE_YES or squeeze(text) in ("否", "×") else -4
+    if role in ("reason", "explanation", "criteria", "measures"):
+        return -1 if bare else 1
+    return -2
+
+
+def _fit_all(aligned: list[Cell | None], cols: _Columns) -> int:
+    """How well an alignment of a row's cells fits the header's columns (see `_fit`)."""
+    total = 0
+    for role, i in cols.roles.items():
+        cell = aligned[i] if i < len(aligned) else None
+        if cell is None or cell.empty:
+            continue
+        if role in ("level1", "level2"):
+            total += 2 if level_of(cell.text) == role else -3
+        elif role != "label":
+            total += _fit(role, cell)
+    return total
+
+
+def align_by_content(row: Row, cols: _Columns) -> list[Cell | None] | None:
+    """Cells of a text row shorter than its header, placed by what they hold: leading level
+    headings by the vocabulary, the rest in order, each to the column its text fits best
+    (numbers to 分值/得分, values with units to 指标值/完成值 ...). None when it cannot be placed."""
+    order = sorted(cols.roles.items(), key=lambda kv: kv[1])
+    cells = list(row.cells)
+    while cells and cells[-1].empty:
+        cells.pop()
+    out: list[Cell | None] = [None] * len(cols.row.cells)
+    k = 0
+    roles = [(r, i) for r, i in order if r != "label"]
+    for level in ("level1", "level2"):
+        if level in cols.roles and k < len(cells) and level_of(cells[k].text) == level:
+            out[cols.roles[level]] = cells[k]
+            k += 1
+        elif level == "level1" and "level1" in cols.roles and k < len(cells) and level_of(cells[k].text) == "level2" \
+                and k + 1 < len(cells) and level_of(cells[k + 1].text) == "level2":
+            out[cols.roles["level1"]] = cells[k]  # 成本指标 | 经济成本指标: the first is level 1
+            k += 1
+    rest = [(r, i) for r, i in roles if r not in ("level1", "level2")]
+    todo = cells[k:]
+    n, m = len(todo), len(rest)
+    if n > m:
+        return None
+    # best[i][j]: best fit placing the first i cells into the first j roles, in order
+    neg = -10**9
+    best = [[neg] * (m + 1) for _ in range(n + 1)]
+    take = [[False] * (m + 1) for _ in range(n + 1)]
+    for j in range(m + 1):
+        best[0][j] = 0
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            skip = best[i][j - 1]
+            use = best[i - 1][j - 1] + _fit(rest[j - 1][0], todo[i - 1]) if best[i - 1][j - 1] > neg else neg
+            if use >= skip:
+                best[i][j], take[i][j] = use, True
+            else:
+                best[i][j] = skip
+    if best[n][m] <= neg:
+        return None
+    i, j = n, m
+    while i > 0:
+        if take[i][j]:
+            out[rest[j - 1][1]] = todo[i - 1]
+            i -= 1
+        j -= 1
+    return out
+
+
 def _is_grid_header(cols: _Columns) -> bool:
     return "name" in cols.roles and bool({"level1", "level2", "target"} & cols.roles.keys())
 
@@ -727,7 +836,11 @@ class _Reader:
                 k += 1
                 continue
             if row.table is None:
-                break
+                # A level heading that a text copy put on a line of its own ("产 出 指 标 (50分)")
+                if len(row.filled) == 1 and level_of(row.filled[0].text):
+                    row = Row(cells=(row.filled[0],), table=header.table, where=row.where, pos=row.pos)
+                else:
+                    break
             filled = row.filled
             first = filled[0].key if filled else ""
             if first in TOTAL_ROW_LABELS:
@@ -751,6 +864,11 @@ class _Reader:
 
     def grid_row(self, row: Row, cols: _Columns, state: dict, blocks: list, base: tuple, self_grid: bool) -> None:
         aligned, exact = cols.align(row)
+        by_content = False
+        if not exact and aligned is not None:
+            guess = align_by_content(row, cols)
+            if guess is not None and _fit_all(guess, cols) > _fit_all(aligned, cols):
+                aligned, by_content = guess, True
 
         def get(role: str) -> Cell | None:
             return cols.cell_for(row, role, aligned)
@@ -805,7 +923,10 @@ class _Reader:
             parent = group["rows"][-1]
             path = (*path[:-1], len(group["rows"]) - 1, "children", len(parent.get("children", [])))
             self.seen["children"] = True
-        if not exact:
+        if by_content:
+            self.note(path, row.text[:120], f"本行 {len(row.cells)} 格，表头 {len(cols.row.cells)} 格，按内容对齐读入",
+                      row)
+        elif not exact:
             self.note(path, row.text[:120], f"本行 {len(row.cells)} 格，表头 {len(cols.row.cells)} 格，按右对齐读入",
                       row)
         for role, cell in (("name", name), *[(r, values[r]) for r in ("target", "actual", "reason")]):
