@@ -74,8 +74,35 @@ class _Item:
         self.doubt = doubt
 
 
+def _bar_separated(text: str) -> list[_Item] | None:
+    """Cells separated by lines holding only "|" (a cell's text may run over several lines):
+    one "cell" item per cell; None when the text is not written so."""
+    lines = text.splitlines()
+    bars = sum(1 for line in lines if line.strip() == "|")
+    filled = sum(1 for line in lines if line.strip())
+    if bars < 6 or bars * 3 < filled:
+        return None
+    items: list[_Item] = []
+    buffer: list[str] = []
+    first = 1
+    for number, line in enumerate(lines, start=1):
+        if line.strip() == "|":
+            items.append(_Item("cell", first, text=clean("".join(clean(x) for x in buffer))))
+            buffer, first = [], number + 1
+        elif line.strip():
+            if not buffer:
+                first = number
+            buffer.append(line)
+    if buffer:
+        items.append(_Item("line", first, text=clean("".join(clean(x) for x in buffer))))
+    return items
+
+
 def _classify(text: str) -> list[_Item]:
     grid_words, budget_words = _header_words()
+    separated = _bar_separated(text)
+    if separated is not None:
+        return separated
     items: list[_Item] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.replace("\u3000", " ").rstrip()
@@ -95,7 +122,11 @@ def _classify(text: str) -> list[_Item]:
                 body = body[1:]
             if body.endswith("|"):
                 body = body[:-1]
-            items.append(_Item("row", number, cells=[clean(c) for c in body.split("|")]))
+            cells = [clean(c) for c in body.split("|")]
+            trailing = len(cells) - len(_rstrip_empty(cells))
+            if trailing >= 2:  # "| ||||||" padding of a mirror's table rows, not empty cells of the row
+                cells = _rstrip_empty(cells)
+            items.append(_Item("row", number, cells=cells))
             continue
         if pipes == 1 and stripped.endswith("|"):
             items.append(_Item("cell", number, text=clean(stripped[:-1])))
@@ -108,6 +139,13 @@ def _classify(text: str) -> list[_Item]:
                 continue
         items.append(_Item("line", number, text=stripped))
     return items
+
+
+def _rstrip_empty(cells: list[str]) -> list[str]:
+    end = len(cells)
+    while end > 1 and not cells[end - 1]:
+        end -= 1
+    return cells[:end]
 
 
 def _is_header_word(text: str, grid_words, budget_words) -> str | None:
