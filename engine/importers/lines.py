@@ -98,9 +98,33 @@ def _bar_separated(text: str) -> list[_Item] | None:
     return items
 
 
+def _paragraph_cells(text: str) -> list[_Item] | None:
+    """One cell per paragraph (cells separated by empty lines, an empty cell written as a line of
+    spaces), as some pages' text comes out; None when the text is not written so."""
+    lines = text.splitlines()
+    empty = sum(1 for line in lines if line == "")
+    filled = sum(1 for line in lines if line.strip())
+    if filled < 20 or empty < 0.6 * filled or "|" in text or "\t" in text:
+        return None
+    items: list[_Item] = []
+    para: list[str] = []
+    first = 1
+    for number, line in enumerate([*lines, ""], start=1):
+        if line == "":
+            if para:
+                joined = clean("".join(clean(x) for x in para))
+                items.append(_Item("line" if joined else "cell", first, text=joined))
+            para = []
+            continue
+        if not para:
+            first = number
+        para.append(line)
+    return items
+
+
 def _classify(text: str) -> list[_Item]:
     grid_words, budget_words = _header_words()
-    separated = _bar_separated(text)
+    separated = _bar_separated(text) or _paragraph_cells(text)
     if separated is not None:
         return separated
     items: list[_Item] = []
@@ -139,6 +163,23 @@ def _classify(text: str) -> list[_Item]:
                 continue
         items.append(_Item("line", number, text=stripped))
     return items
+
+
+def _join_split_headers(items: list[_Item], grid_words, budget_words) -> list[_Item]:
+    """A header cell written over two lines ("年度" / "指标值", "全年" / "执行数") as one cell."""
+    out: list[_Item] = []
+    k = 0
+    while k < len(items):
+        it = items[k]
+        if k + 1 < len(items) and it.kind in ("line", "cell") and items[k + 1].kind in ("line", "cell") \
+                and len(it.text) <= 4 and not _is_header_word(it.text, grid_words, budget_words) \
+                and _is_header_word(it.text + items[k + 1].text, grid_words, budget_words):
+            out.append(_Item(it.kind, it.line, text=it.text + items[k + 1].text, doubt=it.doubt))
+            k += 2
+            continue
+        out.append(it)
+        k += 1
+    return out
 
 
 def _rstrip_empty(cells: list[str]) -> list[str]:
@@ -211,7 +252,7 @@ def parse_lines(text: str, name: str = "<text>") -> Source:
     grid_words, budget_words = _header_words()
     level1, level2, other = _row_starts()
     pair_labels = _pair_labels()
-    items = _classify(text)
+    items = _join_split_headers(_classify(text), grid_words, budget_words)
     b = _Builder(name)
     i = 0
     in_rows = False  # inside a run of "row" items (a table)
