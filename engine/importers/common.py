@@ -1347,10 +1347,25 @@ def split_filings(source: Source) -> list[Source]:
         if not grid_since:
             cols = _match_columns(row, GRID_COLUMNS, GRID_PREFIXES)
             grid_since = _is_grid_header(cols) and bool({"actual", "score", "weight"} & cols.roles.keys())
+    def has_grid(a: int, b: int) -> bool:
+        for row in source.rows[a:b]:
+            cols = _match_columns(row, GRID_COLUMNS, GRID_PREFIXES)
+            if _is_grid_header(cols) and {"actual", "score", "weight"} & cols.roles.keys():
+                return True
+        return False
+
+    bounds = list(zip(starts, starts[1:] + [len(source.rows)]))
+    kept: list[list[int]] = []
+    for a, b in bounds:  # a part without an indicator grid of its own stays with the filing before it
+        if kept and not has_grid(a, b):
+            kept[-1][1] = b
+        else:
+            kept.append([a, b])
+    starts = [a for a, _b in kept]
     if len(starts) == 1:
         return [source]
     out = []
-    for n, (a, b) in enumerate(zip(starts, starts[1:] + [len(source.rows)]), start=1):
+    for n, (a, b) in enumerate(kept, start=1):
         part = Source(path=source.path, kind=source.kind, rows=source.rows[a:b], notes=list(source.notes),
                       via=source.via, ocr=source.ocr)
         part.notes.append(f"文件中有 {len(starts)} 份填报，这是第 {n} 份")

@@ -75,26 +75,29 @@ class _Item:
 
 
 def _bar_separated(text: str) -> list[_Item] | None:
-    """Cells separated by lines holding only "|" (a cell's text may run over several lines):
-    one "cell" item per cell; None when the text is not written so."""
-    lines = text.splitlines()
-    bars = sum(1 for line in lines if line.strip() == "|")
-    filled = sum(1 for line in lines if line.strip())
-    if bars < 6 or bars * 3 < filled:
+    """Cells separated by "|" where the lines do not hold rows: each cell on its own line ended
+    by " |" or started by "| ", or separated by lines of "|" alone, a cell's text possibly over
+    several lines. The text is cut at every "|" into one "cell" item per cell (a cell of spaces
+    is an empty cell); None when the text is not written so (pipe tables keep one row per line)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 6:
+        return None
+    multi = sum(1 for line in lines if line.count("|") >= 2 and len(line.replace("|", "").strip()) > 0
+                and line.strip().strip("|").count("|") >= 1)
+    single = sum(1 for line in lines if line.count("|") == 1 or not line.replace("|", "").strip())
+    if single < 6 or multi * 5 > len(lines) or single * 3 < len(lines):
         return None
     items: list[_Item] = []
-    buffer: list[str] = []
-    first = 1
-    for number, line in enumerate(lines, start=1):
-        if line.strip() == "|":
-            items.append(_Item("cell", first, text=clean("".join(clean(x) for x in buffer))))
-            buffer, first = [], number + 1
-        elif line.strip():
-            if not buffer:
-                first = number
-            buffer.append(line)
-    if buffer:
-        items.append(_Item("line", first, text=clean("".join(clean(x) for x in buffer))))
+    line_no = 1
+    chunks = text.split("|")
+    for k, chunk in enumerate(chunks):
+        parts = [x for x in chunk.splitlines() if x.strip()]
+        last = k == len(chunks) - 1
+        if last or len(parts) > 4:  # running text (before the first or after the last cell)
+            items.extend(_Item("line", line_no, text=clean(x)) for x in parts)
+        else:
+            items.append(_Item("cell", line_no, text=clean("".join(clean(x) for x in parts))))
+        line_no += chunk.count("\n")
     return items
 
 
