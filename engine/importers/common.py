@@ -237,8 +237,8 @@ def _fit(role: str, cell: Cell) -> int:
     bare = bool(_BARE_NUMBER.match(squeeze(text).replace(",", "")))
     if role in ("weight", "score"):
         return 3 if bare else -4
-    if role == "name":
-        return -4 if bare or level_of(text) else 2
+    if role == "name":  # the first text of a row is its indicator's name
+        return -4 if bare or level_of(text) else 4
     if role in ("target", "actual", "adjusted_target"):
         return 1 if bare else 2
     if role == "comparator":

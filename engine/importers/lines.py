@@ -25,6 +25,7 @@ from .grid import Cell, Row, Source, clean, squeeze
 from .vocabulary import vocabulary
 
 RUN_ON_MIN_CHARS = 120
+WRAPPED_CELL_LINE = 12  # the lines of a cell wrapped in a narrow column are this short
 RUN_ON_DOUBT = "从连写文本拆分"
 STREAM_MIN_HEADER = 3
 MAX_STREAM_CELL_CHARS = 400
@@ -95,8 +96,12 @@ def _bar_separated(text: str) -> list[_Item] | None:
         last = k == len(chunks) - 1
         if last or len(parts) > 4:  # running text (before the first or after the last cell)
             items.extend(_Item("line", line_no, text=clean(x)) for x in parts)
-        else:
+        elif chunk.rstrip(" \t").endswith("\n") or all(len(clean(x)) <= WRAPPED_CELL_LINE for x in parts):
+            # a bar on a line of its own ends the lines above it; short lines are a wrapped cell ("控制率")
             items.append(_Item("cell", line_no, text=clean("".join(clean(x) for x in parts))))
+        else:  # lines of running text, then the cell the bar ends
+            items.extend(_Item("line", line_no, text=clean(x)) for x in parts[:-1])
+            items.append(_Item("cell", line_no, text=clean(parts[-1]) if parts else ""))
         line_no += chunk.count("\n")
     return items
 
@@ -166,6 +171,51 @@ def _classify(text: str) -> list[_Item]:
                 continue
         items.append(_Item("line", number, text=stripped))
     return items
+
+
+SPACE_DOUBT = "按空格拆分"
+_POINTS_ONLY = re.compile(r"^[（(]\s*[0-9]+(?:\.[0-9]+)?\s*分\s*[)）]$")
+
+
+def _space_rows(items: list[_Item], grid_words, budget_words) -> list[_Item]:
+    """Lines whose cells are separated by spaces (text extracted from a page's table, one row per
+    line): from a line of three or more header words on, each line is a row cut at its spaces,
+    every cell flagged as a guess. Ends at a title, a footnote or a long line."""
+    from .common import level_of, title_kind
+
+    out: list[_Item] = []
+    active = False
+    k = 0
+    while k < len(items):
+        it = items[k]
+        if it.kind == "line":
+            words = it.text.split()
+            heads = sum(1 for w in words if _is_header_word(w, grid_words, budget_words))
+            if len(words) >= 3 and heads >= 3 and heads * 10 >= len(words) * 6:
+                active = True
+                out.append(_Item("row", it.line, cells=words))
+                k += 1
+                continue
+            if active:
+                one = Row(cells=(Cell(paras=(it.text,)),), table=None)
+                if title_kind(one) or it.text.startswith(("注", "备注")) or len(it.text) > 150:
+                    active = False
+                elif _POINTS_ONLY.match(it.text.replace(" ", "")):
+                    k += 1
+                    continue
+                else:
+                    nxt = items[k + 1] if k + 1 < len(items) else None
+                    if (nxt is not None and nxt.kind == "line" and len(words) == 1 and len(nxt.text.split()) == 1
+                            and not level_of(it.text) and level_of(it.text + nxt.text)):
+                        out.append(_Item("row", it.line, cells=[it.text + nxt.text]))  # "经济效益" / "指标"
+                        k += 2
+                        continue
+                    out.append(_Item("row", it.line, cells=words, doubt=SPACE_DOUBT))
+                    k += 1
+                    continue
+        out.append(it)
+        k += 1
+    return out
 
 
 def _join_split_headers(items: list[_Item], grid_words, budget_words) -> list[_Item]:
@@ -255,7 +305,7 @@ def parse_lines(text: str, name: str = "<text>") -> Source:
     grid_words, budget_words = _header_words()
     level1, level2, other = _row_starts()
     pair_labels = _pair_labels()
-    items = _join_split_headers(_classify(text), grid_words, budget_words)
+    items = _space_rows(_join_split_headers(_classify(text), grid_words, budget_words), grid_words, budget_words)
     b = _Builder(name)
     i = 0
     in_rows = False  # inside a run of "row" items (a table)
