@@ -791,7 +791,42 @@ class _Reader:
 
     # -- indicator grid -----------------------------------------------------------------------
 
+    def extend_header(self, cols: _Columns) -> _Columns:
+        """A text header split over rows the other way round: the row above names the columns
+        (绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因) and this row refines the first
+        ones (二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位), "一级指标" on a line between. The
+        columns this row lacks are taken from the row above, after its own."""
+        header = cols.row
+        if header.has_grid:
+            return cols
+        lead: list[Cell] = []
+        above: Row | None = None
+        k = self.i - 1
+        while k >= 0 and k >= self.i - 3:
+            row = self.rows[k]
+            if row.blank:
+                k -= 1
+                continue
+            roles = _match_columns(row, GRID_COLUMNS, GRID_PREFIXES).roles
+            if len(row.filled) == 1 and set(roles) == {"level1"} and not lead and "level1" not in cols.roles:
+                lead = [row.filled[0]]
+            elif len(roles) >= 3:
+                above = row
+                break
+            else:
+                break
+            k -= 1
+        if above is None:
+            return cols
+        extra = [c for c in above.cells if not c.empty
+                 and column_role(c.text, GRID_COLUMNS, GRID_PREFIXES) not in (None, "label", *cols.roles)]
+        if not extra:
+            return cols
+        row = Row(cells=tuple(lead) + header.cells + tuple(extra), table=header.table, where=header.where, pos=header.pos)
+        return _match_columns(row, GRID_COLUMNS, GRID_PREFIXES)
+
     def grid(self, cols: _Columns) -> None:
+        cols = self.extend_header(cols)
         header = cols.row
         # A header written over two rows ("年度 | 实际" above "指标值 | 完成值")?
         j = self.next_filled(same_table=header)

@@ -33,9 +33,26 @@ def clean(text: str) -> str:
     return text
 
 
+_GLOSS = re.compile(r"[（(][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]+[)）]")
+_TRADITIONAL: dict[int, str] | None = None
+
+
+def _traditional() -> dict[int, str]:
+    global _TRADITIONAL
+    if _TRADITIONAL is None:
+        from .vocabulary import vocabulary
+
+        _TRADITIONAL = {ord(pair[0]): pair[1] for pair in vocabulary().get("traditional", "").split() if len(pair) == 2}
+    return _TRADITIONAL
+
+
 def squeeze(text: str) -> str:
-    """Text without any whitespace: the key labels are matched on ("预算部 门名称")."""
-    return _ALL_SPACE.sub("", text)
+    """Text without any whitespace: the key labels are matched on ("预算部 门名称"); traditional
+    characters of labels mapped to simplified and a mirror's pinyin glosses ("項(xiàng)目") dropped."""
+    key = _ALL_SPACE.sub("", text)
+    if "(" in key or "（" in key:
+        key = _GLOSS.sub("", key)
+    return key.translate(_traditional())
 
 
 def split_paras(text: str) -> tuple[str, ...]:
