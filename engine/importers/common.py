@@ -967,13 +967,9 @@ class _Reader:
         for role, cell in (("name", name), *[(r, values[r]) for r in ("target", "actual", "reason")]):
             if cell is not None and cell.merged and role != "name":
                 self.note((*path, role), None, "与上方单元格合并，留空", cell)
-        core = None
-        if name_text[:1] in CORE_MARKS:
-            name_text, core = clean(name_text[1:]), True
-        elif name_text[-1:] in CORE_MARKS and len(name_text) > 1:
-            name_text, core = clean(name_text[:-1]), True
-        if parent is not None:
-            name_text = clean(OF_WHICH.sub("", name_text))
+        core = None  # the name is kept as written ("★补助鱼塘面积", "其中桃树种植面积"); ★ also sets core
+        if name_text[:1] in CORE_MARKS or (name_text[-1:] in CORE_MARKS and len(name_text) > 1):
+            core = True
         entry: dict = {"name": name_text}
         if not entry["name"]:
             self.note((*path, "name"), None, "三级指标为空", row)

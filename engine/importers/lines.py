@@ -219,14 +219,18 @@ def _space_rows(items: list[_Item], grid_words, budget_words) -> list[_Item]:
 
 
 def _join_split_headers(items: list[_Item], grid_words, budget_words) -> list[_Item]:
-    """A header cell written over two lines ("年度" / "指标值", "全年" / "执行数") as one cell."""
+    """A header cell written over two lines ("年度" / "指标值", "全年" / "执行数"), or a level
+    heading ("经济效益" / "指标"), as one cell."""
+    from .common import level_of
+
     out: list[_Item] = []
     k = 0
     while k < len(items):
         it = items[k]
         if k + 1 < len(items) and it.kind in ("line", "cell") and items[k + 1].kind in ("line", "cell") \
                 and len(it.text) <= 4 and not _is_header_word(it.text, grid_words, budget_words) \
-                and _is_header_word(it.text + items[k + 1].text, grid_words, budget_words):
+                and (_is_header_word(it.text + items[k + 1].text, grid_words, budget_words)
+                     or (not level_of(it.text) and level_of(it.text + items[k + 1].text))):
             out.append(_Item(it.kind, it.line, text=it.text + items[k + 1].text, doubt=it.doubt))
             k += 2
             continue
