@@ -197,7 +197,7 @@ def _import_folder(folder: str, out_dir: str, year: int | None, region: str | No
             status = "需核对" if review else "已读入"
             for target, result in written:
                 rows.append([str(rel), str(target.relative_to(out)), status, len(result.review),
-                             result.case.get("layout", ""), ""])
+                             result.found.get("layout", ""), ""])
             click.echo(f"[{n}/{len(files)}] {rel}: {len(written)} 份填报，待核对 {review} 处", err=True)
         except JixiaoError as exc:
             counts["failed"] += 1
