@@ -46,7 +46,7 @@ def _summary(result, output: str | None) -> list[str]:
     se, tt, report = case["self_evaluation"], case.get("target_table"), case.get("report")
     year = f" {case['year']}年" if case.get("year") is not None else "（年度未读到）"
     lines = [f"读取 {result.source.path}（{_kind(result.source)}，{result.source.tables} 个表格）：{case['unit']}{year}"
-             + (f"，版式 {case['layout']}" if case.get("layout") else "")]
+             + (f"，版式 {found['layout']}" if found.get("layout") else "")]
     if found["target_rows"] and tt:
         lines.append(f"  绩效目标表：{found['target_rows']} 行指标，资金总额 {_n(tt['budget']['total'])} 万元")
     if found["self_rows"]:
