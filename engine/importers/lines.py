@@ -413,6 +413,12 @@ def _stream(items, i, length, is_budget, b: _Builder, starts, grid_words, budget
         if is_budget and row and it.kind != "blank" and not _NUMBERISH.match(it.text or "0") \
                 and any(_NUMBERISH.match(x.text or "x") for x in row):
             starts_row = True
+        if (not is_budget and it.doubt == RUN_ON_DOUBT and len(row) >= 4 and it.text
+                and not _NUMBERISH.match(it.text) and all(_NUMBERISH.match(x.text or "x") for x in row[-2:])
+                and _key(it.text) not in NO_REASON and not _ends_row(items, j + 1)):
+            # run-on text has no empty cells: after 分值 and 得分 a text starts the next row, unless it
+            # is the last cell before the next row starts (then it is this row's 偏差原因)
+            starts_row = True
         if row and (starts_row or len(row) >= expected):
             flush()
             after_total = False
@@ -428,6 +434,19 @@ def _stream(items, i, length, is_budget, b: _Builder, starts, grid_words, budget
         j += 1
     flush()
     return j
+
+
+NO_REASON = frozenset({"无", "/", "-", "—", "——", "暂无", "无偏差", "不适用"})
+
+
+def _ends_row(items, k: int) -> bool:
+    """Whether items[k] starts a new row or ends the text (so the cell before it ends a row)."""
+    from .common import level_of
+
+    if k >= len(items):
+        return True
+    key = _key(items[k].text)
+    return bool(level_of(items[k].text)) or key in vocabulary()["labels"]["total_row"] or key.startswith("其中")
 
 
 def _goal_rows(items, i) -> list[list[_Item]] | None:
