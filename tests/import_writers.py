@@ -51,8 +51,9 @@ def cjk_font() -> str | None:
     return "STSong-Light"
 
 
-def write_pdf(blocks, path: Path, pages_of_padding: int = 0) -> Path:
-    """A PDF with a text layer: paragraphs, and grids drawn as ruled tables (SPAN for merges)."""
+def write_pdf(blocks, path: Path, pages_of_padding: int = 0, ruled: bool = True) -> Path:
+    """A PDF with a text layer: paragraphs, and grids drawn as ruled tables (SPAN for merges), or
+    with `ruled=False` as text placed in columns without any line."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -69,7 +70,8 @@ def write_pdf(blocks, path: Path, pages_of_padding: int = 0) -> Path:
             continue
         grid = block.grid
         data = [["" if t in (LEFT, UP) else t for t in row] for row in grid]
-        commands = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("FONTNAME", (0, 0), (-1, -1), font),
+        commands = [("GRID", (0, 0), (-1, -1), 0.5, colors.black)] if ruled else []
+        commands += [("FONTNAME", (0, 0), (-1, -1), font),
                     ("FONTSIZE", (0, 0), (-1, -1), 7), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
         for r, c, h, w, _text in _rectangles(grid):
             if h > 1 or w > 1:

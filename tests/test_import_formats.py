@@ -358,3 +358,13 @@ def test_more_layout_families():
     assert unfilled.found["layout"] == "unfilled"
     narrative = read("某某局2023年度部门整体支出绩效自评报告\n一、基本情况\n2023年度总支出114万元。\n")
     assert narrative.found["layout"] == "narrative"
+
+
+def test_pdf_table_without_ruling_lines_is_read_by_position(tmp_path):
+    """Text placed in columns with no line drawn: cells by the gaps between words, a header
+    written over two lines ("年度" above "指标值") merged by column."""
+    blocks = variant_blocks("quanzhong")
+    got = import_file(write_pdf(blocks, tmp_path / "unruled.pdf", ruled=False))
+    ref = import_file(write_docx(blocks, tmp_path / "a.docx"))
+    assert got.case["self_evaluation"]["indicators"] == ref.case["self_evaluation"]["indicators"]
+    assert got.case["self_evaluation"]["budget"]["executed"] == ref.case["self_evaluation"]["budget"]["executed"]

@@ -122,10 +122,9 @@ def _page(page, number: int, table: int, last_ruled, source: Source):
         items.append((t.bbox[1], _ruled(t, number, number_t)))
         ruled_end = (number_t, ncols, t.bbox[3])
     # Text by position: tables without lines become tables of their own numbers.
-    text_rows, table_after = rows_from_words(words, number, table)
+    text_rows, table_after, tops = rows_from_words(words, number, table, with_tops=True)
     table = table_after
     # Order the text rows among the tables by their vertical position.
-    tops = _line_tops(words)
     for row, top in zip(text_rows, tops):
         items.append((top, [row]))
     items.sort(key=lambda item: item[0])
@@ -136,12 +135,6 @@ def _page(page, number: int, table: int, last_ruled, source: Source):
     else:
         last = None
     return rows, table, last
-
-
-def _line_tops(words: list[Word]) -> list[float]:
-    from .positioned import lines
-
-    return [line[0].top for line in lines(words)]
 
 
 def _ruled(t, page: int, table: int) -> list[Row]:

@@ -9,6 +9,7 @@ cell is a paragraph. Cells carry their page, table, row and column for the revie
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .grid import Cell, Row
@@ -40,8 +41,8 @@ def lines(words: list[Word]) -> list[list[Word]]:
     return [sorted(line, key=lambda w: w.x0) for line in out]
 
 
-def cells_of(line: list[Word]) -> list[tuple[str, float]]:
-    """(text, x0) of each cell of a line."""
+def cells_of(line: list[Word]) -> list[tuple[str, float, float]]:
+    """(text, x0, x1) of each cell of a line."""
     height = sorted(w.bottom - w.top for w in line)[len(line) // 2] or 1.0
     cells: list[list[Word]] = []
     for w in line:
@@ -49,7 +50,55 @@ def cells_of(line: list[Word]) -> list[tuple[str, float]]:
             cells[-1].append(w)
         else:
             cells.append([w])
-    return [("".join(_join(c)), c[0].x0) for c in cells]
+    return [("".join(_join(c)), c[0].x0, c[-1].x1) for c in cells]
+
+
+_DIGIT = re.compile(r"[0-9０-９]")
+HEADER_CELL_CHARS = 12
+
+
+def _headerish(cells: list[tuple[str, float, float]]) -> bool:
+    return all(not _DIGIT.search(t) and len(t) <= HEADER_CELL_CHARS for t, _a, _b in cells)
+
+
+def merge_stacked(rows: list[list[tuple[str, float, float]]], tops: list[float]):
+    """Header cells written over two or three lines ("年度" above "指标值") merged by column: runs
+    of consecutive lines without digits whose cells overlap horizontally become one line, each
+    column's text top to bottom. Lines of figures are never merged."""
+    out: list[list[tuple[str, float, float]]] = []
+    out_tops: list[float] = []
+    k = 0
+    while k < len(rows):
+        run = [rows[k]]
+        while k + len(run) < len(rows) and len(run) < 3 and _headerish(rows[k + len(run)]) and _headerish(run[0]) \
+                and len(rows[k + len(run)]) >= 1 and len(run[0]) >= 2:
+            run.append(rows[k + len(run)])
+        if len(run) == 1 or not _overlapping(run):
+            out.append(rows[k])
+            out_tops.append(tops[k])
+            k += 1
+            continue
+        columns: list[list] = []  # [x0, x1, texts]
+        for line in run:
+            for text, x0, x1 in line:
+                for col in columns:
+                    if x0 < col[1] and x1 > col[0]:
+                        col[2].append(text)
+                        col[0], col[1] = min(col[0], x0), max(col[1], x1)
+                        break
+                else:
+                    columns.append([x0, x1, [text]])
+        columns.sort(key=lambda c: c[0])
+        out.append([("".join(c[2]), c[0], c[1]) for c in columns])
+        out_tops.append(tops[k])
+        k += len(run)
+    return out, out_tops
+
+
+def _overlapping(run) -> bool:
+    """Whether some cell of a later line lies under a cell of an earlier one."""
+    first = run[0]
+    return any(x0 < b and x1 > a for line in run[1:] for _t, x0, x1 in line for _u, a, b in first)
 
 
 def _join(words: list[Word]):
@@ -62,14 +111,15 @@ def _join(words: list[Word]):
         prev = w
 
 
-def rows_from_words(words: list[Word], page: int, first_table: int, doubt: str = "") -> tuple[list[Row], int]:
+def rows_from_words(words: list[Word], page: int, first_table: int, doubt: str = "", with_tops: bool = False):
     """Rows of a page and the number of the next table. Tables are numbered from `first_table`."""
     rows: list[Row] = []
     table = first_table - 1
     in_table = False
     row_in_table = 0
-    for line in lines(words):
-        cells = cells_of(line)
+    all_lines = lines(words)
+    merged, tops = merge_stacked([cells_of(line) for line in all_lines], [line[0].top for line in all_lines])
+    for cells in merged:
         if len(cells) >= 2:
             if not in_table:
                 table += 1
@@ -80,7 +130,7 @@ def rows_from_words(words: list[Word], page: int, first_table: int, doubt: str =
             out = tuple(
                 Cell(paras=(text,), where=f"第 {page} 页 表 {table + 1} 第 {row_in_table} 行第 {i + 1} 格",
                      pos=(page, table + 1, row_in_table, i + 1), doubt=doubt)
-                for i, (text, _x) in enumerate(cells)
+                for i, (text, _x0, _x1) in enumerate(cells)
             )
             rows.append(Row(cells=out, table=table, where=f"第 {page} 页 表 {table + 1} 第 {row_in_table} 行",
                             pos=(page, table + 1, row_in_table, None)))
@@ -90,4 +140,4 @@ def rows_from_words(words: list[Word], page: int, first_table: int, doubt: str =
             where = f"第 {page} 页"
             rows.append(Row(cells=(Cell(paras=(text,), where=where, pos=(page, None, None, None), doubt=doubt),),
                             table=None, where=where, pos=(page, None, None, None)))
-    return rows, table + 1
+    return (rows, table + 1, tops) if with_tops else (rows, table + 1)
