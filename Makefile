@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # apt-get needs root: use sudo when not root.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test e2e tools bench clean
+.PHONY: demo test e2e tools bench serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,8 @@ test: $(STAMP)
 # Installs Debian's chromium (and CJK fonts, so the Chinese report renders as text) if missing,
 # then runs only the end-to-end tests. `make test` runs them too when chromium is installed.
 e2e: $(STAMP)
-	command -v chromium >/dev/null || { $(SUDO) apt-get update -q && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk; }
+	command -v chromium >/dev/null && command -v pdftotext >/dev/null || { $(SUDO) apt-get update -q && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk poppler-utils; }
 	$(PY) -m pytest -q -m e2e
 
 # The import's external converters: LibreOffice (old .doc/.xls/.wps/.et), Tesseract with the
@@ -45,6 +45,11 @@ tools: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
 	$(PY) benchmarks/import_bench.py $(IMPORT_BENCH_ARGS)
+	$(PY) benchmarks/web_bench.py
+
+# The web workbench on http://127.0.0.1:8000/ with its data in ./jixiao-data (README: "The web workbench").
+serve: $(STAMP)
+	$(VENV)/bin/jixiao serve --data jixiao-data
 
 clean:
 	rm -rf $(VENV) build *.egg-info

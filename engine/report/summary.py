@@ -36,9 +36,11 @@ from .common import FORM_TITLES, SEVERITY_TITLES
 
 STATUS_SCORED = "已评分"
 STATUS_FAILED = "失败"
+RESULT_STATUS = {"final": "正式", "provisional": "暂定"}
 
 CASE_COLUMNS = (
-    ("file", "案例文件"), ("status", "状态"), ("unit", "单位"), ("year", "年度"), ("form", "表式"),
+    ("file", "案例文件"), ("status", "状态"), ("result_status", "结果"), ("review", "待复核"),
+    ("unit", "单位"), ("year", "年度"), ("form", "表式"),
     ("total", "规则总分"), ("grade", "规则等级"), ("self_total", "自评总分"), ("self_grade", "自评等级"),
     ("difference", "差异（自评−规则）"), ("previous_total", "上年规则总分"), ("change", "较上年"),
     ("recurring", "上年已有的问题"), ("actions", "整改事项"), ("errors", "错误"), ("warnings", "警告"),
@@ -69,7 +71,8 @@ def case_row(result: Result, file: str, result_file: str) -> dict:
     top = result.top_deduction
     where = "" if top is None or top.row is None else f"第 {top.row} 行 "
     return {
-        "file": file, "status": STATUS_SCORED, "unit": result.unit, "year": result.year,
+        "file": file, "status": STATUS_SCORED, "result_status": RESULT_STATUS[result.status],
+        "review": len(result.review_items), "unit": result.unit, "year": result.year,
         "form": FORM_TITLES.get(result.form, result.form), "total": result.total, "grade": result.grade,
         "self_total": result.self_total, "self_grade": result.self_grade, "difference": result.difference,
         "previous_total": None if result.previous is None else result.previous.total,
