@@ -55,11 +55,9 @@ def value(v) -> str:
 
 
 def main() -> int:
-    import engine.importers.common as common
     from engine.errors import JixiaoError
     from engine.importers import import_filings
 
-    common.case_format = lambda: common.FORMAT  # compare in jixiao-case/2, as the hand cases are written
     verbose = "--verbose" in sys.argv
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     corpus = Path(args[0]) if args else ROOT / "tests" / "corpus"

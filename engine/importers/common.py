@@ -23,6 +23,7 @@ are not numbers, unrecognised rows and columns, parts of the case not found in t
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -1115,7 +1116,7 @@ class _Reader:
         case["self_evaluation"] = self.self_evaluation()
         figures = None
         if self.report_title is None:
-            self.note("report", None, "文件中没有找到自评报告，报告部分为空白占位")
+            self.note("report", None, "文件中没有找到自评报告" + _absent_note())
             case["report"] = {"title": "", "statements": [], "execution_rate": None,
                               "self_score": {"score": None, "quote": ""},
                               "sections": [{"heading": "", "text": ""}]}
@@ -1206,7 +1207,7 @@ class _Reader:
         tt = self.tt
         base = "target_table"
         if not tt:
-            self.note(base, None, "文件中没有找到绩效目标表，此部分为空白占位")
+            self.note(base, None, "文件中没有找到绩效目标表" + _absent_note())
         out: dict = {"title": tt.get("title", "")}
         if "filing_unit" in tt:
             out["filing_unit"] = tt["filing_unit"]
@@ -1238,7 +1239,7 @@ class _Reader:
         se = self.se
         base = "self_evaluation"
         if not se:
-            self.note(base, None, "文件中没有找到绩效自评表，此部分为空白占位")
+            self.note(base, None, "文件中没有找到绩效自评表" + _absent_note())
         out: dict = {"title": se.get("title", ""), "period": se.get("period", ""), "unit": se.get("unit", "")}
         out["budget"] = se.get("budget") or {
             "initial": None, "full_year": None, "executed": None, "weight": None, "rate": "", "self_score": None,
@@ -1296,6 +1297,12 @@ V1_ROW = ("name", "target", "actual", "weight", "score", "reason")
 V1_BUDGET = ("label", "initial", "full_year", "executed", "weight", "rate", "self_score")
 
 
+def _absent_note() -> str:
+    """How a part the file lacks is written: left out in jixiao-case/2, a blank placeholder in v1."""
+    return "，该部分不可核对（案卷中略去）" if case_format() == FORMAT else "，此部分为空白占位"
+
+
+@functools.lru_cache(maxsize=1)
 def case_format() -> str:
     """The newest case format the installed schema accepts (v2 once schemas/case.schema.json knows it)."""
     import json
