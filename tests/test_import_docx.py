@@ -45,7 +45,7 @@ def test_column_layouts_import_to_the_same_self_evaluation(tmp_path, layout):
     case = loaded(result)
     assert folded(case["self_evaluation"]) == EXPECTED_SELF_EVALUATION
     assert case["year"] == 2023 and case["unit"] == "某某区农业农村局" and case["form"] == "department"
-    expected_review = [("target_table", "文件中没有找到绩效目标表，该部分不可核对（案卷中略去）")]
+    expected_review = [("target_table", "文件中没有找到绩效目标表，该部分不可核对，案卷中已略去")]
     if layout == "nature_unit":
         expected_review.insert(0, ("self_evaluation.indicators[1].groups[0].rows[0].target", "指标性质“正向”按“≥”读入"))
     assert review_reasons(result.review) == expected_review

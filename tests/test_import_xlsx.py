@@ -47,7 +47,7 @@ def test_column_layouts_import_to_the_same_self_evaluation(tmp_path, layout):
     assert folded(loaded(result)["self_evaluation"]) == EXPECTED_SELF_EVALUATION
     extra = [("self_evaluation.indicators[1].groups[0].rows[0].target", "指标性质“正向”按“≥”读入")] \
         if layout == "nature_unit" else []
-    assert review_reasons(result.review) == extra + [("target_table", "文件中没有找到绩效目标表，该部分不可核对（案卷中略去）")]
+    assert review_reasons(result.review) == extra + [("target_table", "文件中没有找到绩效目标表，该部分不可核对，案卷中已略去")]
 
 
 def test_parts_on_separate_sheets(tmp_path):

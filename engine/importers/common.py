@@ -1299,7 +1299,7 @@ V1_BUDGET = ("label", "initial", "full_year", "executed", "weight", "rate", "sel
 
 def _absent_note() -> str:
     """How a part the file lacks is written: left out in jixiao-case/2, a blank placeholder in v1."""
-    return "，该部分不可核对（案卷中略去）" if case_format() == FORMAT else "，此部分为空白占位"
+    return "，该部分不可核对，案卷中已略去" if case_format() == FORMAT else "，此部分为空白占位"
 
 
 @functools.lru_cache(maxsize=1)
