@@ -236,16 +236,19 @@ def _fit(role: str, cell: Cell) -> int:
     if not text:
         return 0
     bare = bool(_BARE_NUMBER.match(squeeze(text).replace(",", "")))
-    if role in ("weight", "score"):
+    unit_only = bool(_UNIT_WORD.match(squeeze(text))) and not _COMPARATOR_ONLY.match(squeeze(text))
+    if role == "weight":
         return 3 if bare else -4
+    if role == "score":  # a lone number after the values is more often the weight (unfilled forms)
+        return 2 if bare else -4
     if role == "name":  # the first text of a row is its indicator's name
         return -4 if bare or level_of(text) else 4
     if role in ("target", "actual", "adjusted_target"):
-        return 1 if bare else 2
+        return -3 if unit_only and len(squeeze(text)) <= 3 else (1 if bare else 2)
     if role == "comparator":
         return 3 if _COMPARATOR_ONLY.match(squeeze(text)) else -4
     if role == "unit":
-        return 2 if _UNIT_WORD.match(squeeze(text)) and not _COMPARATOR_ONLY.match(squeeze(text)) else -4
+        return 4 if unit_only else -4
     if role == "coefficient":
         return 2 if bare or squeeze(text).endswith(("%", "％")) else -3
     if role == "core":

@@ -319,6 +319,16 @@ def parse_lines(text: str, name: str = "<text>") -> Source:
             if not in_rows:
                 b.new_table()
                 in_rows = True
+                header = _headerless(items, i, grid_words, budget_words)
+                if header is not None:  # rows of a table whose header is not in the text
+                    family, columns = header
+                    b.row([(c, item.line, "") for c in columns])
+                    j = i
+                    while j < len(items) and items[j].kind in ("row", "blank"):
+                        if items[j].kind == "row":
+                            items[j] = _Item("row", items[j].line, cells=items[j].cells,
+                                             doubt=f"表头不在文本中，按{family}式列序推断")
+                        j += 1
             b.row([(c, item.line, item.doubt) for c in item.cells])
             i += 1
             continue
@@ -447,6 +457,33 @@ def _ends_row(items, k: int) -> bool:
         return True
     key = _key(items[k].text)
     return bool(level_of(items[k].text)) or key in vocabulary()["labels"]["total_row"] or key.startswith("其中")
+
+
+_COMPARATOR_CELL = re.compile(r"^(?:[≥≤=＝<>＜＞≧≦﹦]|>=|<=)$")
+
+
+def _headerless(items, i, grid_words, budget_words) -> tuple[str, list[str]] | None:
+    """(family, header) when the table of rows starting at items[i] has no header row but its
+    rows have the signs of a layout in vocabulary.yaml's `headerless` (a 指标性质 cell of a
+    comparator alone, followed by a number: Sichuan's columns)."""
+    rows = []
+    j = i
+    while j < len(items) and items[j].kind in ("row", "blank"):
+        if items[j].kind == "row":
+            rows.append(items[j].cells)
+        j += 1
+    if any(sum(1 for c in cells if _is_header_word(c, grid_words, budget_words)) >= 3 for cells in rows):
+        return None
+    for entry in vocabulary().get("headerless", []):
+        signed = 0
+        for cells in rows:
+            for k in range(len(cells) - 1):
+                if _COMPARATOR_CELL.match(squeeze(cells[k])) and _NUMBERISH.match(cells[k + 1] or "x"):
+                    signed += 1
+                    break
+        if signed >= entry["min_rows"]:
+            return entry["family"], list(entry["columns"])
+    return None
 
 
 def _goal_rows(items, i) -> list[list[_Item]] | None:
