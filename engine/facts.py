@@ -113,6 +113,16 @@ FIELD_VALUES: dict[str, tuple[str, ...]] = {
               "section_points"),
 }
 
+# Fields that hold a percentage, as a number of percent: 95 % is 95, never 0.95 (lint warns when
+# a condition compares one with a fraction-looking value).
+FIELD_UNITS: dict[str, dict[str, str]] = {
+    "budget": {"rate": "percent"},
+    "share": {"stated": "percent", "computed": "percent"},
+    "share_total": {"stated_sum": "percent"},
+    "rate": {"stated": "percent", "computed": "percent"},
+    "document": {"adjustment_rate": "percent"},
+}
+
 # Placeholders a rule's message may use, per fact kind (besides the scoring ones below).
 MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "indicator": ("name", "level2", "target", "actual", "target_text", "actual_text", "qual_band"),

@@ -17,7 +17,7 @@ import click
 from rich.console import Console
 
 from .common import handle_errors
-from ..errors import Problem
+from ..errors import Problem, tr
 from ..load import shown_path
 
 
@@ -36,14 +36,22 @@ def rules() -> None:
 def lint_cmd(pack: str) -> None:
     """Check PACK (a rule pack folder) for schema, compile and semantic problems, all at once.
 
+    Errors refuse the pack everywhere (score, batch, test, diff); warnings (rules that never
+    match or never score, fractions compared with percentages, the editor line) are lint's own.
     Exit status: 0 clean, 1 problems found, 2 the pack cannot be read."""
     from ..lint import lint_pack
 
     report = lint_pack(pack)
     for problem in report.problems:
         click.echo(render_problem(problem))
-    count = len(report.problems)
-    summary = f"{pack}: no problems" if not count else f"{pack}: {count} problem{'s' if count > 1 else ''}"
+    errors, warnings = len(report.errors), len(report.warnings)
+    if not report.problems:
+        summary = tr(f"{pack}：没有问题", f"{pack}: no problems")
+    else:
+        summary = tr(f"{pack}：{errors} 个错误，{warnings} 个警告", f"{pack}: {errors} error{'s' * (errors != 1)}, "
+                     f"{warnings} warning{'s' * (warnings != 1)}")
+        if errors:
+            summary += tr("（有错误的规则包不能用于计分）", " (a pack with errors is refused by score, batch and test)")
     click.echo(summary, err=True)
     sys.exit(report.exit_code)
 
@@ -149,6 +157,23 @@ def _repository_packs() -> dict:
     return packs
 
 
+def _explain_problem_code(code: str) -> None:
+    """`jixiao rules explain E-LINT-WEIGHTS`: the registry's title, cause and fix."""
+    from rich.markdown import Markdown
+
+    from ..errors import JixiaoError
+    from ..problemcodes import REGISTRY, lookup, markdown
+    from ..validate import closest
+
+    entry = lookup(code)
+    if entry is None:
+        guess = closest(code, REGISTRY)
+        raise JixiaoError.single("E-RULE-CODE", tr(f"没有问题代码 {code}", f"no problem code {code}"), stage="load",
+                                 hint=tr(f"是不是 {guess}？", f"did you mean {guess}?") if guess
+                                 else tr("问题代码见 docs/problem-codes.md", "see docs/problem-codes.md"))
+    Console(highlight=False).print(Markdown(markdown(entry)))
+
+
 @rules.command("explain")
 @click.argument("code")
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=str), default=None,
@@ -156,7 +181,8 @@ def _repository_packs() -> dict:
 @handle_errors
 def explain_cmd(code: str, rules_dir: str | None) -> None:
     """Print the documentation of rule CODE: what it checks, why, its parameters, examples and
-    citation, and which packs override it."""
+    citation, and which packs override it. A problem code (E-LINT-WEIGHTS, E-YAML-SYNTAX ...)
+    prints its title, cause and fix."""
     from rich.markdown import Markdown
 
     from ..api import load_pack
@@ -165,6 +191,9 @@ def explain_cmd(code: str, rules_dir: str | None) -> None:
     from ..validate import closest
 
     code = code.strip().upper()
+    if code.startswith("E-"):
+        _explain_problem_code(code)
+        return
     packs = _repository_packs()
     if rules_dir:
         pack = load_pack(rules_dir)
