@@ -116,6 +116,7 @@ class Pack:
     sha256: str
     chain: tuple[str, ...]  # ids from the root pack to this one
     directory: str = ""
+    directories: tuple[str, ...] = ()  # the folders of `chain`, root first (its tests are inherited)
     _by_code: dict = field(default_factory=dict, repr=False, compare=False)
 
     def rule(self, code: str) -> Rule:
@@ -166,6 +167,22 @@ def resolve_param(value, params: dict) -> Decimal:
     if isinstance(value, str) and not _is_number_text(value):
         return params[value]
     return D(value)
+
+
+# Operators typed on a Chinese keyboard, read as their ASCII spelling (the schema accepts both).
+OP_ALIASES = {"≥": ">=", "≤": "<=", "≠": "!=", "＞": ">", "＜": "<"}
+
+
+def normalize_ops(condition):
+    """A condition with `op: "≥"` (and the other aliases) written as `op: ">="`."""
+    if isinstance(condition, dict):
+        out = {k: normalize_ops(v) for k, v in condition.items()}
+        if isinstance(out.get("op"), str) and out["op"] in OP_ALIASES:
+            out["op"] = OP_ALIASES[out["op"]]
+        return out
+    if isinstance(condition, list):
+        return [normalize_ops(v) for v in condition]
+    return condition
 
 
 def substitute_params(condition, params: dict, path: tuple = ()):
@@ -330,7 +347,7 @@ def _check_rule(rule: Rule, docs: dict, params: dict, methods: dict, broken: set
         problems.append(docs[file].problem(code, tr(f"规则 {rule.code}：{message}", f"rule {rule.code}: {message}"), where, "compile", hint))
 
     if rule.when is not None:
-        when, unknown = substitute_params(rule.when, params)
+        when, unknown = substitute_params(normalize_ops(rule.when), params)
         for name, path in unknown:
             message, hint = _unknown("parameter", name, params)
             add("E-PACK-PARAM", message, ("when", *path), hint)
@@ -425,6 +442,7 @@ def _assemble(chain: list[PackSource], settings: dict, rules: dict[str, Rule], p
         sha256=digest,
         chain=tuple(r.id for r in chain),
         directory=top.directory,
+        directories=tuple(r.directory for r in chain),
     )
     pack._by_code.update({r.code: r for r in ordered})
     return pack

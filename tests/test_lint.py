@@ -157,8 +157,8 @@ def test_the_rule_template_passes_lint_and_its_examples(tmp_path):
     (pack / "pack.yaml").write_text(line + "pack: {id: template, title: t, version: '1', extends: national-2020}\n",
                                     encoding="utf-8")
     assert lint_pack(pack).problems == ()
-    res = CliRunner().invoke(main, ["rules", "test", str(pack), "--matcher", "python"])
-    assert res.exit_code == 0 and res.stdout.endswith("4 passed, 0 failed\n"), res.output
+    res = CliRunner().invoke(main, ["rules", "test", str(pack), "--own", "--matcher", "python"])
+    assert res.exit_code == 0 and res.stdout.endswith("4 项通过，0 项失败\n"), res.output
 
 
 def test_every_pack_case_and_test_file_names_its_schema_for_editors():
