@@ -46,10 +46,13 @@ def main(lang: str | None) -> None:
 @click.option("--why", "why", metavar="ROW", default=None,
               help="Explain which rules could apply to ROW (a row number, an indicator name or a rule code) "
                    "and why each held or not.")
+@click.option("--previous", "previous_dir", type=click.Path(path_type=str), default=None,
+              help="Folder of last year's results (a `jixiao batch --out` folder): the report shows the change in "
+                   "score and which problems recur.")
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
 def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matcher: str | None, why: str | None,
-          report_date: datetime.datetime | None, debug: bool) -> None:
+          report_date: datetime.datetime | None, previous_dir: str | None, debug: bool) -> None:
     """Score CASE (a case YAML file) and explain every point. Without --rules, the pack under
     rules/ that applies to the case's year, form and region is used, and named on stderr."""
     from .api import score_file
@@ -64,6 +67,10 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
     if fmt in BINARY_FORMATS and not output:
         raise click.UsageError(f"--format {fmt} writes a binary file: give --output FILE.{fmt}")
     result = score_file(case, rules_dir, matcher, announce=lambda text: err_console().print(plain(text)))
+    if previous_dir is not None:
+        from .previous import Previous
+
+        result = Previous.load(previous_dir).attach(result)
     if fmt == "table" and not output:
         from .report import table
 
