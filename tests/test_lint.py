@@ -23,7 +23,7 @@ UNREADABLE = {"unreadable"}
 SHOWS = {
     "bad-code": {"E-SCHEMA"}, "schema-key": {"E-SCHEMA"}, "duplicate-code": {"E-PACK-DUPCODE"},
     "unknown-field": {"E-LINT-FIELD"}, "wrong-type": {"E-LINT-TYPE"}, "unknown-value": {"E-LINT-VALUE"},
-    "weights": {"E-LINT-WEIGHTS", "E-LINT-RESCALE"}, "rescale": {"E-LINT-RESCALE"}, "grades": {"E-LINT-GRADES"}, "grades-top": {"E-LINT-GRADES"},
+    "weights": {"E-LINT-WEIGHTS", "E-LINT-RESCALE"}, "rescale": {"E-LINT-RESCALE"}, "unit": {"E-LINT-UNIT"}, "grades": {"E-LINT-GRADES"}, "grades-top": {"E-LINT-GRADES"},
     "never": {"E-LINT-NEVER"}, "shadow": {"E-LINT-SHADOW"}, "placeholder": {"E-LINT-PLACEHOLDER"},
     "unknown-extends": {"E-PACK-EXTENDS"}, "size": {"E-EXPR-SIZE", "E-COND-SIZE"}, "method": {"E-LINT-METHOD"},
     "names": {"E-PACK-METHOD", "E-PACK-PARAM"}, "modeline": {"E-LINT-MODELINE"}, "unreadable": {"E-YAML-SYNTAX"},
