@@ -132,3 +132,12 @@ def test_coverage_names_rules_without_examples(in_root):
     assert coverage(bare).without_examples == ("JX-E01", "JX-S02")
     assert coverage(bare).line() == "覆盖：37 条规则中 35 条有例子；没有例子的：JX-E01, JX-S02"
     assert coverage(bare, own=True).rules == 9
+
+
+def test_a_bad_test_file_is_an_input_error(tmp_path):
+    pack = _copy_national(tmp_path)
+    (pack / "tests").mkdir()
+    (pack / "tests" / "t.yaml").write_text("tests:\n  - name: x\n    given: {}\n    expect: {totl: '1'}\n", encoding="utf-8")
+    res = run(str(pack))
+    assert res.exit_code == 2
+    assert "t.yaml:4:" in res.output and "没有 'totl' 这个字段（是不是 'total'？）" in res.output
