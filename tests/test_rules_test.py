@@ -44,8 +44,8 @@ def test_a_broken_example_fails_with_a_readable_difference(tmp_path):
     out = res.stdout
     assert (f"FAIL  JX-S02 例 1  ({scoring}:88)\n"
             "      规则 JX-S02 的例子\n"
-            "        应为：JX-S02 gives 4.85\n"
-            "        实为：JX-S02 gave 4.84\n") in out
+            "        应为：JX-S02 计 4.85 分\n"
+            "        实为：JX-S02 计 4.84 分\n") in out
     assert out.splitlines()[-1] == "54 项通过，1 项失败"
 
 
@@ -78,8 +78,8 @@ def test_json_for_ci(in_root):
     assert data["coverage"] == {"rules": 37, "without_examples": []} and data["own_only"] is False
     first = data["tests"][0]
     assert first == {"id": "JX-R01 例 1", "kind": "example", "file": "rules/national-2020/checks.yaml", "line": 16,
-                     "passed": True, "checks": [{"what": "规则 JX-R01 的例子", "expected": "finding reported",
-                                                 "got": "finding reported", "passed": True}]}
+                     "passed": True, "checks": [{"what": "规则 JX-R01 的例子", "expected": "报告问题",
+                                                 "got": "报告问题", "passed": True}]}
     assert {t["kind"] for t in data["tests"]} == {"example", "test"}
 
 
