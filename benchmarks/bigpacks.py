@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -69,11 +70,32 @@ def write_wide(folder: Path, count: int, alternatives: int) -> Path:
     return folder
 
 
-def timed(cmd: list[str]) -> tuple[float, int, str]:
+def timed(cmd: list[str]) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds (user + system of the child: steadier on a busy machine), exit
+    status and the last line of standard error."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
-    return time.perf_counter() - start, proc.returncode, proc.stderr.strip().splitlines()[-1:] and proc.stderr.strip().splitlines()[-1] or ""
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    lines = proc.stderr.strip().splitlines()
+    return wall, cpu, proc.returncode, lines[-1] if lines else ""
+
+
+def compile_costs(pack: Path) -> tuple[float, float]:
+    """CPU seconds, in this process, of the compiler every command runs (`checked_pack`) and of
+    `rules lint` (`lint_pack`: the same plus the pairwise analysis, which `score` ran before)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from engine.lint import checked_pack, lint_pack
+
+    start = time.process_time()
+    checked_pack(pack)
+    middle = time.process_time()
+    lint_pack(pack)
+    return middle - start, time.process_time() - middle
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,16 +109,19 @@ def main(argv: list[str] | None = None) -> int:
     packs = [write_many(DATA / f"many-{args.rules}", args.rules),
              write_wide(DATA / f"wide-{args.wide_rules}x{args.alternatives}", args.wide_rules, args.alternatives)]
     jixiao = [sys.executable, "-m", "engine.cli"]
-    base, _rc, _err = timed([*jixiao, "score", str(CASE), "--rules", "rules/national-2020", "--format", "json"])
-    print(f"national-2020 (reference)      score: {base:6.2f} s")
+    print(f"machine load (1 min): {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; seconds are wall / CPU")
+    wall, cpu, _rc, _err = timed([*jixiao, "score", str(CASE), "--rules", "rules/national-2020", "--format", "json"])
+    print(f"{'national-2020 (reference)':<30} score          : {wall:6.2f} / {cpu:6.2f} s")
     for pack in packs:
         for matcher in args.matchers.split(","):
-            seconds, rc, err = timed([*jixiao, "score", str(CASE), "--rules", str(pack), "--format", "json",
-                                      "--matcher", matcher])
-            print(f"{pack.name:<30} score ({matcher:<7}): {seconds:6.2f} s  exit {rc}" + (f"  {err}" if rc else ""))
+            wall, cpu, rc, err = timed([*jixiao, "score", str(CASE), "--rules", str(pack), "--format", "json",
+                                        "--matcher", matcher])
+            print(f"{pack.name:<30} score ({matcher:<7}): {wall:6.2f} / {cpu:6.2f} s  exit {rc}" + (f"  {err}" if rc else ""))
         if not args.no_lint:
-            seconds, rc, err = timed([*jixiao, "rules", "lint", str(pack)])
-            print(f"{pack.name:<30} rules lint      : {seconds:6.2f} s  exit {rc}  {err}")
+            wall, cpu, rc, err = timed([*jixiao, "rules", "lint", str(pack)])
+            print(f"{pack.name:<30} rules lint      : {wall:6.2f} / {cpu:6.2f} s  exit {rc}  {err}")
+            compiled, linted = compile_costs(pack)
+            print(f"{pack.name:<30} in process: compiler checks {compiled:6.2f} s CPU, lint {linted:6.2f} s CPU")
     return 0
 
 
