@@ -161,17 +161,39 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         return super().construct_mapping(node, deep=True)
 
 
+SHOWN_CHARS = 80  # of a value quoted in an error message; the rest is "…"
+
+
+def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
+    """`text` as an error message quotes it: at most `limit` characters, then "…" and the length
+    (a 300 000-character cell is not echoed whole)."""
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"
+
+
+MAX_NUMBER_CHARS = 100  # a number written with more characters is refused before it is converted
+# The smallest magnitude other than 0: the ratio of two accepted numbers (up to 1e15 / 1e-100)
+# then stays within the range of a double, which the matchers compare (1.0e-400 as a weight made
+# a share of 2.5e401, refused far from its file and line).
+MIN_ABS_NUMBER = Decimal("1e-100")
+
+
 def _construct_decimal(loader: _Loader, node) -> Decimal:
     text = loader.construct_scalar(node).replace("_", "")
     lowered = text.lower()
     if lowered in (".nan", ".inf", "+.inf", "-.inf"):
         raise _Refusal("E-YAML-NUMBER", f"{text} is not a usable number", node.start_mark)
+    if len(text) > MAX_NUMBER_CHARS:
+        raise _Refusal("E-YAML-NUMBER", f"a number written with {len(text)} characters ({shorten(text, 20)}) "
+                       f"is out of range (|x| ≤ 1e15, at most {MAX_NUMBER_CHARS} characters)", node.start_mark)
     try:
         value = Decimal(text)
     except InvalidOperation:
         raise _Refusal("E-YAML-NUMBER", f"{text!r} is not a number", node.start_mark) from None
     if not value.is_finite() or abs(value) > MAX_ABS_NUMBER:
         raise _Refusal("E-YAML-NUMBER", f"{text} is out of range (|x| ≤ 1e15)", node.start_mark)
+    if value and abs(value) < MIN_ABS_NUMBER:
+        raise _Refusal("E-YAML-NUMBER", f"{text} is too small to be an amount, a weight or a share "
+                       "(0, or |x| ≥ 1e-100)", node.start_mark)
     return value
 
 
@@ -179,6 +201,9 @@ _DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
 
 
 def _construct_int(loader: _Loader, node) -> int:
+    if len(node.value) > MAX_NUMBER_CHARS:  # int() of 5 000 digits raises ValueError (and is slow)
+        raise _Refusal("E-YAML-NUMBER", f"a number written with {len(node.value)} characters "
+                       f"({shorten(node.value, 20)}) is out of range (|x| ≤ 1e15)", node.start_mark)
     value = yaml.SafeLoader.construct_yaml_int(loader, node)
     if not _DECIMAL_INT.fullmatch(node.value):
         raise _Refusal(
