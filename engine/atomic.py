@@ -67,3 +67,24 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     with open_atomic(path) as handle:
         handle.write(payload)
+
+
+def refuse_overwriting_input(output: str | Path | None, *inputs: str | Path) -> None:
+    """Refuse an --output that is one of the command's input files: the same file by device and
+    inode (a hard link, a symlink, "./case.yaml" for "case.yaml"), not by name. Writing it would
+    replace the input with the output (E-OUTPUT-IS-INPUT, before anything is done)."""
+    if not output:
+        return
+    try:
+        target = os.stat(output)
+    except OSError:
+        return  # does not exist yet: it cannot be an input
+    for given in inputs:
+        try:
+            same = os.path.samestat(target, os.stat(given))
+        except OSError:
+            continue
+        if same:
+            raise JixiaoError.single(
+                "E-OUTPUT-IS-INPUT", f"输出文件就是输入文件 {given}，写入会覆盖它 (the output is the input file)",
+                stage="output", file=str(output), hint="用 -o/--output 指定另一个文件")

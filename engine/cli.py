@@ -45,7 +45,9 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
     """Score CASE (a case YAML file) and explain every point. Without --rules, the pack under
     rules/ that applies to the case's year, form and region is used, and named on stderr."""
     from .api import score_file
+    from .atomic import refuse_overwriting_input
 
+    refuse_overwriting_input(output, case, *_pack_files(rules_dir))
     if why is not None:
         if fmt != "table":
             raise click.UsageError("--why prints a report for people; use it without --format")
@@ -64,6 +66,14 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
         from .report import render
 
         write_output(render(result, fmt, (report_date or datetime.datetime.now()).date()), output)
+
+
+def _pack_files(rules_dir: str | None) -> list[str]:
+    """The YAML files of a pack folder given with --rules (an --output must not be one of them)."""
+    import glob
+    import os
+
+    return glob.glob(os.path.join(glob.escape(rules_dir), "*.yaml")) if rules_dir else []
 
 
 from .commands.batch import batch as _batch  # noqa: E402

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -409,32 +411,68 @@ def load_text(text: str, path: str, encoding: str = "utf-8", sha256: str | None 
     return Document(path=path, data=data, text=text, encoding=encoding, sha256=sha256)
 
 
+def read_regular_file(path: str | Path, limit: int, code_size: str = "E-FILE-SIZE") -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, refusing anything else before a
+    byte is read: a folder, a device (/dev/zero never ends), a named pipe (may never start) or a
+    socket, and a file over the limit. The type is checked on the opened file (fstat), so a file
+    swapped for a pipe between a check and the open is still refused; the open itself does not
+    block (O_NONBLOCK: opening a pipe with no writer returns at once). Never reads more than
+    limit + 1 bytes, even from a file that grows meanwhile."""
+    name = str(path)
+
+    def refuse(code: str, message: str, **where) -> JixiaoError:
+        return JixiaoError.single(code, message, stage="load", file=name, **where)
+
+    try:
+        try:
+            before = os.stat(name)  # refuse a device or pipe without even opening it
+        except OSError:
+            before = None  # the open below says what is wrong
+        if before is not None and not stat.S_ISREG(before.st_mode) and not stat.S_ISDIR(before.st_mode):
+            raise refuse("E-FILE", _NOT_REGULAR)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(name, flags)
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise refuse("E-FILE", "是文件夹，不是文件 (is a directory, not a file)")
+            if not stat.S_ISREG(st.st_mode):
+                raise refuse("E-FILE", _NOT_REGULAR)
+            if st.st_size > limit:
+                raise refuse(code_size, f"file is {st.st_size} bytes; the limit is {limit} bytes ({limit // 1024 // 1024 or limit} "
+                             f"{'MiB' if limit >= 1024 * 1024 else 'bytes'})", line=1)
+            chunks, got = [], 0
+            while got <= limit:
+                chunk = os.read(fd, limit + 1 - got)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                got += len(chunk)
+        finally:
+            os.close(fd)
+        raw = b"".join(chunks)
+        if len(raw) > limit:
+            raise refuse(code_size, f"file is more than {limit} bytes; the limit is {limit} bytes "
+                         f"({limit // 1024 // 1024 or limit} {'MiB' if limit >= 1024 * 1024 else 'bytes'})", line=1)
+        return raw
+    except FileNotFoundError:
+        raise refuse("E-FILE", "no such file") from None
+    except PermissionError:
+        raise refuse("E-FILE", "permission denied") from None
+    except IsADirectoryError:
+        raise refuse("E-FILE", "是文件夹，不是文件 (is a directory, not a file)") from None
+    except OSError as exc:
+        raise refuse("E-FILE", exc.strerror or str(exc)) from None
+
+
+_NOT_REGULAR = ("不是普通文件（设备、命名管道或套接字），不读取 "
+                "(is not a regular file: a device, pipe or socket, which may never end or never start)")
+
+
 def load_file(path: str | Path) -> Document:
     """Read and parse one YAML file, refusing oversized, binary or undecodable input early."""
-    p = Path(path)
     name = str(path)
-    try:
-        if p.is_dir():
-            raise JixiaoError.single("E-FILE", "is a directory, not a file", stage="load", file=name)
-        if p.exists() and not p.is_file():  # /dev/zero never ends, a named pipe may never start
-            raise JixiaoError.single("E-FILE", "is not a regular file (a device, pipe or socket)", stage="load", file=name)
-        size = p.stat().st_size
-        if size <= MAX_FILE_BYTES:
-            with p.open("rb") as handle:  # never more than the limit, even if the file grows meanwhile
-                raw = handle.read(MAX_FILE_BYTES + 1)
-            size = max(size, len(raw))
-        if size > MAX_FILE_BYTES:
-            raise JixiaoError.single(
-                "E-FILE-SIZE",
-                f"file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes (1 MiB)",
-                stage="load", file=name, line=1,
-            )
-    except FileNotFoundError:
-        raise JixiaoError.single("E-FILE", "no such file", stage="load", file=name) from None
-    except PermissionError:
-        raise JixiaoError.single("E-FILE", "permission denied", stage="load", file=name) from None
-    except OSError as exc:
-        raise JixiaoError.single("E-FILE", exc.strerror or str(exc), stage="load", file=name) from None
+    raw = read_regular_file(name, MAX_FILE_BYTES)
     text, encoding = decode(raw, name)
     if not text.strip():  # after decoding: a BOM alone is empty too
         raise JixiaoError.single("E-EMPTY", "the file is empty", stage="load", file=name, line=1)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from ..atomic import write_atomic
+from ..atomic import refuse_overwriting_input, write_atomic
 from .common import handle_errors
 from ..errors import JixiaoError
 
@@ -93,6 +93,7 @@ def import_cmd(file: str, output: str | None, year: int | None, region: str | No
     from ..load import load_text
     from ..validate import validate
 
+    refuse_overwriting_input(output, file)
     result = import_file(file, year=year, region=region)
     kind = {"text": "从 Word 复制的文本", "docx": "Word 文档", "xlsx": "Excel 工作簿"}[result.source.kind]
     text = dump_case(result.case, _comments(file, output, kind))
