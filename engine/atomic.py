@@ -7,6 +7,7 @@ files, which are written row by row over the whole run through `open_atomic`).
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 import tempfile
@@ -53,13 +54,22 @@ def open_atomic(path: str | Path) -> Iterator[BinaryIO]:
         os.replace(tmp, target)
         tmp = None
     except OSError as exc:
-        raise JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="report", file=str(path)) from None
+        raise output_error(exc, path) from None
     finally:
         if tmp is not None:
             try:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def output_error(exc: OSError, path: str | Path) -> JixiaoError:
+    """An OS error writing `path` as the E-OUTPUT problem the user sees (a full disk said plainly)."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return JixiaoError.single(
+            "E-OUTPUT", f"磁盘空间不足，文件未写出 ({exc.strerror or 'No space left on device'})", stage="report",
+            file=str(path), hint="释放磁盘空间（或换一个输出位置）后重新运行；已有的同名文件未被改动")
+    return JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="report", file=str(path))
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:

@@ -459,3 +459,90 @@ def test_a_summary_file_that_is_an_input_is_refused(tmp_path):
     res = invoke("batch", tmp_path / "a.yaml", "--out", out, "--jobs", 1, "--matcher", "python")
     assert res.exit_code == 2 and "E-OUTPUT-IS-INPUT" in res.output, res.output
     assert (tmp_path / "a.yaml").read_bytes() == before
+
+
+# ---------------------------------------------------------------- a full disk
+
+
+def test_a_full_disk_while_writing_the_summary_is_exit_2_with_a_clear_message(tmp_path, monkeypatch):
+    """ENOSPC from the summary writer (simulated: every write past the first 4 KiB fails)."""
+    import contextlib
+    import errno
+
+    from engine.report import summary as summary_module
+
+    real = summary_module.open_atomic
+
+    class Filling:
+        def __init__(self, handle):
+            self.handle, self.written = handle, 0
+
+        def write(self, data):
+            self.written += len(data)
+            if self.written > 4096:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self.handle.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+    @contextlib.contextmanager
+    def filling(path):
+        with real(path) as handle:
+            yield Filling(handle)
+
+    monkeypatch.setattr(summary_module, "open_atomic", filling)
+    for name in ("a", "b", "c"):
+        shutil.copy(ROOT / SEED, tmp_path / f"{name}.yaml")
+    res = invoke("batch", tmp_path, "--out", tmp_path / "out", "--jobs", 1, "--matcher", "python")
+    assert res.exit_code == 2, res.output
+    assert "E-OUTPUT: 磁盘空间不足，文件未写出 (No space left on device)" in res.output
+    assert "Traceback" not in res.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["results"]  # no half summary, no lock
+
+
+def _tiny_tmpfs(path):
+    """A 300 KiB tmpfs at `path` (root only); None where it cannot be mounted."""
+    import subprocess
+
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        return None
+    path.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(path)], capture_output=True)
+    return path if done.returncode == 0 else None
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_really_full_disk_during_a_batch(tmp_path, jobs):
+    """A real full file system (a tiny tmpfs): results that do not fit fail as cases, with the
+    message; the summary is written (exit 1) or cannot be (exit 2, the message); never a
+    traceback, never a temporary file left."""
+    import subprocess
+    import sys
+
+    disk = _tiny_tmpfs(tmp_path / "disk")
+    if disk is None:
+        pytest.skip("needs root to mount a tiny tmpfs")
+    try:
+        cases = tmp_path / "cases"
+        cases.mkdir()
+        for i in range(30 if jobs == 1 else 60):
+            shutil.copy(ROOT / SEED, cases / f"c{i:02d}.yaml")
+        proc = subprocess.run([sys.executable, "-m", "engine.cli", "batch", str(cases), "--out", str(disk / "out"),
+                               "--rules", NATIONAL, "--matcher", "python", "--jobs", str(jobs)],
+                              capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                              timeout=600)
+        if proc.returncode == 1:  # the summary fitted: every case whose result did not is listed
+            failed = [line for line in proc.stdout.splitlines() if line.startswith("失败 ")]
+            assert failed and all("E-OUTPUT: 磁盘空间不足，文件未写出" in line for line in failed), proc.stdout
+            assert (disk / "out" / "summary.csv").is_file()
+        else:  # the summary did not fit
+            assert proc.returncode == 2, proc.stdout + proc.stderr
+            assert "磁盘空间不足，文件未写出" in proc.stderr
+        assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr
+        left = [p.name for p in (disk / "out").rglob("*")]
+        assert not [name for name in left if name.startswith(".")], left  # no temporary file, no lock
+        for path in (disk / "out" / "results").iterdir():
+            json.loads(path.read_text(encoding="utf-8"))  # whole
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
