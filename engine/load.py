@@ -163,13 +163,17 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         return super().construct_mapping(node, deep=True)
 
 
-SHOWN_CHARS = 80  # of a value quoted in an error message; the rest is "…"
+SHOWN_CHARS = 80  # of a long value quoted in an error message; the rest is "…"
+ECHO_LIMIT = 200  # a quoted value longer than this is cut to SHOWN_CHARS
 
 
-def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
-    """`text` as an error message quotes it: at most `limit` characters, then "…" and the length
-    (a 300 000-character cell is not echoed whole)."""
-    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"
+def shorten(text: str, limit: int = SHOWN_CHARS, longer_than: int | None = None) -> str:
+    """`text` as an error message quotes it: when longer than `longer_than` (default `limit`),
+    its first `limit` characters, then "…" and the length (a 300 000-character cell is not
+    echoed whole)."""
+    if len(text) <= (limit if longer_than is None else longer_than):
+        return text
+    return f"{text[:limit]}…（共 {len(text)} 个字符）"
 
 
 MAX_NUMBER_CHARS = 100  # a number written with more characters is refused before it is converted
@@ -288,7 +292,14 @@ class Document:
 
 
 def decode(raw: bytes, path: str) -> tuple[str, str]:
-    """Bytes -> (text, encoding). UTF-16 with a BOM, else UTF-8 (with or without BOM), then GB18030."""
+    """Bytes -> (text, encoding). UTF-16 with a BOM, else UTF-8 (with or without BOM), then GB18030.
+    UTF-32 (with or without BOM) is named and refused, not reported as a stray NUL character."""
+    utf32 = _utf32(raw)
+    if utf32:
+        raise JixiaoError.single(
+            "E-ENCODING", f"文件是 {utf32} 编码的文本，不支持 (the file is {utf32} text, which is not read)",
+            stage="load", file=path, line=1, hint="save the file as UTF-8 (在编辑器中另存为 UTF-8)",
+        )
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Windows Notepad's "Unicode": unambiguous with its BOM, and full of NUL bytes.
         try:
@@ -317,6 +328,26 @@ def decode(raw: bytes, path: str) -> tuple[str, str]:
             stage="load", file=path, line=line,
             hint="save the file as UTF-8",
         ) from None
+
+
+def _utf32(raw: bytes) -> str | None:
+    """"UTF-32" (with the byte order) when the bytes are UTF-32 text: its BOM (checked before
+    UTF-16's, which the little-endian one starts with), or, without one, every 4-byte unit
+    holding a code point (at most 0x10FFFF: the top byte 0 and, for ASCII, two more NUL bytes)."""
+    if raw.startswith(codecs.BOM_UTF32_LE):
+        return "UTF-32LE"
+    if raw.startswith(codecs.BOM_UTF32_BE):
+        return "UTF-32BE"
+    if len(raw) < 8 or len(raw) % 4 or b"\x00" not in raw[:8]:
+        return None
+    head = raw[:4096 - 4096 % 4]
+    for name, top in (("UTF-32LE", slice(3, None, 4)), ("UTF-32BE", slice(0, None, 4))):
+        if not head[top].strip(b"\x00"):
+            units = [int.from_bytes(head[i:i + 4], "little" if name == "UTF-32LE" else "big")
+                     for i in range(0, len(head), 4)]
+            if all(0 < u <= 0x10FFFF for u in units):
+                return name
+    return None
 
 
 def _where(path: str, mark, text: str | None = None) -> dict:

@@ -543,6 +543,55 @@ def _rule_file_problems(doc: Document) -> tuple[list[Problem], set]:
     return problems, bad
 
 
+# Characters no pack text may hold, as the case schema's cells: C0 controls but tab and line
+# breaks, DEL, C1, and the bidirectional overrides. The YAML reader refuses them written raw;
+# these come from escapes ("\e[31m", "\u202e") and would reach the terminal, HTML and Markdown.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _control_characters(doc: Document) -> list[Problem]:
+    """A problem for each text of a pack file (key or value) holding a control character."""
+    found: list[Problem] = []
+
+    def walk(node, path) -> None:
+        if isinstance(node, str):
+            hit = _CONTROL.search(node)
+            if hit:
+                found.append(doc.problem(
+                    "E-PACK-CHAR", f"文字中有控制字符 U+{ord(hit.group()):04X}（可能来自转义写法，如 \\e 或 \\u202e），"
+                    "不允许出现在规则包中 (a control character in pack text)", path, "load"))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, str) and _CONTROL.search(key):
+                    walk(key, path)
+                else:
+                    walk(value, (*path, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, (*path, i))
+
+    walk(doc.data, ())
+    return found
+
+
+def _inside(path: Path, directory: Path, problems: list[Problem]) -> bool:
+    """Whether a pack file is really in its pack folder: a symlink to a file elsewhere (another
+    pack's file is fine only beside it, /etc/passwd never) is refused before it is read, so
+    nothing of what it points at appears in any message."""
+    if not path.is_symlink():
+        return True
+    try:
+        inside = path.resolve(strict=True).parent == directory.resolve(strict=True)
+    except (OSError, RuntimeError):  # dangling, or a loop
+        inside = False
+    if not inside:
+        problems.append(Problem(
+            "E-PACK-LINK", "规则包文件是指向包文件夹之外的符号链接，不读取 "
+            "(a symbolic link to a file outside the pack folder is not read)", "load", file=str(path),
+            hint="把文件本身复制到规则包文件夹中"))
+    return inside
+
+
 def read_source(directory: Path, problems: list[Problem]) -> PackSource | None:
     """Read one pack folder (not its parents), appending every problem found. None when the
     folder has no readable pack.yaml with a `pack:` block."""
@@ -553,9 +602,10 @@ def read_source(directory: Path, problems: list[Problem]) -> PackSource | None:
     if not pack_file.is_file():
         problems.append(Problem("E-PACK", f"no {PACK_FILE} in {directory}", "load", file=str(directory)))
         return None
-    settings_doc = _load(pack_file, problems)
+    settings_doc = _load(pack_file, problems) if _inside(pack_file, directory, problems) else None
     if settings_doc is None:
         return None
+    problems.extend(_control_characters(settings_doc))
     if not isinstance(settings_doc.data, dict) or not isinstance(settings_doc.data.get("pack"), dict):
         problems.append(settings_doc.problem("E-SCHEMA", "pack.yaml must start with a `pack:` block (id, title, version)", ()))
         return None
@@ -570,9 +620,13 @@ def read_source(directory: Path, problems: list[Problem]) -> PackSource | None:
     for path in sorted(directory.glob("*.yaml")):
         if path.name == PACK_FILE or path.name.startswith("_"):
             continue
+        if not _inside(path, directory, problems):
+            settings_ok = False
+            continue
         doc = _load(path, problems)
         if doc is None:
             continue
+        problems.extend(_control_characters(doc))
         own, more = _rule_file_problems(doc)
         problems.extend(own)
         bad |= more
