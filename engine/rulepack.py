@@ -5,7 +5,7 @@ parameters, score methods, vocabulary) plus any number of `*.yaml` files holding
 `extends: <pack id>` names the pack this one builds on (a sibling folder, else one in rules/):
 
 * `sections`, `grades`, `total`, `rounding`, `applies_to`: the child's value replaces the parent's;
-* `params`, `methods`, `vocabulary`: merged key by key, the child's entries win;
+* `params`, `methods`, `vocabulary`, `letter`: merged key by key, the child's entries win;
 * rules: merged by code, a child's rule replaces the parent's rule with the same code;
   `amend_rules: {CODE: {field: value}}` changes only the named fields of an inherited rule
   (e.g. attaches a `deduct`); `remove_rules: [CODE, ...]` drops inherited rules.
@@ -36,7 +36,7 @@ PACK_FILE = "pack.yaml"
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 REPLACED_KEYS = ("sections", "grades", "total", "rounding")
 _PACK_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")  # what `extends` may name (as the schema says)
-MERGED_KEYS = ("params", "methods", "vocabulary")
+MERGED_KEYS = ("params", "methods", "vocabulary", "letter")
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,7 @@ class Pack:
     sha256: str
     chain: tuple[str, ...]  # ids from the root pack to this one
     directory: str = ""
+    letter: dict = field(default_factory=dict)  # how the department letter groups findings (pack `letter:`)
     _by_code: dict = field(default_factory=dict, repr=False, compare=False)
 
     def rule(self, code: str) -> Rule:
@@ -380,6 +381,7 @@ def compile_checked(chain: list[PackSource]) -> tuple[Pack | None, list[Problem]
     _check_divisors(settings, chain, params, methods, problems)
     for code, rule in list(rules.items()):
         rules[code] = _check_rule(rule, docs, params, methods, broken, section_keys, problems)
+    _check_letter(chain, settings, rules, problems)
     return _assemble(chain, settings, rules, params, methods), problems
 
 
@@ -475,6 +477,16 @@ def _check_divisors(settings: dict, chain: list[PackSource], params: dict, metho
                 "E-PACK-PARAM", f"计分方法 {name!r} 的公式 {method.formula.source} 在这些参数下除以零（{shown}）：每一行都无法计分",
                 path, "compile"))
             break
+def _check_letter(chain: list[PackSource], settings: dict, rules: dict, problems: list[Problem]) -> None:
+    """`letter:` may only name check rules the pack has (a typo would silently drop an action)."""
+    letter = settings.get("letter") or {}
+    named = [(("letter", "self_scoring_rules", i), code) for i, code in enumerate(letter.get("self_scoring_rules") or ())]
+    named += [(("letter", "actions", i, "rules", j), code)
+              for i, action in enumerate(letter.get("actions") or ()) for j, code in enumerate(action.get("rules") or ())]
+    doc = next((raw.settings_doc for raw in reversed(chain) if "letter" in raw.settings), chain[-1].settings_doc)
+    for path, code in named:
+        if code not in rules:
+            problems.append(doc.problem("E-PACK-LETTER", f"letter names {code!r}, which the pack does not define", path, "compile"))
 
 
 def compile_pack(chain: list[PackSource]) -> Pack:
@@ -512,6 +524,7 @@ def _assemble(chain: list[PackSource], settings: dict, rules: dict[str, Rule], p
         params=params,
         methods=methods,
         vocabulary=settings.get("vocabulary") or {},
+        letter=settings.get("letter") or {},
         rules=ordered,
         sha256=digest,
         chain=tuple(r.id for r in chain),
