@@ -436,6 +436,36 @@ def load_text(text: str, path: str, encoding: str = "utf-8", sha256: str | None 
     return Document(path=path, data=data, text=text, encoding=encoding, sha256=sha256)
 
 
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> JixiaoError:
+    """A YAML syntax error where the person must fix it: a keyboard slip (full-width colon, comma,
+    quotes or space) or an indentation that does not line up is named at its own line
+    (`engine.yamlhints`); other errors keep PyYAML's place, in Chinese where the wording is known."""
+    from .yamlhints import chinese, explain
+
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    message = problem
+    if exc.problem and exc.context:  # "did not find expected ',' or '}'" while doing what, from where
+        started = exc.context_mark.line + 1 if exc.context_mark else None
+        message += f" ({exc.context.strip()}" + (f" that starts at line {started})" if started else ")")
+    # libyaml stops at 1000 levels, before the constructor's own limit is reached.
+    if "maximum nesting depth" in message:
+        return JixiaoError.single("E-YAML-DEPTH", message, **_where(path, exc.problem_mark or exc.context_mark))
+    mark = exc.problem_mark or exc.context_mark
+    slip = explain(text, problem, exc.context, mark.line + 1 if mark else 0,
+                   exc.context_mark.line + 1 if exc.context_mark else None) if mark else None
+    if slip is not None and (slip.keyboard or lang() == "zh"):  # English keeps PyYAML's words for the rest
+        return JixiaoError.single("E-YAML-SYNTAX", slip.message, stage="load", file=path, line=slip.line,
+                                  col=slip.col, hint=slip.hint)
+    if lang() == "zh":
+        words = chinese(problem)
+        if words:
+            started = f"（从第 {exc.context_mark.line + 1} 行开始）" if exc.context_mark and exc.problem else ""
+            message = f"YAML 语法错误：{words}{started}"
+        else:
+            message = f"YAML 语法错误：{message}"
+    return JixiaoError.single("E-YAML-SYNTAX", message, **_where(path, mark))
+
+
 def read_regular_file(path: str | Path, limit: int, code_size: str = "E-FILE-SIZE") -> bytes:
     """The bytes of a regular file of at most `limit` bytes, refusing anything else before a
     byte is read: a folder, a device (/dev/zero never ends), a named pipe (may never start) or a
@@ -492,36 +522,6 @@ def read_regular_file(path: str | Path, limit: int, code_size: str = "E-FILE-SIZ
 
 _NOT_REGULAR = ("不是普通文件（设备、命名管道或套接字），不读取 "
                 "(is not a regular file: a device, pipe or socket, which may never end or never start)")
-
-
-def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> JixiaoError:
-    """A YAML syntax error where the person must fix it: a keyboard slip (full-width colon, comma,
-    quotes or space) or an indentation that does not line up is named at its own line
-    (`engine.yamlhints`); other errors keep PyYAML's place, in Chinese where the wording is known."""
-    from .yamlhints import chinese, explain
-
-    problem = (exc.problem or exc.context or "invalid YAML").strip()
-    message = problem
-    if exc.problem and exc.context:  # "did not find expected ',' or '}'" while doing what, from where
-        started = exc.context_mark.line + 1 if exc.context_mark else None
-        message += f" ({exc.context.strip()}" + (f" that starts at line {started})" if started else ")")
-    # libyaml stops at 1000 levels, before the constructor's own limit is reached.
-    if "maximum nesting depth" in message:
-        return JixiaoError.single("E-YAML-DEPTH", message, **_where(path, exc.problem_mark or exc.context_mark))
-    mark = exc.problem_mark or exc.context_mark
-    slip = explain(text, problem, exc.context, mark.line + 1 if mark else 0,
-                   exc.context_mark.line + 1 if exc.context_mark else None) if mark else None
-    if slip is not None and (slip.keyboard or lang() == "zh"):  # English keeps PyYAML's words for the rest
-        return JixiaoError.single("E-YAML-SYNTAX", slip.message, stage="load", file=path, line=slip.line,
-                                  col=slip.col, hint=slip.hint)
-    if lang() == "zh":
-        words = chinese(problem)
-        if words:
-            started = f"（从第 {exc.context_mark.line + 1} 行开始）" if exc.context_mark and exc.problem else ""
-            message = f"YAML 语法错误：{words}{started}"
-        else:
-            message = f"YAML 语法错误：{message}"
-    return JixiaoError.single("E-YAML-SYNTAX", message, **_where(path, mark))
 
 
 def load_file(path: str | Path) -> Document:

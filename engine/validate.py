@@ -41,15 +41,19 @@ def validator(schema_name: str) -> jsonschema.protocols.Validator:
 
 
 def _message(error: jsonschema.ValidationError) -> str:
-    """The message (in the language of lang()), with the value it quotes cut to its first
-    characters (a 300 000-character cell or a list of 1 000 items is not echoed whole)."""
+    """The message, with the value it quotes cut to its first characters (a 300 000-character
+    cell or a list of 1 000 items is not echoed whole)."""
     from .load import ECHO_LIMIT, shorten
 
-    message = _message_en(error) if lang() == "en" else _message_zh(error)
-    for shown in (repr(error.instance), _shown(error.instance)):
-        if len(shown) > ECHO_LIMIT and shown in message:
-            message = message.replace(shown, shorten(shown), 1)
+    message = _full_message(error)
+    shown = repr(error.instance)
+    if len(shown) > ECHO_LIMIT and shown in message:
+        message = message.replace(shown, shorten(shown), 1)
     return message
+
+
+def _full_message(error: jsonschema.ValidationError) -> str:
+    return _message_en(error) if lang() == "en" else _message_zh(error)
 
 
 _TYPES_ZH = {"string": "文字", "number": "数", "integer": "整数", "object": "映射（键: 值）", "array": "列表",

@@ -131,7 +131,7 @@ def import_cmd(path: str, output: str | None, out_dir: str | None, year: int | N
         if not out_dir:
             raise click.UsageError("导入文件夹时请用 --out DIR 指定输出文件夹 (give --out DIR for a folder)")
         sys.exit(_import_folder(path, out_dir, year, region))
-    refuse_overwriting_input(output, path)  # the same file by device and inode (E-OUTPUT-IS-INPUT)
+    refuse_overwriting_input(output, path)
     results = import_filings(path, year=year, region=region)
     if out_dir and not output:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
