@@ -19,8 +19,16 @@ from .report.terminal import plain
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__version__, prog_name="jixiao")  # the version results carry; works uninstalled
-def main() -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of messages: zh (default) or en; also JIXIAO_LANG.")
+def main(lang: str | None) -> None:
     """jixiao (绩效): score performance self-evaluations from editable rule packs."""
+    if lang:  # the environment, so that batch workers and every module see it
+        import os
+
+        from .errors import LANG_ENV
+
+        os.environ[LANG_ENV] = lang
 
 
 @main.command()
