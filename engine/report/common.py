@@ -87,17 +87,56 @@ def section_tables(result: Result) -> list[SectionTable]:
             if e.section != section.key:
                 continue
             target, actual = target_actual(e)
+            review = e.outcome == "review"
             rows.append(TableRow(("" if e.row is None else str(e.row), e.item, target, actual, fmt(e.weight),
-                                  fmt(e.points), fmt(e.self_score), versus(e.difference)),
-                                 "lost" if id(e) in lost else ""))
+                                  "待复核" if review and not e.points else fmt(e.points), fmt(e.self_score),
+                                  "" if review else versus(e.difference)),
+                                 "lost" if id(e) in lost else "review" if review else ""))
         rows.append(TableRow(("", "小计", "", "", fmt(section.weight), fmt(section.score), fmt(section.self_score),
                               versus(section.difference)), "subtotal"))
         tables.append(SectionTable(f"{section.title}（{fmt(section.weight)} 分）", tuple(rows)))
     return tables
 
 
+def year_text(result: Result) -> str:
+    return "（年度未填写）" if result.year is None else f"{result.year} 年度"
+
+
 def title(result: Result) -> str:
-    return f"{result.year} 年度{FORM_TITLES.get(result.form, result.form)}绩效自评评分意见"
+    project = f"“{result.project}”" if result.project else ""
+    return f"{year_text(result)}{project}{FORM_TITLES.get(result.form, result.form)}绩效自评评分意见"
+
+
+def subtitle(result: Result) -> str:
+    """Who filed it: the unit, and for a project its 主管部门 and 实施单位 when given."""
+    parts = [result.unit or "（未写单位）"]
+    if result.supervisor and result.supervisor != result.unit:
+        parts.append(f"主管部门：{result.supervisor}")
+    if result.implementer and result.implementer != result.unit:
+        parts.append(f"实施单位：{result.implementer}")
+    if result.project_category:
+        parts.append(f"项目类别：{result.project_category}")
+    return "　".join(parts)
+
+
+def _reason(text: str) -> str:
+    return text.removeprefix("待复核：")
+
+
+def status_lines(result: Result) -> list[str]:
+    """Under the status line: what is to review, the rows skipped and the parts missing (in
+    words: the checks they disable are named in the appendix)."""
+    lines = [f"待复核：{item.subject}" + (f"（第 {item.row} 行）" if item.row is not None else "") + f"：{_reason(item.reason)}"
+             for item in result.review_items]
+    lines += [f"已跳过第 {r.row} 行“{r.name}”：{r.reason}" for r in result.skipped_rows]
+    lines += [f"无法核对：材料中没有{n.title}" + (f"，与之有关的 {len(n.checks)} 项核对未进行" if n.checks else "")
+              for n in result.not_checkable]
+    return lines
+
+
+def not_checkable_codes(result: Result) -> list[tuple[str, str]]:
+    """(part, the checks it disables) for the appendix."""
+    return [(n.title, "、".join(n.checks)) for n in result.not_checkable if n.checks]
 
 
 def appendix(result: Result, date: datetime.date) -> list[tuple[str, str]]:
@@ -135,13 +174,20 @@ def _places(value: Decimal, result: Result) -> str:
 
 
 def summary_sentence(result: Result) -> str:
-    text = f"按规则计算，{result.unit} {result.year} 年度得 {fmt(result.total)} 分（满分 {fmt(result.max_total)}），等级为“{result.grade}”。"
+    who = f"{result.unit}{'“' + result.project + '”' if result.project else ''}"
+    provisional = "暂" if result.status != "final" else ""
+    text = (f"按规则计算，{who} {year_text(result)}{provisional}得 {fmt(result.total)} 分（满分 {fmt(result.max_total)}），"
+            f"等级{provisional}为“{result.grade}”。")
+    if result.review_rows:
+        text += (f"另有 {len(result.review_rows)} 行指标（分值合计 {fmt(result.review_points)} 分）无法自动判断，"
+                 "暂不计入总分，核实后重新评分。")
     text += f"规则扣 {_places(result.rule_deduction_total, result)} 分"
     own = result.self_deduction_total
     text += f"；单位自评另扣 {_places(own, result)} 分。" if own is not None else "。"
     if result.self_total is None:
-        return text + "单位未填写自评总分。"
-    text += f"单位自评 {fmt(result.self_total)} 分，等级为“{result.self_grade}”，自评{_compare(result.difference, '规则计算')}。"
+        text += "单位未填写自评总分。"
+    else:
+        text += f"单位自评 {fmt(result.self_total)} 分，等级为“{result.self_grade}”，自评{_compare(result.difference, '规则计算')}。"
     if result.actions:
         text += f"需要整改的问题 {len(result.actions)} 项，见整改清单。"
     else:
@@ -318,6 +364,10 @@ def context(result: Result, date: datetime.date) -> dict:
     return {
         "result": result,
         "title": title(result),
+        "status": result.status_text,
+        "status_lines": status_lines(result),
+        "subtitle": subtitle(result),
+        "not_checkable_codes": not_checkable_codes(result),
         "date": date.isoformat(),
         "summary_rows": summary_rows(result),
         "summary_sentence": summary_sentence(result),
