@@ -61,6 +61,9 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
     """Score CASE (a case YAML file) and explain every point. Without --rules, the pack under
     rules/ that applies to the case's year, form, layout and region is used, and named on stderr.
     A result with items to review is provisional (待复核); --strict makes that exit 1."""
+    from .importers.guard import refuse_filing
+
+    refuse_filing(case)  # a .xlsx/.docx/.pdf/.html filing: say to import it first
     from .api import score_file
 
     if why is not None:
