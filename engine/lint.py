@@ -292,20 +292,18 @@ def form_weight(pack: Pack, root_sections, section) -> Decimal | None:
 
 def _rescale(lint: _Lint) -> None:
     """A section weighted differently from the form must rescale the form's rows (`scale_rows`):
-    otherwise its rows keep the form's weights and the total can exceed the pack's. The form is
-    the root pack's (the national form), unless the pack reads another layout (`applies_to.layouts`,
-    e.g. the 20+80 form or a scoresheet), whose weights are its own."""
+    otherwise its rows keep the form's weights and the total can exceed the pack's."""
     if len(lint.chain) < 2:
         return
-    layouts = (lint.pack.applies_to or {}).get("layouts")
-    root_meta = lint.chain[0].settings.get("pack") or {}
-    if layouts and layouts != (root_meta.get("applies_to") or {}).get("layouts"):
-        return  # a pack for another form layout (applies_to.layouts) states that form's own weights
     root = lint.chain[0].settings.get("sections") or []
     root_sections = [type("S", (), {"level1": tuple(s.get("level1") or ()), "weight": Decimal(str(s.get("weight", 0)))})
                      for s in root if isinstance(s, dict)]
+    own = next((raw.settings.get("sections") for raw in reversed(lint.chain) if raw.settings.get("sections")), [])
+    declared = {s.get("key") for s in own if isinstance(s, dict) and "scale_rows" in s}
     for i, section in enumerate(lint.pack.sections):
-        if section.scale_rows or not section.level1:
+        # `scale_rows: false` written out says the form's rows carry this section's own weights (a
+        # form of its own, e.g. a criteria scoresheet): nothing to rescale.
+        if section.scale_rows or not section.level1 or section.key in declared:
             continue
         form = form_weight(lint.pack, root_sections, section)
         if form is None or form == section.weight:
