@@ -86,7 +86,7 @@ def test_batch_scores_every_case_and_names_the_broken_one(district, tmp_path):
 
     seed_row = next(c for c in cases if c["案例文件"].endswith("2022/lukou-gsl.yaml"))
     assert (seed_row["规则总分"], seed_row["规则等级"], seed_row["自评总分"], seed_row["差异（自评−规则）"]) == ("99.26", "优", "93", "-6.26")
-    assert (seed_row["错误"], seed_row["警告"], seed_row["提示"]) == ("0", "24", "2")
+    assert (seed_row["错误"], seed_row["警告"], seed_row["提示"]) == ("0", "25", "3")
     assert seed_row["最大扣分项"] == "第 17 行 营造我区良好的营商环境（JX-S02，扣 0.26 分）" and seed_row["最大扣分"] == "0.26"
     assert seed_row["结果文件"] == "results/2022/lukou-gsl.json"
     res = invoke("score", root / "2022" / "lukou-gsl.yaml", "--format", "json", "--matcher", "python")
@@ -132,7 +132,7 @@ def test_the_xlsx_summary_keeps_numbers_styles_and_the_header(in_root, tmp_path)
     total = cases.cell(2, 1 + [key for key, _ in summary.CASE_COLUMNS].index("total"))
     assert (total.value, total.number_format, total.data_type) == (99.26, "0.00", "n")
     assert (cases.freeze_panes, cases.auto_filter.ref) == ("A2", "A1:R2")
-    assert (findings.freeze_panes, findings.auto_filter.ref) == ("A2", f"A1:L{46 + 1}")
+    assert (findings.freeze_panes, findings.auto_filter.ref) == ("A2", f"A1:L{48 + 1}")
     assert cases.column_dimensions["A"].width == 36 and findings.column_dimensions["J"].width == 80
     assert book["概况"]["A1"].font.b and book["概况"].column_dimensions["B"].width == 80
 
@@ -145,11 +145,11 @@ def test_findings_past_the_sheet_limit_continue_on_another_sheet(tmp_path, monke
     book = openpyxl.load_workbook(tmp_path / "out" / "summary.xlsx")
     assert book.sheetnames == ["案例", "发现", "发现2", "发现3", "概况"]
     sheets = [xlsx_rows(tmp_path / "out" / "summary.xlsx", name) for name in ("发现", "发现2", "发现3")]
-    assert [len(rows) for rows in sheets] == [40, 40, 12]  # 2 x 46 findings
-    assert [r["案例文件"] for rows in sheets for r in rows] == [str(tmp_path / "a.yaml")] * 46 + [str(tmp_path / "b.yaml")] * 46
+    assert [len(rows) for rows in sheets] == [40, 40, 16]  # 2 x 48 findings
+    assert [r["案例文件"] for rows in sheets for r in rows] == [str(tmp_path / "a.yaml")] * 48 + [str(tmp_path / "b.yaml")] * 48
     assert [r["规则"] for rows in sheets for r in rows] == [r["规则"] for r in read_csv(tmp_path / "out" / "findings.csv")]
     overview = dict(book["概况"].iter_rows(values_only=True))
-    assert overview["发现"] == "共 92 行，超过 Excel 每表 41 行的上限，依次写在 发现、发现2、发现3 表中（每表第 1 行为表头）"
+    assert overview["发现"] == "共 96 行，超过 Excel 每表 41 行的上限，依次写在 发现、发现2、发现3 表中（每表第 1 行为表头）"
 
 
 def crash_on_b(index, path, *args):
@@ -372,6 +372,6 @@ def test_summary_rows_come_from_result_properties(in_root):
     result = score_file(SEED, NATIONAL, "python")
     row = summary.case_row(result, SEED, "results/x.json")
     assert (row["total"], row["self_total"], row["difference"]) == (result.total, result.self_total, result.difference)
-    assert (row["errors"], row["warnings"], row["infos"]) == (0, 24, 2)
-    assert len(summary.finding_rows(result, SEED)) == len(result.findings) == 46
+    assert (row["errors"], row["warnings"], row["infos"]) == (0, 25, 3)
+    assert len(summary.finding_rows(result, SEED)) == len(result.findings) == 48
     assert json.loads(json_report.render(result))["total"]["score"] == "99.26"

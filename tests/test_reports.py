@@ -59,7 +59,7 @@ def test_result_properties_behind_the_reports(seed):
     assert [e.difference for e in result.deductions] == [D(x) for x in ("-0.84", "-0.84", "-1.74", "-0.84", "-1", "-1")]
     top = result.top_deduction
     assert (top.row, top.deduction, top.rule) == (17, D("0.26"), "JX-S02")
-    assert result.finding_counts == {"error": 0, "warning": 24, "info": 2}
+    assert result.finding_counts == {"error": 0, "warning": 25, "info": 3}  # + JX-A19 (93 vs 99.26), JX-C07
     assert len(result.passed_checks) == 20
     assert [s.difference for s in result.sections] == [D(0), D(0), D("-6.26"), D(0)]
 
@@ -141,9 +141,9 @@ def test_markdown_explains_the_six_deductions(seed):
 def test_markdown_findings_grouped_by_severity_with_fixes(seed):
     result, data = seed
     part = _md_section(md_report.render(result, DATE), "四、审核发现的问题")
-    assert re.findall(r"^### (.+)$", part, flags=re.MULTILINE) == ["错误（0 项）", "警告（24 项）", "提示（2 项）", "已通过的核对（20 项）"]
-    warnings = part.split("### 警告（24 项）")[1].split("### 提示")[0]
-    assert len(re.findall(r"^\d+\. JX-", warnings, flags=re.MULTILINE)) == 24
+    assert re.findall(r"^### (.+)$", part, flags=re.MULTILINE) == ["错误（0 项）", "警告（25 项）", "提示（3 项）", "已通过的核对（20 项）"]
+    warnings = part.split("### 警告（25 项）")[1].split("### 提示")[0]
+    assert len(re.findall(r"^\d+\. JX-", warnings, flags=re.MULTILINE)) == 25
     fixes = [f["fix"] for f in data["findings"] if f["severity"] == "warning" and not f["passed"] and "fix" in f]
     assert warnings.count("   - 修改建议：") == len(fixes) > 0
     assert "第 7 行“做好非公经济人士参政议政、建言献策”：自评表指标值“2编”与绩效目标表“2篇”不一致。" in warnings
