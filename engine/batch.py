@@ -364,5 +364,5 @@ def run_batch(paths: list[str], out_dir: str | Path, pack_dir: str | None = None
             ("规则包哈希", f"sha256:{pack.sha256}" if pack else ""),
             ("结果目录", f"{RESULTS}/"),
         ]
-        run.files = writer.finish(facts, run.failures)
+        run.files = writer.finish(facts, run.failures, tuple(g.grade for g in pack.grades) if pack else ())
     return run

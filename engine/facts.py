@@ -150,7 +150,7 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
                    "review_notes"),
     "scored_budget": ("name", "rule", "rule_score", "weight", "declared_weight", "self_score", "full_year",
                       "executed", "over_amount", "rate", "diff"),
-    "filing": ("rule_total", "self_total", "max_total", "diff", "rows_full", "rows_partial", "rows_zero",
+    "filing": ("rule_total", "self_total", "max_total", "diff", "abs_diff", "direction", "rows_full", "rows_partial", "rows_zero",
                "rows_review", "rows_na"),
 }
 SCORE_PLACEHOLDERS = ("weight", "score", "deduction", "formula", "self_score")

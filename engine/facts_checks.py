@@ -528,6 +528,8 @@ def _filing_fact(case: Case, ledger, outcomes: dict, ids: _Ids, pack) -> Fact:
         diff = case.stated_total_score - rule_total
         fields["diff"], fields["abs_diff"] = diff, abs(diff)
         display["diff"] = ("+" if diff > 0 else "") + fmt(diff)
+        display["abs_diff"] = fmt(abs(diff))
+        display["direction"] = "高" if diff > 0 else "低"
     return Fact(kind="filing", id=fields["id"], fields=fields, section="", item="自评总分", describe=display)
 
 

@@ -141,6 +141,8 @@ class Result:
     self_items_sum: Decimal | None  # the sum of the department's item scores
     ledger: tuple[LedgerEntry, ...]
     findings: tuple[Finding, ...] = ()
+    actions: tuple = ()  # engine.actions.Action: the 整改清单, most important first
+    self_scoring_rules: tuple[str, ...] = ()  # checks about the department's own scores (pack `letter:`)
 
     @property
     def difference(self) -> Decimal | None:
@@ -153,6 +155,29 @@ class Result:
         """Every entry where points were lost, by the rules or by the department's own score, in
         ledger order: what a report must explain one by one."""
         return tuple(e for e in self.ledger if e.deduction > 0 or (e.self_deduction or 0) > 0)
+
+    @property
+    def rule_deduction_total(self) -> Decimal:
+        """Every point the rules took off (scored items and deductions): 规则扣分."""
+        return sum((e.deduction for e in self.ledger), Decimal(0))
+
+    @property
+    def self_deduction_total(self) -> Decimal | None:
+        """Every point the department took off its own items (分值 − 自评得分 summed); None when it
+        scored no item."""
+        own = [e.self_deduction for e in self.ledger if e.self_deduction is not None]
+        return sum(own, Decimal(0)) if own else None
+
+    @property
+    def rule_deducted(self) -> tuple[LedgerEntry, ...]:
+        """Entries the rules took points from, in ledger order."""
+        return tuple(e for e in self.ledger if e.deduction > 0)
+
+    @property
+    def self_differs(self) -> tuple[LedgerEntry, ...]:
+        """Scored entries where the department's own score differs from the rule's, in ledger order:
+        what it took off beyond the rules, or gave itself beyond them."""
+        return tuple(e for e in self.ledger if e.kind == "score" and e.difference)
 
     @property
     def top_deduction(self) -> LedgerEntry | None:
@@ -215,4 +240,5 @@ class Result:
             ],
             "ledger": [e.to_dict(p) for e in self.ledger],
             "findings": [f.to_dict() for f in self.findings],
+            "actions": [a.to_dict(p) for a in self.actions],
         }

@@ -5,7 +5,7 @@ parameters, score methods, vocabulary) plus any number of `*.yaml` files holding
 `extends: <pack id>` names the pack this one builds on (a sibling folder, else one in rules/):
 
 * `sections`, `grades`, `total`, `rounding`, `applies_to`: the child's value replaces the parent's;
-* `params`, `methods`, `vocabulary`: merged key by key, the child's entries win;
+* `params`, `methods`, `vocabulary`, `letter`: merged key by key, the child's entries win;
 * rules: merged by code, a child's rule replaces the parent's rule with the same code;
   `amend_rules: {CODE: {field: value}}` changes only the named fields of an inherited rule
   (e.g. attaches a `deduct`); `remove_rules: [CODE, ...]` drops inherited rules.
@@ -34,7 +34,7 @@ PACK_FILE = "pack.yaml"
 # Where `extends` looks after the pack's own sibling folders: the repository's rules/.
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 REPLACED_KEYS = ("sections", "grades", "total", "rounding")
-MERGED_KEYS = ("params", "methods", "vocabulary")
+MERGED_KEYS = ("params", "methods", "vocabulary", "letter")
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,7 @@ class Pack:
     sha256: str
     chain: tuple[str, ...]  # ids from the root pack to this one
     directory: str = ""
+    letter: dict = field(default_factory=dict)  # how the department letter groups findings (pack `letter:`)
     _by_code: dict = field(default_factory=dict, repr=False, compare=False)
 
     def rule(self, code: str) -> Rule:
@@ -376,7 +377,20 @@ def compile_checked(chain: list[PackSource]) -> tuple[Pack | None, list[Problem]
     methods, broken = _compile_methods(settings, chain, params, problems)
     for code, rule in list(rules.items()):
         rules[code] = _check_rule(rule, docs, params, methods, broken, section_keys, problems)
+    _check_letter(chain, settings, rules, problems)
     return _assemble(chain, settings, rules, params, methods), problems
+
+
+def _check_letter(chain: list[PackSource], settings: dict, rules: dict, problems: list[Problem]) -> None:
+    """`letter:` may only name check rules the pack has (a typo would silently drop an action)."""
+    letter = settings.get("letter") or {}
+    named = [(("letter", "self_scoring_rules", i), code) for i, code in enumerate(letter.get("self_scoring_rules") or ())]
+    named += [(("letter", "actions", i, "rules", j), code)
+              for i, action in enumerate(letter.get("actions") or ()) for j, code in enumerate(action.get("rules") or ())]
+    doc = next((raw.settings_doc for raw in reversed(chain) if "letter" in raw.settings), chain[-1].settings_doc)
+    for path, code in named:
+        if code not in rules:
+            problems.append(doc.problem("E-PACK-LETTER", f"letter names {code!r}, which the pack does not define", path, "compile"))
 
 
 def compile_pack(chain: list[PackSource]) -> Pack:
@@ -414,6 +428,7 @@ def _assemble(chain: list[PackSource], settings: dict, rules: dict[str, Rule], p
         params=params,
         methods=methods,
         vocabulary=settings.get("vocabulary") or {},
+        letter=settings.get("letter") or {},
         rules=ordered,
         sha256=digest,
         chain=tuple(r.id for r in chain),

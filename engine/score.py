@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from . import __version__
+from .actions import plan as plan_actions
 from .case import Case
 from .decimals import D, fmt, round_half_up
 from .errors import JixiaoError, Problem, format_path
@@ -342,5 +343,7 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
         self_items_sum=sum(self_items, ZERO) if self_items else None,
         ledger=tuple(ledger),
         findings=tuple(findings),
+        actions=plan_actions(tuple(findings), tuple(ledger), pack.letter),
+        self_scoring_rules=tuple(pack.letter.get("self_scoring_rules") or ()),
     )
     return Evaluation(result, (*first, *scored), (*map(tuple, matches), *map(tuple, scored_matches)))

@@ -3,6 +3,7 @@ and the exit code says whether anything failed."""
 
 import csv
 import json
+from collections import Counter
 import os
 import shutil
 import stat
@@ -96,9 +97,22 @@ def test_batch_scores_every_case_and_names_the_broken_one(district, tmp_path):
     assert len(xcases) == n and sum(r["状态"] == "失败" for r in xcases) == 1
     xseed = next(r for r in xcases if r["案例文件"].endswith("2022/lukou-gsl.yaml"))
     assert (xseed["规则总分"], xseed["自评总分"], xseed["差异（自评−规则）"], xseed["年度"]) == (99.26, 93, -6.26, 2022)
-    assert len(xlsx_rows(out / "summary.xlsx", "发现")) == len(findings)
-    overview = dict(list(openpyxl.load_workbook(out / "summary.xlsx")["概况"].iter_rows(values_only=True))[:3])
-    assert overview == {"输入文件": n, "已评分": n - 1, "失败": 1}
+    actions = xlsx_rows(out / "summary.xlsx", "整改")
+    assert len(actions) == sum(int(c["整改事项"]) for c in scored) and int(seed_row["整改事项"]) == 7
+    assert len(xlsx_rows(out / "summary.xlsx", "已通过")) == sum(f["已通过"] == "是" for f in findings)
+    seed_actions = [r for r in actions if r["案例文件"].endswith("2022/lukou-gsl.yaml")]
+    assert [r["序号"] for r in seed_actions] == [1, 2, 3, 4, 5, 6, 7]
+    assert seed_actions[0]["涉及行"] == "15、16、17、18、20、21" and seed_actions[0]["涉及分值"] == 7
+    book = openpyxl.load_workbook(out / "summary.xlsx")
+    overview = list(book["概况"].iter_rows(values_only=True))
+    assert dict(overview[:3]) == {"输入文件": n, "已评分": n - 1, "失败": 1}
+    grades = overview[overview.index(("等级", "案例数")) + 1:]
+    grades = dict(grades[:grades.index((None, None))])
+    assert grades == dict(Counter(c["规则等级"] for c in scored))  # no --rules: the grades seen, first seen first
+    common = overview[overview.index(("最常见的问题", "案例数")) + 1:]
+    assert common[0][1] == max(v for _, v in common if isinstance(v, int))
+    chart = book["概况"]._charts[0]
+    assert chart.tagname == "barChart" and chart.series[0].val.numRef.f.startswith("'概况'!$B$")
 
 
 def test_batch_over_the_real_cases_folder(in_root, tmp_path):
@@ -117,39 +131,51 @@ def test_one_process_and_many_give_the_same_summary(district, tmp_path):
     for name in ("summary.csv", "findings.csv"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "many" / name).read_bytes()
     one, many = (openpyxl.load_workbook(tmp_path / run / "summary.xlsx") for run in ("one", "many"))
-    assert one.sheetnames == many.sheetnames == ["案例", "发现", "概况"]
+    assert one.sheetnames == many.sheetnames == ["案例", "整改", "已通过", "概况"]
     for name in one.sheetnames:
         assert list(one[name].iter_rows(values_only=True)) == list(many[name].iter_rows(values_only=True))
-    assert len(list(one["发现"].iter_rows())) == len(read_csv(tmp_path / "one" / "findings.csv")) + 1
+    assert len(list(one["已通过"].iter_rows())) == sum(
+        f["已通过"] == "是" for f in read_csv(tmp_path / "one" / "findings.csv")) + 1
 
 
 def test_the_xlsx_summary_keeps_numbers_styles_and_the_header(in_root, tmp_path):
     run_batch([SEED], tmp_path / "out", str(ROOT / NATIONAL), "python", jobs=1)
     book = openpyxl.load_workbook(tmp_path / "out" / "summary.xlsx")
-    cases, findings = book["案例"], book["发现"]
+    cases, actions = book["案例"], book["整改"]
     assert [c.value for c in cases[1]] == [title for _, title in summary.CASE_COLUMNS]
     assert cases["A1"].font.b and cases["A1"].fill.fgColor.rgb == "FFE8ECF2"
     total = cases.cell(2, 1 + [key for key, _ in summary.CASE_COLUMNS].index("total"))
     assert (total.value, total.number_format, total.data_type) == (99.26, "0.00", "n")
-    assert (cases.freeze_panes, cases.auto_filter.ref) == ("A2", "A1:R2")
-    assert (findings.freeze_panes, findings.auto_filter.ref) == ("A2", f"A1:L{48 + 1}")
-    assert cases.column_dimensions["A"].width == 36 and findings.column_dimensions["J"].width == 80
+    assert (cases.freeze_panes, cases.auto_filter.ref) == ("A2", "A1:S2")
+    assert (actions.freeze_panes, actions.auto_filter.ref) == ("A2", f"A1:K{7 + 1}")
+    assert cases.column_dimensions["A"].width == 36 and actions.column_dimensions["I"].width == 60
+    rules = {rng.sqref: [(r.operator, r.formula) for r in rules] for rng, rules in cases.conditional_formatting._cf_rules.items()}
+    grade = [key for key, _ in summary.CASE_COLUMNS].index("grade") + 1
+    assert [("equal", ['"差"']), ("equal", ['"中"'])] == next(v for k, v in rules.items() if str(k).startswith(
+        openpyxl.utils.get_column_letter(grade) + "2"))
     assert book["概况"]["A1"].font.b and book["概况"].column_dimensions["B"].width == 80
+    overview = list(book["概况"].iter_rows(values_only=True))
+    at = overview.index(("等级", "案例数"))
+    assert overview[at + 1:at + 5] == [("优", 1), ("良", 0), ("中", 0), ("差", 0)]  # --rules: the pack's grades, all
 
 
-def test_findings_past_the_sheet_limit_continue_on_another_sheet(tmp_path, monkeypatch):
+def test_rows_past_the_sheet_limit_continue_on_another_sheet(tmp_path, monkeypatch):
     for name in ("a", "b"):
         shutil.copy(ROOT / SEED, tmp_path / f"{name}.yaml")
-    monkeypatch.setattr(xlsx_stream, "MAX_ROWS", 41)  # a header and 40 findings per sheet
+    monkeypatch.setattr(xlsx_stream, "MAX_ROWS", 11)  # a header and 10 rows per sheet
     run_batch([str(tmp_path)], tmp_path / "out", str(ROOT / NATIONAL), "python", jobs=1)
     book = openpyxl.load_workbook(tmp_path / "out" / "summary.xlsx")
-    assert book.sheetnames == ["案例", "发现", "发现2", "发现3", "概况"]
-    sheets = [xlsx_rows(tmp_path / "out" / "summary.xlsx", name) for name in ("发现", "发现2", "发现3")]
-    assert [len(rows) for rows in sheets] == [40, 40, 16]  # 2 x 48 findings
-    assert [r["案例文件"] for rows in sheets for r in rows] == [str(tmp_path / "a.yaml")] * 48 + [str(tmp_path / "b.yaml")] * 48
-    assert [r["规则"] for rows in sheets for r in rows] == [r["规则"] for r in read_csv(tmp_path / "out" / "findings.csv")]
-    overview = dict(book["概况"].iter_rows(values_only=True))
-    assert overview["发现"] == "共 96 行，超过 Excel 每表 41 行的上限，依次写在 发现、发现2、发现3 表中（每表第 1 行为表头）"
+    assert book.sheetnames == ["案例", "整改", "已通过", "已通过2", "整改2", "已通过3", "已通过4", "概况"]  # as they filled
+    sheets = [xlsx_rows(tmp_path / "out" / "summary.xlsx", name) for name in ("整改", "整改2")]
+    assert [len(rows) for rows in sheets] == [10, 4]  # 2 x 7 actions
+    assert [r["案例文件"] for rows in sheets for r in rows] == [str(tmp_path / "a.yaml")] * 7 + [str(tmp_path / "b.yaml")] * 7
+    passed = [xlsx_rows(tmp_path / "out" / "summary.xlsx", f"已通过{n or ''}") for n in (0, 2, 3, 4)]
+    assert [len(rows) for rows in passed] == [10, 10, 10, 10]  # 2 x 20 passed checks
+    assert [r["规则"] for rows in passed for r in rows] == [
+        r["规则"] for r in read_csv(tmp_path / "out" / "findings.csv") if r["已通过"] == "是"]
+    overview = list(book["概况"].iter_rows(values_only=True))
+    assert len(overview) == 11 and overview[-1] == ("…", "其余失败的文件见 summary.csv")
+    assert dict(overview)["整改"] == "共 14 行，超过 Excel 每表 11 行的上限，依次写在 整改、整改2 表中（每表第 1 行为表头）"
 
 
 def crash_on_b(index, path, *args):

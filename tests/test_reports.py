@@ -99,54 +99,91 @@ def test_markdown_tables_match_the_json(seed):
     result, data = seed
     text = md_report.render(result, DATE)
     tables = _md_tables(text)
-    assert len(tables) == 2 + len(data["sections"])
-    meta = dict(tables[0][1:])
-    assert meta["单位"] == data["case"]["unit"] and meta["年度"] == "2022" and meta["表式"] == "部门整体支出"
-    assert meta["评价日期"] == "2025-01-31"
-    assert data["pack"]["id"] in meta["规则包"] and data["pack"]["version"] in meta["规则包"]
-    assert meta["规则包哈希"] == "sha256:" + data["pack"]["sha256"]
-    assert tables[1][1:] == [["按规则计算", "99.26 / 100", "优"], ["单位自评", "93", "优"], ["差异（自评 − 规则）", "-6.26", ""]]
-    for table, section in zip(tables[2:], data["sections"]):
+    # summary, one table per section, then the appendix: what made it, rules per item, rules per finding
+    assert len(tables) == 1 + len(data["sections"]) + 3
+    assert tables[0][1:] == [["按规则计算", "99.26 / 100", "优"], ["单位自评", "93", "优"], ["自评比规则", "低 6.26 分", ""]]
+    for table, section in zip(tables[1:], data["sections"]):
         entries = [e for e in data["ledger"] if e["section"] == section["key"]]
+        assert table[0] == ["行", "指标", "指标值", "实际完成值", "分值", "规则得分", "自评得分", "自评比规则"]
         assert len(table) == 1 + len(entries) + 1
         for row, entry in zip(table[1:], entries):
-            assert row[1] == entry["item"] and row[8] == entry["rule"]
+            assert row[1] == entry["item"] and not any(cell.startswith("JX-") for cell in row)
             assert D(row[5]) == D(entry["points"]) and D(row[4]) == D(entry["weight"])
         assert table[-1][1] == "小计"
         assert D(table[-1][5]) == D(section["score"]) and D(table[-1][6]) == D(section["self_score"])
-    assert sum(D(t[-1][5]) for t in tables[2:]) == D(data["total"]["score"])
+    assert sum(D(t[-1][5]) for t in tables[1:5]) == D(data["total"]["score"])
+    budget = tables[1][1]
+    assert budget[2:4] == ["全年预算数 160.48", "执行数 160.48"]  # amounts, labelled: not a target and an actual
+    assert tables[3][3][7] == "低 1.74"  # row 17: 自评 3 against the rules' 4.74
+    meta = dict(tables[5][1:])
+    assert meta["评价日期"] == "2025-01-31"
+    assert data["pack"]["id"] in meta["规则包"] and data["pack"]["version"] in meta["规则包"]
+    assert meta["规则包哈希"] == "sha256:" + data["pack"]["sha256"]
+    assert [row[2].split()[0] for row in tables[6][1:]] == [e["rule"] for e in data["ledger"]]
+
+
+def test_letter_starts_with_the_conclusion_and_the_actions(seed):
+    """The seed's letter: conclusion first, saying what the rules and the department each took
+    off, then the six actions a reviewer would write, then the tables; rule codes, hashes and the
+    matcher only in the appendix."""
+    result, _ = seed
+    text = md_report.render(result, DATE)
+    headings = re.findall(r"^## (.+)$", text, flags=re.MULTILINE)
+    assert headings == ["一、结论", "二、整改清单", "三、分项得分", "四、得分说明", "五、问题明细（按行）", "附录：评分依据"]
+    conclusion = _md_section(text, "一、结论")
+    assert "规则扣 0.74 分；单位自评另扣 7.00 分。" in conclusion
+    assert "自评比规则计算低 6.26 分" in conclusion and "需要整改的问题 7 项" in conclusion
+    actions = _md_section(text, "二、整改清单")
+    titles = re.findall(r"^\d+\. \*\*(.+?)\*\*", actions, flags=re.MULTILINE)
+    assert sorted(titles) == sorted(["实际完成值写成了表达式", "扣分却没有写偏差原因", "自评表指标值与绩效目标表不一致",
+                                     "绩效目标表的预算数与年初预算数不一致", "绩效目标表填报日期不在预算年度开始之前",
+                                     "预算调整幅度较大", "自评总分与规则总分相差较大"])
+    assert titles[:2] == ["实际完成值写成了表达式", "扣分却没有写偏差原因"]  # 7 points at stake each, before the rest
+    assert actions.count("涉及：第 15、16、17、18、20、21 行") == 2
+    assert "涉及：第 7 行：做好非公经济人士参政议政、建言献策" in actions
+    body = text.split("\n## 附录：评分依据\n")[0]
+    for word in ("JX-", "sha256", "匹配器", "durable", "national-2020", "_threshold", "差 -"):
+        assert word not in body, word
+    assert "JX-S02" in text.split("\n## 附录：评分依据\n")[1]
 
 
 def test_markdown_explains_the_six_deductions(seed):
     result, data = seed
-    part = _md_section(md_report.render(result, DATE), "三、扣分说明")
-    headings = re.findall(r"^### (\d+)\. 第 (\d+) 行 (.+)（效益指标）$", part, flags=re.MULTILINE)
-    assert [int(row) for _, row, _ in headings] == DEDUCTED_ROWS
-    assert [int(n) for n, _, _ in headings] == [1, 2, 3, 4, 5, 6]
+    part = _md_section(md_report.render(result, DATE), "四、得分说明")
+    rules_part, self_part = part.split("### （二）单位自评另扣或多给")
+    headings = re.findall(r"^#### (\d+)\. 第 (\d+) 行 (.+)（效益指标）$", rules_part, flags=re.MULTILINE)
+    assert [int(row) for _, row, _ in headings] == [15, 16, 17, 18]  # the rules took points from these
     by_row = {e["row"]: e for e in data["ledger"]}
-    blocks = re.split(r"^### ", part, flags=re.MULTILINE)[1:]
-    for block, row in zip(blocks, DEDUCTED_ROWS):
-        entry = by_row[row]
+    blocks = re.split(r"^#### ", rules_part, flags=re.MULTILINE)[1:]
+    for block, (_, row, _) in zip(blocks, headings):
+        entry = by_row[int(row)]
         assert entry["item"] in block.splitlines()[0]
         assert f"- 说明：{entry['explanation']}" in block
         assert f"- 计算：{entry['formula']}" in block
         assert f"- 依据：{entry['citation']}" in block
+        assert f"- 适用规则：{entry['rule_title']}" in block and entry["rule"] not in block
         assert "- 偏差原因分析及改进措施：（未填写）" in block
     assert "- 规则得分：4.74 分（分值 5 分，扣 0.26 分）" in blocks[2]
     assert "- 单位自评：3 分，自行扣 2 分，比规则得分低 1.74 分" in blocks[2]
-    assert "- 规则得分：5 分（满分，规则未扣分）" in blocks[4]
-    assert "- 单位自评：4 分，自行扣 1 分，比规则得分低 1 分" in blocks[4]
+    own = re.findall(r"^#### (\d+)\. 第 (\d+) 行", self_part, flags=re.MULTILINE)
+    assert [int(row) for _, row in own] == DEDUCTED_ROWS
+    own_blocks = re.split(r"^#### ", self_part, flags=re.MULTILINE)[1:]
+    assert "- 差别：单位自评另扣 1.74 分" in own_blocks[2]
+    assert "- 差别：单位自评另扣 1 分" in own_blocks[4] and "- 规则得分：5 分（分值 5 分）" in own_blocks[4]
+    assert "- 审核意见：" in own_blocks[4]  # JX-A02: a met row was deducted, said here, not as an action
 
 
-def test_markdown_findings_grouped_by_severity_with_fixes(seed):
+def test_markdown_findings_grouped_by_row_each_said_once(seed):
     result, data = seed
-    part = _md_section(md_report.render(result, DATE), "四、审核发现的问题")
-    assert re.findall(r"^### (.+)$", part, flags=re.MULTILINE) == ["错误（0 项）", "警告（25 项）", "提示（3 项）", "已通过的核对（20 项）"]
-    warnings = part.split("### 警告（25 项）")[1].split("### 提示")[0]
-    assert len(re.findall(r"^\d+\. JX-", warnings, flags=re.MULTILINE)) == 25
-    fixes = [f["fix"] for f in data["findings"] if f["severity"] == "warning" and not f["passed"] and "fix" in f]
-    assert warnings.count("   - 修改建议：") == len(fixes) > 0
-    assert "第 7 行“做好非公经济人士参政议政、建言献策”：自评表指标值“2编”与绩效目标表“2篇”不一致。" in warnings
+    part = _md_section(md_report.render(result, DATE), "五、问题明细（按行）")
+    groups = re.findall(r"^- \*\*(.+)\*\*$", part, flags=re.MULTILINE)
+    rows = [int(m.group(1)) for g in groups if (m := re.match(r"第 (\d+) 行", g))]
+    assert rows == sorted(rows) and len(rows) == len(set(rows))
+    assert 7 in rows and 15 in rows
+    items = re.findall(r"^  - 【(.+?)】", part, flags=re.MULTILINE)
+    open_findings = [f for f in data["findings"] if not f["passed"]]
+    assert len(items) == len({(f["row"], f["subject"] if f["row"] is None else "", f["severity"], f["title"], f["message"]) for f in open_findings})
+    assert "第 7 行“做好非公经济人士参政议政、建言献策”：自评表指标值“2编”与绩效目标表“2篇”不一致。" in part
 
 
 def test_a_deduction_taken_by_a_check_is_explained(in_root):
@@ -156,10 +193,10 @@ def test_a_deduction_taken_by_a_check_is_explained(in_root):
     entry = result.ledger[-1]
     assert (entry.kind, entry.rule, entry.deduction) == ("deduction", "JX-A04", D("3"))
     assert result.deductions[-1] is entry
-    part = _md_section(md_report.render(result, DATE), "三、扣分说明")
-    block = part.split("### 7. ", 1)[1]
+    part = _md_section(md_report.render(result, DATE), "四、得分说明").split("### （二）")[0]
+    block = part.split("#### 5. ", 1)[1]
     assert block.startswith("扣分却没有写偏差原因（从“效益指标”扣分）\n")
-    assert "- 规则：JX-A04 扣分却没有写偏差原因\n" in block
+    assert "- 适用规则：扣分却没有写偏差原因\n" in block
     assert "- 涉及的问题：（1）第 15 行“服务好全区民营经济人士和民营企业”自评 4 分（分值 5），但没有填写偏差原因分析及改进措施。（2）第 16 行" in block
     assert "（6）第 21 行" in block and "（7）" not in block
     assert "- 计算：0.5 × 6 = 3\n- 扣分：3 分\n" in block
@@ -219,14 +256,14 @@ def test_html_is_self_contained_and_matches_the_json(seed):
     assert not [v for k, v in page.attrs if k in ("src", "href")]
     assert not re.search(r"url\(|@import|https?://(?!www\.w3\.org/2000/svg)", text)
     assert "default-src 'none'" in text and "<style>" in text
-    assert page.text["h1"] == "2022 年度部门整体支出绩效自评评分报告"
-    assert page.tables[1][1:] == [["按规则计算", "99.26 / 100", "优"], ["单位自评", "93", "优"], ["差异（自评 − 规则）", "-6.26", ""]]
-    sections = page.tables[2:]
+    assert page.text["h1"] == "2022 年度部门整体支出绩效自评评分意见"
+    assert page.tables[0][1:] == [["按规则计算", "99.26 / 100", "优"], ["单位自评", "93", "优"], ["自评比规则", "低 6.26 分", ""]]
+    sections = page.tables[1:5]
     assert [t[-1][5] for t in sections] == ["10", "50", "29.26", "10"]
     assert [t[-1][6] for t in sections] == ["10", "50", "23", "10"]
-    assert len(page.articles) == 6
+    assert len(page.articles) == 4 + 6  # rule deductions, then the department's own
     by_row = {e["row"]: e for e in data["ledger"]}
-    for article, row in zip(page.articles, DEDUCTED_ROWS):
+    for article, row in zip(page.articles, [15, 16, 17, 18]):
         assert f"第 {row} 行 {by_row[row]['item']}" in article
         assert by_row[row]["explanation"] in article and by_row[row]["formula"] in article
 
@@ -256,22 +293,23 @@ def test_docx_opens_and_has_real_tables_and_headings(seed):
     result, data = seed
     doc = _docx(docx_report.render(result, DATE))
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
-    assert len(tables) == 2 + 4
-    assert {r[0]: r[1] for r in tables[0]}["评价日期"] == "2025-01-31"
-    assert tables[1][1:] == [["按规则计算", "99.26 / 100", "优"], ["单位自评", "93", "优"], ["差异（自评 − 规则）", "-6.26", ""]]
-    for table, section in zip(tables[2:], data["sections"]):
-        assert table[0] == ["行", "指标", "指标值", "实际完成值", "分值", "规则得分", "自评得分", "差异", "规则"]
+    assert len(tables) == 1 + 4 + 3
+    assert {r[0]: r[1] for r in tables[5]}["评价日期"] == "2025-01-31"
+    assert tables[0][1:] == [["按规则计算", "99.26 / 100", "优"], ["单位自评", "93", "优"], ["自评比规则", "低 6.26 分", ""]]
+    for table, section in zip(tables[1:5], data["sections"]):
+        assert table[0] == ["行", "指标", "指标值", "实际完成值", "分值", "规则得分", "自评得分", "自评比规则"]
         assert table[-1][1] == "小计" and D(table[-1][5]) == D(section["score"])
     headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
-    assert headings[0] == ("Title", "2022 年度部门整体支出绩效自评评分报告")
-    assert [t for s, t in headings if s == "Heading 1"] == ["一、评分结论", "二、分项得分", "三、扣分说明", "四、审核发现的问题"]
-    deductions = [t for s, t in headings if s == "Heading 2" and re.match(r"\d+\. 第", t)]
-    assert [int(re.search(r"第 (\d+) 行", t).group(1)) for t in deductions] == DEDUCTED_ROWS
+    assert headings[0] == ("Title", "2022 年度部门整体支出绩效自评评分意见")
+    assert [t for s, t in headings if s == "Heading 1"] == ["一、结论", "二、整改清单", "三、分项得分", "四、得分说明",
+                                                           "五、问题明细（按行）", "附录：评分依据"]
+    deductions = [t for s, t in headings if s == "Heading 3" and re.match(r"\d+\. 第", t)]
+    assert [int(re.search(r"第 (\d+) 行", t).group(1)) for t in deductions] == [15, 16, 17, 18] + DEDUCTED_ROWS
     body = "\n".join(p.text for p in doc.paragraphs)
-    for row in DEDUCTED_ROWS:
+    for row in [15, 16, 17, 18]:
         entry = next(e for e in data["ledger"] if e["row"] == row)
         assert f"说明：{entry['explanation']}" in body and f"计算：{entry['formula']}" in body
-    assert "修改建议：" in body
+    assert "怎么改：" in body and "规则扣 0.74 分；单位自评另扣 7.00 分。" in body
     section = doc.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
 
@@ -299,20 +337,22 @@ def test_html_escapes_case_text(nasty):
     page = _page(text)
     assert "script" not in page.tags and "b" not in page.tags and "i" not in page.tags and "a" not in page.tags
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in text
-    assert {r[0]: r[1] for r in page.tables[0]}["单位"] == NASTY_UNIT
+    from markupsafe import escape as html_escape
+
+    assert f'<p class="subtitle">{html_escape(NASTY_UNIT)}　评价日期' in text
     assert page.text["title"].endswith(NASTY_UNIT)
-    assert any("营造<i>良好</i>|营商环境 ![x](y)" == row[1] for row in page.tables[4])
+    assert any("营造<i>良好</i>|营商环境 ![x](y)" == row[1] for row in page.tables[3])
 
 
 def test_markdown_escapes_case_text(nasty):
     text = md_report.render(nasty, DATE)
     rendered = MD.render(text)
-    for tag in ("<script", "<b>", "<i>", "<a ", "<em>", "<strong>", "<code>", "<img", "<ol"):
-        assert tag not in rendered.split("四、审核发现的问题")[0], tag
+    for tag in ("<script", "<b>", "<i>", "<a ", "<em>", "<code>", "<img"):  # <strong>, <ol>: the letter's own
+        assert tag not in rendered.split("五、问题明细")[0], tag
     tables = _md_tables(text)
-    assert {r[0]: r[1] for r in tables[0][1:]}["单位"] == NASTY_UNIT
-    assert tables[4][3][1] == "营造<i>良好</i>|营商环境 ![x](y)"  # 效益 table, row 17
-    assert all(len(row) == 9 for table in tables[2:] for row in table)  # the | did not add a column
+    assert NASTY_UNIT in std_html.unescape(MD.render(text.split("\n")[2]))  # the unit line under the title
+    assert tables[3][3][1] == "营造<i>良好</i>|营商环境 ![x](y)"  # 效益 table, row 17
+    assert all(len(row) == 8 for table in tables[1:5] for row in table)  # the | did not add a column
 
 
 def test_docx_keeps_case_text_as_text(nasty):
@@ -320,7 +360,7 @@ def test_docx_keeps_case_text_as_text(nasty):
 
     weird = dataclasses.replace(nasty, unit=NASTY_UNIT + "\x0b\x01end")
     doc = _docx(docx_report.render(weird, DATE))
-    assert {r.cells[0].text: r.cells[1].text for r in doc.tables[0].rows}["单位"] == NASTY_UNIT + "\ufffd\ufffdend"
+    assert doc.paragraphs[1].text.startswith(NASTY_UNIT + "\ufffd\ufffdend")
     assert doc.core_properties.subject == NASTY_UNIT + "\ufffd\ufffdend"
 
 
@@ -379,11 +419,11 @@ def test_escaped_text_renders_literally_anywhere(text):
 
 def test_render_dispatch_checks_format_and_date(seed):
     result, _ = seed
-    assert FORMATS == ("table", "json", "markdown", "html", "docx")
+    assert FORMATS == ("table", "json", "markdown", "html", "docx", "pdf")
     with pytest.raises(ValueError, match="date of evaluation"):
         render(result, "html")
     with pytest.raises(ValueError, match="unknown report format"):
-        render(result, "pdf", DATE)
+        render(result, "rtf", DATE)
     assert isinstance(render(result, "docx", DATE), bytes)
     assert render(result, "json") == json_report.render(result)
 
@@ -397,7 +437,13 @@ def test_cli_writes_every_document_format(in_root, tmp_path):
         assert out.stat().st_size > 2000
     assert "| 评价日期 | 2024-06-30 |" in (tmp_path / "r.markdown").read_text(encoding="utf-8")
     assert "<td>2024-06-30</td>" in (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert _docx((tmp_path / "r.docx").read_bytes()).tables[0].rows[6].cells[1].text == "2024-06-30"
+    assert "评价日期：2024-06-30" in _docx((tmp_path / "r.docx").read_bytes()).paragraphs[1].text
+
+
+def test_pdf_without_chromium_is_a_clear_error(monkeypatch, in_root):
+    monkeypatch.setenv("JIXIAO_CHROMIUM", "/nonexistent/chromium")
+    res = CliRunner().invoke(main, ["score", SEED, "--format", "pdf", "-o", "/tmp/never.pdf", "--matcher", "python"])
+    assert res.exit_code == 2 and "chromium" in res.output and "fonts-noto-cjk" in res.output
 
 
 def test_cli_date_defaults_to_today(in_root):

@@ -1,7 +1,7 @@
 """Reporters: each renders one Result; none computes anything.
 
-`table` and `json` are for people at a terminal and for programs; `markdown`, `html` and `docx`
-are the department report (说明函), which carries a date of evaluation given by the caller
+`table` and `json` are for people at a terminal and for programs; `markdown`, `html`, `docx` and
+`pdf` are the department report (说明函), which carries a date of evaluation given by the caller
 (results themselves are timestamp-free).
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime
 import importlib
 
-DOCUMENT_FORMATS = ("markdown", "html", "docx")
+DOCUMENT_FORMATS = ("markdown", "html", "docx", "pdf")
 FORMATS = ("table", "json", *DOCUMENT_FORMATS)
-BINARY_FORMATS = ("docx",)
+BINARY_FORMATS = ("docx", "pdf")
 
 
 def render(result, fmt: str, date: datetime.date | None = None) -> str | bytes:

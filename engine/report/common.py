@@ -24,8 +24,9 @@ INPUT_LABELS = {
     "reason": "偏差原因分析及改进措施", "initial": "年初预算数", "full_year": "全年预算数（A）",
     "executed": "全年执行数（B）", "rate": "执行率",
 }
-# The indicator table's columns, in every document format.
-SECTION_COLUMNS = ("行", "指标", "指标值", "实际完成值", "分值", "规则得分", "自评得分", "差异", "规则")
+# The indicator table's columns, in every document format (rule codes go to the appendix).
+SECTION_COLUMNS = ("行", "指标", "指标值", "实际完成值", "分值", "规则得分", "自评得分", "自评比规则")
+NUMERIC_COLUMNS = frozenset({"行", "分值", "规则得分", "自评得分"})
 NOT_FILLED = "（未填写）"
 # XML 1.0 allows tab, LF, CR and everything from U+0020 except surrogates and U+FFFE/U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -45,10 +46,23 @@ def signed(value: Decimal | None) -> str:
 
 
 def target_actual(entry: LedgerEntry) -> tuple[str, str]:
-    """The two cells a reader compares: target and actual for an indicator row, full-year budget
-    and execution for the budget row."""
+    """The two cells a reader compares: target and actual for an indicator row; for the budget row
+    the full-year budget and the execution, labelled as such (they are amounts, not targets)."""
     inputs = dict(entry.inputs)
-    return inputs.get("target", inputs.get("full_year", "")), inputs.get("actual", inputs.get("executed", ""))
+    if "target" in inputs or "actual" in inputs:
+        return inputs.get("target", ""), inputs.get("actual", "")
+    budget, executed = inputs.get("full_year", ""), inputs.get("executed", "")
+    return (f"全年预算数 {budget}" if budget else ""), (f"执行数 {executed}" if executed else "")
+
+
+def versus(difference: Decimal | None) -> str:
+    """自评 − 规则 in words for a table cell: '低 0.84', '高 1', '相同'; '' without a self score
+    (a signed number after 差 reads ambiguously in Chinese)."""
+    if difference is None:
+        return ""
+    if difference == 0:
+        return "相同"
+    return f"{'高' if difference > 0 else '低'} {fmt(abs(difference))}"
 
 
 @dataclass(frozen=True)
@@ -74,26 +88,25 @@ def section_tables(result: Result) -> list[SectionTable]:
                 continue
             target, actual = target_actual(e)
             rows.append(TableRow(("" if e.row is None else str(e.row), e.item, target, actual, fmt(e.weight),
-                                  fmt(e.points), fmt(e.self_score), signed(e.difference), e.rule),
+                                  fmt(e.points), fmt(e.self_score), versus(e.difference)),
                                  "lost" if id(e) in lost else ""))
         rows.append(TableRow(("", "小计", "", "", fmt(section.weight), fmt(section.score), fmt(section.self_score),
-                              signed(section.difference), ""), "subtotal"))
+                              versus(section.difference)), "subtotal"))
         tables.append(SectionTable(f"{section.title}（{fmt(section.weight)} 分）", tuple(rows)))
     return tables
 
 
 def title(result: Result) -> str:
-    return f"{result.year} 年度{FORM_TITLES.get(result.form, result.form)}绩效自评评分报告"
+    return f"{result.year} 年度{FORM_TITLES.get(result.form, result.form)}绩效自评评分意见"
 
 
-def title_block(result: Result, date: datetime.date) -> list[tuple[str, str]]:
+def appendix(result: Result, date: datetime.date) -> list[tuple[str, str]]:
+    """附录：评分依据: what made the result, for an auditor (codes, hashes, engine)."""
     return [
-        ("单位", result.unit),
-        ("年度", str(result.year)),
-        ("表式", FORM_TITLES.get(result.form, result.form)),
         ("规则包", f"{result.pack_title}（{result.pack_id}，版本 {result.pack_version}）"),
+        ("规则包继承链", " → ".join(result.pack_chain)),
         ("规则包哈希", f"sha256:{result.pack_sha256}"),
-        ("案例文件", f"{result.case_file}（sha256:{result.case_sha256[:16]}…）"),
+        ("案卷文件", f"{result.case_file}（sha256:{result.case_sha256}）"),
         ("评价日期", date.isoformat()),
         ("评分程序", f"jixiao {result.engine_version}，匹配器 {result.matcher}"),
     ]
@@ -112,37 +125,81 @@ def summary_rows(result: Result) -> list[tuple[str, str, str]]:
     rows = [("按规则计算", f"{fmt(result.total)} / {fmt(result.max_total)}", result.grade),
             ("单位自评", fmt(result.self_total) or NOT_FILLED, result.self_grade or "")]
     if result.difference is not None:
-        rows.append(("差异（自评 − 规则）", signed(result.difference), ""))
+        rows.append(("自评比规则", versus(result.difference) + " 分", ""))
     return rows
+
+
+def _places(value: Decimal, result: Result) -> str:
+    """A point figure at the pack's places, zeros kept ("7.00"), as the letter states them."""
+    return str(value.quantize(Decimal(1).scaleb(-result.places)))
 
 
 def summary_sentence(result: Result) -> str:
     text = f"按规则计算，{result.unit} {result.year} 年度得 {fmt(result.total)} 分（满分 {fmt(result.max_total)}），等级为“{result.grade}”。"
+    text += f"规则扣 {_places(result.rule_deduction_total, result)} 分"
+    own = result.self_deduction_total
+    text += f"；单位自评另扣 {_places(own, result)} 分。" if own is not None else "。"
     if result.self_total is None:
         return text + "单位未填写自评总分。"
-    text += f"单位自评 {fmt(result.self_total)} 分，等级为“{result.self_grade}”，{_compare(result.difference, '规则计算')}。"
-    counts = result.finding_counts
-    return text + (f"扣分共 {len(result.deductions)} 处，逐项说明见下文；"
-                   f"审核发现错误 {counts['error']} 项、警告 {counts['warning']} 项、提示 {counts['info']} 项。")
+    text += f"单位自评 {fmt(result.self_total)} 分，等级为“{result.self_grade}”，自评{_compare(result.difference, '规则计算')}。"
+    if result.actions:
+        text += f"需要整改的问题 {len(result.actions)} 项，见整改清单。"
+    else:
+        text += "未发现需要整改的问题。"
+    return text
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """One numbered item of the 整改清单, in words."""
+
+    number: int
+    title: str
+    level: str  # error | warning | info
+    severity: str  # its label: 错误 / 警告 / 提示
+    where: str  # "第 15、16 行：服务好…；促进…" or the part concerned
+    todo: str  # the fix hints, joined
+    points: str  # "涉及 7 分" or ""
+
+
+def _rows_text(rows: tuple[int, ...]) -> str:
+    return "第 " + "、".join(str(r) for r in rows) + " 行" if rows else ""
+
+
+def action_views(result: Result) -> list[ActionView]:
+    views = []
+    for number, a in enumerate(result.actions, 1):
+        subjects = "；".join(a.subjects[:3]) + (f" 等 {len(a.subjects)} 项" if len(a.subjects) > 3 else "")
+        rows = _rows_text(a.rows)
+        views.append(ActionView(
+            number=number, title=a.title, level=a.severity, severity=SEVERITY_TITLES[a.severity],
+            where=f"{rows}：{subjects}" if rows and subjects else rows or subjects,
+            todo="".join(a.fixes), points=f"涉及 {fmt(a.points)} 分" if a.points > 0 else "",
+        ))
+    return views
 
 
 @dataclass(frozen=True)
 class Explained:
-    """One deduction in plain words: a heading and labelled lines."""
+    """One scored item in plain words: a heading and labelled lines."""
 
     heading: str
     lines: tuple[tuple[str, str], ...]
 
 
+def _section_title(entry: LedgerEntry, result: Result) -> str:
+    return next((s.title for s in result.sections if s.key == entry.section), entry.section)
+
+
 def explain(entry: LedgerEntry, result: Result) -> Explained:
-    section = next((s.title for s in result.sections if s.key == entry.section), entry.section)
+    """Why the rules gave this item what they gave (no rule codes: the appendix has those)."""
+    section = _section_title(entry, result)
     inputs = dict(entry.inputs)
-    rule = f"{entry.rule} {entry.rule_title}"
     if entry.kind == "deduction":
         return Explained(
             heading=f"{entry.item}（从“{section}”扣分）",
             lines=tuple(line for line in (
-                ("规则", rule),
+                ("适用规则", entry.rule_title),
                 ("涉及的问题", "".join(f"（{number}）{text}" for number, text in entry.inputs)),
                 ("计算", entry.formula),
                 ("扣分", f"{fmt(entry.deduction)} 分"),
@@ -154,7 +211,7 @@ def explain(entry: LedgerEntry, result: Result) -> Explained:
     data = "；".join(f"{INPUT_LABELS.get(k, k)} {v}" for k, v in entry.inputs if k not in ("self_score", "reason") and v)
     scored = (f"{fmt(entry.points)} 分（分值 {fmt(entry.weight)} 分，扣 {fmt(entry.deduction)} 分）" if entry.deduction > 0
               else f"{fmt(entry.points)} 分（满分，规则未扣分）")
-    lines = [("数据", data), ("适用规则", rule), ("计算", entry.formula), ("规则得分", scored),
+    lines = [("数据", data), ("适用规则", entry.rule_title), ("计算", entry.formula), ("规则得分", scored),
              ("说明", entry.explanation)]
     if entry.self_score is None:
         lines.append(("单位自评", NOT_FILLED))
@@ -167,8 +224,33 @@ def explain(entry: LedgerEntry, result: Result) -> Explained:
     return Explained(heading=f"{where}{entry.item}（{section}）", lines=tuple(line for line in lines if line[1]))
 
 
+def explain_self(entry: LedgerEntry, result: Result) -> Explained:
+    """How the department's own score for this item differs from the rules' (另扣 or 多给)."""
+    section = _section_title(entry, result)
+    where = f"第 {entry.row} 行 " if entry.row is not None else ""
+    target, actual = target_actual(entry)
+    gap = entry.difference or Decimal(0)
+    verdict = (f"单位自评多给 {fmt(gap)} 分" if gap > 0 else f"单位自评另扣 {fmt(-gap)} 分")
+    reason = dict(entry.inputs).get("reason", None)
+    lines = [("数据", "；".join(x for x in (f"指标值 {target}" if target else "", f"实际完成值 {actual}" if actual else "") if x)),
+             ("规则得分", f"{fmt(entry.points)} 分（分值 {fmt(entry.weight)} 分）"),
+             ("单位自评", f"{fmt(entry.self_score)} 分"),
+             ("差别", verdict)]
+    notes = [f.message for f in result.findings if f.row == entry.row and entry.row is not None and not f.passed
+             and f.rule in result.self_scoring_rules]
+    if notes:
+        lines.append(("审核意见", "".join(notes)))
+    if reason is not None:
+        lines.append((INPUT_LABELS["reason"], reason or NOT_FILLED))
+    return Explained(heading=f"{where}{entry.item}（{section}）", lines=tuple(line for line in lines if line[1]))
+
+
 def explanations(result: Result) -> list[Explained]:
-    return [explain(e, result) for e in result.deductions]
+    return [explain(e, result) for e in result.rule_deducted]
+
+
+def self_explanations(result: Result) -> list[Explained]:
+    return [explain_self(e, result) for e in result.self_differs]
 
 
 def finding_where(finding) -> str:
@@ -176,18 +258,59 @@ def finding_where(finding) -> str:
     return (f"第 {finding.row} 行 " if finding.row is not None else "") + finding.subject
 
 
+@dataclass(frozen=True)
+class RowFindings:
+    """The open findings about one row (or one part of the filing), each said once."""
+
+    where: str
+    items: tuple[tuple[str, str, str], ...]  # (severity label, title, message)
+
+
+def findings_by_row(result: Result) -> list[RowFindings]:
+    """Open findings grouped by the row they concern (table order), then the filing-level ones."""
+    groups: dict[tuple, list] = {}
+    for f in result.findings:
+        if f.passed:
+            continue
+        key = (0, f.row, "") if f.row is not None else (1, 0, f.subject)
+        groups.setdefault(key, []).append(f)
+    out = []
+    for key in sorted(groups, key=lambda k: (k[0], k[1], k[2])):
+        found = groups[key]
+        where = finding_where(found[0]) if key[0] == 0 else found[0].subject
+        items = tuple(dict.fromkeys((SEVERITY_TITLES[f.severity], f.title, f.message) for f in found))
+        out.append(RowFindings(where, items))
+    return out
+
+
+def rule_codes(result: Result) -> list[tuple[str, str, str, str]]:
+    """(row, item, rule code and title, citation) for the appendix: every ledger entry's rule."""
+    return [("" if e.row is None else str(e.row), e.item, f"{e.rule} {e.rule_title}", e.citation) for e in result.ledger]
+
+
+def finding_codes(result: Result) -> list[tuple[str, str, str]]:
+    """(where, rule code and title, severity) of every open finding, for the appendix."""
+    return [(finding_where(f), f"{f.rule} {f.title}", SEVERITY_TITLES[f.severity]) for f in result.findings if not f.passed]
+
+
 def context(result: Result, date: datetime.date) -> dict:
     """Everything a document template shows, as plain text (the template escapes it)."""
     return {
         "result": result,
         "title": title(result),
-        "title_block": title_block(result, date),
+        "date": date.isoformat(),
         "summary_rows": summary_rows(result),
         "summary_sentence": summary_sentence(result),
+        "actions": action_views(result),
         "columns": SECTION_COLUMNS,
+        "numeric": NUMERIC_COLUMNS,
         "sections": section_tables(result),
         "explanations": explanations(result),
-        "findings": [(sev, SEVERITY_TITLES[sev], found) for sev, found in result.findings_by_severity],
+        "self_explanations": self_explanations(result),
+        "row_findings": findings_by_row(result),
+        "appendix": appendix(result, date),
+        "rule_codes": rule_codes(result),
+        "finding_codes": finding_codes(result),
         "passed": result.passed_checks,
         "where": finding_where,
         "fmt": fmt,

@@ -16,15 +16,14 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm, Pt
 
 from ..result import Result
 from .common import context, xml_safe
 
 BODY_FONT = "宋体"  # East Asian fonts Word substitutes sensibly where missing
 HEADING_FONT = "黑体"
-NUMERIC = {"行", "分值", "规则得分", "自评得分", "差异"}
-SECTION_WIDTHS_MM = (10, 44, 20, 20, 11, 15, 15, 15, 20)  # SECTION_COLUMNS; 170 mm of A4 text width
+SECTION_WIDTHS_MM = (10, 54, 22, 22, 12, 15, 15, 20)  # SECTION_COLUMNS; 170 mm of A4 text width
 TABLE_FONT = Pt(9)
 SHADE_HEAD = "E8ECF2"
 SHADE_LOST = "FCEDEA"
@@ -129,53 +128,67 @@ def render(result: Result, date: datetime.date) -> bytes:
     doc.add_heading(xml_safe(ctx["title"]), level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
     unit = doc.add_paragraph()
     unit.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    unit.add_run(xml_safe(result.unit)).bold = True
-    _table(doc, None, [((label, value), "") for label, value in ctx["title_block"]], widths_mm=(28, 142))
+    unit.add_run(xml_safe(f"{result.unit}　评价日期：{ctx['date']}")).bold = True
 
-    doc.add_heading("一、评分结论", level=1)
+    doc.add_heading("一、结论", level=1)
     _table(doc, ("", "总分", "等级"), [(row, "") for row in ctx["summary_rows"]], widths_mm=(50, 40, 20),
            numeric={"总分"})
     doc.add_paragraph(xml_safe(ctx["summary_sentence"]))
 
-    doc.add_heading("二、分项得分", level=1)
+    doc.add_heading("二、整改清单", level=1)
+    if not ctx["actions"]:
+        doc.add_paragraph("没有需要整改的问题。")
+    for a in ctx["actions"]:
+        paragraph = doc.add_paragraph()
+        paragraph.paragraph_format.space_before = Pt(4)
+        paragraph.add_run(xml_safe(f"{a.number}. {a.title}")).bold = True
+        paragraph.add_run(xml_safe(f"（{a.severity}{'，' + a.points if a.points else ''}）"))
+        _labelled(doc, "涉及", a.where, indent_mm=6)
+        if a.todo:
+            _labelled(doc, "怎么改", a.todo, indent_mm=6)
+
+    doc.add_heading("三、分项得分", level=1)
     for section in ctx["sections"]:
         doc.add_heading(xml_safe(section.title), level=2)
         _table(doc, ctx["columns"], [(row.cells, row.style) for row in section.rows],
-               widths_mm=SECTION_WIDTHS_MM, numeric=NUMERIC)
+               widths_mm=SECTION_WIDTHS_MM, numeric=ctx["numeric"])
 
-    doc.add_heading("三、扣分说明", level=1)
-    if not ctx["explanations"]:
-        doc.add_paragraph("没有扣分项。")
-    for number, item in enumerate(ctx["explanations"], 1):
-        doc.add_heading(xml_safe(f"{number}. {item.heading}"), level=2)
-        for label, text in item.lines:
-            _labelled(doc, label, text)
+    doc.add_heading("四、得分说明", level=1)
+    for heading, items, empty in (("（一）规则扣分", ctx["explanations"], "规则没有扣分。"),
+                                  ("（二）单位自评另扣或多给", ctx["self_explanations"], "单位自评与规则得分一致。")):
+        doc.add_heading(heading, level=2)
+        if not items:
+            doc.add_paragraph(empty)
+        for number, item in enumerate(items, 1):
+            doc.add_heading(xml_safe(f"{number}. {item.heading}"), level=3)
+            for label, text in item.lines:
+                _labelled(doc, label, text)
 
-    doc.add_heading("四、审核发现的问题", level=1)
-    for severity, label, found in ctx["findings"]:
-        heading = doc.add_heading(f"{label}（{len(found)} 项）", level=2)
-        heading.runs[0].font.color.rgb = RGBColor.from_string(
-            {"error": "B3261E", "warning": "8A5300", "info": "1F5F7A"}[severity])
-        if not found:
-            doc.add_paragraph("无。")
-        for number, f in enumerate(found, 1):
-            paragraph = doc.add_paragraph()
-            paragraph.paragraph_format.space_before = Pt(4)
-            paragraph.add_run(xml_safe(f"{number}. {f.rule} {f.title}")).bold = True
-            paragraph.add_run(xml_safe(f"——{ctx['where'](f)}"))
-            _labelled(doc, "说明", f.message, indent_mm=6)
-            if f.fix:
-                _labelled(doc, "修改建议", f.fix, indent_mm=6)
-            if f.citation:
-                _labelled(doc, "依据", f.citation, indent_mm=6)
+    doc.add_heading("五、问题明细（按行）", level=1)
+    if not ctx["row_findings"]:
+        doc.add_paragraph("未发现问题。")
+    for group in ctx["row_findings"]:
+        paragraph = doc.add_paragraph()
+        paragraph.paragraph_format.space_before = Pt(4)
+        paragraph.add_run(xml_safe(group.where)).bold = True
+        for severity, heading, message in group.items:
+            _labelled(doc, f"【{severity}】{heading}", message, indent_mm=6)
+
+    doc.add_heading("附录：评分依据", level=1)
+    _table(doc, None, [((label, value), "") for label, value in ctx["appendix"]], widths_mm=(28, 142))
+    doc.add_heading("各项得分所用规则", level=2)
+    _table(doc, ("行", "指标", "规则", "依据"), [(row, "") for row in ctx["rule_codes"]], widths_mm=(10, 50, 60, 50),
+           numeric={"行"})
+    if ctx["finding_codes"]:
+        doc.add_heading("审核发现所依据的规则", level=2)
+        _table(doc, ("涉及", "规则", "严重程度"), [(row, "") for row in ctx["finding_codes"]], widths_mm=(70, 80, 20))
     if ctx["passed"]:
         doc.add_heading(f"已通过的核对（{len(ctx['passed'])} 项）", level=2)
         for f in ctx["passed"]:
             doc.add_paragraph(xml_safe(f"{f.rule} {f.message}"), style="List Bullet")
 
     footer = doc.sections[0].footer.paragraphs[0]
-    footer.text = xml_safe(f"{result.unit} · {result.year} 年度 · 规则包 {result.pack_id} v{result.pack_version}"
-                        f"（sha256:{result.pack_sha256[:12]}）· 评价日期 {date.isoformat()}")
+    footer.text = xml_safe(f"{result.unit} · {result.year} 年度 · 评价日期 {ctx['date']}")
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     buffer = io.BytesIO()

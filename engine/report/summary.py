@@ -9,15 +9,19 @@ to temporary files in the out folder and renames them into place when the run fi
 interrupted run leaves no summary and a finished one replaces an earlier one whole. Nothing is
 kept per case.
 
-CSV is UTF-8 with a byte-order mark so Excel opens the Chinese text correctly; XLSX
-(engine/report/xlsx_stream.py) holds numbers as numbers, with a sheet of cases (案例), the
-findings (发现, continued on 发现2, 发现3 … past Excel's row limit) and the run's counts (概况).
+CSV is UTF-8 with a byte-order mark so Excel opens the Chinese text correctly; findings.csv holds
+every finding (passed checks included) for tools. XLSX (engine/report/xlsx_stream.py) is for
+triage: numbers as numbers, a sheet of cases (案例, grades and large differences highlighted), one
+row per action of each case's 整改清单 (整改), the passed checks on their own sheet (已通过), each
+continued on a numbered sheet past Excel's row limit, and the run's overview (概况: counts, the
+distribution of grades with a chart, the most common problems).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from contextlib import ExitStack
 from decimal import Decimal
 from pathlib import Path
@@ -36,10 +40,21 @@ STATUS_FAILED = "失败"
 CASE_COLUMNS = (
     ("file", "案例文件"), ("status", "状态"), ("unit", "单位"), ("year", "年度"), ("form", "表式"),
     ("total", "规则总分"), ("grade", "规则等级"), ("self_total", "自评总分"), ("self_grade", "自评等级"),
-    ("difference", "差异（自评−规则）"), ("errors", "错误"), ("warnings", "警告"), ("infos", "提示"),
-    ("top_deduction", "最大扣分项"), ("top_deduction_points", "最大扣分"), ("pack", "规则包"),
+    ("difference", "差异（自评−规则）"), ("actions", "整改事项"), ("errors", "错误"), ("warnings", "警告"),
+    ("infos", "提示"), ("top_deduction", "最大扣分项"), ("top_deduction_points", "最大扣分"), ("pack", "规则包"),
     ("result", "结果文件"), ("error", "失败原因"),
 )
+ACTION_COLUMNS = (
+    ("file", "案例文件"), ("unit", "单位"), ("year", "年度"), ("number", "序号"), ("severity", "级别"),
+    ("title", "问题"), ("rows", "涉及行"), ("subjects", "涉及指标或部分"), ("fixes", "怎么改"), ("points", "涉及分值"),
+    ("rules", "规则"),
+)
+PASSED_COLUMNS = (
+    ("file", "案例文件"), ("unit", "单位"), ("year", "年度"), ("rule", "规则"), ("title", "核对"), ("row", "行"),
+    ("subject", "对象"), ("message", "说明"),
+)
+# Conditional fills on the 案例 sheet: grades 差 and 中, and a self total far from the rule total.
+DIFFERENCE_FLAG = 5
 FINDING_COLUMNS = (
     ("file", "案例文件"), ("unit", "单位"), ("year", "年度"), ("severity", "级别"), ("passed", "已通过"),
     ("rule", "规则"), ("title", "问题"), ("row", "行"), ("subject", "对象"), ("message", "说明"),
@@ -56,6 +71,7 @@ def case_row(result: Result, file: str, result_file: str) -> dict:
         "file": file, "status": STATUS_SCORED, "unit": result.unit, "year": result.year,
         "form": FORM_TITLES.get(result.form, result.form), "total": result.total, "grade": result.grade,
         "self_total": result.self_total, "self_grade": result.self_grade, "difference": result.difference,
+        "actions": len(result.actions),
         "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"],
         "top_deduction": "" if top is None else f"{where}{top.item}（{top.rule}，扣 {fmt(top.deduction)} 分）",
         "top_deduction_points": None if top is None else top.deduction,
@@ -83,6 +99,22 @@ def finding_rows(result: Result, file: str) -> list[dict]:
     } for f in result.findings]
 
 
+def action_rows(result: Result, file: str) -> list[dict]:
+    return [{
+        "file": file, "unit": result.unit, "year": result.year, "number": number,
+        "severity": SEVERITY_TITLES.get(a.severity, a.severity), "title": a.title,
+        "rows": "、".join(str(r) for r in a.rows), "subjects": "；".join(a.subjects), "fixes": "".join(a.fixes),
+        "points": a.points, "rules": "、".join(a.rules),
+    } for number, a in enumerate(result.actions, 1)]
+
+
+def passed_rows(result: Result, file: str) -> list[dict]:
+    return [{
+        "file": file, "unit": result.unit, "year": result.year, "rule": f.rule, "title": f.title, "row": f.row,
+        "subject": f.subject, "message": f.message,
+    } for f in result.passed_checks]
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -106,35 +138,78 @@ def _csv(columns, rows) -> str:
 
 
 class CaseRows(NamedTuple):
-    """One case's rows, rendered: its 案例 row and its 发现 rows, as CSV records and XLSX row text."""
+    """One case's rows, rendered: its 案例 row, its findings (CSV), its actions and passed checks
+    (XLSX row text), and what the overview counts (grade, action titles)."""
     error: str | None  # why the case failed; None when it was scored
     case_csv: str
     case_xlsx: str
     findings_csv: str
-    findings_xlsx: tuple[str, ...]
+    actions_xlsx: tuple[str, ...]
+    passed_xlsx: tuple[str, ...]
+    grade: str | None = None
+    problems: tuple[str, ...] = ()  # the titles of its actions
 
 
 _CASE_STYLES = [xlsx_stream.SCORE if key in SCORE_KEYS else xlsx_stream.PLAIN for key, _ in CASE_COLUMNS]
+_ACTION_STYLES = [xlsx_stream.SCORE if key == "points" else xlsx_stream.PLAIN for key, _ in ACTION_COLUMNS]
 
 
-def _case_rows(row: dict, findings: list[dict], error: str | None) -> CaseRows:
-    return CaseRows(
-        error, _csv(CASE_COLUMNS, [row]), xlsx_stream.row([row.get(key) for key, _ in CASE_COLUMNS], _CASE_STYLES),
-        _csv(FINDING_COLUMNS, findings), tuple(xlsx_stream.row([f.get(key) for key, _ in FINDING_COLUMNS]) for f in findings))
+def _xlsx(columns, rows, styles=None) -> tuple[str, ...]:
+    return tuple(xlsx_stream.row([r.get(key) for key, _ in columns], styles) for r in rows)
 
 
 def rows_for(result: Result, file: str, result_file: str) -> CaseRows:
-    return _case_rows(case_row(result, file, result_file), finding_rows(result, file), None)
+    row = case_row(result, file, result_file)
+    return CaseRows(
+        None, _csv(CASE_COLUMNS, [row]), _xlsx(CASE_COLUMNS, [row], _CASE_STYLES)[0],
+        _csv(FINDING_COLUMNS, finding_rows(result, file)), _xlsx(ACTION_COLUMNS, action_rows(result, file), _ACTION_STYLES),
+        _xlsx(PASSED_COLUMNS, passed_rows(result, file)), result.grade, tuple(a.title for a in result.actions))
 
 
 def failed_rows(file: str, problems) -> CaseRows:
     row = failed_row(file, problems)
-    return _case_rows(row, [], row["error"])
+    return CaseRows(row["error"], _csv(CASE_COLUMNS, [row]), _xlsx(CASE_COLUMNS, [row], _CASE_STYLES)[0], "", (), ())
 
 
 CASE_WIDTHS = {"file": 36, "unit": 30, "top_deduction": 44, "result": 30, "error": 60, "difference": 16}
-FINDING_WIDTHS = {"file": 36, "unit": 30, "title": 28, "subject": 30, "message": 80, "fix": 40, "citation": 30}
-CASES_SHEET, FINDINGS_SHEET, OVERVIEW_SHEET = "案例", "发现", "概况"
+ACTION_WIDTHS = {"file": 36, "unit": 30, "title": 30, "rows": 16, "subjects": 50, "fixes": 60, "rules": 16}
+PASSED_WIDTHS = {"file": 36, "unit": 30, "title": 28, "subject": 30, "message": 80}
+CASES_SHEET, ACTIONS_SHEET, PASSED_SHEET, OVERVIEW_SHEET = "案例", "整改", "已通过", "概况"
+TOP_PROBLEMS = 10  # the most common problems listed on 概况
+
+
+class _Continued:
+    """One logical sheet of rows that continues on "<title>2", "<title>3" … past Excel's row
+    limit, each with the header row. `streamed`: written straight into the zip (one at a time)."""
+
+    def __init__(self, book, title: str, columns, widths: dict[str, int], streamed: bool):
+        self.book, self.title, self.columns, self.streamed = book, title, columns, streamed
+        self.widths = _widths(columns, widths)
+        self.sheets: list = []
+        self.rows = 0
+        self._next()
+
+    def _next(self) -> None:
+        title = self.title + (str(len(self.sheets) + 1) if self.sheets else "")
+        make = self.book.streamed_sheet if self.streamed else self.book.sheet
+        sheet = make(title, self.widths, frozen=True, filtered=True)
+        sheet.append(xlsx_stream.row([name for _, name in self.columns], [xlsx_stream.HEADER] * len(self.columns)),
+                     len(self.columns))
+        self.sheets.append(sheet)
+
+    def add(self, texts: tuple[str, ...]) -> None:
+        for text in texts:
+            if self.sheets[-1].rows >= xlsx_stream.MAX_ROWS:
+                self._next()
+            self.sheets[-1].append(text, len(self.columns))
+        self.rows += len(texts)
+
+    def note(self) -> tuple[str, str] | None:
+        """An overview line when the rows fill more than one sheet."""
+        if len(self.sheets) < 2:
+            return None
+        return (self.title, f"共 {self.rows} 行，超过 Excel 每表 {xlsx_stream.MAX_ROWS} 行的上限，依次写在 "
+                            f"{'、'.join(s.title for s in self.sheets)} 表中（每表第 1 行为表头）")
 
 
 class SummaryWriter:
@@ -144,7 +219,8 @@ class SummaryWriter:
 
     def __init__(self, cases_csv: Path, findings_csv: Path, xlsx: Path):
         self.paths = (cases_csv, findings_csv, xlsx)
-        self.finding_rows = 0
+        self.grades: Counter = Counter()
+        self.problems: Counter = Counter()  # action title -> cases that have it
 
     def __enter__(self) -> "SummaryWriter":
         with ExitStack() as stack:
@@ -154,50 +230,57 @@ class SummaryWriter:
             self._cases_csv, self._findings_csv = cases_csv, findings_csv
             self._book = xlsx_stream.StreamingWorkbook(xlsx)
             stack.callback(self._book.discard)  # before the files it writes to are closed and removed
-            self._cases = self._book.sheet(CASES_SHEET, _widths(CASE_COLUMNS, CASE_WIDTHS), frozen=True, filtered=True)
-            self._header(self._cases, CASE_COLUMNS)
-            self._findings_sheets = []
-            self._next_findings_sheet()
+            self._cases = _Continued(self._book, CASES_SHEET, CASE_COLUMNS, CASE_WIDTHS, streamed=False)
+            self._actions = _Continued(self._book, ACTIONS_SHEET, ACTION_COLUMNS, ACTION_WIDTHS, streamed=True)
+            self._passed = _Continued(self._book, PASSED_SHEET, PASSED_COLUMNS, PASSED_WIDTHS, streamed=False)
+            keys = [key for key, _ in CASE_COLUMNS]
+            cases = self._cases.sheets[0]
+            for grade in ("差", "中"):
+                cases.highlight(keys.index("grade") + 1, "equal", f'"{grade}"', xlsx_stream.BAD if grade == "差" else xlsx_stream.WARN)
+            column = keys.index("difference") + 1
+            cases.highlight(column, "greaterThan", str(DIFFERENCE_FLAG), xlsx_stream.WARN)
+            cases.highlight(column, "lessThan", str(-DIFFERENCE_FLAG), xlsx_stream.WARN)
             self._stack = stack.pop_all()
         return self
 
     def __exit__(self, *exc) -> bool | None:
         return self._stack.__exit__(*exc)
 
-    @staticmethod
-    def _header(sheet, columns) -> None:
-        sheet.append(xlsx_stream.row([title for _, title in columns], [xlsx_stream.HEADER] * len(columns)), len(columns))
-
-    def _next_findings_sheet(self) -> None:
-        title = FINDINGS_SHEET + (str(len(self._findings_sheets) + 1) if self._findings_sheets else "")
-        sheet = self._book.streamed_sheet(title, _widths(FINDING_COLUMNS, FINDING_WIDTHS), frozen=True, filtered=True)
-        self._header(sheet, FINDING_COLUMNS)
-        self._findings_sheets.append(sheet)
-
     def add(self, rows: CaseRows) -> None:
         self._cases_csv.write(rows.case_csv.encode("utf-8"))
-        self._cases.append(rows.case_xlsx, len(CASE_COLUMNS))
+        self._cases.add((rows.case_xlsx,))
         if rows.findings_csv:
             self._findings_csv.write(rows.findings_csv.encode("utf-8"))
-        for text in rows.findings_xlsx:
-            if self._findings_sheets[-1].rows >= xlsx_stream.MAX_ROWS:
-                self._next_findings_sheet()
-            self._findings_sheets[-1].append(text, len(FINDING_COLUMNS))
-        self.finding_rows += len(rows.findings_xlsx)
+        self._actions.add(rows.actions_xlsx)
+        self._passed.add(rows.passed_xlsx)
+        if rows.grade:
+            self.grades[rows.grade] += 1
+        self.problems.update(set(rows.problems))
 
-    def finish(self, facts: list[tuple[str, object]], failures: list[tuple[str, str]]) -> tuple[Path, ...]:
-        """Write the 概况 sheet (`facts`, a note when the findings fill more than one sheet, then
-        the failed files and their errors) and put the three files in place."""
-        lines = list(facts)
-        if len(self._findings_sheets) > 1:
-            titles = "、".join(s.title for s in self._findings_sheets)
-            lines.append(("发现", f"共 {self.finding_rows} 行，超过 Excel 每表 {xlsx_stream.MAX_ROWS} 行的上限，"
-                                  f"依次写在 {titles} 表中（每表第 1 行为表头）"))
+    def finish(self, facts: list[tuple[str, object]], failures: list[tuple[str, str]],
+               grades: tuple[str, ...] = ()) -> tuple[Path, ...]:
+        """Write the 概况 sheet (`facts`, notes on sheets continued past the row limit, the grade
+        distribution in `grades` order with a chart, the most common problems, then the failed
+        files and their errors) and put the three files in place."""
+        lines: list[tuple] = list(facts)
+        lines += [note for part in (self._cases, self._actions, self._passed) if (note := part.note())]
+        order = list(grades) + sorted(set(self.grades) - set(grades))
+        lines += [("", ""), ("等级", "案例数")]
+        first = len(lines) + 1
+        lines += [(grade, self.grades[grade]) for grade in order]
+        last = len(lines)
+        if self.problems:
+            lines += [("", ""), ("最常见的问题", "案例数")]
+            lines += sorted(self.problems.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_PROBLEMS]
         if failures:
             lines += [("", ""), ("失败的文件", "失败原因"), *failures]
+        if len(lines) > xlsx_stream.MAX_ROWS:  # thousands of failed files: the rest are in summary.csv
+            lines = lines[:xlsx_stream.MAX_ROWS - 1] + [("…", "其余失败的文件见 summary.csv")]
         sheet = self._book.sheet(OVERVIEW_SHEET, [16, 80])
         for label, value in lines:
             sheet.append(xlsx_stream.row([label, value], [xlsx_stream.LABEL, xlsx_stream.PLAIN]), 2)
+        if order:
+            self._book.bar_chart(sheet, "规则等级分布（案例数）", (1, first, last), (2, first, last), anchor=(3, 1))
         self._book.close()
         self._stack.close()
         return self.paths

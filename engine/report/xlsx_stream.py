@@ -8,7 +8,8 @@ file and copied in when the workbook closes, so sheets can be appended to in any
 
 Only what the summary needs: text (inline strings: no shared-string table growing in memory),
 numbers, four cell styles (default, bold shaded header, "0.00", bold label), a frozen header row,
-column widths and an auto filter. Text is always a string cell, so "=HYPERLINK(…)" stays text.
+column widths, an auto filter, conditional fills (`Sheet.highlight`) and bar charts
+(`StreamingWorkbook.bar_chart`). Text is always a string cell, so "=HYPERLINK(…)" stays text.
 
 Why not openpyxl here (it reads and writes XLSX everywhere else): in normal mode it keeps every
 cell in memory until saved; in write-only mode it costs ~15 µs per cell (an lxml element per
@@ -23,6 +24,7 @@ import shutil
 import tempfile
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import quoteattr
 
@@ -53,8 +55,17 @@ STYLES = (
     '<alignment vertical="center"/></xf>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    '<dxfs count="3">'
+    '<dxf><font><color rgb="FF9C0006"/></font><fill><patternFill><bgColor rgb="FFFFC7CE"/></patternFill></fill></dxf>'
+    '<dxf><font><color rgb="FF9C5700"/></font><fill><patternFill><bgColor rgb="FFFFEB9C"/></patternFill></fill></dxf>'
+    '<dxf><font><color rgb="FF006100"/></font><fill><patternFill><bgColor rgb="FFC6EFCE"/></patternFill></fill></dxf>'
+    '</dxfs></styleSheet>'
 )
+BAD, WARN, GOOD = range(3)  # conditional fills (dxfs in STYLES): red, amber, green
+_DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+_A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_CHART_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _ESCAPE = re.compile("[&<>\r]")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
 
@@ -113,6 +124,18 @@ class Sheet:
         self.name = f"xl/worksheets/sheet{self.number}.xml"
         self._out: BinaryIO | None = None  # the zip member or the spool file
         self._spool: BinaryIO | None = None
+        self._rules: list[str] = []  # <conditionalFormatting> elements
+        self.charts: list[str] = []  # chart part names drawn on this sheet
+
+    def highlight(self, column: int, operator: str, value: str, fill: int) -> None:
+        """Fill the cells of `column` (1-based, below the header) whose value is `operator`
+        (equal, greaterThan, lessThan …) `value` (a formula: '"差"', '5', '-5') with `fill`
+        (BAD, WARN, GOOD): conditional formatting, so it follows edits in Excel."""
+        letter = column_letter(column)
+        self._rules.append(
+            f'<conditionalFormatting sqref="{letter}2:{letter}{MAX_ROWS}"><cfRule type="cellIs" dxfId="{fill}" '
+            f'priority="{len(self._rules) + 1}" operator="{operator}"><formula>{_escape(value)}</formula></cfRule>'
+            "</conditionalFormatting>")
 
     def _open(self, out: BinaryIO) -> None:
         self._out = out
@@ -120,7 +143,7 @@ class Sheet:
                 '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>') if self.frozen else ""
         selected = ' tabSelected="1"' if self.number == 1 else ""
         cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(self.widths, 1))
-        self._write(f'{_HEAD}<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0"{selected}>{view}'
+        self._write(f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetViews><sheetView workbookViewId="0"{selected}>{view}'
                     f'</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
                     f'{f"<cols>{cols}</cols>" if cols else ""}<sheetData>')
 
@@ -143,7 +166,9 @@ class Sheet:
 
     def _close(self) -> None:
         ref = self.filter_ref
-        self._write("</sheetData>" + (f'<autoFilter ref="{ref}"/>' if ref else "") + "</worksheet>")
+        drawing = '<drawing r:id="rId1"/>' if self.charts else ""
+        self._write("</sheetData>" + (f'<autoFilter ref="{ref}"/>' if ref else "") + "".join(self._rules)
+                    + drawing + "</worksheet>")
 
 
 class StreamingWorkbook:
@@ -158,6 +183,40 @@ class StreamingWorkbook:
         self.sheets: list[Sheet] = []
         self._streamed: Sheet | None = None
         self._spools: list[Sheet] = []
+        self._charts: list[tuple[Sheet, str]] = []  # (sheet, chart XML)
+
+    def bar_chart(self, sheet: Sheet, title: str, categories: tuple[int, int, int], values: tuple[int, int, int],
+                  anchor: tuple[int, int], size: tuple[int, int] = (8, 16)) -> None:
+        """A bar chart on `sheet` of the cells `values` (column, first row, last row; 1-based)
+        named by `categories`, its top-left corner at `anchor` (column, row; 0-based) spanning
+        `size` (columns, rows). Call before the sheet is closed."""
+        def ref(column, first, last):
+            letter = column_letter(column)
+            return _escape(f"'{sheet.title}'!${letter}${first}:${letter}${last}")
+        number = len(self._charts) + 1
+        xml = (f'{_HEAD}<c:chartSpace xmlns:c="{_CHART_NS}" xmlns:a="{_A_NS}" xmlns:r="{_REL}"><c:chart>'
+               f'<c:title><c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>{_escape(xml_safe(title))}</a:t></a:r></a:p></c:rich></c:tx>'
+               '<c:overlay val="0"/></c:title><c:autoTitleDeleted val="0"/><c:plotArea><c:layout/>'
+               '<c:barChart><c:barDir val="col"/><c:grouping val="clustered"/><c:varyColors val="0"/>'
+               f'<c:ser><c:idx val="0"/><c:order val="0"/><c:cat><c:strRef><c:f>{ref(*categories)}</c:f></c:strRef></c:cat>'
+               f'<c:val><c:numRef><c:f>{ref(*values)}</c:f></c:numRef></c:val></c:ser>'
+               '<c:axId val="10"/><c:axId val="20"/></c:barChart>'
+               '<c:catAx><c:axId val="10"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
+               '<c:axPos val="b"/><c:crossAx val="20"/></c:catAx>'
+               '<c:valAx><c:axId val="20"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
+               '<c:axPos val="l"/><c:majorGridlines/><c:crossAx val="10"/></c:valAx></c:plotArea>'
+               '<c:plotVisOnly val="1"/></c:chart></c:chartSpace>')
+        anchor_xml = (f'<xdr:twoCellAnchor><xdr:from><xdr:col>{anchor[0]}</xdr:col><xdr:colOff>0</xdr:colOff>'
+                      f'<xdr:row>{anchor[1]}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to>'
+                      f'<xdr:col>{anchor[0] + size[0]}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{anchor[1] + size[1]}'
+                      f'</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to><xdr:graphicFrame macro="">'
+                      f'<xdr:nvGraphicFramePr><xdr:cNvPr id="{number + 1}" name="图表 {number}"/><xdr:cNvGraphicFramePr/>'
+                      '</xdr:nvGraphicFramePr><xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm>'
+                      f'<a:graphic><a:graphicData uri="{_CHART_NS}"><c:chart xmlns:c="{_CHART_NS}" '
+                      f'r:id="rId{len(sheet.charts) + 1}"/></a:graphicData></a:graphic></xdr:graphicFrame>'
+                      '<xdr:clientData/></xdr:twoCellAnchor>')
+        sheet.charts.append(f"xl/charts/chart{number}.xml")
+        self._charts.append((sheet, xml, anchor_xml))
 
     def sheet(self, title: str, widths: list[float] = (), frozen: bool = False, filtered: bool = False) -> Sheet:
         sheet = Sheet(self, title, list(widths), frozen, filtered)
@@ -193,6 +252,28 @@ class StreamingWorkbook:
         self._spools = []
         self._write_parts()
         self.zip.close()
+
+    def _write_charts(self) -> str:
+        """The drawing and chart parts; returns their content-type overrides."""
+        ml = "application/vnd.openxmlformats-officedocument"
+        overrides = []
+        for number, (sheet, xml, _) in enumerate(self._charts, 1):
+            self.zip.writestr(f"xl/charts/chart{number}.xml", xml)
+            overrides.append(f'<Override PartName="/xl/charts/chart{number}.xml" ContentType="{ml}.drawingml.chart+xml"/>')
+        drawn = [s for s in self.sheets if s.charts]
+        for number, sheet in enumerate(drawn, 1):
+            anchors = "".join(a for s, _, a in self._charts if s is sheet)
+            self.zip.writestr(f"xl/drawings/drawing{number}.xml", (
+                f'{_HEAD}<xdr:wsDr xmlns:xdr="{_DRAWING_NS}" xmlns:a="{_A_NS}" xmlns:r="{_REL}">{anchors}</xdr:wsDr>'))
+            rels = "".join(f'<Relationship Id="rId{i}" Type="{_REL}/chart" Target="../charts/{Path(name).name}"/>'
+                           for i, name in enumerate(sheet.charts, 1))
+            self.zip.writestr(f"xl/drawings/_rels/drawing{number}.xml.rels",
+                              f'{_HEAD}<Relationships xmlns="{_PKG_REL}">{rels}</Relationships>')
+            self.zip.writestr(f"xl/worksheets/_rels/sheet{sheet.number}.xml.rels", (
+                f'{_HEAD}<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" Type="{_REL}/drawing" '
+                f'Target="../drawings/drawing{number}.xml"/></Relationships>'))
+            overrides.append(f'<Override PartName="/xl/drawings/drawing{number}.xml" ContentType="{ml}.drawing+xml"/>')
+        return "".join(overrides)
 
     def discard(self) -> None:
         """Give up the workbook (an interrupted run): close the spool files, and the zip while
@@ -230,6 +311,7 @@ class StreamingWorkbook:
             f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>'))
         ml = "application/vnd.openxmlformats-officedocument.spreadsheetml"
         overrides = "".join(f'<Override PartName="/{s.name}" ContentType="{ml}.worksheet+xml"/>' for s in self.sheets)
+        overrides += self._write_charts()
         self.zip.writestr("[Content_Types].xml", (
             f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
