@@ -76,6 +76,15 @@ EXPECTED = {
     "a-fullmarks": {"JX-A12": 1},
     "a-over-weight": {"JX-A01": 1, "JX-A13": 1},
     "a-qualitative": {"JX-A01": 1, "JX-A08": 1},
+    # checks, round two (tests/test_checks2.py has the rest of their tests)
+    "v-negation": {},                       # 不得超过/不得低于 read from the pack: met, nothing to report
+    "v-unsure": {"JX-V01": 2},              # 预计96%, 不可超过80万元: review items, no self-vs-rule claim
+    "u-units": {},                          # 2100米 vs ≥2公里 converts: met
+    "t-precision": {},                      # 95% for 94.62%, 80.3% for 80.32%: within the written precision
+    "e-budget": {"JX-E10": 1, "JX-E13": 1},
+    "p-plausibility": {"JX-A14": 1, "JX-A15": 1, "JX-A17": 1},
+    "f-total": {"JX-A01": 1, "JX-A19": 1},
+    "r-section": {"JX-R08": 2},
 }
 
 
