@@ -356,6 +356,10 @@ def _document(data, se, full_year, initial, rows) -> list[tuple[str, None]]:
             out.append(("JX-C04", None))
     if initial and full_year is not None and abs(round_half_up((full_year - initial) / initial * HUNDRED)) > 20:
         out.append(("JX-C05", None))
+    executed = _num((se.get("budget") or {}).get("executed"))
+    money = [a for a in (initial, full_year, executed, _num(target_budget)) if a is not None and a > 0]
+    if len(money) > 1 and max(money) / min(money) >= 100:  # money_unit_ratio
+        out.append(("JX-A21", None))
     if initial is not None and initial == 0 and full_year is not None and full_year > 0:
         out.append(("JX-C06", None))
     if initial is not None and full_year is not None and abs(full_year - initial) > SUM_TOL and not (

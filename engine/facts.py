@@ -59,8 +59,10 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "kind": STR, "id": NUM,
         "check": STR,  # target_by_income target_by_spending funding_by_income funding_by_spending statement
         #                includes cost_vs_spending self_scores_vs_total weights_vs_stated_total
-        #                weights_vs_pack section_points section_vs_pack section_vs_note
+        #                weights_vs_pack section_points section_vs_pack section_vs_note children_target
+        #                children_actual
         "total": NUM, "parts_sum": NUM, "diff": NUM, "abs_diff": NUM, "parts": NUM,
+        "mixed_units": BOOL,  # "其中" parts in units that do not convert to the parent's
     },
     "share": {"kind": STR, "id": NUM, "stated": NUM, "computed": NUM, "diff": NUM, "abs_diff": NUM,
               "amount": NUM, "total": NUM,
@@ -79,6 +81,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "rows": NUM, "all_full_marks": BOOL, "any_reason": BOOL, "survey_mentioned": BOOL,
         "adjustment_amount": NUM, "adjustment_amount_abs": NUM,  # 全年预算数 − 年初预算数
         "adjustment_explained": BOOL,  # an 调整原因 cell, or the report names the adjustment
+        "money_ratio": NUM,  # largest / smallest of 年初、全年预算数、执行数、目标表资金 (元 under 万元: ~10000)
     },
     "scored_row": {
         "kind": STR, "id": NUM, "row": NUM, "section": STR, "level2": STR, "direction": STR, "rule": STR,
@@ -131,7 +134,7 @@ FIELD_VALUES: dict[str, tuple[str, ...]] = {
     "actual_comparator": _COMPARATORS,
     "check": ("target_by_income", "target_by_spending", "funding_by_income", "funding_by_spending", "statement",
               "includes", "cost_vs_spending", "self_scores_vs_total", "weights_vs_stated_total", "weights_vs_pack",
-              "section_points", "section_vs_pack", "section_vs_note"),
+              "section_points", "section_vs_pack", "section_vs_note", "children_target", "children_actual"),
 }
 
 # Placeholders a rule's message may use, per fact kind (besides the scoring ones below).
@@ -144,7 +147,8 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "rate": ("source", "stated", "computed", "executed", "full_year", "diff"),
     "target_match": ("name", "row", "target", "table_target", "table_unit", "unit"),
     "document": ("unit", "year", "initial", "full_year", "target_budget", "target_budget_diff", "target_date",
-                 "target_date_iso", "target_date_days_into_year", "adjustment_rate", "adjustment_amount"),
+                 "target_date_iso", "target_date_days_into_year", "adjustment_rate", "adjustment_amount",
+                 "money_figures"),
     "scored_row": ("name", "level2", "row", "target", "actual", "target_text", "actual_text", "qual_band", "rule_score",
                    "weight", "self_score", "diff", "abs_diff", "self_pct", "ratio_pct", "rule", "block_pct",
                    "review_notes"),
@@ -213,11 +217,12 @@ def _limiting_pair(pairs: list[tuple[Decimal, Decimal]]) -> tuple[Decimal, Decim
 def review_notes(target: Value, actual: Value, direction: str) -> tuple[str, ...]:
     """What a person must look at before this row can be compared: the parser's doubts about
     either cell, a bound written as an actual, a cell that could not be read at all."""
-    notes = [f"指标值：{d}" for d in target.doubts] + [f"实际完成值：{d}" for d in actual.doubts]
+    cells = (("指标值", target), ("实际完成值", actual))
+    notes = [f"{label}“{value.text.strip()}”：{d}" for label, value in cells for d in value.doubts]
     notes.extend(comparison_doubts(target, actual, direction))
-    for label, value in (("指标值", target), ("实际完成值", actual)):
+    for label, value in cells:
         if value.kind == "unparsed":
-            notes.extend(f"{label}：{n}" for n in value.notes)
+            notes.extend(f"{label}“{value.text.strip()}”：{n}" for n in value.notes)
     return tuple(dict.fromkeys(notes))
 
 
@@ -323,6 +328,13 @@ def budget_fact(case: Case, section: str) -> Fact:
         "rate_text": b.rate,
     }
     return Fact(kind="budget", id=0, fields=fields, section=section, item="预算执行率", describe=display)
+
+
+def parser_review_items(facts) -> tuple[tuple[int | None, str, str], ...]:
+    """(row number, item, note) for every note the parser was unsure of, in fact order: what the
+    result's review items take from the facts (the row's fields were left out for them)."""
+    return tuple((f.row.number if f.row else None, f.item, note) for f in facts if f.kind == "indicator"
+                 for note in f.review)
 
 
 def build_facts(case: Case, pack) -> list[Fact]:

@@ -33,7 +33,7 @@ from decimal import Decimal
 from .case import Case
 from .decimals import D, fmt, round_half_up
 from .facts import Fact, has_reason
-from .values import notation_for, parse_value
+from .values import in_base_unit, notation_for, parse_value
 
 HUNDRED = Decimal(100)
 _DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
@@ -224,6 +224,46 @@ def _score_sum_facts(case: Case, ids: _Ids, pack) -> list[Fact]:
     return [f for f in out if f]
 
 
+def _children_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fact]:
+    """"其中" rows (jixiao-case/2 `children`) against their parent row: targets and actuals that
+    the parts state, added up in the parent's unit (converted by the pack's table). Parts in
+    units that do not convert to the parent's are a fact of their own (`mixed_units`)."""
+    notation = notation_for(vocabulary)
+    out: list[Fact] = []
+    se = case.data.get("self_evaluation") or {}
+    for block in se.get("indicators") or []:
+        for group in block.get("groups") or []:
+            for row in group.get("rows") or []:
+                children = row.get("children") or []
+                if not children:
+                    continue
+                name = str(row.get("name", ""))
+                for key, label in (("target", "指标值"), ("actual", "实际完成值")):
+                    parent = parse_value(str(row.get(key) or ""), notation, key)
+                    parts = [parse_value(str(c.get(key) or ""), notation, key) for c in children]
+                    if parent.kind != "quantity" or parent.uncertain or not parts or any(
+                            p.kind != "quantity" or p.uncertain for p in parts):
+                        continue
+                    dimension, total = in_base_unit(parent.quantities[0], notation)
+                    based = [in_base_unit(p.quantities[0], notation) for p in parts]
+                    subject = f"“{name}”的“其中”各项{label}之和"
+                    if any(d != dimension and d and dimension for d, _ in based):
+                        fid = ids()
+                        fields = {"kind": "sum", "id": fid, "check": f"children_{key}", "mixed_units": True,
+                                  "parts": len(parts)}
+                        display = {"subject": subject, "check": f"children_{key}", "total": str(row.get(key)),
+                                   "parts_text": " + ".join(str(c.get(key)) for c in children)}
+                        out.append(Fact(kind="sum", id=fid, fields=fields, section="", item=subject, describe=display))
+                        continue
+                    fact = _sum_fact(ids, f"children_{key}", subject, total, [n for _, n in based])
+                    if fact is not None:
+                        fact.fields["mixed_units"] = False
+                        fact.display.update({"total": str(row.get(key)),  # as written, not in base units
+                                             "parts_text": " + ".join(str(c.get(key)) for c in children)})
+                        out.append(fact)
+    return out
+
+
 def _rate_facts(case: Case, ids: _Ids, places: int) -> list[Fact]:
     b = case.budget
     if b.executed is None or not b.full_year:
@@ -333,6 +373,11 @@ def _document_fact(case: Case, ids: _Ids, places: int, vocabulary: dict) -> Fact
         fields["adjustment_amount_abs"] = abs(b.full_year - b.initial)
         fields["adjustment_explained"] = adjustment_explained(case, vocabulary)
         display["adjustment_amount"] = fmt(b.full_year - b.initial)
+    money = [a for a in (b.initial, b.full_year, b.executed,
+                         D(target_budget) if target_budget is not None else None) if a is not None and a > 0]
+    if len(money) > 1:
+        fields["money_ratio"] = max(money) / min(money)
+        display["money_figures"] = "、".join(fmt(a) for a in money)
     scored = [r for r in case.rows if r.weight]
     fields["rows"] = len(scored)
     fields["all_full_marks"] = bool(scored) and all(r.score == r.weight for r in scored)
@@ -380,6 +425,7 @@ def check_facts(case: Case, pack, start_id: int) -> list[Fact]:
         *_cost_facts(case, ids, pack.vocabulary),
         *_score_sum_facts(case, ids, pack),
         *_rate_facts(case, ids, places),
+        *_children_facts(case, ids, pack.vocabulary),
         *_target_match_facts(case, ids, pack.vocabulary),
         _document_fact(case, ids, places, pack.vocabulary),
     ]

@@ -17,6 +17,8 @@ is an error; lint only keeps going where the compiler would stop, and adds the s
     E-LINT-PLACEHOLDER  a message or fix template using a {placeholder} the rule does not provide
     E-LINT-METHOD       a score method whose formula uses a number the rule's facts do not have
     E-LINT-MODELINE     a pack file without the editor's `# yaml-language-server: $schema=` line
+    E-LINT-VOCAB        a rule tests a field computed from a vocabulary list the pack leaves empty
+                        (the check could never find anything: no survey words, no bounded rates)
 
 Compile problems keep their own codes (E-SCHEMA, E-PACK-*, E-COND-*, E-EXPR-*): unknown
 `extends`, methods and parameters, duplicate codes, expressions over the size bounds.
@@ -33,6 +35,7 @@ from pathlib import Path
 from .decimals import fmt
 from .errors import Problem, parse_path
 from .facts import FACT_FIELDS, FIELD_VALUES, MESSAGE_PLACEHOLDERS, NUM, SCORE_PLACEHOLDERS
+from .facts_checks import FIELD_VOCABULARY
 from .load import Document
 from .match.explain import leaf_text, value_text
 from .match.reason import Space, implies, leaf_type, never_reason, overlaps
@@ -146,6 +149,7 @@ def semantic_problems(pack: Pack, chain: list[PackSource], known: list[Problem])
             continue
         _placeholders(lint, rule)
         _method(lint, rule)
+        _vocabulary(lint, rule)
         if _condition_terms(lint, rule):
             sound.append(rule)
     never = {r.code for r in sound if _never(lint, r)}
@@ -233,6 +237,16 @@ def _method(lint: _Lint, rule: Rule) -> None:
             f"method {method.name!r} ({method.formula.source}) uses {', '.join(missing)}, which {rule.applies_to} "
             "facts do not have: scoring would fail", ("score", "method"),
             f"{rule.applies_to} facts have: {', '.join(sorted(numbers | {'weight'}))}")
+
+
+def _vocabulary(lint: _Lint, rule: Rule) -> None:
+    """A field computed from a vocabulary list (facts_checks.FIELD_VOCABULARY) that is empty."""
+    for leaf, path in _leaves(rule.when, ("when",)):
+        key = FIELD_VOCABULARY.get(leaf.get("field"))
+        if key is not None and not lint.pack.vocabulary.get(key):
+            lint.rule_problem(rule, "E-LINT-VOCAB", f"field {leaf['field']!r} is computed from vocabulary.{key}, "
+                              "which this pack leaves empty: the check can never find anything", (*path, "field"),
+                              f"list the words under vocabulary: {key}: in pack.yaml")
 
 
 def _leaves(node, path: tuple):

@@ -50,6 +50,7 @@ __all__ = [
     "Notation",
     "notation_for",
     "comparable_numbers",
+    "in_base_unit",
     "bound_doubt",
     "comparison_doubts",
     "KNOWN_UNITS",
@@ -814,6 +815,9 @@ def _assemble(text: str, parts: list, notation: Notation, role: str | None) -> V
                  tuple(dict.fromkeys((*value.notes, *doubts))), tuple(dict.fromkeys((*value.doubts, *doubts))))
 
 
+_WORD_EDGES = " ,，;；、。:：()（）[]【】"
+
+
 def _word_doubts(words: list[str], value: Value, notation: Notation, role: str | None) -> list[str]:
     """The ignored words that may change what the number means: a negation the notation does
     not read ("不可超过": "不可" would reverse "超过"), and in an actual a hedge ("预计95%")."""
@@ -826,12 +830,14 @@ def _word_doubts(words: list[str], value: Value, notation: Notation, role: str |
                 plain = plain.replace(restated, "")
         negation = next((w for w in notation.negations if w in plain), None)
         if negation:
-            doubts.append(f"数值旁的文字“{word}”含否定词“{negation}”，可能改变比较关系，需人工复核")
+            doubts.append(f"数值旁的文字“{word.strip(_WORD_EDGES)}”含否定词“{negation}”，可能改变比较关系，需人工复核")
             continue
         if role == "actual":
             hedge = next((w for w in notation.hedges if w in plain), None)
             if hedge:
-                doubts.append(f"实际完成值含“{hedge}”（“{word}”），不是确定的完成值，需人工复核")
+                bare = word.strip(_WORD_EDGES)
+                shown = f"“{hedge}”" if bare == hedge else f"“{hedge}”（“{bare}”）"
+                doubts.append(f"含{shown}，不是确定的完成值，需人工复核")
     return doubts
 
 
@@ -972,6 +978,15 @@ def comparable_numbers(target: Quantity, actual: Quantity, notation: Notation) -
     if t is None or a is None or t[0] != a[0]:
         return None
     return target.number * t[1], actual.number * a[1]
+
+
+def in_base_unit(quantity: Quantity, notation: Notation) -> tuple[str, Decimal]:
+    """(dimension, number in its base unit) by the pack's table; (unit, number) for a unit the
+    table does not list. Two quantities add up when their first items are equal."""
+    conversion = notation.conversions.get(quantity.unit)
+    if conversion is None:
+        return quantity.unit, quantity.number
+    return conversion[0], quantity.number * conversion[1]
 
 
 #: An actual written with a comparator gives a bound. The bound is a safe value to score with

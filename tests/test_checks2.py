@@ -276,3 +276,47 @@ def test_the_cost_rows_are_named_by_the_pack_vocabulary():
     assert "cost_vs_spending" not in checks(PACK)
     vocabulary = {**PACK.vocabulary, "level2_classes": {**PACK.vocabulary["level2_classes"], "成本": ["成本", "费用"]}}
     assert "cost_vs_spending" in checks(replace(PACK, vocabulary=vocabulary))
+
+
+def test_lint_reports_a_check_whose_vocabulary_is_empty(tmp_path):
+    import shutil
+
+    from engine.lint import lint_pack
+
+    pack = tmp_path / "national-2020"
+    shutil.copytree(ROOT / NATIONAL, pack)
+    text = (pack / "pack.yaml").read_text(encoding="utf-8")
+    assert "  survey_words: [问卷" in text
+    (pack / "pack.yaml").write_text(text.replace("  bounded_rates: [", "  bounded_rates: []\n  unused: [", 1)
+                                    .replace("  unused: [", "  # ", 1), encoding="utf-8")
+    vocab = [p for p in lint_pack(pack).problems if p.code == "E-LINT-VOCAB"]
+    assert [(p.message.split(":")[0], "bounded_rates" in p.message) for p in vocab] == [("rule JX-A14", True)]
+    assert not [p for p in lint_pack(ROOT / NATIONAL).problems if p.code == "E-LINT-VOCAB"]
+
+
+def _children(actuals, targets=("≥1.5公里", "≥1公里")):
+    kids = [{"name": n, "target": t, "actual": a} for n, t, a in zip(("主渠", "支渠"), targets, actuals)]
+    data = {"self_evaluation": {"budget": {"full_year": 100, "executed": 100}, "indicators": [
+        {"level1": "产出指标", "groups": [{"level2": "数量指标", "rows": [
+            {"name": "新建灌溉渠", "target": "≥2.5公里", "actual": "2.6公里", "weight": 10, "score": 10, "reason": "",
+             "children": kids}]}]}]}}
+    result = evaluate_case(case_from_fragment(data, "<t>"), PACK, MATCHER).result
+    return [f.message for f in result.findings if f.rule == "JX-R10"], [f.rule for f in result.findings
+                                                                     if f.rule == "JX-R01" and "children" in dict(f.numbers)["check"]]
+
+
+def test_qizhong_rows_add_up_to_their_parent_in_its_unit():
+    assert _children(("1.5公里", "1100米")) == ([], [])
+    messages, r01 = _children(("1.5公里", "900米"))
+    assert r01 == [] and messages == ["“新建灌溉渠”的“其中”各项实际完成值之和（1.5公里 + 900米）与上级指标 2.6公里 不符或单位不一致。"]
+    mixed, _ = _children(("1.5公里", "3吨"))
+    assert len(mixed) == 1 and "3吨" in mixed[0]
+
+
+def test_the_parsers_notes_are_available_to_the_result_as_review_items():
+    from engine.facts import parser_review_items
+
+    evaluation = evaluate("≥95%", "预计95%")
+    items = parser_review_items(evaluation.facts)
+    assert items == ((1, "示例指标", "实际完成值“预计95%”：含“预计”，不是确定的完成值，需人工复核"),)
+    assert parser_review_items(evaluate("≥95%", "96%").facts) == ()
