@@ -30,7 +30,7 @@ VOCABULARY = load_file(Path(__file__).resolve().parents[1] / "rules" / "national
 NOTATION = notation_for(VOCABULARY)
 NA_NAMES = tuple(VOCABULARY["not_applicable"])
 TOL_BY_PLACES = {0: Decimal("0.5"), 1: Decimal("0.05"), 2: Decimal("0.005")}  # precision_tolerance_*
-SELF_TOTAL_GAP, DOMINANT, BOUNDED_MAX = Decimal(5), Decimal("0.5"), Decimal(100)
+SELF_TOTAL_GAP, DOMINANT, BOUNDED_MAX = Decimal(5), Decimal("0.6"), Decimal(100)
 PACK_SECTIONS = {"产出": Decimal(50), "效益": Decimal(30), "满意度": Decimal(10)}
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
@@ -66,6 +66,9 @@ def _off(stated: Decimal, exact: Decimal, text: str) -> bool:
     return abs(stated - exact) > TOL_BY_PLACES[min(_places(text), 2)]
 GRADES = (("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)), ("差", ZERO))
 DIRECTION = {">=": "positive", ">": "positive", "<=": "reverse", "<": "reverse", "==": "equal"}
+SECTION_WEIGHTS = {"产出": Decimal(50), "效益": Decimal(30), "满意度": Decimal(10)}
+PLACEHOLDER_NAMES = frozenset(["", "无", "/", "／", "-", "—", "无此项", "暂无", "…", "……", "...", "......"])
+PLACEHOLDER_TEXTS = ("结合自评情况，说明", "请根据实际情况填写", "请填写", "此处填写", "（填写", "XX指标", "××指标")
 _POINTS = re.compile(r"[\(（]\s*[\d.]+\s*分\s*[\)）]")
 _DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
 
@@ -84,6 +87,17 @@ def _rows(blocks):
         for group in block.get("groups") or []:
             for row in group.get("rows") or []:
                 yield block, group.get("level2", ""), row
+
+
+def _placeholder(name: str, t_text: str, a_text: str, row: dict) -> bool:
+    """A blank or unfilled template row with no weight and no score: skipped, not scored."""
+    if row.get("weight") is not None or row.get("score") is not None or row.get("children"):
+        return False
+    if not name.strip() and not t_text.strip() and not a_text.strip():
+        return True
+    if any(text in cell for text in PLACEHOLDER_TEXTS for cell in (name, t_text, a_text)):
+        return True
+    return name.strip() in PLACEHOLDER_NAMES and all(not c.strip() or c.strip() in PLACEHOLDER_NAMES for c in (t_text, a_text))
 
 
 def score(data: dict) -> dict:
@@ -128,9 +142,13 @@ def score(data: dict) -> dict:
         if _num(row.get("weight")):
             t_, c_ = blocks.get(block.get("level1", ""), (ZERO, 0))
             blocks[block.get("level1", "")] = (t_ + _num(row.get("weight")), c_ + 1)
+    by_section: dict[str, Decimal] = {}
     for number, (block, level2, row) in enumerate(_rows(se.get("indicators")), start=1):
         name, t_text, a_text = str(row.get("name", "")), str(row.get("target", "")), str(row.get("actual", ""))
         weight, self_score = _num(row.get("weight")), _num(row.get("score"))
+        if _placeholder(name, t_text, a_text, row):
+            rows.append((number, name, t_text, None, block.get("level1", ""), weight, self_score))
+            continue
         reason = _has_reason(str(row.get("reason", "")))
         t, a = parse_value(t_text, NOTATION, "target"), parse_value(a_text, NOTATION, "actual")
         comparable_t, comparable_a = t.kind in ("quantity", "compound"), a.kind in ("quantity", "compound")
@@ -178,9 +196,17 @@ def score(data: dict) -> dict:
             code, raw = "JX-S09", ZERO
         else:
             code, raw = "JX-S90", ZERO
-        got = round_half_up(min(max(raw, ZERO), w))
+        # Not readable is not unmet: 待复核, kept out of the total, no audit signal after scoring.
+        review = direction != "na" and (
+            weight is None or direction == "unknown" or a.kind in ("empty", "na", "unparsed")
+            or (t.kind in ("empty", "na", "unparsed") and direction != "qualitative") or units_match is False
+            or (direction in ("positive", "reverse", "equal") and actual is None)
+            or (direction == "qualitative" and a.kind == "qualitative" and band is None)
+            or code in ("JX-S90", "JX-S08") or unsure)
+        got = ZERO if review else round_half_up(min(max(raw, ZERO), w))
         points[number] = got
         total += got
+        by_section[level1] = by_section.get(level1, ZERO) + got
         explanations.append(f"第 {number} 行“{name}”：{a_text} 对 {t_text}，按 {code} 计 {fmt(got)} 分，扣 {fmt(w - got)} 分。")
 
         # audit signals on the row (JX-A05, A06, A07, A10)
@@ -196,7 +222,8 @@ def score(data: dict) -> dict:
             findings.append(("JX-V01", number))
         rows.append((number, name, t_text, level1, block.get("level1", ""), weight, self_score))
         # after scoring (JX-A01 … A13); rows that are "无" with no weight and no score are skipped
-        if direction == "na" and not weight and self_score is None:
+        review_rows += review
+        if review or direction == "na" and not weight and self_score is None:
             continue
         comparable = direction == "na" or (band is not None if direction == "qualitative" else actual is not None)
         review_rows += not comparable
@@ -238,6 +265,10 @@ def score(data: dict) -> dict:
         if level1 == "满意度" and actual is not None and actual >= 100 and not survey:
             findings.append(("JX-A11", number))
 
+    for section, got in by_section.items():  # a section above its weight is capped, with an error
+        if section in SECTION_WEIGHTS and got > SECTION_WEIGHTS[section]:
+            total -= got - SECTION_WEIGHTS[section]
+            findings.append(("JX-ENGINE-CAP", None))
     _reconcile(data, se, full_year, executed, initial, rows, findings)
     findings.extend(_document(data, se, full_year, initial, rows))
     stated_total = _num((se.get("total") or {}).get("score"))
@@ -298,18 +329,21 @@ def _reconcile(data, se, full_year, executed, initial, rows, findings) -> None:
                 parts = [by_name.get(n) for n in names]
                 if all(p is not None for p in parts):
                     _sum(findings, item["amount"], parts)
-    # scores and weights
+    # scores and weights (weights only when every filled row states one)
     weights = [_num(b) for b in [(se.get("budget") or {}).get("weight")]] + [r[5] for r in rows]
     _sum(findings, _num((se.get("total") or {}).get("score")),
          [_num((se.get("budget") or {}).get("self_score"))] + [r[6] for r in rows])
-    _sum(findings, _num((se.get("total") or {}).get("weight")), weights)
-    _sum(findings, HUNDRED, weights)
-    for block in se.get("indicators") or []:
-        _sum(findings, block.get("points"), [r[5] for r in rows if r[4] == block.get("level1")])
-    for key, points in PACK_SECTIONS.items():  # JX-R08: rows of a section against the pack's weight
-        amounts = [r[5] for r in rows if r[3] == key and r[5] is not None]
-        if any(r[3] == key for r in rows) and amounts and abs(sum(amounts, ZERO) - points) > SUM_TOL:
-            findings.append(("JX-R08", None))
+    unweighted = any(r[5] is None and (r[2].strip() or str(row.get("actual", "")).strip())
+                     for r, (_b, _l, row) in zip(rows, _rows(se.get("indicators"))))
+    if not unweighted:
+        _sum(findings, _num((se.get("total") or {}).get("weight")), weights)
+        _sum(findings, HUNDRED, weights)
+        for block in se.get("indicators") or []:
+            _sum(findings, block.get("points"), [r[5] for r in rows if r[4] == block.get("level1")])
+        for key, points in PACK_SECTIONS.items():  # JX-R08: rows of a section against the pack's weight
+            amounts = [r[5] for r in rows if r[3] == key and r[5] is not None]
+            if any(r[3] == key for r in rows) and amounts and abs(sum(amounts, ZERO) - points) > SUM_TOL:
+                findings.append(("JX-R08", None))
     # stated execution rates
     if executed is not None and full_year:
         exact = executed / full_year * HUNDRED

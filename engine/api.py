@@ -25,13 +25,14 @@ from .validate import validate
 CASE_SCHEMA = "case.schema.json"
 
 
-def case_from_document(doc: Document) -> Case:
+def case_from_document(doc: Document, year: int | None = None) -> Case:
+    """`year` supplies the fiscal year of a case that states none (`jixiao score --year`)."""
     validate(doc, CASE_SCHEMA)
-    return build_case(doc.data, doc.path, doc.sha256)
+    return build_case(doc.data, doc.path, doc.sha256, year=year)
 
 
-def load_case(path: str | Path) -> Case:
-    return case_from_document(load_file(path))
+def load_case(path: str | Path, year: int | None = None) -> Case:
+    return case_from_document(load_file(path), year)
 
 
 @lru_cache(maxsize=32)
@@ -62,10 +63,11 @@ def matcher_for(pack: Pack, which: str | None = None):
 
 
 def prepare(case_path: str | Path, pack_dir: str | Path | None = None, matcher: str | None = None,
-            announce: Callable[[str], None] | None = None):
+            announce: Callable[[str], None] | None = None, year: int | None = None):
     """The case, its pack and a matcher. Without `pack_dir` the pack is the one under rules/
-    that applies to the case's year, form and region; `announce` is told which was chosen."""
-    case = load_case(case_path)
+    that applies to the case's year, form, layout and region; `announce` is told which was
+    chosen. `year` supplies the fiscal year of a case that states none."""
+    case = load_case(case_path, year)
     if pack_dir is None:
         selection = select_pack(case)
         if announce is not None:
@@ -95,8 +97,8 @@ def with_lines(exc: JixiaoError) -> JixiaoError:
 
 
 def score_file(case_path: str | Path, pack_dir: str | Path | None = None, matcher: str | None = None,
-               announce: Callable[[str], None] | None = None) -> Result:
-    case, pack, compiled = prepare(case_path, pack_dir, matcher, announce)
+               announce: Callable[[str], None] | None = None, year: int | None = None) -> Result:
+    case, pack, compiled = prepare(case_path, pack_dir, matcher, announce, year)
     try:
         return score_case(case, pack, compiled)
     except JixiaoError as exc:
@@ -104,8 +106,8 @@ def score_file(case_path: str | Path, pack_dir: str | Path | None = None, matche
 
 
 def evaluate_file(case_path: str | Path, pack_dir: str | Path | None = None, matcher: str | None = None,
-                  announce: Callable[[str], None] | None = None) -> tuple[Pack, Evaluation]:
-    case, pack, compiled = prepare(case_path, pack_dir, matcher, announce)
+                  announce: Callable[[str], None] | None = None, year: int | None = None) -> tuple[Pack, Evaluation]:
+    case, pack, compiled = prepare(case_path, pack_dir, matcher, announce, year)
     try:
         return pack, evaluate_case(case, pack, compiled)
     except JixiaoError as exc:

@@ -39,7 +39,7 @@ from .load import load_file
 from .report import json as json_report
 from .report import summary
 
-CASE_FORMAT = "jixiao-case/1"
+CASE_FORMATS = ("jixiao-case/1", "jixiao-case/2")
 CASE_SUFFIXES = (".yaml", ".yml")
 RESULTS = "results"
 SUMMARY_CSV = "summary.csv"
@@ -149,11 +149,11 @@ def _not_a_case(path: str) -> list[Problem] | None:
     except JixiaoError:
         return None
     declared = data.get("format") if isinstance(data, dict) else None
-    if declared == CASE_FORMAT:
+    if declared in CASE_FORMATS:
         return None
     found = "it has no top-level format" if declared is None else f"its top-level format is {declared!r}"
     return [Problem(code="E-NOT-CASE", stage="batch", file=path, field="format",
-                    message=f"not a case file: {found}, expected {CASE_FORMAT!r}")]
+                    message=f"not a case file: {found}, expected {' or '.join(map(repr, CASE_FORMATS))}")]
 
 
 def score_one(index: int, path: str, result_name: str, out: str, pack_dir: str | None,

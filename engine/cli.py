@@ -38,12 +38,21 @@ def main() -> None:
 @click.option("--why", "why", metavar="ROW", default=None,
               help="Explain which rules could apply to ROW (a row number, an indicator name or a rule code) "
                    "and why each held or not.")
+@click.option("--year", "year", type=click.IntRange(1900, 2200), default=None,
+              help="Fiscal year for a case that states none (a year in the case file wins).")
+@click.option("--strict", is_flag=True, default=False,
+              help="Exit 1 when the result is provisional (items to review remain).")
+@click.option("--previous", "previous_dir", type=click.Path(path_type=str), default=None,
+              help="Folder of last year's results (a `jixiao batch --out` folder): the report shows the change in "
+                   "score and which problems recur.")
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
 def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matcher: str | None, why: str | None,
-          report_date: datetime.datetime | None, debug: bool) -> None:
+          report_date: datetime.datetime | None, year: int | None, strict: bool, previous_dir: str | None,
+          debug: bool) -> None:
     """Score CASE (a case YAML file) and explain every point. Without --rules, the pack under
-    rules/ that applies to the case's year, form and region is used, and named on stderr."""
+    rules/ that applies to the case's year, form, layout and region is used, and named on stderr.
+    A result with items to review is provisional (待复核); --strict makes that exit 1."""
     from .api import score_file
 
     if why is not None:
@@ -51,11 +60,15 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
             raise click.UsageError("--why prints a report for people; use it without --format")
         from .commands.why import print_why_for
 
-        print_why_for(case, rules_dir, matcher, why, output)
+        print_why_for(case, rules_dir, matcher, why, output, year=year)
         return
     if fmt in BINARY_FORMATS and not output:
         raise click.UsageError(f"--format {fmt} writes a binary file: give --output FILE.{fmt}")
-    result = score_file(case, rules_dir, matcher, announce=lambda text: err_console().print(plain(text)))
+    result = score_file(case, rules_dir, matcher, announce=lambda text: err_console().print(plain(text)), year=year)
+    if previous_dir is not None:
+        from .previous import Previous
+
+        result = Previous.load(previous_dir).attach(result)
     if fmt == "table" and not output:
         from .report import table
 
@@ -64,16 +77,23 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
         from .report import render
 
         write_output(render(result, fmt, (report_date or datetime.datetime.now()).date()), output)
+    if strict and result.status != "final":
+        err_console().print(plain(f"结果为暂定（{len(result.review_items)} 项待复核），--strict：退出码 1"))
+        raise SystemExit(1)
 
 
 from .commands.batch import batch as _batch  # noqa: E402
 from .commands.importing import import_cmd, template_cmd  # noqa: E402
+from .commands.migrate import migrate_cmd  # noqa: E402
 from .commands.rules import rules as _rules  # noqa: E402
+from .commands.serve import serve as _serve  # noqa: E402
 
 main.add_command(_batch)
 main.add_command(import_cmd)
 main.add_command(template_cmd)
 main.add_command(_rules)
+main.add_command(migrate_cmd)
+main.add_command(_serve)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -71,3 +71,21 @@ def _fmt(value: Decimal | int) -> str:
 
 def is_finite_number(value) -> bool:
     return isinstance(value, (int, Decimal)) and not isinstance(value, bool) and D(value).is_finite()
+
+
+def largest_remainder(amounts: list[Decimal], total: Decimal, places: int = 2) -> list[Decimal]:
+    """`amounts` (exact shares of `total`) rounded to `places` so that they add up to `total`
+    exactly (largest remainder method): each is cut down to the grid, and the units left over go
+    one by one to the largest remainders, the first in order on a tie. `total` must itself be on
+    the grid (a section's weight). Used where a section's points are shared among rows or rows
+    are rescaled to a section weight: 40 × 2.5/50 four times must give 40, not 40.04."""
+    if not amounts:
+        return []
+    unit = Decimal(1).scaleb(-places)
+    floors = [(a / unit).to_integral_value(rounding="ROUND_FLOOR") * unit for a in amounts]
+    left = int(((total - sum(floors, Decimal(0))) / unit).to_integral_value())
+    order = sorted(range(len(amounts)), key=lambda i: (-(amounts[i] - floors[i]), i))
+    out = list(floors)
+    for i in order[:max(left, 0)] if left <= len(amounts) else order:
+        out[i] += unit
+    return [x.quantize(unit) for x in out]

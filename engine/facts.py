@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from .case import Case, IndicatorRow
-from .decimals import fmt, round_half_up
+from .decimals import D, fmt, largest_remainder, round_half_up
 from .values import Value, comparable_numbers, comparison_doubts, notation_for, parse_value
 
 NUM, STR, BOOL = "number", "string", "bool"
@@ -43,7 +43,9 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "units_match": BOOL,
         "has_reason": BOOL,  # 偏差原因 is more than boilerplate
         "actual_copies_target": BOOL,  # the actual cell is the target cell verbatim
-        "unsure": BOOL,  # the parser is unsure of the target or the actual: left out, a review item
+        "unsure": BOOL,  # the parser is unsure of the target or the actual (engine.values doubts)
+        "readable": BOOL,  # false: a value could not be read for sure (the row is 待复核, see Fact.review)
+        "core": BOOL,  # 是否核心指标 / ★ (v2 forms that mark it)
     },
     "budget": {
         "kind": STR,
@@ -177,11 +179,13 @@ class Fact:
     row: IndicatorRow | None = None
     target: Value | None = None
     actual: Value | None = None
-    #: What the parser was unsure of, in Chinese (a review item each; see engine.values doubts).
-    review: tuple[str, ...] = ()
     # The message placeholders describing the inputs, or a function that makes them: most check
     # facts match no rule, so their text is only made when a message needs it (`display`).
     describe: dict | Callable[[], dict] = field(default_factory=dict, repr=False, compare=False)
+    # Why the row cannot be scored for sure (待复核), in Chinese; None when it can. A row under
+    # review is kept out of the total and never reported as unmet or over-scored.
+    review: str | None = None
+    weight_source: str = "row"  # row | level2 | level1: where the row's weight was read
 
     @cached_property
     def display(self) -> dict:
@@ -255,12 +259,46 @@ def has_reason(text: str, vocabulary: dict) -> bool:
     return len(cleaned) >= int(vocabulary.get("missing_reason_min_chars", 1))
 
 
-def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict) -> Fact:
+def _review_reason(row: IndicatorRow, target: Value, actual: Value, fields: dict) -> str | None:
+    """Why the row's values cannot be compared (a review item), or None. Not readable is not
+    unmet: such a row is never scored as a shortfall."""
+    if fields["direction"] == "na":
+        return None
+    notes = review_notes(target, actual, fields["direction"])
+    if notes:
+        return "；".join(notes)
+    if fields["weight"] is None:
+        return "该行没有分值（行上和标题中都没有），无法计分"
+    if fields["direction"] == "unknown":
+        return f"指标值“{row.target}”无法识别，无法与实际完成值比较"
+    if actual.kind == "empty":
+        return "实际完成值空白，无法判断是否完成"
+    if actual.kind == "na":
+        return f"实际完成值写作“{row.actual}”，无法判断是否完成"
+    if actual.kind == "unparsed":
+        return f"实际完成值“{row.actual}”无法识别"
+    if target.kind in ("empty", "na", "unparsed") and fields["direction"] != "qualitative":
+        return f"指标值“{row.target}”空白或无法识别"
+    if fields.get("units_match") is False:
+        return f"指标值“{row.target}”与实际完成值“{row.actual}”单位不同，无法换算比较"
+    if fields["direction"] in ("positive", "reverse", "equal") and "actual" not in fields:
+        return f"实际完成值“{row.actual}”与指标值“{row.target}”无法比较"
+    if fields["direction"] == "qualitative" and actual.kind == "qualitative" and fields.get("qual_band") is None:
+        return f"完成情况“{row.actual}”不在规则包的定性词表中，无法定档"
+    return None
+
+
+def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: Decimal | None = None,
+                   weight_source: str = "row") -> Fact:
+    """The fact of one indicator row. `weight` is the row's weight when it comes from a heading
+    (`weight_source` level2 / level1); by default the row's own."""
     notation = notation_for(vocabulary)
     target = parse_value(row.target, notation, "target")
     actual = parse_value(row.actual, notation, "actual")
     direction = _direction(row, target, actual, vocabulary)
-    review = review_notes(target, actual, direction) if direction != "na" else ()
+    doubts = review_notes(target, actual, direction) if direction != "na" else ()
+    if weight is None and weight_source == "row":
+        weight = row.weight
     fields: dict = {
         "kind": "indicator",
         "id": row.number,
@@ -269,7 +307,7 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict) -> Fact:
         "level2": row.level2,
         "name": row.name,
         "direction": direction,
-        "weight": row.weight,
+        "weight": weight,
         "self_score": row.score,
         "target_kind": target.kind,
         "actual_kind": actual.kind,
@@ -278,9 +316,10 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict) -> Fact:
         "has_reason": has_reason(row.reason, vocabulary),
         "actual_copies_target": bool(row.actual.strip()) and row.actual.strip() == row.target.strip(),
         "qual_band": _qual_band(actual, vocabulary) if direction == "qualitative" else None,
-        "unsure": bool(review),
+        "core": row.core,
+        "unsure": bool(doubts),
     }
-    if target.kind in _COMPARABLE and actual.kind in _COMPARABLE and not review:
+    if target.kind in _COMPARABLE and actual.kind in _COMPARABLE and not doubts:
         # A unit written on one side only ("≥50个" vs "50") is taken as the same unit; units of
         # one dimension convert by the pack's table ("26300米" vs "≥25公里").
         pairs = _comparable_pairs(target, actual, notation)
@@ -292,6 +331,8 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict) -> Fact:
                 fields["ratio"] = a / t
                 percent = all(q.unit == "%" for q in target.quantities)
                 fields["shortfall_pp"] = (t - a) if percent else (t - a) / t * 100
+    review = _review_reason(row, target, actual, fields)
+    fields["readable"] = review is None
     display = {
         "name": row.name,
         "level2": row.level2,
@@ -300,10 +341,11 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict) -> Fact:
         "target_text": row.target,
         "actual_text": row.actual,
         "qual_band": fields["qual_band"] or "",
-        "review_notes": "；".join(review),
+        "review_notes": "；".join(doubts),
     }
     return Fact(kind="indicator", id=row.number, fields=fields, section=section, item=row.name,
-                row=row, target=target, actual=actual, review=review, describe=display)
+                row=row, target=target, actual=actual, describe=display, review=review,
+                weight_source=weight_source)
 
 
 def budget_fact(case: Case, section: str) -> Fact:
@@ -330,23 +372,138 @@ def budget_fact(case: Case, section: str) -> Fact:
     return Fact(kind="budget", id=0, fields=fields, section=section, item="预算执行率", describe=display)
 
 
-def parser_review_items(facts) -> tuple[tuple[int | None, str, str], ...]:
-    """(row number, item, note) for every note the parser was unsure of, in fact order: what the
-    result's review items take from the facts (the row's fields were left out for them)."""
-    return tuple((f.row.number if f.row else None, f.item, note) for f in facts if f.kind == "indicator"
-                 for note in f.review)
+@dataclass(frozen=True)
+class SkippedRow:
+    """A blank or placeholder row (an unfilled template row): not scored, listed."""
+
+    row: int
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The case read under a pack: the facts to score, and what was set aside."""
+
+    facts: list[Fact]
+    skipped: tuple[SkippedRow, ...]
+    unmapped: tuple[IndicatorRow, ...]  # rows whose level-1 / level-2 names match no section
+
+
+def _placeholder(row: IndicatorRow, vocabulary: dict) -> str | None:
+    """Why the row is a blank or unfilled template row, or None. A row carrying a weight or a
+    score is never skipped: its points must be explained."""
+    if row.weight is not None or row.score is not None or row.children:
+        return None
+    names = {n.strip() for n in vocabulary.get("placeholder_names") or ("",)}
+    texts = [t for t in vocabulary.get("placeholder_texts") or () if t]
+    name = row.name.strip().strip("\u3000")
+    cells = (row.name, row.target, row.actual)
+    if not name and not row.target.strip() and not row.actual.strip():
+        return "空白行"
+    for text in texts:
+        if any(text in c for c in cells):
+            return f"未填写的模板行（含“{text}”）"
+    if name in names and all(not c.strip() or c.strip() in names for c in (row.target, row.actual)):
+        return f"占位行（指标名称为“{row.name}”）"
+    return None
+
+
+def _strip(label: str | None) -> str:
+    from .rulepack import _strip_points
+
+    return _strip_points(label or "")
+
+
+def section_of(row: IndicatorRow, pack) -> str | None:
+    """The pack section of a row: by its level-1 name (as labelled or bare); a row with no
+    level-1 name, or one named in `level1_by_level2` (a scoresheet's 效果 block holding both
+    产出 and 效益 rows), by its level-2 word (`section_by_level2`) or the pack's
+    `default_section`."""
+    section = pack.section_for_level1(row.level1_label or row.level1) or pack.section_for_level1(row.level1)
+    if section is not None:
+        return section.key
+    vocabulary = pack.vocabulary
+    by_level2 = vocabulary.get("level1_by_level2") or ()  # level-1 names whose rows map by level-2 word (效果)
+    if row.level1.strip() and row.level1.strip() not in by_level2 and _strip(row.level1_label) not in by_level2:
+        return None
+    level2 = row.level2.strip()
+    keys = {s.key for s in pack.sections}
+    for key, words in (vocabulary.get("section_by_level2") or {}).items():
+        if key in keys and any(level2 == w or (w and level2.startswith(w)) for w in words):
+            return key
+    default = vocabulary.get("default_section")
+    return default if default in keys else None
+
+
+def _heading_weights(rows: list[tuple[IndicatorRow, str]], pack) -> dict[int, tuple[Decimal, str]]:
+    """Weights for rows that carry none, shared from stated points as the pack's `weights_from`
+    says, in its order: `level2` / `level1` the points written on the row's heading, `section`
+    the section's points (a layout whose only heading, "年度目标1:(80分)", is the pack's
+    section). Equal shares, largest remainder, so the shares add up to the points exactly; rows
+    with their own weight keep it and are taken off first. Row number -> (weight, source)."""
+    order = list(pack.vocabulary.get("weights_from") or ())
+    if not order:
+        return {}
+    weights = {s.key: s.weight for s in pack.sections}
+    out: dict[int, tuple[Decimal, str]] = {}
+    for level in order:
+        groups: dict[tuple, list[IndicatorRow]] = {}
+        for row, section in rows:
+            key = {"level1": (row.path[2],), "level2": (row.path[2], row.path[4]), "section": (section,)}[level]
+            groups.setdefault(key, []).append(row)
+        for key, members in groups.items():
+            if level == "section":
+                points = weights.get(key[0])
+            else:
+                points = members[0].level1_points if level == "level1" else members[0].level2_points
+            if points is None:
+                continue
+            open_rows = [r for r in members if r.weight is None and r.number not in out]
+            if not open_rows:
+                continue
+            taken = sum((r.weight for r in members if r.weight is not None), Decimal(0))
+            taken += sum((out[r.number][0] for r in members if r.number in out), Decimal(0))
+            rest = D(points) - taken
+            if rest < 0:
+                continue
+            shares = largest_remainder([rest / len(open_rows)] * len(open_rows), rest, pack.places)
+            for r, w in zip(open_rows, shares):
+                out[r.number] = (w, level)
+    return out
+
+
+def read_case(case: Case, pack) -> Reading:
+    """The facts of a case under a pack: the budget block (when the filing has one), then each
+    indicator row in table order that is not a blank or placeholder row. "其中" rows are scored
+    only when the pack's `score_children` says so."""
+    vocabulary = pack.vocabulary
+    facts: list[Fact] = []
+    budget_section = next((s.key for s in pack.sections if not s.level1), None)
+    if "budget" in case.parts and budget_section is not None:
+        # a pack without a budget section (a criteria scoresheet) does not score the budget row
+        facts.append(budget_fact(case, budget_section))
+    rows = case.all_rows if vocabulary.get("score_children") else case.rows
+    skipped: list[SkippedRow] = []
+    unmapped: list[IndicatorRow] = []
+    kept: list[tuple[IndicatorRow, str]] = []
+    for row in rows:
+        reason = _placeholder(row, vocabulary)
+        if reason is not None:
+            skipped.append(SkippedRow(row.number, row.name, reason))
+            continue
+        section = section_of(row, pack)
+        if section is None:
+            unmapped.append(row)
+            section = ""
+        kept.append((row, section))
+    shared = _heading_weights(kept, pack)
+    for row, section in kept:
+        weight, source = shared.get(row.number, (None, "row"))
+        facts.append(indicator_fact(row, section, vocabulary, weight, source))
+    return Reading(facts, tuple(skipped), tuple(unmapped))
 
 
 def build_facts(case: Case, pack) -> list[Fact]:
     """All facts of a case: the budget block first, then indicator rows in table order."""
-    vocabulary = pack.vocabulary
-    budget_section = pack.sections[0].key if pack.sections else ""
-    for s in pack.sections:
-        if not s.level1:
-            budget_section = s.key
-            break
-    facts = [budget_fact(case, budget_section)]
-    for row in case.rows:
-        section = pack.section_for_level1(row.level1_label or row.level1) or pack.section_for_level1(row.level1)
-        facts.append(indicator_fact(row, section.key if section else "", vocabulary))
-    return facts
+    return read_case(case, pack).facts

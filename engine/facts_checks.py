@@ -32,7 +32,7 @@ from decimal import Decimal
 
 from .case import Case
 from .decimals import D, fmt, round_half_up
-from .facts import Fact, has_reason
+from .facts import Fact, has_reason, section_of
 from .values import in_base_unit, notation_for, parse_value
 
 HUNDRED = Decimal(100)
@@ -201,9 +201,15 @@ def _score_sum_facts(case: Case, ids: _Ids, pack) -> list[Fact]:
     se = case.data.get("self_evaluation") or {}
     self_scores = [case.budget.self_score] + [r.score for r in case.rows]
     out.append(_sum_fact(ids, "self_scores_vs_total", "各项自评得分之和与自评总分", case.stated_total_score, self_scores))
+    # Row weights add up only when every filled row states one: a form whose weights stand in its
+    # headings (20+80, weights shared by the pack) has nothing to add up row by row.
+    unweighted = any(r.weight is None and (r.target.strip() or r.actual.strip()) for r in case.rows)
+    if unweighted:
+        return [f for f in out if f]
     weights = [case.budget.weight] + [r.weight for r in case.rows]
     out.append(_sum_fact(ids, "weights_vs_stated_total", "各项分值之和与表上总分值", case.stated_total_weight, weights))
-    out.append(_sum_fact(ids, "weights_vs_pack", f"各项分值之和与规则包满分 {fmt(pack.total)}", pack.total, weights))
+    if "budget" in case.parts and "indicators" in case.parts:  # a part missing: its points cannot be added
+        out.append(_sum_fact(ids, "weights_vs_pack", f"各项分值之和与规则包满分 {fmt(pack.total)}", pack.total, weights))
     for block in se.get("indicators") or []:
         points = block.get("points")
         rows = [r for r in case.rows if r.level1 == block.get("level1")]
@@ -212,8 +218,7 @@ def _score_sum_facts(case: Case, ids: _Ids, pack) -> list[Fact]:
     for section in pack.sections:
         if not section.level1:
             continue
-        rows = [r for r in case.rows if pack.section_for_level1(r.level1_label or r.level1) is section
-                or pack.section_for_level1(r.level1) is section]
+        rows = [r for r in case.rows if section_of(r, pack) == section.key]
         out.append(_sum_fact(ids, "section_vs_pack", f"“{section.title}”各行分值之和与规则包规定的 {fmt(section.weight)} 分",
                              section.weight if rows else None, [r.weight for r in rows], section=section.key))
     allocation = se.get("allocation") or {}
@@ -348,7 +353,7 @@ def _document_fact(case: Case, ids: _Ids, places: int, vocabulary: dict) -> Fact
     fid = ids()
     fields: dict = {"kind": "document", "id": fid, "year": case.year, "initial": b.initial,
                     "full_year": b.full_year, "executed": b.executed}
-    display = {"unit": case.unit, "year": str(case.year), "initial": fmt(b.initial), "full_year": fmt(b.full_year)}
+    display = {"unit": case.unit, "year": "" if case.year is None else str(case.year), "initial": fmt(b.initial), "full_year": fmt(b.full_year)}
     target_budget = (tt.get("budget") or {}).get("total")
     if target_budget is not None:
         fields["target_budget"] = D(target_budget)
@@ -359,7 +364,7 @@ def _document_fact(case: Case, ids: _Ids, places: int, vocabulary: dict) -> Fact
             display["target_budget_diff"] = fmt(D(target_budget) - b.initial)
     dated = parse_date(tt.get("date"))
     display["target_date"] = str(tt.get("date") or "")
-    if dated is not None:
+    if dated is not None and case.year is not None:
         fields["target_date_days_into_year"] = (dated - date(case.year, 1, 1)).days
         display["target_date_iso"] = dated.isoformat()
         display["target_date_days_into_year"] = str(fields["target_date_days_into_year"])
@@ -450,6 +455,9 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
         if entry is None or fact.fields.get("direction") == "na" and not fact.row.weight and fact.row.score is None:
             outcomes["na"] += 1
             continue
+        if entry.outcome == "review":
+            outcomes["review"] += 1
+            continue  # not read for sure: no rule score to compare, never "unmet" or "over-scored"
         f = {**fact.fields, "self_score": entry.self_score}  # on the rules' scale (see score.comparable_self_score)
         weight = entry.weight
         comparable = _comparable(f)

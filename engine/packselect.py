@@ -1,4 +1,4 @@
-"""Which rule pack applies to a case: chosen by fiscal year, form kind and region.
+"""Which rule pack applies to a case: chosen by fiscal year, form kind, layout and region.
 
 Every pack declares what it is for in its pack.yaml:
 
@@ -7,11 +7,15 @@ Every pack declares what it is for in its pack.yaml:
         years: {from: 2023, to: 2025}   # fiscal years, both ends included; either may be left out
         forms: [department, project]    # left out: every form kind
         regions: [湖北省]                # left out: every region (a national pack)
+        layouts: [20+80]                # left out: every layout (the case's `layout`)
 
 A region applies to a case whose `region` starts with it, so 湖北省 covers 湖北省武汉市. When
 `jixiao score` is given no `--rules`, every pack folder under rules/ (names starting with `_`
 are drafts and are skipped) is a candidate; those whose years, forms and regions admit the case
-remain, and the most specific wins: the longest matching region, a national pack last. Two
+remain, and the most specific wins: a pack naming the case's layout before one that names none
+(the layout says how the form is to be read), then the longest matching region, a national pack
+last. A pack that names layouts applies only to cases of those layouts. A case that states no
+year is admitted by every year range (its result is provisional until the year is given). Two
 equally specific packs, or none, is an error that lists the candidates. A pack without
 `applies_to` is never chosen on its own (name it with --rules), and a pack does not inherit its
 parent's `applies_to`: a provincial pack says for itself where and when it applies.
@@ -43,32 +47,39 @@ class Candidate:
         span = (f"{first} 年" if first is not None and first == last else f"{first or '…'}–{last or '…'} 年") if years else "不限年度"
         forms = "/".join(self.applies_to.get("forms") or ()) or "各类表式"
         regions = "、".join(self.applies_to.get("regions") or ()) or "全国"
-        return f"{span}，{forms}，{regions}"
+        layouts = self.applies_to.get("layouts")
+        return f"{span}，{forms}，{regions}" + (f"，版式 {'/'.join(layouts)}" if layouts else "")
 
-    def admits(self, year: int, form: str, region: str | None) -> int | None:
-        """How specifically this pack applies to the case (the length of the matching region,
-        0 for a pack without regions), or None when it does not apply."""
+    def admits(self, year: int | None, form: str, region: str | None,
+               layout: str | None = None) -> tuple[int, int] | None:
+        """How specifically this pack applies to the case ((1 if it names the case's layout,
+        the length of the matching region): 0 for a pack without layouts or regions), or None
+        when it does not apply."""
         if not self.applies_to:
             return None
         years = self.applies_to.get("years") or {}
-        if "from" in years and year < years["from"] or "to" in years and year > years["to"]:
+        if year is not None and ("from" in years and year < years["from"] or "to" in years and year > years["to"]):
             return None
         forms = self.applies_to.get("forms")
         if forms and form not in forms:
             return None
+        layouts = self.applies_to.get("layouts")
+        if layouts and layout not in layouts:
+            return None
         regions = self.applies_to.get("regions")
         if not regions:
-            return 0
+            return (1 if layouts else 0, 0)
         matching = [len(r) for r in regions if region and region.startswith(r)]
-        return max(matching) if matching else None
+        return (1 if layouts else 0, max(matching)) if matching else None
 
 
 @dataclass(frozen=True)
 class Selection:
     candidate: Candidate
-    year: int
+    year: int | None
     form: str
     region: str | None
+    layout: str | None = None
 
     @property
     def directory(self) -> Path:
@@ -77,7 +88,9 @@ class Selection:
     def describe(self) -> str:
         c = self.candidate
         where = f"、地区 {self.region}" if self.region else ""
-        return (f"按案卷年度 {self.year}、表式 {self.form}{where}，选用规则包 {c.id} v{c.version}"
+        where += f"、版式 {self.layout}" if self.layout else ""
+        year = f"年度 {self.year}" if self.year is not None else "年度（未填写）"
+        return (f"按案卷{year}、表式 {self.form}{where}，选用规则包 {c.id} v{c.version}"
                 f"（{shown_path(c.directory)}，适用 {c.scope()}）")
 
 
@@ -98,12 +111,14 @@ def read_candidates(rules_dir: Path = RULES_DIR) -> list[Candidate]:
     return out
 
 
-def choose(year: int, form: str, region: str | None, candidates: list[Candidate]) -> Selection:
+def choose(year: int | None, form: str, region: str | None, candidates: list[Candidate],
+           layout: str | None = None) -> Selection:
     """The most specific candidate that applies; JixiaoError when none does or two tie."""
-    scored = [(c, s) for c in candidates if (s := c.admits(year, form, region)) is not None]
+    scored = [(c, s) for c in candidates if (s := c.admits(year, form, region, layout)) is not None]
     listing = "; ".join(f"{c.id}（{c.scope()}）" if c.applies_to else f"{c.id}（未声明 applies_to，不自动选用）"
                         for c in candidates) or "none"
-    about = f"{year} 年度 {form}" + (f"、地区 {region}" if region else "、未写地区")
+    about = (f"{year} 年度 {form}" if year is not None else f"未写年度 {form}") + (f"、地区 {region}" if region else "、未写地区")
+    about += f"、版式 {layout}" if layout else ""
     if not scored:
         raise JixiaoError.single(
             "E-PACK-SELECT", f"no rule pack applies to this case ({about}); packs: {listing}", stage="load",
@@ -115,11 +130,12 @@ def choose(year: int, form: str, region: str | None, candidates: list[Candidate]
         names = " and ".join(f"{c.id}（{shown_path(c.directory)}，{c.scope()}）" for c in top)
         raise JixiaoError.single(
             "E-PACK-SELECT", f"{len(top)} rule packs apply equally to this case ({about}): {names}", stage="load",
-            hint="narrow one pack's applies_to (years, forms, regions), or name a pack with --rules",
+            hint="narrow one pack's applies_to (years, forms, regions, layouts), give the case's year "
+                 "(--year), or name a pack with --rules",
         )
-    return Selection(top[0], year, form, region)
+    return Selection(top[0], year, form, region, layout)
 
 
 def select_pack(case: Case, rules_dir: Path = RULES_DIR) -> Selection:
-    """The pack under `rules_dir` that applies to the case's year, form and region."""
-    return choose(case.year, case.form, case.region, read_candidates(rules_dir))
+    """The pack under `rules_dir` that applies to the case's year, form, layout and region."""
+    return choose(case.year, case.form, case.region, read_candidates(rules_dir), case.layout)

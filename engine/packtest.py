@@ -95,16 +95,17 @@ def _row_checks(result: Result, want: dict) -> list[Check]:
         label = f"“{want['name']}”"
         entries = [e for e in result.ledger if e.kind == "score" and e.item.strip() == want["name"]]
     checks = []
-    for key, what in (("rule", "的计分规则"), ("score", "的得分")):
+    for key, what in (("rule", "的计分规则"), ("score", "的得分"), ("outcome", "的结果"), ("weight", "的分值")):
         if key not in want:
             continue
-        expected = want[key] if key == "rule" else _points(want[key])
+        expected = _points(want[key]) if key in ("score", "weight") else want[key]
         if not entries:
             got = "没有这一行"
         elif len(entries) > 1:
             got = "有 {} 行同名（第 {} 行），请写行号".format(len(entries), "、".join(str(e.row) for e in entries))
         else:
-            got = entries[0].rule if key == "rule" else fmt(entries[0].points)
+            got = fmt(getattr(entries[0], "points" if key == "score" else key)) if key in ("score", "weight") \
+                else getattr(entries[0], key)
         checks.append(Check(label + what, expected, got))
     return checks
 
@@ -116,6 +117,14 @@ def expectation_checks(result: Result, expect: dict) -> list[Check]:
         checks.append(Check("总分", _points(expect["total"]), fmt(result.total)))
     if "grade" in expect:
         checks.append(Check("等级", expect["grade"], result.grade))
+    if "status" in expect:
+        checks.append(Check("结果状态", expect["status"], result.status))
+    if "skipped" in expect:
+        checks.append(Check("跳过的行", "、".join(map(str, expect["skipped"])) or "无",
+                            "、".join(str(r.row) for r in result.skipped_rows) or "无"))
+    if "not_checkable" in expect:
+        checks.append(Check("无法核对的部分", "、".join(sorted(expect["not_checkable"])) or "无",
+                            "、".join(sorted(n.part for n in result.not_checkable)) or "无"))
     sections = {s.key: s.score for s in result.sections}
     for key, value in (expect.get("sections") or {}).items():
         checks.append(Check(f"“{key}”得分", _points(value), fmt(sections[key]) if key in sections else "没有这个部分"))

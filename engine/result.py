@@ -39,12 +39,14 @@ class LedgerEntry:
     formula: str  # the formula with the numbers in it, e.g. "5 × 92/95 = 4.84"
     explanation: str  # the rule's Chinese message, rendered
     citation: str
-    kind: str = "score"  # "score" | "deduction"
+    kind: str = "score"  # "score" | "deduction" | "cap" (points above a section's weight taken off)
+    outcome: str = "scored"  # "scored" | "review" (待复核: could not be scored for sure, kept out of the total)
 
     @property
     def difference(self) -> Decimal | None:
-        """The department's score for this item minus the rule's (自评 − 规则)."""
-        return None if self.self_score is None else self.self_score - self.points
+        """The department's score for this item minus the rule's (自评 − 规则); None for a row
+        under review (there is no rule score to compare with)."""
+        return None if self.self_score is None or self.outcome == "review" else self.self_score - self.points
 
     @property
     def self_deduction(self) -> Decimal | None:
@@ -68,7 +70,48 @@ class LedgerEntry:
             "formula": self.formula,
             "explanation": self.explanation,
             "citation": self.citation,
+            "outcome": self.outcome,
         }
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """Something a person must check before the result is final (待复核)."""
+
+    source: str  # case (the case's review: list) | row (a row that could not be read) | year | part
+    subject: str  # the row name, the field, or what is missing
+    reason: str  # why, in Chinese
+    row: int | None = None
+    field: str = ""
+    value: str = ""
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "subject": self.subject, "row": self.row, "field": self.field,
+                "value": self.value, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class NotCheckable:
+    """A part the filing lacks, and the pack's checks that therefore could not run."""
+
+    part: str  # target_table | budget | indicators | total | report
+    title: str  # the part in Chinese
+    checks: tuple[str, ...]  # rule codes it disables
+
+    def to_dict(self) -> dict:
+        return {"part": self.part, "title": self.title, "checks": list(self.checks)}
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A blank or placeholder row, not scored."""
+
+    row: int
+    name: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"row": self.row, "name": self.name, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -143,6 +186,26 @@ class Result:
     findings: tuple[Finding, ...] = ()
     actions: tuple = ()  # engine.actions.Action: the 整改清单, most important first
     self_scoring_rules: tuple[str, ...] = ()  # checks about the department's own scores (pack `letter:`)
+    previous: object = None  # engine.yoy.YearOverYear: last year's result beside this one (--previous)
+    review_items: tuple[ReviewEntry, ...] = ()
+    not_checkable: tuple[NotCheckable, ...] = ()
+    skipped_rows: tuple[Skipped, ...] = ()
+
+    @property
+    def status(self) -> str:
+        """final, or provisional while items remain to review (待复核)."""
+        return "provisional" if self.review_items else "final"
+
+    @property
+    def status_text(self) -> str:
+        """The status in words, for the first line of every report."""
+        if self.status == "final":
+            return "结果：正式（无待复核项）"
+        return f"结果：暂定（{len(self.review_items)} 项待复核）"
+
+    @property
+    def review_rows(self) -> tuple[LedgerEntry, ...]:
+        return tuple(e for e in self.ledger if e.outcome == "review")
 
     @property
     def difference(self) -> Decimal | None:
@@ -154,7 +217,7 @@ class Result:
     def deductions(self) -> tuple[LedgerEntry, ...]:
         """Every entry where points were lost, by the rules or by the department's own score, in
         ledger order: what a report must explain one by one."""
-        return tuple(e for e in self.ledger if e.deduction > 0 or (e.self_deduction or 0) > 0)
+        return tuple(e for e in self.ledger if e.outcome != "review" and (e.deduction > 0 or (e.self_deduction or 0) > 0))
 
     @property
     def rule_deduction_total(self) -> Decimal:
@@ -182,7 +245,7 @@ class Result:
     @property
     def top_deduction(self) -> LedgerEntry | None:
         """The entry the rules took the most points from (the first one on a tie); None if none."""
-        lost = [e for e in self.ledger if e.deduction > 0]
+        lost = [e for e in self.ledger if e.deduction > 0 and e.kind != "cap"]
         return max(lost, key=lambda e: e.deduction) if lost else None
 
     @property
@@ -221,6 +284,7 @@ class Result:
                 "sha256": self.pack_sha256,
                 "chain": list(self.pack_chain),
             },
+            "status": self.status,
             "total": {"score": _s(self.total, p), "max": _s(self.max_total, p), "grade": self.grade},
             "self_assessed": {
                 "total": _s(self.self_total),
@@ -240,5 +304,9 @@ class Result:
             ],
             "ledger": [e.to_dict(p) for e in self.ledger],
             "findings": [f.to_dict() for f in self.findings],
+            "review_items": [r.to_dict() for r in self.review_items],
+            "not_checkable": [n.to_dict() for n in self.not_checkable],
+            "skipped_rows": [r.to_dict() for r in self.skipped_rows],
             "actions": [a.to_dict(p) for a in self.actions],
+            **({"previous": self.previous.to_dict(p)} if self.previous is not None else {}),
         }

@@ -9,19 +9,19 @@ message. Section scores and the total are sums of the ledger.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
 from . import __version__
 from .actions import plan as plan_actions
-from .case import Case
-from .decimals import D, fmt, round_half_up
+from .case import FORMAT_V2, Case
+from .decimals import D, fmt, largest_remainder, round_half_up
 from .errors import JixiaoError, Problem, format_path
 from .expr import ExprError
-from .facts import Fact, build_facts
+from .facts import Fact, read_case
 from .facts_checks import check_facts, scored_row_facts
-from .result import Finding, LedgerEntry, Result, SectionScore
+from .result import Finding, LedgerEntry, NotCheckable, Result, ReviewEntry, SectionScore, Skipped
 from .rulepack import Pack, Rule, resolve_param
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -134,15 +134,21 @@ def score_fact(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> LedgerEnt
         self_score=self_score,
         inputs=_inputs(fact, weight),
         formula=formula if formula == fmt(points) else f"{formula} = {fmt(points)}",
-        explanation=render_message(rule.message, values),
+        explanation=render_message(rule.message, values) + _WEIGHT_SOURCE.get(fact.weight_source, ""),
         citation=rule.citation,
     )
+
+
+_SOURCE_NAMES = {"level2": "二级指标标题", "level1": "一级指标标题", "section": "本部分分值（总标题）"}
+_WEIGHT_SOURCE = {k: f"（分值取自{v}，按行平均分配）" for k, v in _SOURCE_NAMES.items()}
 
 
 def _inputs(fact: Fact, weight: Decimal) -> tuple[tuple[str, str], ...]:
     if fact.kind == "indicator":
         row = fact.row
         scaled = () if row.weight is None or row.weight == weight else (("declared_weight", fmt(row.weight)),)
+        if fact.weight_source != "row":
+            scaled = (("weight_source", _SOURCE_NAMES[fact.weight_source]),)
         return (
             ("target", row.target),
             ("actual", row.actual),
@@ -178,28 +184,59 @@ def _unscored(fact: Fact, weight: Decimal, places: int) -> tuple[LedgerEntry, Fi
     return entry, finding
 
 
-def _scale_factors(pack: Pack, facts: list[Fact]) -> dict[str, Decimal]:
-    """Per section, the factor that brings the form's row weights to the pack's section weight,
-    for sections whose policy says `scale_rows: true` (a province weighting 产出 40 scores a
-    form whose 产出 rows add up to 50 at 40/50 of each row's weight)."""
-    factors = {}
+def _scaled_weights(pack: Pack, facts: list[Fact]) -> dict[int, Decimal]:
+    """Per indicator fact (by id), its weight on the pack's scale. For sections whose policy
+    says `scale_rows: true` (a province weighting 产出 40 scores a form whose 产出 rows add up
+    to 50 at 40/50 of each row's weight) the scaled weights are rounded by largest remainder, so
+    they add up to the section's weight exactly (never 40.01)."""
+    out: dict[int, Decimal] = {}
     for section in pack.sections:
-        declared = sum((D(f.fields["weight"]) for f in facts
-                        if f.kind == "indicator" and f.section == section.key and f.fields.get("weight") is not None),
-                       ZERO)
-        factors[section.key] = section.weight / declared if section.scale_rows and declared else Decimal(1)
-    return factors
+        members = [f for f in facts if f.kind == "indicator" and f.section == section.key and f.fields.get("weight") is not None]
+        declared = sum((D(f.fields["weight"]) for f in members), ZERO)
+        if not section.scale_rows or not declared or declared == section.weight:
+            for f in members:
+                out[f.id] = D(f.fields["weight"])
+            continue
+        exact = [D(f.fields["weight"]) * section.weight / declared for f in members]
+        for f, w in zip(members, largest_remainder(exact, section.weight, pack.places)):
+            out[f.id] = w
+    for f in facts:  # rows in no section of the pack (待复核): their weight as written
+        if f.kind == "indicator" and f.id not in out and f.fields.get("weight") is not None:
+            out[f.id] = D(f.fields["weight"])
+    return out
 
 
-def _fact_weight(fact: Fact, pack: Pack, factors: dict[str, Decimal]) -> Decimal:
+def _fact_weight(fact: Fact, pack: Pack, weights: dict[int, Decimal]) -> Decimal:
     if fact.kind == "budget":
         # The pack sets what budget execution is worth; the form's 分值 is the department's claim.
         return next(s.weight for s in pack.sections if s.key == fact.section)
-    weight = fact.fields.get("weight")
-    if weight is None:
-        return ZERO
-    factor = factors.get(fact.section, Decimal(1))
-    return D(weight) if factor == 1 else round_half_up(D(weight) * factor, pack.places)
+    return weights.get(fact.id, ZERO)
+
+
+def _review_entry(fact: Fact, rule: Rule | None, pack: Pack, weight: Decimal) -> LedgerEntry:
+    """A row (or the budget block) that could not be scored for sure: 待复核. Kept out of the
+    total, or counted at the department's own score when the pack's `review_rows` says
+    `self_score` (still provisional); never a shortfall."""
+    if fact.review:
+        reason = fact.review
+    else:
+        reason = render_message(rule.message, {**fact.display, "weight": fmt(weight), "score": "0", "deduction": "0",
+                                               "formula": "", "self_score": fmt(fact.fields.get("self_score"))})
+    self_score = comparable_self_score(fact, weight, pack.places) if fact.row else fact.fields.get("self_score")
+    provisional = pack.vocabulary.get("review_rows") == "self_score" and self_score is not None
+    points = round_half_up(min(max(self_score, ZERO), weight) if provisional else ZERO, pack.places)
+    if provisional:
+        counted = f"暂按自评得分 {fmt(points)} 分计入总分（待复核）"
+    else:
+        counted = f"本项分值 {fmt(weight)} 分暂不计入总分"
+    source = _WEIGHT_SOURCE.get(fact.weight_source, "")
+    return LedgerEntry(
+        section=fact.section, row=fact.row.number if fact.row else None, item=fact.item,
+        rule=rule.code if rule else "—", rule_title=rule.title if rule else "待复核", method="review", weight=weight,
+        points=points, deduction=round_half_up(ZERO, pack.places), self_score=self_score, inputs=_inputs(fact, weight),
+        formula="待复核", explanation=f"待复核：{reason.rstrip('。')}。{counted}{source}，核实后重新评分。",
+        citation=rule.citation if rule else "", outcome="review",
+    )
 
 
 def _finding(rule: Rule, fact: Fact) -> Finding:
@@ -273,52 +310,217 @@ def score_case(case: Case, pack: Pack, matcher) -> Result:
     return evaluate_case(case, pack, matcher).result
 
 
+# The parts of a filing, in words, and what each feeds: the fact kinds built only from it and
+# the document fields read from it. A pack rule on such a kind or field cannot run without it.
+_PART_TITLES = {"target_table": "绩效目标表", "budget": "预算执行情况（资金）", "indicators": "绩效指标（自评表）",
+                "total": "自评总分行", "report": "自评报告"}
+_PART_FEEDS = {
+    "target_table": ({"target_match"}, {"target_budget", "target_budget_diff", "target_budget_abs_diff",
+                                        "target_date_days_into_year"}),
+    "budget": ({"budget", "rate"}, {"initial", "full_year", "executed", "adjustment_rate", "adjustment_abs"}),
+    "indicators": ({"indicator", "scored_row"}, {"rows", "all_full_marks", "any_reason"}),
+    "total": (set(), set()),
+    "report": ({"share", "share_total"}, set()),
+}
+
+
+def _fields_of(condition) -> set[str]:
+    found: set[str] = set()
+    if isinstance(condition, dict):
+        if isinstance(condition.get("field"), str):
+            found.add(condition["field"])
+        for value in condition.values():
+            found |= _fields_of(value)
+    elif isinstance(condition, (list, tuple)):
+        for value in condition:
+            found |= _fields_of(value)
+    return found
+
+
+def not_checkable(case: Case, pack: Pack) -> tuple[NotCheckable, ...]:
+    """Each part the filing lacks, with the pack's rules that need it."""
+    out = []
+    for part in case.missing_parts:
+        kinds, fields = _PART_FEEDS[part]
+        codes = tuple(r.code for r in pack.rules
+                      if r.applies_to in kinds or (r.applies_to == "document" and _fields_of(r.when) & fields))
+        out.append(NotCheckable(part, _PART_TITLES[part], codes))
+    return tuple(out)
+
+
+def _case_review(case: Case, pack: Pack) -> list[ReviewEntry]:
+    out = [ReviewEntry("case", item.field, item.reason, field=item.field, value=item.value) for item in case.review]
+    # A part the pack scores is missing: the total covers only what is there, so it is provisional.
+    scored_parts = {"indicators": "绩效指标（自评表）"}
+    if any(not s.level1 for s in pack.sections):
+        scored_parts["budget"] = "预算执行情况"
+    for part, title in scored_parts.items():
+        if part not in case.parts:
+            worth = sum((s.weight for s in pack.sections if bool(s.level1) == (part == "indicators")), Decimal(0))
+            out.append(ReviewEntry("part", title, f"材料没有{title}，这部分（{fmt(worth)} 分）无法评分，总分只含已有部分。",
+                                   field=part))
+    if case.year is None:
+        out.append(ReviewEntry("year", "年度", "材料未写明预算年度：按年度选择规则包和核对日期需要它；用 --year 补充。",
+                               field="year"))
+    return out
+
+
+def _grade(pack: Pack, total: Decimal) -> str:
+    """The pack's band for a total; a total outside every band gets the nearest band (above
+    the maximum: the top band), so a grade is never blank."""
+    grade = pack.grade_for(total)
+    if grade or not pack.grades:
+        return grade
+    top = max(pack.grades, key=lambda g: g.max)
+    bottom = min(pack.grades, key=lambda g: g.min)
+    return top.grade if total >= top.max else bottom.grade if total < bottom.min else grade
+
+
+def section_weights(case: Case, pack: Pack, facts: list[Fact]) -> dict[str, Decimal]:
+    """What each section is worth for this case: the pack's weight, or, where the pack's
+    vocabulary says `section_weights: form` (criteria scoresheets, whose blocks differ from form
+    to form), the points the form states on the section's level-1 headings (else the sum of its
+    row weights), never more than the pack's total."""
+    out = {s.key: s.weight for s in pack.sections}
+    if pack.vocabulary.get("section_weights") != "form":
+        return out
+    indicators = [f for f in facts if f.kind == "indicator"]
+    sections_of_block: dict[int, set[str]] = {}
+    for f in indicators:
+        sections_of_block.setdefault(f.row.path[2], set()).add(f.section)
+    for s in pack.sections:
+        rows = [f for f in indicators if f.section == s.key]
+        if not rows:
+            continue
+        stated = ZERO
+        counted: set[int] = set()
+        for f in rows:
+            block = f.row.path[2]
+            whole = sections_of_block[block] == {s.key} and f.row.level1_points is not None
+            if whole:  # a level-1 block of this section only, with its points written: those points
+                if block not in counted:
+                    counted.add(block)
+                    stated += D(f.row.level1_points)
+            elif f.fields.get("weight") is not None:  # a block shared with another section: its rows' weights
+                stated += D(f.fields["weight"])
+        if stated:
+            out[s.key] = min(stated, pack.total)
+    return out
+
+
+def _caps(pack: Pack, ledger: list[LedgerEntry], worth: dict[str, Decimal]) -> tuple[list[LedgerEntry], list[Finding]]:
+    """Sections whose points exceed their weight (row weights on the form adding up to more
+    than the pack gives the section) are capped at the weight: one negative `cap` entry and an
+    error finding explaining the overflow each."""
+    entries: list[LedgerEntry] = []
+    findings: list[Finding] = []
+    for s in pack.sections:
+        got = sum((e.points for e in ledger if e.section == s.key), ZERO)
+        limit = worth[s.key]
+        if got <= limit:
+            continue
+        weights = sum((e.weight for e in ledger if e.section == s.key and e.kind == "score"), ZERO)
+        over = got - limit
+        text = (f"“{s.title}”各项得分合计 {fmt(got)} 分，超过本部分分值 {fmt(limit)} 分（表上各行分值合计 "
+                f"{fmt(weights)} 分），超出的 {fmt(over)} 分不计入，本部分按 {fmt(limit)} 分计。")
+        entries.append(LedgerEntry(
+            section=s.key, row=None, item=f"{s.title}超出分值部分", rule="JX-ENGINE-CAP", rule_title="部分得分不超过其分值",
+            method="cap", weight=ZERO, points=-over, deduction=over, self_score=None,
+            inputs=(("section_points", fmt(got)), ("section_weight", fmt(limit)), ("row_weights", fmt(weights))),
+            formula=f"{fmt(got)} − {fmt(limit)} = {fmt(over)}", explanation=text, citation="", kind="cap",
+        ))
+        findings.append(Finding(
+            rule="JX-ENGINE-CAP", severity="error", title="部分得分超过其分值", message=text, subject=s.title, row=None,
+            numbers=(("section_points", fmt(got)), ("section_weight", fmt(limit)), ("row_weights", fmt(weights))),
+            citation="", fix="核对表上各行分值：一个部分各行分值之和应等于该部分的分值。",
+        ))
+    return entries, findings
+
+
 def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
     """Score one case, keeping the facts and matches behind the result."""
-    facts = build_facts(case, pack)
-    unknown = [f for f in facts if not f.section]
-    if unknown:
+    reading = read_case(case, pack)
+    facts = reading.facts
+    if reading.unmapped and case.format == FORMAT_V2:
+        # v2: a row whose block the pack cannot place is 待复核 (shown, kept out of the total)
+        names = "、".join(s.title for s in pack.sections)
+        unmapped = {r.number for r in reading.unmapped}
+        facts = [replace(f, review=f"一级指标“{f.row.level1 or '（空）'}”、二级指标“{f.row.level2 or '（空）'}”"
+                                   f"不属于规则包 {pack.id} 的任何部分（{names}），无法计分；可用适合该版式的规则包评分")
+                 if f.row is not None and f.row.number in unmapped else f for f in facts]
+    elif reading.unmapped:
         names = ", ".join(s.key for s in pack.sections)
         raise JixiaoError([
             Problem(
-                code="E-CASE-SECTION", stage="score", file=case.file, field=format_path((*f.row.path[:3], "level1")),
-                message=f"row {f.row.number} “{f.item}”: level-1 “{f.row.level1}” matches no section of pack "
-                        f"{pack.id} ({names})",
+                code="E-CASE-SECTION", stage="score", file=case.file, field=format_path((*row.path[:3], "level1")),
+                message=f"row {row.number} “{row.name}”: level-1 “{row.level1}”"
+                        + (f" (level-2 “{row.level2}”)" if not row.level1.strip() else "")
+                        + f" matches no section of pack {pack.id} ({names})",
+                hint="a pack for this layout (applies_to.layouts, --rules) may name these blocks; or map the level-2 "
+                     "words with the pack's vocabulary section_by_level2 / default_section",
             )
-            for f in unknown
+            for row in reading.unmapped
         ])
-    checks = check_facts(case, pack, start_id=max(f.id for f in facts))
+    last = max((f.id for f in facts), default=0)
+    checks = check_facts(case, pack, start_id=last)
     first = [*facts, *checks]
     matches = matcher.match([f.fields for f in first])
     ledger: list[LedgerEntry] = []
     findings: list[Finding] = []
-    factors = _scale_factors(pack, facts)
+    review: list[ReviewEntry] = _case_review(case, pack)
+    weights = _scaled_weights(pack, facts)
     for fact, codes in zip(facts, matches):
-        weight = _fact_weight(fact, pack, factors)
+        weight = _fact_weight(fact, pack, weights)
         rule = choose_score_rule(pack, codes)
-        if rule is None:
+        if fact.review or (rule is not None and rule.score.get("outcome") == "review"):
+            entry = _review_entry(fact, rule, pack, weight)
+            ledger.append(entry)
+            review.append(ReviewEntry("row", fact.item, entry.explanation, row=entry.row,
+                                      field="row" if fact.row else "budget",
+                                      value=(fact.row.actual if fact.row else fact.display.get("rate_text", ""))))
+        elif rule is None:
             entry, finding = _unscored(fact, weight, pack.places)
             ledger.append(entry)
             findings.append(finding)
         else:
             ledger.append(score_fact(fact, rule, pack, weight))
     findings.extend(_findings_for(pack, first, matches))
-    scored = scored_row_facts(case, [f for f in facts if f.kind == "indicator"], ledger, start_id=max(f.id for f in first),
-                              pack=pack)
+    scored = scored_row_facts(case, [f for f in facts if f.kind == "indicator"], ledger,
+                              start_id=max((f.id for f in first), default=0), pack=pack)
     scored_matches = matcher.match([f.fields for f in scored])
     findings.extend(_findings_for(pack, scored, scored_matches))
     ledger.extend(_deductions(pack, findings, ledger))
+    worth = section_weights(case, pack, facts)
+    capped, cap_findings = _caps(pack, ledger, worth)
+    ledger.extend(capped)
+    findings.extend(cap_findings)
 
     sections = []
     for s in pack.sections:
         entries = [e for e in ledger if e.section == s.key]
-        self_scores = [e.self_score for e in entries if e.self_score is not None and e.kind == "score"]
+        # rows under review have no rule score: their self scores are left out of the comparison
+        self_scores = [e.self_score for e in entries if e.self_score is not None and e.kind == "score"
+                       and e.outcome != "review"]
         sections.append(SectionScore(
-            key=s.key, title=s.title, weight=s.weight,
+            key=s.key, title=s.title, weight=worth[s.key],
             score=sum((e.points for e in entries), ZERO),
             self_score=sum(self_scores, ZERO) if self_scores else None,
         ))
     total = sum((e.points for e in ledger), ZERO)
+    if total > pack.total:  # sections within their weights but adding up to more than the pack's total
+        over = total - pack.total
+        text = (f"各部分得分合计 {fmt(total)} 分，超过满分 {fmt(pack.total)} 分，超出的 {fmt(over)} 分不计入。")
+        ledger.append(LedgerEntry(
+            section=pack.sections[-1].key, row=None, item="总分超出满分部分", rule="JX-ENGINE-CAP",
+            rule_title="总分不超过满分", method="cap", weight=ZERO, points=-over, deduction=over, self_score=None,
+            inputs=(("total", fmt(total)), ("max", fmt(pack.total))), formula=f"{fmt(total)} − {fmt(pack.total)} = {fmt(over)}",
+            explanation=text, citation="", kind="cap"))
+        findings.append(Finding(rule="JX-ENGINE-CAP", severity="error", title="总分超过满分", message=text, subject="总分",
+                                row=None, numbers=(("total", fmt(total)), ("max", fmt(pack.total))), citation="",
+                                fix="核对各部分分值：各部分分值之和应等于满分。"))
+        total = pack.total
+        sections[-1] = SectionScore(sections[-1].key, sections[-1].title, sections[-1].weight,
+                                    sections[-1].score - over, sections[-1].self_score)
     self_items = [e.self_score for e in ledger if e.self_score is not None and e.kind == "score"]
     result = Result(
         engine_version=__version__,
@@ -337,12 +539,15 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
         sections=tuple(sections),
         total=total,
         max_total=pack.total,
-        grade=pack.grade_for(total),
+        grade=_grade(pack, total),
         self_total=case.stated_total_score,
-        self_grade=pack.grade_for(case.stated_total_score) if case.stated_total_score is not None else None,
+        self_grade=_grade(pack, case.stated_total_score) if case.stated_total_score is not None else None,
         self_items_sum=sum(self_items, ZERO) if self_items else None,
         ledger=tuple(ledger),
         findings=tuple(findings),
+        review_items=tuple(review),
+        not_checkable=not_checkable(case, pack),
+        skipped_rows=tuple(Skipped(r.row, r.name, r.reason) for r in reading.skipped),
         actions=plan_actions(tuple(findings), tuple(ledger), pack.letter),
         self_scoring_rules=tuple(pack.letter.get("self_scoring_rules") or ()),
     )

@@ -118,7 +118,8 @@ def validate(doc: Document, schema_name: str, code: str = "E-SCHEMA") -> None:
 Check = Callable[[Any], bool]
 _ANNOTATIONS = frozenset({"title", "description", "$schema", "$id", "$defs", "$comment", "examples", "default"})
 _KEYWORDS = frozenset({"$ref", "type", "const", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum",
-                       "required", "properties", "additionalProperties", "items", "minItems", "maxItems"})
+                       "required", "properties", "additionalProperties", "items", "minItems", "maxItems",
+                       "if", "then", "else"})
 # Python types whose JSON Schema type is known without asking jsonschema's type checker; any other
 # type (float, subclasses, ...) is asked, so the answer is always jsonschema's.
 _KNOWN_TYPES = {str: "string", dict: "object", list: "array", type(None): "null", bool: "boolean"}
@@ -183,6 +184,8 @@ class _FastCompiler:
             checks.append(self._object(schema))
         if {"items", "minItems", "maxItems"} & set(schema):
             checks.append(self._array(schema))
+        if "if" in schema:
+            checks.append(self._conditional(schema))
         if not checks:
             return lambda x: True
         if len(checks) == 1:
@@ -202,6 +205,30 @@ class _FastCompiler:
         if refs[ref] is None:
             return lambda x: refs[ref](x)
         return refs[ref]
+
+    def _conditional(self, schema: dict) -> Check:
+        """`if`/`then`/`else` (the case schema picks its version by `format`). The branch taken
+        must be the one jsonschema takes, so only an `if` decided exactly is supported: string
+        constants of required properties (`{"properties": {"format": {"const": "x"}},
+        "required": ["format"]}`)."""
+        cond = schema["if"]
+        props = cond.get("properties", {}) if isinstance(cond, dict) else None
+        if (not isinstance(cond, dict) or set(cond) - {"properties", "required"} or not props
+                or set(cond.get("required", ())) != set(props)
+                or any(set(p) != {"const"} or not isinstance(p["const"], str) for p in props.values())):
+            raise _Unsupported("if")
+        wanted = tuple((k, p["const"]) for k, p in props.items())
+        then = self.compile(schema.get("then", True))
+        other = self.compile(schema.get("else", True))
+
+        def check(x) -> bool:
+            if isinstance(x, dict) and all(k in x and isinstance(x[k], str) and x[k] == v for k, v in wanted):
+                return then(x)
+            if not isinstance(x, dict):
+                return then(x)  # `properties` and `required` hold for anything that is not an object
+            return other(x)
+
+        return check
 
     def _type(self, names) -> Check:
         names = (names,) if isinstance(names, str) else tuple(names)

@@ -68,7 +68,8 @@ EXPECTED = {
     "c-target": {"JX-C01": 1},
     "c-budget-date": {"JX-C03": 1, "JX-C04": 1, "JX-C05": 1, "JX-C07": 1},
     "a-self-scores": {"JX-A01": 2, "JX-A02": 1, "JX-A03": 1, "JX-A04": 1},
-    # the row whose units differ cannot be compared: no "self vs rule" claim about it (JX-A01)
+    # 1900件 against ≥2000卷: the units differ, so the row is 待复核 (not readable is not unmet):
+    # JX-A07 names the unit mismatch, and no JX-A01 calls the self score of 19 an over-score.
     "a-notation": {"JX-A05": 2, "JX-A06": 1, "JX-A07": 1},
     "a-overachieve": {"JX-A09": 1},
     "a-vague": {"JX-A01": 1, "JX-A08": 1, "JX-A10": 1},
@@ -84,12 +85,13 @@ EXPECTED = {
     "e-budget": {"JX-E10": 1, "JX-E13": 1},
     "p-plausibility": {"JX-A14": 1, "JX-A15": 1, "JX-A17": 1},
     "f-total": {"JX-A01": 1, "JX-A19": 1},
-    "r-section": {"JX-R08": 2},
+    "r-section": {"JX-R08": 2, "JX-ENGINE-CAP": 1},  # 产出 rows add up to 55: capped at the pack's 50
 }
 
 
 def test_every_example_file_is_listed():
-    assert sorted(p.stem for p in EXAMPLES.glob("*.yaml")) == sorted(EXPECTED)
+    # v2-*.yaml show the case format jixiao-case/2 and are tested in tests/test_case_v2.py
+    assert sorted(p.stem for p in EXAMPLES.glob("*.yaml") if not p.stem.startswith("v2-")) == sorted(EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -49,9 +49,12 @@ def entry_of(evaluation):
 
 
 def under_review(evaluation) -> bool:
-    """The row is a review item: the parser's notes, or the rules could not compare it."""
-    scored = row_of(evaluation, "scored_row")
-    return bool(row_of(evaluation).review) or scored.fields["comparable"] is False
+    """The row is a review item (待复核): it carries a reason, its ledger entry is a review one, and
+    the result lists it among the items to review."""
+    fact, entry = row_of(evaluation), entry_of(evaluation)
+    listed = any(item.row == 1 for item in evaluation.result.review_items)
+    assert (fact.review is not None) == (entry.outcome == "review") == listed
+    return entry.outcome == "review"
 
 
 # ------------------------------------------------------------------ 1. negations and bounds
@@ -103,12 +106,14 @@ ACTUALS = ["未达到95%", "不足95%", "不到95%", "预计95%", "95%（计划�
 def test_an_actual_that_is_not_a_value_is_a_review_item_never_a_clean_95(actual):
     evaluation = evaluate("≥95%", actual)
     fact = row_of(evaluation)
-    assert "actual" not in fact.fields and fact.fields["unsure"] is True
-    assert fact.review and all(isinstance(n, str) and n for n in fact.review)
+    assert "actual" not in fact.fields and fact.fields["unsure"] is True and under_review(evaluation)
+    notes = fact.display["review_notes"]
+    assert notes and notes in fact.review  # the parser's notes are the row's review reason
     entry = entry_of(evaluation)
     assert entry.rule != "JX-S01" and entry.points == 0
     found = {f.rule: f for f in evaluation.result.findings if f.row == 1 or f.subject == "示例指标"}
-    assert "JX-V01" in found and fact.review[0] in found["JX-V01"].message  # the parser's note reaches the result
+    assert "JX-V01" in found and notes in found["JX-V01"].message  # ... and reach the result twice:
+    assert any(notes in item.reason for item in evaluation.result.review_items if item.row == 1)
     assert not [f for f in evaluation.result.findings if f.severity == "error" and not f.passed and f.row == 1]
 
 
@@ -313,10 +318,10 @@ def test_qizhong_rows_add_up_to_their_parent_in_its_unit():
     assert len(mixed) == 1 and "3吨" in mixed[0]
 
 
-def test_the_parsers_notes_are_available_to_the_result_as_review_items():
-    from engine.facts import parser_review_items
-
+def test_the_parsers_notes_are_the_results_review_items():
     evaluation = evaluate("≥95%", "预计95%")
-    items = parser_review_items(evaluation.facts)
-    assert items == ((1, "示例指标", "实际完成值“预计95%”：含“预计”，不是确定的完成值，需人工复核"),)
-    assert parser_review_items(evaluate("≥95%", "96%").facts) == ()
+    items = [item for item in evaluation.result.review_items if item.source == "row"]
+    assert len(items) == 1 and items[0].row == 1
+    assert "实际完成值“预计95%”：含“预计”，不是确定的完成值，需人工复核" in items[0].reason
+    assert evaluation.result.status == "provisional"
+    assert [i for i in evaluate("≥95%", "96%").result.review_items if i.source == "row"] == []

@@ -58,14 +58,15 @@ def row_entry(case, pack_dir=NATIONAL, matcher="python"):
         ("28家企业帮扶28个村", "28家企业帮扶21个村", 4, "质量指标", "JX-S02", "3.00", "4 × 21/28 = 3"),
         # not applicable
         ("", "", 0, "生态效益指标", "JX-S00", "0.00", "0"),
-        # units that differ are not compared: no guess, 0 and a review
-        ("2篇", "2人", 5, "质量指标", "JX-S90", "0.00", "0"),
+        # units that differ are not compared: no guess, a review row kept out of the total
+        ("2篇", "2人", 5, "质量指标", "JX-S90", "0.00", "待复核"),
     ],
 )
 def test_score_methods_worked_numbers(matcher, target, actual, weight, level2, rule, points, formula):
     entry = row_entry(one_row_case(target, actual, weight, level2=level2), matcher=matcher)
     assert (entry.rule, str(entry.points), entry.formula) == (rule, points, formula)
-    assert entry.deduction == Decimal(weight) - entry.points
+    # a review row loses nothing: it is not scored at all (not readable is not unmet)
+    assert entry.deduction == (0 if entry.outcome == "review" else Decimal(weight) - entry.points)
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,10 @@ from ..report.why import print_why
 from ..why import explain_why
 
 
-def print_why_for(case: str, rules_dir: str | None, matcher: str | None, query: str, output: str | None) -> None:
-    pack, evaluation = evaluate_file(case, rules_dir, matcher, announce=lambda text: err_console().print(plain(text)))
+def print_why_for(case: str, rules_dir: str | None, matcher: str | None, query: str, output: str | None,
+                  year: int | None = None) -> None:
+    pack, evaluation = evaluate_file(case, rules_dir, matcher, announce=lambda text: err_console().print(plain(text)),
+                                     year=year)
     report = explain_why(pack, evaluation, query)
     if output:
         buffer = io.StringIO()

@@ -87,17 +87,33 @@ def section_tables(result: Result) -> list[SectionTable]:
             if e.section != section.key:
                 continue
             target, actual = target_actual(e)
+            review = e.outcome == "review"
             rows.append(TableRow(("" if e.row is None else str(e.row), e.item, target, actual, fmt(e.weight),
-                                  fmt(e.points), fmt(e.self_score), versus(e.difference)),
-                                 "lost" if id(e) in lost else ""))
+                                  "待复核" if review and not e.points else fmt(e.points), fmt(e.self_score),
+                                  "" if review else versus(e.difference)),
+                                 "lost" if id(e) in lost else "review" if review else ""))
         rows.append(TableRow(("", "小计", "", "", fmt(section.weight), fmt(section.score), fmt(section.self_score),
                               versus(section.difference)), "subtotal"))
         tables.append(SectionTable(f"{section.title}（{fmt(section.weight)} 分）", tuple(rows)))
     return tables
 
 
+def year_text(result: Result) -> str:
+    return "（年度未填写）" if result.year is None else f"{result.year} 年度"
+
+
 def title(result: Result) -> str:
-    return f"{result.year} 年度{FORM_TITLES.get(result.form, result.form)}绩效自评评分意见"
+    return f"{year_text(result)}{FORM_TITLES.get(result.form, result.form)}绩效自评评分意见"
+
+
+def status_lines(result: Result) -> list[str]:
+    """Under the status line: what is to review, the rows skipped and the parts missing."""
+    lines = [f"待复核：{item.subject}" + (f"（第 {item.row} 行）" if item.row is not None else "") + f"：{item.reason}"
+             for item in result.review_items]
+    lines += [f"已跳过第 {r.row} 行“{r.name}”：{r.reason}" for r in result.skipped_rows]
+    lines += [f"无法核对：缺少{n.title}" + (f"（未能进行 {'、'.join(n.checks)}）" if n.checks else "")
+              for n in result.not_checkable]
+    return lines
 
 
 def appendix(result: Result, date: datetime.date) -> list[tuple[str, str]]:
@@ -135,7 +151,7 @@ def _places(value: Decimal, result: Result) -> str:
 
 
 def summary_sentence(result: Result) -> str:
-    text = f"按规则计算，{result.unit} {result.year} 年度得 {fmt(result.total)} 分（满分 {fmt(result.max_total)}），等级为“{result.grade}”。"
+    text = f"按规则计算，{result.unit} {year_text(result)}得 {fmt(result.total)} 分（满分 {fmt(result.max_total)}），等级为“{result.grade}”。"
     text += f"规则扣 {_places(result.rule_deduction_total, result)} 分"
     own = result.self_deduction_total
     text += f"；单位自评另扣 {_places(own, result)} 分。" if own is not None else "。"
@@ -146,6 +162,23 @@ def summary_sentence(result: Result) -> str:
         text += f"需要整改的问题 {len(result.actions)} 项，见整改清单。"
     else:
         text += "未发现需要整改的问题。"
+    return text
+
+
+def previous_sentence(result: Result) -> str:
+    """Last year beside this year ('' without --previous or an earlier result)."""
+    before = result.previous
+    if before is None:
+        return ""
+    change = "持平" if before.change == 0 else f"{'提高' if before.change > 0 else '降低'} {fmt(abs(before.change))} 分"
+    text = (f"与 {before.year} 年度相比：规则得分由 {fmt(before.total)} 分（{before.grade}）变为 {fmt(result.total)} 分"
+            f"（{result.grade}），{change}。")
+    if before.recurring:
+        text += f"上年已有、本年仍存在的问题 {len(before.recurring)} 项：" + "；".join(before.recurring) + "。"
+    else:
+        text += "本年的整改事项都不是上年已有的问题。"
+    if before.resolved:
+        text += f"上年的问题本年已不再出现 {len(before.resolved)} 项：" + "；".join(before.resolved) + "。"
     return text
 
 
@@ -160,6 +193,7 @@ class ActionView:
     where: str  # "第 15、16 行：服务好…；促进…" or the part concerned
     todo: str  # the fix hints, joined
     points: str  # "涉及 7 分" or ""
+    recurring: bool = False  # the same problem was in last year's 整改清单
 
 
 def _rows_text(rows: tuple[int, ...]) -> str:
@@ -168,6 +202,7 @@ def _rows_text(rows: tuple[int, ...]) -> str:
 
 def action_views(result: Result) -> list[ActionView]:
     views = []
+    again = set(result.previous.recurring) if result.previous is not None else set()
     for number, a in enumerate(result.actions, 1):
         subjects = "；".join(a.subjects[:3]) + (f" 等 {len(a.subjects)} 项" if len(a.subjects) > 3 else "")
         rows = _rows_text(a.rows)
@@ -175,6 +210,7 @@ def action_views(result: Result) -> list[ActionView]:
             number=number, title=a.title, level=a.severity, severity=SEVERITY_TITLES[a.severity],
             where=f"{rows}：{subjects}" if rows and subjects else rows or subjects,
             todo="".join(a.fixes), points=f"涉及 {fmt(a.points)} 分" if a.points > 0 else "",
+            recurring=a.title in again,
         ))
     return views
 
@@ -298,9 +334,12 @@ def context(result: Result, date: datetime.date) -> dict:
     return {
         "result": result,
         "title": title(result),
+        "status": result.status_text,
+        "status_lines": status_lines(result),
         "date": date.isoformat(),
         "summary_rows": summary_rows(result),
         "summary_sentence": summary_sentence(result),
+        "previous_sentence": previous_sentence(result),
         "actions": action_views(result),
         "columns": SECTION_COLUMNS,
         "numeric": NUMERIC_COLUMNS,

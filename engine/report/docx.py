@@ -129,11 +129,16 @@ def render(result: Result, date: datetime.date) -> bytes:
     unit = doc.add_paragraph()
     unit.alignment = WD_ALIGN_PARAGRAPH.CENTER
     unit.add_run(xml_safe(f"{result.unit}　评价日期：{ctx['date']}")).bold = True
+    doc.add_paragraph().add_run(xml_safe(ctx["status"])).bold = True
+    for line in ctx["status_lines"]:
+        doc.add_paragraph(xml_safe(line), style="List Bullet")
 
     doc.add_heading("一、结论", level=1)
     _table(doc, ("", "总分", "等级"), [(row, "") for row in ctx["summary_rows"]], widths_mm=(50, 40, 20),
            numeric={"总分"})
     doc.add_paragraph(xml_safe(ctx["summary_sentence"]))
+    if ctx["previous_sentence"]:
+        doc.add_paragraph(xml_safe(ctx["previous_sentence"]))
 
     doc.add_heading("二、整改清单", level=1)
     if not ctx["actions"]:
@@ -142,7 +147,7 @@ def render(result: Result, date: datetime.date) -> bytes:
         paragraph = doc.add_paragraph()
         paragraph.paragraph_format.space_before = Pt(4)
         paragraph.add_run(xml_safe(f"{a.number}. {a.title}")).bold = True
-        paragraph.add_run(xml_safe(f"（{a.severity}{'，' + a.points if a.points else ''}）"))
+        paragraph.add_run(xml_safe(f"（{a.severity}{'，' + a.points if a.points else ''}{'，上年也有' if a.recurring else ''}）"))
         _labelled(doc, "涉及", a.where, indent_mm=6)
         if a.todo:
             _labelled(doc, "怎么改", a.todo, indent_mm=6)

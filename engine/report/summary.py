@@ -36,11 +36,14 @@ from .common import FORM_TITLES, SEVERITY_TITLES
 
 STATUS_SCORED = "已评分"
 STATUS_FAILED = "失败"
+RESULT_STATUS = {"final": "正式", "provisional": "暂定"}
 
 CASE_COLUMNS = (
-    ("file", "案例文件"), ("status", "状态"), ("unit", "单位"), ("year", "年度"), ("form", "表式"),
+    ("file", "案例文件"), ("status", "状态"), ("result_status", "结果"), ("review", "待复核"),
+    ("unit", "单位"), ("year", "年度"), ("form", "表式"),
     ("total", "规则总分"), ("grade", "规则等级"), ("self_total", "自评总分"), ("self_grade", "自评等级"),
-    ("difference", "差异（自评−规则）"), ("actions", "整改事项"), ("errors", "错误"), ("warnings", "警告"),
+    ("difference", "差异（自评−规则）"), ("previous_total", "上年规则总分"), ("change", "较上年"),
+    ("recurring", "上年已有的问题"), ("actions", "整改事项"), ("errors", "错误"), ("warnings", "警告"),
     ("infos", "提示"), ("top_deduction", "最大扣分项"), ("top_deduction_points", "最大扣分"), ("pack", "规则包"),
     ("result", "结果文件"), ("error", "失败原因"),
 )
@@ -60,7 +63,7 @@ FINDING_COLUMNS = (
     ("rule", "规则"), ("title", "问题"), ("row", "行"), ("subject", "对象"), ("message", "说明"),
     ("fix", "修改建议"), ("citation", "依据"),
 )
-SCORE_KEYS = {"total", "self_total", "difference", "top_deduction_points"}
+SCORE_KEYS = {"total", "self_total", "difference", "top_deduction_points", "previous_total", "change"}
 
 
 def case_row(result: Result, file: str, result_file: str) -> dict:
@@ -68,9 +71,13 @@ def case_row(result: Result, file: str, result_file: str) -> dict:
     top = result.top_deduction
     where = "" if top is None or top.row is None else f"第 {top.row} 行 "
     return {
-        "file": file, "status": STATUS_SCORED, "unit": result.unit, "year": result.year,
+        "file": file, "status": STATUS_SCORED, "result_status": RESULT_STATUS[result.status],
+        "review": len(result.review_items), "unit": result.unit, "year": result.year,
         "form": FORM_TITLES.get(result.form, result.form), "total": result.total, "grade": result.grade,
         "self_total": result.self_total, "self_grade": result.self_grade, "difference": result.difference,
+        "previous_total": None if result.previous is None else result.previous.total,
+        "change": None if result.previous is None else result.previous.change,
+        "recurring": None if result.previous is None else len(result.previous.recurring),
         "actions": len(result.actions),
         "errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"],
         "top_deduction": "" if top is None else f"{where}{top.item}（{top.rule}，扣 {fmt(top.deduction)} 分）",

@@ -20,7 +20,9 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 def tables(result: Result) -> list:
     out: list = []
     head = Text()
-    head.append(printable(f"{result.unit}  {result.year} 年  "), style="bold")
+    head.append(printable(f"{result.status_text}  "), style="bold" if result.status == "final" else "bold yellow")
+    year = "年度未填写" if result.year is None else f"{result.year} 年"
+    head.append(printable(f"{result.unit}  {year}  "), style="bold")
     head.append(printable(f"规则包 {result.pack_id} v{result.pack_version}（{result.pack_sha256[:12]}）  匹配器 {result.matcher}"))
     out.append(head)
     for section in result.sections:
@@ -40,10 +42,12 @@ def tables(result: Result) -> list:
             table.add_column(name, **kwargs)
         for e in entries:
             target, actual = target_actual(e)
-            style = "red" if e.deduction > 0 else None
+            style = "red" if e.deduction > 0 else "yellow" if e.outcome == "review" else None
+            points = "待复核" if e.outcome == "review" and not e.points else fmt(e.points)
             table.add_row(
                 "" if e.row is None else str(e.row), plain(e.item), plain(target), plain(actual), fmt(e.weight),
-                Text(fmt(e.points), style=style or ""), fmt(e.self_score), signed(e.difference),
+                Text(points, style=style or ""), fmt(e.self_score),
+                "" if e.outcome == "review" else signed(e.difference),
                 plain(e.rule), plain(e.explanation),
             )
         table.add_row("", Text("小计", style="bold"), "", "", fmt(section.weight), Text(fmt(section.score), style="bold"),
@@ -57,6 +61,10 @@ def tables(result: Result) -> list:
     if result.difference is not None:
         totals.add_row("差异（自评 − 规则）", signed(result.difference), "")
     out.append(totals)
+    from .common import status_lines
+
+    for line in status_lines(result):
+        out.append(Text(printable(line), style="yellow"))
     for severity, group in result.findings_by_severity:
         if not group:
             continue
