@@ -295,7 +295,7 @@ def test_lint_reports_a_check_whose_vocabulary_is_empty(tmp_path):
     (pack / "pack.yaml").write_text(text.replace("  bounded_rates: [", "  bounded_rates: []\n  unused: [", 1)
                                     .replace("  unused: [", "  # ", 1), encoding="utf-8")
     vocab = [p for p in lint_pack(pack).problems if p.code == "E-LINT-VOCAB"]
-    assert [(p.message.split(":")[0], "bounded_rates" in p.message) for p in vocab] == [("rule JX-A14", True)]
+    assert [(p.message.startswith("规则 JX-A14："), "bounded_rates" in p.message) for p in vocab] == [(True, True)]
     assert not [p for p in lint_pack(ROOT / NATIONAL).problems if p.code == "E-LINT-VOCAB"]
 
 
