@@ -263,7 +263,11 @@ def _children_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fact]:
                     fact = _sum_fact(ids, f"children_{key}", subject, total, [n for _, n in based])
                     if fact is not None:
                         fact.fields["mixed_units"] = False
+                        q = parent.quantities[0]
+                        factor = (notation.conversions.get(q.unit) or ("", Decimal(1)))[1]
+                        in_parent_unit = (fact.fields["parts_sum"] / factor).normalize()
                         fact.display.update({"total": str(row.get(key)),  # as written, not in base units
+                                             "parts_sum": f"{fmt(in_parent_unit)}{q.written_unit}",
                                              "parts_text": " + ".join(str(c.get(key)) for c in children)})
                         out.append(fact)
     return out
