@@ -121,18 +121,18 @@ def score(data: dict) -> dict:
         budget_points = ZERO
         explanations.append("全年预算数或全年执行数缺失或为零，本项计 0 分。")
     total = budget_points
-    # the budget row audited like an indicator row (JX-E10 … E13)
+    # the budget row audited like an indicator row (JX-E20 … E13)
     b_weight, b_self = _num(b.get("weight")), _num(b.get("self_score"))
     if executed is not None and full_year is not None and executed > full_year:
-        findings.append(("JX-E10", None))
+        findings.append(("JX-E20", None))
     if b_self is None and b_weight is not None:
-        findings.append(("JX-E11", None))
+        findings.append(("JX-E21", None))
     if b_self is not None:
         if b_self < 0 or (b_weight is not None and b_self > b_weight):
-            findings.append(("JX-E12", None))
+            findings.append(("JX-E22", None))
         scaled = b_self if not b_weight or b_weight == 10 else round_half_up(b_self * 10 / b_weight)
         if scaled != budget_points:
-            findings.append(("JX-E13", None))
+            findings.append(("JX-E23", None))
 
     survey = _survey(data, se)
     rows = []

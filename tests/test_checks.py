@@ -82,7 +82,7 @@ EXPECTED = {
     "v-unsure": {"JX-V01": 2},              # 预计96%, 不可超过80万元: review items, no self-vs-rule claim
     "u-units": {},                          # 2100米 vs ≥2公里 converts: met
     "t-precision": {},                      # 95% for 94.62%, 80.3% for 80.32%: within the written precision
-    "e-budget": {"JX-E10": 1, "JX-E13": 1},
+    "e-budget": {"JX-E20": 1, "JX-E23": 1},
     "p-plausibility": {"JX-A14": 1, "JX-A15": 1, "JX-A17": 1},
     "f-total": {"JX-A01": 1, "JX-A19": 1},
     "r-section": {"JX-R08": 2, "JX-ENGINE-CAP": 1},  # 产出 rows add up to 55: capped at the pack's 50

@@ -213,14 +213,14 @@ def _budget_findings(budget):
 
 
 def test_the_budget_row_is_audited_like_an_indicator_row():
-    assert "JX-E10" in _budget_findings({"full_year": 50, "executed": 52.3, "weight": 10, "self_score": 10})
-    assert "JX-E11" in _budget_findings({"full_year": 100, "executed": 90, "weight": 10})
-    assert "JX-E12" in _budget_findings({"full_year": 100, "executed": 90, "weight": 10, "self_score": 11})
-    assert "JX-E13" in _budget_findings({"full_year": 160.48, "executed": 149.4, "weight": 10, "self_score": 10})
+    assert "JX-E20" in _budget_findings({"full_year": 50, "executed": 52.3, "weight": 10, "self_score": 10})
+    assert "JX-E21" in _budget_findings({"full_year": 100, "executed": 90, "weight": 10})
+    assert "JX-E22" in _budget_findings({"full_year": 100, "executed": 90, "weight": 10, "self_score": 11})
+    assert "JX-E23" in _budget_findings({"full_year": 160.48, "executed": 149.4, "weight": 10, "self_score": 10})
     assert "JX-C06" in _budget_findings({"initial": 0, "full_year": 30, "executed": 30})
     assert "JX-C07" in _budget_findings({"initial": 20, "full_year": 30, "executed": 30})
     clean = _budget_findings({"initial": 100, "full_year": 100, "executed": 93.1, "weight": 10, "self_score": 9.31})
-    assert not clean & {"JX-E10", "JX-E11", "JX-E12", "JX-E13", "JX-C06", "JX-C07"}
+    assert not clean & {"JX-E20", "JX-E21", "JX-E22", "JX-E23", "JX-C06", "JX-C07"}
 
 
 def test_the_budget_self_score_is_compared_on_the_rules_scale():
