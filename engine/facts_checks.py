@@ -530,7 +530,8 @@ def _plausibility(fact: Fact, vocabulary: dict, block_weights: dict) -> dict:
     target = fact.target
     if (target is not None and actual is not None and target.kind == "quantity" and actual.kind == "quantity"
             and not target.uncertain and not actual.uncertain):
-        out["units_missing"] = not target.unit and not actual.unit
+        # a 度量单位 column (Sichuan forms) states the unit of both cells
+        out["units_missing"] = not target.unit and not actual.unit and not getattr(row, "unit", "").strip()
     total, count = block_weights.get(row.level1, (Decimal(0), 0))
     if row.weight and total:
         out["block_share"] = row.weight / total
