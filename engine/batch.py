@@ -25,7 +25,6 @@ An edge module (file I/O, processes); the UI (progress bar, messages) is the com
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import signal
@@ -183,32 +182,6 @@ def _init_worker(pack_dir: str | None, matcher: str | None, parent: int | None =
     if pack_dir is not None:
         matcher_for(load_pack(pack_dir), matcher)
     _use_previous(previous)
-    _tune_collector()
-
-
-# A worker's per-case objects are freed by reference counting; the cyclic collector mostly walks
-# the long-lived modules, schemas and compiled pack. So: move everything alive after start-up out
-# of its reach (gc.freeze) and run the youngest generation less often. Cyclic garbage is still
-# collected, with a bounded delay (at most GC_THRESHOLD allocations).
-GC_THRESHOLD = (20_000, 20, 20)
-
-
-def _tune_collector() -> None:
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)
-
-
-@contextmanager
-def _collector_tuned() -> Iterator[None]:
-    """The same for a one-process run, which scores in the calling process: undone afterwards."""
-    before = gc.get_threshold()
-    _tune_collector()
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-        gc.unfreeze()
 
 
 PARENT_POLL = 1.0  # seconds between a worker's checks that its parent is alive (where prctl is missing)
@@ -402,9 +375,8 @@ def _outcomes(jobs: "_Jobs", workers: int, out: str, pack_dir: str | None, match
     MAX_WORKER_DEATHS such cases the rest fail without being tried. On Ctrl-C (or any error)
     every worker is killed at once, busy or idle, and their temporary files removed."""
     if workers == 1:
-        with _collector_tuned():
-            for job in jobs:
-                yield (scorer or score_one)(*job, out, pack_dir, matcher)
+        for job in jobs:
+            yield (scorer or score_one)(*job, out, pack_dir, matcher)
         return
     size = max(1, min(CHUNK, -(-len(jobs) // (workers * WINDOW))))  # small runs still spread over the workers
     count = -(-len(jobs) // size)
