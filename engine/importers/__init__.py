@@ -19,16 +19,20 @@ if TYPE_CHECKING:
 # The readers and the case builder are imported when first used (PEP 562 `__getattr__` below and
 # inside the functions), not with the package: `jixiao score` imports `importers.guard`, and the
 # whole importer (lxml, the vocabulary, every reader) was a third of its start-up.
-_LAZY = {"ImportResult": ".common", "build_case": ".common", "build_cases": ".common", "dump_case": ".emit",
-         "pick": ".formats", "Source": ".grid", "error": ".safeio", "read_input": ".safeio"}
-
-
 def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name in ("ImportResult", "build_case", "build_cases"):
+        from . import common as module
+    elif name == "dump_case":
+        from . import emit as module
+    elif name == "pick":
+        from . import formats as module
+    elif name == "Source":
+        from . import grid as module
+    elif name in ("error", "read_input"):
+        from . import safeio as module
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(module, name)
 
 
 __all__ = ["ImportResult", "import_file", "import_filings", "read_source", "dump_case", "detect_kind"]
