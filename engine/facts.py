@@ -351,13 +351,27 @@ class Reading:
     unmapped: tuple[IndicatorRow, ...]  # rows whose level-1 / level-2 names match no section
 
 
+def _placeholder_words(vocabulary: dict) -> tuple[frozenset, tuple]:
+    key = id(vocabulary)
+    cached = _PLACEHOLDER_CACHE.get(key)
+    if cached is None or cached[0] is not vocabulary:
+        if len(_PLACEHOLDER_CACHE) > 64:
+            _PLACEHOLDER_CACHE.clear()
+        words = (frozenset(n.strip() for n in vocabulary.get("placeholder_names") or ("",)),
+                 tuple(t for t in vocabulary.get("placeholder_texts") or () if t))
+        cached = _PLACEHOLDER_CACHE[key] = (vocabulary, words)
+    return cached[1]
+
+
+_PLACEHOLDER_CACHE: dict[int, tuple] = {}
+
+
 def _placeholder(row: IndicatorRow, vocabulary: dict) -> str | None:
     """Why the row is a blank or unfilled template row, or None. A row carrying a weight or a
     score is never skipped: its points must be explained."""
     if row.weight is not None or row.score is not None or row.children:
         return None
-    names = {n.strip() for n in vocabulary.get("placeholder_names") or ("",)}
-    texts = [t for t in vocabulary.get("placeholder_texts") or () if t]
+    names, texts = _placeholder_words(vocabulary)
     name = row.name.strip().strip("\u3000")
     cells = (row.name, row.target, row.actual)
     if not name and not row.target.strip() and not row.actual.strip():

@@ -58,7 +58,8 @@ def _row_of(fact: Fact) -> int | None:
 def _title(fact: Fact) -> str:
     row = _row_of(fact)
     about = f"第 {row} 行“{fact.item}”" if row is not None else f"“{fact.item}”"
-    return f"{about}：{FACT_KIND_TITLES.get(fact.kind, fact.kind)}（{fact.kind} 事实）"
+    title = f"{about}：{FACT_KIND_TITLES.get(fact.kind, fact.kind)}（{fact.kind} 事实）"
+    return title + (f"；待复核：{fact.review}" if fact.review else "")
 
 
 def _outcome(rule: Rule, held: bool, chosen: Rule | None, points: dict) -> str:
@@ -69,6 +70,8 @@ def _outcome(rule: Rule, held: bool, chosen: Rule | None, points: dict) -> str:
     if chosen is not None and chosen.code != rule.code:
         return f"成立，但未采用：{chosen.code} 优先（优先级 {chosen.priority}）"
     got = points.get(rule.code)
+    if got == "review":
+        return "成立，采用：待复核（不计入总分）"
     return f"成立，采用：计 {fmt(got)} 分" if got is not None else "成立，采用"
 
 
@@ -77,7 +80,7 @@ def _explain_fact(pack: Pack, evaluation: Evaluation, index: int, only: Rule | N
     codes = evaluation.matches[index]
     chosen = choose_score_rule(pack, codes) if fact.kind in ("indicator", "budget") else None
     row = _row_of(fact) if fact.kind == "indicator" else None
-    points = {e.rule: e.points for e in evaluation.result.ledger
+    points = {e.rule: "review" if e.outcome == "review" else e.points for e in evaluation.result.ledger
               if e.kind == "score" and e.row == row and (fact.kind != "budget" or e.item == fact.item)}
     order = {r.code: i for i, r in enumerate(pack.rules)}
     rules = [only] if only else [r for r in pack.rules if r.applies_to == fact.kind]

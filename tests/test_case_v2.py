@@ -404,3 +404,26 @@ def test_traditional_characters_and_goal_wording_map_to_sections():
     pack = load_pack("rules/national-2020")
     result = score_case(build_case(data, "x", "0" * 64), pack, matcher_for(pack, "python"))
     assert [(e.row, e.section, e.outcome) for e in result.ledger] == [(1, "产出", "scored"), (2, "效益", "scored")]
+
+
+def test_batch_summary_has_the_status_and_review_count(tmp_path):
+    import csv
+
+    from engine.batch import run_batch
+
+    for name in ("v2-unreadable", "v2-no-level1"):
+        (tmp_path / "in").mkdir(exist_ok=True)
+        (tmp_path / "in" / f"{name}.yaml").write_text((EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8"),
+                                                     encoding="utf-8")
+    run = run_batch([str(tmp_path / "in")], tmp_path / "out", str(ROOT / "rules" / "national-2020"), "python", jobs=1)
+    assert run.failed == 0
+    with open(tmp_path / "out" / "summary.csv", encoding="utf-8-sig", newline="") as f:
+        rows = {Path(r["案例文件"]).stem: r for r in csv.DictReader(f)}
+    assert (rows["v2-unreadable"]["结果"], rows["v2-unreadable"]["待复核"]) == ("暂定", "5")
+    assert (rows["v2-no-level1"]["结果"], rows["v2-no-level1"]["待复核"]) == ("正式", "0")
+
+
+def test_why_names_a_review_row(in_root):
+    result = CliRunner().invoke(main, ["score", "cases/examples/v2-unreadable.yaml", "--why", "2", "--matcher", "python"])
+    assert result.exit_code == 0
+    assert "待复核：实际完成值空白" in result.stdout and "采用：待复核（不计入总分）" in result.stdout.replace("\n", "")
