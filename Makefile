@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # apt-get needs root: use sudo when not root.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test e2e bench clean
+.PHONY: demo test e2e bench serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +24,17 @@ test: $(STAMP)
 # Installs Debian's chromium (and CJK fonts, so the Chinese report renders as text) if missing,
 # then runs only the end-to-end tests. `make test` runs them too when chromium is installed.
 e2e: $(STAMP)
-	command -v chromium >/dev/null || { $(SUDO) apt-get update -q && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk; }
+	command -v chromium >/dev/null && command -v pdftotext >/dev/null || { $(SUDO) apt-get update -q && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk poppler-utils; }
 	$(PY) -m pytest -q -m e2e
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
+	$(PY) benchmarks/web_bench.py
+
+# The web workbench on http://127.0.0.1:8000/ with its data in ./jixiao-data (README: "The web workbench").
+serve: $(STAMP)
+	$(VENV)/bin/jixiao serve --data jixiao-data
 
 clean:
 	rm -rf $(VENV) build *.egg-info

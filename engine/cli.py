@@ -86,12 +86,14 @@ from .commands.batch import batch as _batch  # noqa: E402
 from .commands.importing import import_cmd, template_cmd  # noqa: E402
 from .commands.migrate import migrate_cmd  # noqa: E402
 from .commands.rules import rules as _rules  # noqa: E402
+from .commands.serve import serve as _serve  # noqa: E402
 
 main.add_command(_batch)
 main.add_command(import_cmd)
 main.add_command(template_cmd)
 main.add_command(_rules)
 main.add_command(migrate_cmd)
+main.add_command(_serve)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

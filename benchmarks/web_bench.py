@@ -1,0 +1,74 @@
+"""Web workbench timings (`make bench`): a scored filing's page, upload + import + score of the
+seed as a 3-page .docx, and the impact preview of a pack edit over N stored filings.
+
+Prints the figures and the targets of the web issue beside them; asserts nothing (timings on a
+shared machine vary: read them as a run's record, see benchmarks/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from engine.web.app import create_app  # noqa: E402
+from engine.web.policy import impact_of  # noqa: E402
+from tests.import_forms import seed_blocks, write_docx  # noqa: E402
+
+SEED = ROOT / "cases" / "2022" / "lukou-gsl.yaml"
+
+
+def _token(client) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=1000, help="stored filings for the impact preview")
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(Path(tmp) / "data", "127.0.0.1", matcher="python")
+        client = app.test_client()
+        docx = write_docx(seed_blocks(), Path(tmp) / "seed.docx").read_bytes()
+        uploads = []
+        for _ in range(max(3, args.repeat // 4)):
+            started = time.perf_counter()
+            res = client.post("/upload", data={"csrf_token": _token(client), "files": (io.BytesIO(docx), "seed.docx")},
+                              content_type="multipart/form-data")
+            fid = int(re.search(r"/filings/(\d+)", res.headers["Location"]).group(1))
+            client.post(f"/filings/{fid}/score", data={"csrf_token": _token(client)})
+            uploads.append(time.perf_counter() - started)
+        pages = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            assert client.get(f"/filings/{fid}").status_code == 200
+            pages.append(time.perf_counter() - started)
+        store = app.extensions["jixiao"]["store"]
+        text = SEED.read_text(encoding="utf-8")
+        for i in range(args.cases - len(store.filings())):
+            store.add_filing(unit=f"单位{i}", project="", year=2022, form="department", source_name=f"{i}.yaml",
+                             raw=b"", kind="yaml", case_yaml=text.replace("株洲市渌口区工商业联合会", f"单位{i}", 1), who="bench")
+        settings = {"pack": {"id": "bench-child", "title": "bench", "version": "1", "extends": "national-2020",
+                             "citation": "bench"}, "params": {"reverse_k": 3}}
+        started = time.perf_counter()
+        seen = []
+        impact = impact_of(app, settings, ROOT / "rules" / "national-2020", lambda done, total: seen.append(done))
+        preview = time.perf_counter() - started
+    ms = lambda xs: statistics.median(xs) * 1000  # noqa: E731
+    print(f"web: filing page (scored)              median {ms(pages):7.1f} ms   target < 100 ms")
+    print(f"web: upload + import + score (.docx)   median {ms(uploads):7.1f} ms   target < 2000 ms")
+    print(f"web: impact preview, {impact['count']} filings       {preview:7.2f} s    target < 15 s "
+          f"({preview / max(impact['count'], 1) * 1000:.1f} ms per filing, two packs each; {len(seen)} progress updates)")
+
+
+if __name__ == "__main__":
+    main()

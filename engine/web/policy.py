@@ -1,0 +1,375 @@
+"""Policy staff's pages: packs and their rules; a form to change parameters, section weights,
+grade bands and word lists that is checked by the same compiler as `jixiao rules lint` while it is
+typed; the impact on the stored filings before saving; saving writes a child pack (`extends:` the
+pack edited, only the changes, with a version) as YAML and runs its tests.
+
+Packs are read from the repository's rules/ and from DATA/packs/ (where the page saves); a saved
+pack is an ordinary pack folder: `jixiao rules lint DATA/packs/ID` accepts it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import threading
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+from flask import Flask, abort, flash, g, jsonify, redirect, render_template, request, url_for
+
+from ..errors import JixiaoError
+from ..packselect import RULES_DIR
+from .app import needs, state
+
+SCHEMAS = Path(__file__).resolve().parent.parent.parent / "schemas"
+PACK_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,60}$")
+
+
+def pack_dirs(app: Flask) -> dict[str, Path]:
+    """Every pack folder the workbench can use, by id (folder name)."""
+    found = {}
+    for root in (RULES_DIR, state(app)["data"] / "packs"):
+        if root.is_dir():
+            for folder in sorted(root.iterdir()):
+                if (folder / "pack.yaml").is_file() and not folder.name.startswith((".", "_")):
+                    found[folder.name] = folder
+    return found
+
+
+def _load(folder: Path):
+    from ..api import load_pack
+
+    return load_pack(folder)
+
+
+def _word_lists(vocabulary: dict) -> dict[str, list[str]]:
+    """The pack's word lists, flattened: "missing_reason", "qualitative_bands.达成" …"""
+    lists = {}
+    for key, value in vocabulary.items():
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            lists[key] = value
+        elif isinstance(value, dict):
+            for sub, words in value.items():
+                if isinstance(words, list) and all(isinstance(v, str) for v in words):
+                    lists[f"{key}.{sub}"] = words
+    return lists
+
+
+def _number(text: str, label: str, errors: dict, field: str):
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        errors[field] = f"{label}应填数字，“{text}”不是数字"
+        return None
+    return int(value) if value == value.to_integral_value() and "." not in text else value
+
+
+def child_settings(parent, form) -> tuple[dict, dict[str, str], list[str]]:
+    """The child pack's settings from the submitted form: only what differs from `parent`; the
+    form's errors by field; and the changes in words (for the audit log)."""
+    errors: dict[str, str] = {}
+    changes: list[str] = []
+    new_id = form.get("id", "").strip()
+    if not PACK_ID.match(new_id):
+        errors["id"] = "规则包编号只能用小写字母、数字和连字符，如 hunan-2025"
+    elif new_id == parent.id:
+        errors["id"] = "新规则包的编号不能与所编辑的规则包相同"
+    version = form.get("version", "").strip() or "1"
+    settings: dict = {"pack": {"id": new_id, "title": form.get("title", "").strip() or f"{parent.title}（修改）",
+                               "version": version, "extends": parent.id,
+                               "citation": form.get("citation", "").strip() or parent.citation}}
+    params = {}
+    for name, old in parent.params.items():
+        text = form.get(f"param.{name}", "")
+        if text.strip() == "":
+            continue
+        value = _number(text, f"参数 {name} ", errors, f"param.{name}")
+        if value is not None and Decimal(value) != old:
+            params[name] = value
+            changes.append(f"参数 {name}：{old} → {value}")
+    if params:
+        settings["params"] = params
+    sections, changed = [], False
+    for s in parent.sections:
+        text = form.get(f"section.{s.key}", "")
+        value = _number(text, f"{s.title}分值", errors, f"section.{s.key}") if text.strip() else s.weight
+        if value is not None and Decimal(value) != s.weight:
+            changed = True
+            changes.append(f"{s.title}分值：{s.weight} → {value}")
+        entry = {"key": s.key, "title": s.title, "weight": value if value is not None else s.weight,
+                 "level1": list(s.level1)}
+        if s.scale_rows or (value is not None and Decimal(value) != s.weight and form.get("rescale")):
+            entry["scale_rows"] = True
+        sections.append(entry)
+    if changed:
+        settings["sections"] = sections
+    grades, changed = [], False
+    for band in parent.grades:
+        low = form.get(f"grade.{band.grade}.min", "")
+        high = form.get(f"grade.{band.grade}.max", "")
+        lo = _number(low, f"等级 {band.grade} 下限", errors, f"grade.{band.grade}.min") if low.strip() else band.min
+        hi = _number(high, f"等级 {band.grade} 上限", errors, f"grade.{band.grade}.max") if high.strip() else band.max
+        if lo is not None and hi is not None and (Decimal(lo) != band.min or Decimal(hi) != band.max):
+            changed = True
+            changes.append(f"等级 {band.grade}：[{band.min}, {band.max}] → [{lo}, {hi}]")
+        grades.append({"grade": band.grade, "min": lo if lo is not None else band.min, "max": hi if hi is not None else band.max})
+    if changed:
+        settings["grades"] = grades
+    vocabulary: dict = {}
+    for key, words in _word_lists(parent.vocabulary).items():
+        text = form.get(f"words.{key}")
+        if text is None:
+            continue
+        new = [w.strip() for w in text.splitlines() if w.strip()]
+        if new != words:
+            changes.append(f"词表 {key}：{len(words)} 个词 → {len(new)} 个词")
+            if "." in key:
+                top, sub = key.split(".", 1)
+                vocabulary.setdefault(top, dict(parent.vocabulary.get(top) or {}))[sub] = new
+            else:
+                vocabulary[key] = new
+    if vocabulary:
+        settings["vocabulary"] = vocabulary
+    return settings, errors, changes
+
+
+def write_pack(folder: Path, settings: dict, note: str) -> None:
+    """Write a child pack folder: pack.yaml with the schema modeline and a header comment."""
+    folder.mkdir(parents=True, exist_ok=True)
+    modeline = Path(os.path.relpath(SCHEMAS / "rulepack.schema.json", folder)).as_posix()
+    body = yaml.safe_dump(settings, allow_unicode=True, sort_keys=False, width=100)
+    (folder / "pack.yaml").write_text(
+        f"# yaml-language-server: $schema={modeline}\n# {note}\n{body}", encoding="utf-8")
+
+
+def _decimal_representer(dumper, value):
+    return dumper.represent_scalar("tag:yaml.org,2002:float", format(value, "f"))
+
+
+yaml.SafeDumper.add_representer(Decimal, _decimal_representer)
+
+
+@contextlib.contextmanager
+def draft(app: Flask, settings: dict):
+    """The child pack written to a hidden folder among the saved packs (so `extends` finds its
+    parent as it will when saved), removed afterwards."""
+    root = state(app)["data"] / "packs"
+    root.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="_draft-", dir=root))
+    try:
+        write_pack(folder, settings, "草稿")
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def check(app: Flask, settings: dict) -> tuple[list[str], object]:
+    """Compile and lint the child pack: the same checks as `jixiao rules lint`. Returns the
+    error-level problems in words and the compiled pack (None when it does not compile)."""
+    from ..lint import lint_pack
+
+    with draft(app, settings) as folder:
+        report = lint_pack(folder)
+        problems = [f"{p.message}" + (f"（{p.hint}）" if p.hint else "") for p in report.problems
+                    if getattr(p, "severity", "error") == "error"]
+        pack = None
+        if not problems:
+            try:
+                pack = _load(folder)
+            except JixiaoError as exc:
+                problems += [p.message for p in exc.problems]
+        return problems, pack
+
+
+def register(app: Flask) -> None:
+    @app.route("/packs")
+    @needs("read")
+    def packs():
+        rows = []
+        for name, folder in pack_dirs(app).items():
+            try:
+                pack = _load(folder)
+                rows.append((name, pack, None))
+            except JixiaoError as exc:
+                rows.append((name, None, "；".join(p.message for p in exc.problems)))
+        return render_template("packs.html", rows=rows)
+
+    def _pack(pack_id: str):
+        folder = pack_dirs(app).get(pack_id)
+        if folder is None:
+            abort(404)
+        return folder, _load(folder)
+
+    @app.route("/packs/<pack_id>")
+    @needs("read")
+    def pack(pack_id: str):
+        folder, compiled = _pack(pack_id)
+        return render_template("pack.html", pack=compiled, folder=folder)
+
+    @app.route("/packs/<pack_id>/rules/<code>")
+    @needs("read")
+    def rule(pack_id: str, code: str):
+        _, compiled = _pack(pack_id)
+        try:
+            found = compiled.rule(code)
+        except KeyError:
+            abort(404)
+        return render_template("rule.html", pack=compiled, rule=found)
+
+    def _form_context(compiled, form=None, errors=None, problems=None, changes=None, impact=None):
+        return {"pack": compiled, "form": form or {}, "errors": errors or {}, "problems": problems or [],
+                "changes": changes or [], "impact": impact, "lists": _word_lists(compiled.vocabulary)}
+
+    @app.route("/packs/<pack_id>/edit", methods=["GET"])
+    @needs("policy")
+    def edit(pack_id: str):
+        _, compiled = _pack(pack_id)
+        today = datetime.date.today()
+        form = {"id": f"{compiled.id}-{today.year}", "version": f"{today:%Y.%m}", "title": f"{compiled.title}（{today.year} 修订）"}
+        return render_template("pack_edit.html", **_form_context(compiled, form))
+
+    @app.route("/packs/<pack_id>/check", methods=["POST"])
+    @needs("policy")
+    def check_form(pack_id: str):
+        """The form as typed: errors by field and the compiler's problems, as JSON (the page's
+        script shows them beside the fields)."""
+        folder, compiled = _pack(pack_id)
+        settings, errors, changes = child_settings(compiled, request.form)
+        problems = [] if errors else check(app, settings)[0]
+        return jsonify({"errors": errors, "problems": problems, "changes": changes})
+
+    @app.route("/packs/<pack_id>/edit", methods=["POST"])
+    @needs("policy")
+    def preview_or_save(pack_id: str):
+        folder, compiled = _pack(pack_id)
+        settings, errors, changes = child_settings(compiled, request.form)
+        problems, child = ([], None) if errors else check(app, settings)
+        if errors or problems or child is None:
+            return render_template("pack_edit.html", **_form_context(compiled, request.form, errors, problems, changes)), 422
+        if not changes:
+            return render_template("pack_edit.html", **_form_context(compiled, request.form, {}, ["没有任何修改。"], changes)), 422
+        if request.form.get("do") != "save":
+            job = _start_impact(app, compiled, settings, folder, request.form.to_dict(), changes)
+            return redirect(url_for("impact", pack_id=pack_id, job=job))
+        target = state(app)["data"] / "packs" / settings["pack"]["id"]
+        if target.exists() or settings["pack"]["id"] in pack_dirs(app):
+            errors = {"id": "已有同名的规则包，请换一个编号"}
+            return render_template("pack_edit.html", **_form_context(compiled, request.form, errors, [], changes)), 422
+        note = f"由 jixiao 工作台保存：{g.user.name}，{datetime.datetime.now():%Y-%m-%d %H:%M}；只写与 {compiled.id} 不同之处。"
+        write_pack(target, settings, note)
+        outcome = run_tests(target)
+        state(app)["store"].log(g.user.name, "保存规则包", f"{settings['pack']['id']}（extends {compiled.id}）：" + "；".join(changes))
+        flash(f"已保存规则包 {settings['pack']['id']}：{outcome}")
+        return redirect(url_for("pack", pack_id=settings["pack"]["id"]))
+
+    @app.route("/packs/<pack_id>/impact/<job>")
+    @needs("policy")
+    def impact(pack_id: str, job: str):
+        run = state(app)["impacts"].get(job)
+        if run is None or run["pack"] != pack_id:
+            abort(404)
+        _, compiled = _pack(pack_id)
+        if not run["finished"]:
+            return render_template("impact_progress.html", run=run)
+        if run["error"]:
+            return render_template("pack_edit.html", **_form_context(compiled, run["form"], {}, [run["error"]], run["changes"])), 500
+        return render_template("pack_edit.html", **_form_context(compiled, run["form"], {}, [], run["changes"], run["impact"]))
+
+
+def _start_impact(app: Flask, compiled, settings: dict, folder: Path, form: dict, changes: list[str]) -> str:
+    impacts = state(app)["impacts"]
+    job = secrets.token_urlsafe(8)
+    run = {"pack": folder.name, "form": form, "changes": changes, "done": 0, "total": len(state(app)["store"].filings()),
+           "finished": False, "error": "", "impact": None}
+    impacts[job] = run
+
+    def progress(done: int, total: int) -> None:
+        run["done"], run["total"] = done, total
+
+    def work():
+        try:
+            run["impact"] = impact_of(app, settings, folder, progress)
+        except Exception as exc:  # noqa: BLE001 - shown on the page; the server goes on
+            run["error"] = f"预览失败：{type(exc).__name__}: {exc}"
+        finally:
+            run["finished"] = True
+
+    threading.Thread(target=work, name=f"impact-{job}", daemon=True).start()
+    return job
+
+
+def run_tests(folder: Path) -> str:
+    from ..api import load_pack, matcher_for
+    from ..packtest import run_pack_tests
+
+    pack = load_pack(folder)
+    outcomes = run_pack_tests(pack, matcher_for(pack, "python"), True)
+    failed = [o for o in outcomes if not o.passed]
+    return f"测试 {len(outcomes)} 项，通过 {len(outcomes) - len(failed)} 项，未通过 {len(failed)} 项"
+
+
+def _impact_chunk(parent_dir: str, draft_dir: str, texts: list[tuple[int, str]]) -> list[tuple]:
+    """A pool task: each (id, case YAML) scored under both packs, compiled once per process."""
+    from ..api import case_from_document, load_pack, matcher_for
+    from ..load import load_text
+    from ..score import score_case
+
+    old_pack, new_pack = load_pack(parent_dir), load_pack(draft_dir)
+    old_match, new_match = matcher_for(old_pack, "python"), matcher_for(new_pack, "python")
+    out = []
+    for filing_id, text in texts:
+        try:
+            case = case_from_document(load_text(text, f"工作台案卷 #{filing_id}"))
+            old, new = score_case(case, old_pack, old_match), score_case(case, new_pack, new_match)
+        except JixiaoError as exc:
+            out.append((filing_id, "；".join(p.message for p in exc.problems)))
+        else:
+            out.append((filing_id, None, old.total, old.grade, new.total, new.grade))
+    return out
+
+
+IMPACT_CHUNK = 50
+
+
+def impact_of(app: Flask, settings: dict, parent_dir: Path, progress=None, workers: int | None = None) -> dict:
+    """Every stored filing scored under the edited pack and under the draft: totals, grades, and
+    how many change. Each case is read once and scored under both packs, in a pool of processes
+    (one per CPU), each compiling the two packs once; `progress(done, total)` is told as chunks
+    finish."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    store = state(app)["store"]
+    filings = {f.id: f for f in store.filings()}
+    texts = [(f.id, f.case_yaml) for f in filings.values()]
+    chunks = [texts[i:i + IMPACT_CHUNK] for i in range(0, len(texts), IMPACT_CHUNK)]
+    outcomes: dict[int, tuple] = {}
+    with draft(app, settings) as folder:
+        # spawn, not fork: the server has threads
+        workers = max(1, min(workers or os.cpu_count() or 1, len(chunks) or 1))
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(_impact_chunk, str(parent_dir), str(folder), chunk) for chunk in chunks]
+            for future in futures:
+                for outcome in future.result():
+                    outcomes[outcome[0]] = outcome
+                if progress is not None:
+                    progress(len(outcomes), len(texts))
+    rows = []
+    for filing_id, filing in filings.items():
+        outcome = outcomes[filing_id]
+        if outcome[1] is not None:
+            rows.append({"filing": filing, "error": outcome[1]})
+        else:
+            _, _, old, old_grade, new, new_grade = outcome
+            rows.append({"filing": filing, "old": old, "old_grade": old_grade, "new": new, "new_grade": new_grade,
+                         "delta": new - old})
+    scored = [r for r in rows if "error" not in r]
+    return {"rows": rows, "changed": sum(1 for r in scored if r["delta"] or r["old_grade"] != r["new_grade"]),
+            "grade_changed": sum(1 for r in scored if r["old_grade"] != r["new_grade"]),
+            "total_delta": sum((r["delta"] for r in scored), Decimal(0)), "count": len(scored)}
