@@ -427,3 +427,66 @@ def test_why_names_a_review_row(in_root):
     result = CliRunner().invoke(main, ["score", "cases/examples/v2-unreadable.yaml", "--why", "2", "--matcher", "python"])
     assert result.exit_code == 0
     assert "待复核：实际完成值空白" in result.stdout and "采用：待复核（不计入总分）" in result.stdout.replace("\n", "")
+
+
+# ── conventions a pack may set, and the parser's doubt ─────────────────────────────────────
+
+def _score_data(data, vocabulary=None):
+    import dataclasses
+
+    from engine.api import load_pack, matcher_for
+    from engine.score import score_case
+
+    pack = load_pack(ROOT / "rules" / "national-2020")
+    if vocabulary:
+        pack = dataclasses.replace(pack, vocabulary={**pack.vocabulary, **vocabulary})
+    return score_case(build_case(data, "x", "0" * 64), pack, matcher_for(load_pack(ROOT / "rules" / "national-2020"),
+                                                                         "python"))
+
+
+def _one_block(rows):
+    return {"format": "jixiao-case/2", "unit": "某单位", "year": 2023, "form": "project",
+            "self_evaluation": {"indicators": [{"level1": "产出指标", "groups": [{"level2": "数量指标", "rows": rows}]}]}}
+
+
+def test_review_rows_counted_at_the_self_score_when_the_pack_says_so():
+    data = _one_block([{"name": "甲", "target": "≥10个", "actual": "", "weight": 10, "score": 8}])
+    excluded = _score_data(data)
+    counted = _score_data(data, {"review_rows": "self_score"})
+    assert (excluded.total, excluded.ledger[0].outcome) == (Decimal("0.00"), "review")
+    assert (counted.total, counted.ledger[0].outcome, counted.status) == (Decimal("8.00"), "review", "provisional")
+    assert "暂按自评得分 8 分计入总分" in counted.ledger[0].explanation
+
+
+def test_children_are_scored_only_when_the_pack_says_so():
+    data = _one_block([{"name": "渠道", "target": "≥3公里", "actual": "3公里", "weight": 10, "score": 10,
+                        "children": [{"name": "主渠", "target": "≥1公里", "actual": "1公里", "weight": 5, "score": 5}]}])
+    assert [e.row for e in _score_data(data).ledger] == [1]
+    assert [e.row for e in _score_data(data, {"score_children": True}).ledger] == [1, 2]
+
+
+def test_a_value_the_parser_marks_uncertain_is_review_not_a_clean_number(monkeypatch):
+    """The parser (engine/values.py, branch checks) marks doubtful readings; "285%" read from an
+    OCR-damaged "≥85%" must not be scored as a clean 285 %."""
+    import dataclasses
+
+    import engine.facts as facts
+    from engine.values import Value, parse_value
+
+    @dataclasses.dataclass(frozen=True)
+    class Doubtful(Value):
+        uncertain: bool = False
+
+    def parse(text):
+        value = parse_value(text)
+        if text == "285%":
+            kept = {f.name: getattr(value, f.name) for f in dataclasses.fields(Value) if f.name != "notes"}
+            return Doubtful(**kept, notes=("“2”可能是“≥”的识别错误",), uncertain=True)
+        return value
+
+    monkeypatch.setattr(facts, "parse_value", parse)
+    data = _one_block([{"name": "覆盖率", "target": "285%", "actual": "90%", "weight": 10, "score": 10}])
+    result = _score_data(data)
+    (entry,) = result.ledger
+    assert entry.outcome == "review" and "读取存疑" in entry.explanation and "识别错误" in entry.explanation
+    assert not [f for f in result.findings if f.rule in ("JX-A01", "JX-A02", "JX-A03", "JX-A09")]
