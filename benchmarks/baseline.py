@@ -149,7 +149,7 @@ def score(data: dict) -> dict:
         else:
             code, raw = "JX-S90", ZERO
         # Not readable is not unmet: 待复核, kept out of the total, no audit signal after scoring.
-        review = direction != "na" and (
+        review = (direction == "na" and bool(weight) and self_score is not None) or direction != "na" and (
             weight is None or direction == "unknown" or a.kind in ("empty", "na", "unparsed")
             or (t.kind in ("empty", "na", "unparsed") and direction != "qualitative") or units_match is False
             or (direction in ("positive", "reverse", "equal") and actual is None)

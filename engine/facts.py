@@ -199,7 +199,13 @@ def _direction(row: IndicatorRow, target: Value, actual: Value, vocabulary: dict
         if target.comparator:
             return _DIRECTION_OF[target.comparator]
         implied = vocabulary.get("implied_direction") or {}
-        return (implied.get("by_level2") or {}).get(row.level2.strip(), implied.get("default", "positive"))
+        by_level2 = implied.get("by_level2") or {}
+        if row.level2.strip() in by_level2:
+            return by_level2[row.level2.strip()]
+        for word, direction in (implied.get("by_name") or {}).items():  # 预算调整率, 结转结余率 …
+            if word and word in row.name:
+                return direction
+        return implied.get("default", "positive")
     return "unknown"
 
 

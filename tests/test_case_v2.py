@@ -490,3 +490,14 @@ def test_a_value_the_parser_marks_uncertain_is_review_not_a_clean_number(monkeyp
     (entry,) = result.ledger
     assert entry.outcome == "review" and "读取存疑" in entry.explanation and "识别错误" in entry.explanation
     assert not [f for f in result.findings if f.rule in ("JX-A01", "JX-A02", "JX-A03", "JX-A09")]
+
+
+@pytest.mark.parametrize("pack_dir", ["rules/layout-20-80", "rules/scoresheet", "rules/layout-chongqing"])
+def test_the_layout_packs_pass_their_own_tests(in_root, pack_dir):
+    from engine.api import load_pack, matcher_for
+    from engine.packtest import run_pack_tests
+
+    pack = load_pack(pack_dir)
+    outcomes = run_pack_tests(pack, matcher_for(pack, "python"))
+    tests = [o for o in outcomes if o.kind == "test"]
+    assert tests and all(o.passed for o in outcomes), [o.name for o in outcomes if not o.passed]

@@ -27,8 +27,8 @@ def test_national_pack_passes(in_root):
     res = run(NATIONAL)
     assert res.exit_code == 0, res.output
     lines = res.stdout.splitlines()
-    assert lines[-1] == "58 passed, 0 failed"
-    assert "PASS  JX-S02 例 1  (rules/national-2020/scoring.yaml:88)" in lines
+    assert lines[-1] == "60 passed, 0 failed"
+    assert "PASS  JX-S02 例 1  (rules/national-2020/scoring.yaml:107)" in lines
     assert "PASS  渌口区工商联 2022 年自评：按国家口径 99.26 分（优）  (rules/national-2020/tests/seed.yaml:5)" in lines
     assert not any(line.startswith("FAIL") for line in lines)
 
@@ -41,11 +41,11 @@ def test_a_broken_example_fails_with_a_readable_difference(tmp_path):
     res = run(str(pack))
     assert res.exit_code == 1
     out = res.stdout
-    assert (f"FAIL  JX-S02 例 1  ({scoring}:88)\n"
+    assert (f"FAIL  JX-S02 例 1  ({scoring}:107)\n"
             "      规则 JX-S02 的例子\n"
             "        expected: JX-S02 gives 4.85\n"
             "        got:      JX-S02 gave 4.84\n") in out
-    assert out.splitlines()[-1] == "54 passed, 1 failed"
+    assert out.splitlines()[-1] == "56 passed, 1 failed"
 
 
 def test_a_failing_pack_test_shows_each_difference(tmp_path):
@@ -73,7 +73,7 @@ def test_json_for_ci(in_root):
     res = run(NATIONAL, "--format", "json")
     assert res.exit_code == 0
     data = json.loads(res.stdout)
-    assert (data["pack"], data["passed"], data["failed"]) == ("national-2020", 58, 0)
+    assert (data["pack"], data["passed"], data["failed"]) == ("national-2020", 60, 0)
     first = data["tests"][0]
     assert first == {"id": "JX-R01 例 1", "kind": "example", "file": "rules/national-2020/checks.yaml", "line": 16,
                      "passed": True, "checks": [{"what": "规则 JX-R01 的例子", "expected": "finding reported",
