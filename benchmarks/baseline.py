@@ -193,11 +193,11 @@ def score(data: dict) -> dict:
         elif direction == "reverse" and actual is not None and target > 0:
             code, raw = "JX-S04", w * (1 - (actual - target) / ((K - 1) * target))
         elif direction == "reverse" and actual is not None and target == 0 and actual > 0:
-            code, raw = "JX-S09", ZERO
+            code, raw = "JX-S10", ZERO
         else:
             code, raw = "JX-S90", ZERO
         # Not readable is not unmet: 待复核, kept out of the total, no audit signal after scoring.
-        review = direction != "na" and (
+        review = (direction == "na" and bool(weight) and self_score is not None) or direction != "na" and (
             weight is None or direction == "unknown" or a.kind in ("empty", "na", "unparsed")
             or (t.kind in ("empty", "na", "unparsed") and direction != "qualitative") or units_match is False
             or (direction in ("positive", "reverse", "equal") and actual is None)

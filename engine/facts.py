@@ -249,7 +249,13 @@ def _direction(row: IndicatorRow, target: Value, actual: Value, vocabulary: dict
         if target.comparator:
             return _DIRECTION_OF[target.comparator]
         implied = vocabulary.get("implied_direction") or {}
-        return (implied.get("by_level2") or {}).get(row.level2.strip(), implied.get("default", "positive"))
+        by_level2 = implied.get("by_level2") or {}
+        if row.level2.strip() in by_level2:
+            return by_level2[row.level2.strip()]
+        for word, direction in (implied.get("by_name") or {}).items():  # 预算调整率, 结转结余率 …
+            if word and word in row.name:
+                return direction
+        return implied.get("default", "positive")
     return "unknown"
 
 
@@ -401,13 +407,27 @@ class Reading:
     unmapped: tuple[IndicatorRow, ...]  # rows whose level-1 / level-2 names match no section
 
 
+def _placeholder_words(vocabulary: dict) -> tuple[frozenset, tuple]:
+    key = id(vocabulary)
+    cached = _PLACEHOLDER_CACHE.get(key)
+    if cached is None or cached[0] is not vocabulary:
+        if len(_PLACEHOLDER_CACHE) > 64:
+            _PLACEHOLDER_CACHE.clear()
+        words = (frozenset(n.strip() for n in vocabulary.get("placeholder_names") or ("",)),
+                 tuple(t for t in vocabulary.get("placeholder_texts") or () if t))
+        cached = _PLACEHOLDER_CACHE[key] = (vocabulary, words)
+    return cached[1]
+
+
+_PLACEHOLDER_CACHE: dict[int, tuple] = {}
+
+
 def _placeholder(row: IndicatorRow, vocabulary: dict) -> str | None:
     """Why the row is a blank or unfilled template row, or None. A row carrying a weight or a
     score is never skipped: its points must be explained."""
     if row.weight is not None or row.score is not None or row.children:
         return None
-    names = {n.strip() for n in vocabulary.get("placeholder_names") or ("",)}
-    texts = [t for t in vocabulary.get("placeholder_texts") or () if t]
+    names, texts = _placeholder_words(vocabulary)
     name = row.name.strip().strip("\u3000")
     cells = (row.name, row.target, row.actual)
     if not name and not row.target.strip() and not row.actual.strip():

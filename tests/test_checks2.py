@@ -96,7 +96,7 @@ def test_a_cost_overrun_under_a_negated_target_loses_points():
 
 def test_a_zero_tolerance_target_is_missed_by_two_incidents():
     evaluation = evaluate("杜绝安全事故，0起", "2起")
-    assert (entry_of(evaluation).rule, entry_of(evaluation).points) == ("JX-S09", Decimal("0.00"))
+    assert (entry_of(evaluation).rule, entry_of(evaluation).points) == ("JX-S10", Decimal("0.00"))
 
 
 ACTUALS = ["未达到95%", "不足95%", "不到95%", "预计95%", "95%（计划）", "尚未完成，95%", "<95%"]
