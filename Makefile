@@ -1,5 +1,5 @@
-# Entry points for a fresh clone: `make demo`, `make test`, `make e2e` (headless Chromium) and `make bench`
-# (benchmarks/README.md).
+# Entry points for a fresh clone: `make demo`, `make test`, `make e2e` (headless Chromium), `make bench`
+# (benchmarks/README.md) and `make corpus` (tests/corpus/README.md).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # apt-get needs root: use sudo when not root.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test e2e bench serve clean
+.PHONY: demo test e2e bench serve corpus clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ bench: $(STAMP)
 # The web workbench on http://127.0.0.1:8000/ with its data in ./jixiao-data (README: "The web workbench").
 serve: $(STAMP)
 	$(VENV)/bin/jixiao serve --data jixiao-data
+
+# The real-filings scoreboard (tests/corpus/README.md): scores every tests/corpus/*/case.yaml and
+# compares with the reviewers' expectations. Measures only; `make test` runs its unit tests.
+corpus: $(STAMP)
+	$(PY) tests/corpus/run.py $(CORPUS_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

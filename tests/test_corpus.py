@@ -1,0 +1,307 @@
+"""The real-filings corpus (tests/corpus/) and its scoreboard's logic.
+
+Structure: every folder has its four files, provenance keys, expectations in known categories,
+each YAML loads. Logic: the scoreboard's matching, row counting and import comparison on small
+synthetic results. The scoreboard's figures themselves are measured by `make corpus`, never
+asserted here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+def _load_run():
+    spec = importlib.util.spec_from_file_location("corpus_run", CORPUS / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module        # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
+
+
+run = _load_run()
+CHECKS = run.load_checks(CORPUS)
+FOLDERS = run.discover(CORPUS)
+
+
+# ───────────────────────────── the corpus as it is ─────────────────────────────
+
+def test_corpus_is_not_empty():
+    assert len(FOLDERS) >= 10
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
+def test_folder_structure(folder):
+    assert run.structure_problems(folder, CHECKS) == []
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
+def test_folder_is_prefixed_with_its_family(folder):
+    prov = run.read_yaml(folder / "provenance.yaml")
+    assert folder.name.startswith(f"{prov['layout']}-")
+    case = run.read_yaml(folder / "case.yaml")
+    assert case.get("layout") in (None, prov["layout"])
+    assert case["format"] in ("jixiao-case/1", "jixiao-case/2")
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
+def test_expected_rows_are_transcribed(folder):
+    """`rows:` counts indicator rows; the case holds at least that many (it may also hold
+    "其中" children and template rows)."""
+    expected = run.read_yaml(folder / "expected.yaml")
+    assert 0 < expected["rows"] <= len(run.case_rows(run.read_yaml(folder / "case.yaml")))
+
+
+def test_checks_categories_are_well_formed():
+    assert CHECKS
+    for name, cat in CHECKS.items():
+        assert "." in name and cat.get("title"), name
+        assert isinstance(cat.get("rules"), list), name
+        assert all(str(code).startswith("JX-") for code in cat["rules"]), name
+
+
+# ───────────────────────────── structure checks can fail ─────────────────────────────
+
+def _write_folder(tmp_path: Path, **overrides) -> Path:
+    folder = tmp_path / "national-2022-x"
+    folder.mkdir(parents=True)
+    files = {
+        "provenance.yaml": {k: "x" for k in run.PROVENANCE_KEYS},
+        "case.yaml": {"format": "jixiao-case/2", "unit": "u", "form": "project"},
+        "expected.yaml": {"written": "2026-12-02", "rows": 1,
+                          "defects": [{"id": "D1", "check": "row.no_reason", "evidence": "1 deducted"}]},
+    }
+    files.update(overrides)
+    for name, data in files.items():
+        if data is not None:
+            (folder / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (folder / "source.txt").write_text("text", encoding="utf-8")
+    return folder
+
+
+def test_structure_problems_are_reported(tmp_path):
+    checks = {"row.no_reason": {"title": "t", "rules": ["JX-A04"]}}
+    assert run.structure_problems(_write_folder(tmp_path), checks) == []
+    bad = _write_folder(tmp_path / "b", **{
+        "provenance.yaml": {"url": "u"},
+        "expected.yaml": {"written": "d", "rows": 1,
+                          "defects": [{"id": "D1", "check": "no.such", "evidence": "e"},
+                                      {"id": "D1", "check": "row.no_reason", "evidence": ""}]}})
+    problems = "\n".join(run.structure_problems(bad, checks))
+    assert "provenance.yaml lacks publisher" in problems
+    assert "unknown check 'no.such'" in problems
+    assert "without a unique id" in problems
+    assert "D1: no evidence" in problems
+
+
+def test_missing_file_is_reported(tmp_path):
+    folder = _write_folder(tmp_path, **{"case.yaml": None})
+    assert run.structure_problems(folder, {}) == ["national-2022-x: case.yaml missing"]
+
+
+# ───────────────────────────── matching logic ─────────────────────────────
+
+SYNTH_CHECKS = {
+    "row.no_reason": {"title": "t", "rules": ["JX-A04"]},
+    "budget.rate_stated": {"title": "t", "rules": ["JX-R07"]},
+    "sum.parts_total": {"title": "t", "rules": ["JX-R01"]},
+    "row.placeholder": {"title": "t", "rules": []},
+}
+
+
+def _finding(rule, subject, row=None, severity="warning", passed=False, name=None):
+    return {"rule": rule, "severity": severity, "passed": passed, "subject": subject, "row": row,
+            "numbers": {"name": name} if name else {}}
+
+
+SYNTH_RESULT = {
+    "ledger": [
+        {"row": None, "item": "预算执行率", "kind": "score"},
+        {"row": 1, "item": "培训人次", "kind": "score"},
+        {"row": 2, "item": "培训成本", "kind": "score"},
+        {"row": 2, "item": "培训成本", "kind": "deduction"},
+    ],
+    "findings": [
+        _finding("JX-A04", "培训人次", row=1),                    # covers D1
+        _finding("JX-A04", "其他指标", row=2),                    # same rule, other row: uncovered
+        _finding("JX-R07", "预算执行率"),                         # raised on an ok check: false alarm
+        _finding("JX-R01", "资金来源", passed=True, severity="info"),  # a passed check: never an alarm
+        _finding("JX-A99", "培训成本", row=2, severity="info"),    # info: not counted
+    ],
+}
+
+SYNTH_EXPECTED = {
+    "rows": 3,
+    "defects": [
+        {"id": "D1", "check": "row.no_reason", "row": "培训人次", "evidence": "e"},
+        {"id": "D2", "check": "row.no_reason", "row": "培训成本", "evidence": "e"},   # the finding for row 2 names 其他指标
+        {"id": "D3", "check": "row.placeholder", "evidence": "e"},                    # no rule: cannot be found
+    ],
+    "ok": [
+        {"id": "K1", "check": "budget.rate_stated", "row": "预算执行率", "evidence": "e"},
+        {"id": "K2", "check": "sum.parts_total", "evidence": "e"},                   # only a passed R01
+    ],
+}
+
+
+def test_concerns_uses_subject_name_and_ledger_item():
+    ledger = SYNTH_RESULT["ledger"]
+    assert run.concerns(_finding("JX-A04", "培训人次"), "培训人次", ledger)
+    assert run.concerns(_finding("JX-A04", "x", name="培训人次"), "培训人次", ledger)
+    assert run.concerns(_finding("JX-A04", "x", row=2), "培训成本", ledger)
+    assert not run.concerns(_finding("JX-A04", "x", row=1), "培训成本", ledger)
+    assert run.concerns(_finding("JX-A04", "anything"), None, ledger)
+
+
+def test_match_counts_found_missed_false_alarms_and_uncovered():
+    """D2's finding names another subject but sits on row 2, whose ledger item is 培训成本; the
+    passed R01 check and the info finding are not alarms, so K2 holds and nothing is uncovered."""
+    m = run.match(SYNTH_EXPECTED, SYNTH_RESULT, SYNTH_CHECKS)
+    assert m["false_alarms"] == ["K1"]
+    assert m["found"] == ["D1", "D2"]
+    assert m["missed"] == ["D3"]
+    assert m["uncovered"] == []
+
+
+def test_facts_filter_splits_a_shared_rule_by_its_check():
+    checks = {"total.self_vs_parts": {"title": "t", "rules": ["JX-R01"], "facts": ["self_scores_vs_total"]},
+              "sum.parts_total": {"title": "t", "rules": ["JX-R01"], "facts": ["funding_", "statement"]}}
+    def r01(check):
+        return {"rule": "JX-R01", "severity": "error", "passed": False, "subject": check, "row": None,
+                "numbers": {"check": check}}
+    result = {"ledger": [], "findings": [r01("self_scores_vs_total"), r01("funding_by_income")]}
+    expected = {"defects": [{"id": "D1", "check": "total.self_vs_parts", "evidence": "e"}],
+                "ok": [{"id": "K1", "check": "sum.parts_total", "evidence": "e"}]}
+    m = run.match(expected, result, checks)
+    assert m["found"] == ["D1"] and m["false_alarms"] == ["K1"] and m["uncovered"] == []
+    result = {"ledger": [], "findings": [r01("self_scores_vs_total"), r01("weights_vs_pack")]}
+    m = run.match(expected, result, checks)
+    assert m["false_alarms"] == [] and m["uncovered"] == ["JX-R01 weights_vs_pack"]
+    assert run.of_kind({"numbers": {}}, ["funding_"]) and run.of_kind(r01("x"), None)
+    assert not run.of_kind(r01("target_total"), ["funding_"])
+
+
+def test_a_finding_that_finds_a_defect_is_not_also_a_false_alarm():
+    checks = {"total.self_vs_parts": {"title": "t", "rules": ["JX-R01"]},
+              "sum.parts_total": {"title": "t", "rules": ["JX-R01"]}}
+    result = {"ledger": [], "findings": [_finding("JX-R01", "各项自评得分之和与自评总分")]}
+    expected = {"defects": [{"id": "D1", "check": "total.self_vs_parts", "evidence": "e"}],
+                "ok": [{"id": "K1", "check": "sum.parts_total", "evidence": "e"}]}
+    assert run.match(expected, result, checks)["false_alarms"] == []
+
+
+def test_alarm_on_unrelated_row_is_uncovered():
+    result = {"ledger": [], "findings": [_finding("JX-A04", "别的指标", row=7)]}
+    expected = {"defects": [{"id": "D1", "check": "row.no_reason", "row": "培训人次", "evidence": "e"}]}
+    m = run.match(expected, result, SYNTH_CHECKS)
+    assert m == {"found": [], "missed": ["D1"], "false_alarms": [], "uncovered": ["JX-A04 别的指标"]}
+
+
+def test_rows_read_counts_distinct_scored_rows():
+    assert run.rows_read(SYNTH_RESULT) == 2
+    assert run.rows_read(SYNTH_RESULT, {"培训人次"}) == 1          # an entry for another row does not count
+    assert run.rows_read({"ledger": [{"row": 3, "kind": "review"}]}) == 0
+
+
+def test_total_text_reads_either_shape():
+    assert run._total_text({"score": "90.00", "max": "100.00", "grade": "优"}) == "90.00 优"
+    assert run._total_text({"total": None, "grade": None}) == "–"
+    assert run._total_text("99.26") == "99.26" and run._total_text(None) == "–"
+
+
+# ───────────────────────────── import comparison ─────────────────────────────
+
+def test_case_rows_flattens_blocks_and_children():
+    case = {"self_evaluation": {"indicators": [
+        {"level1": "产出指标", "groups": [{"level2": "数量指标", "rows": [
+            {"name": "面积", "target": "3亩", "actual": "3亩", "weight": 10, "score": 10,
+             "children": [{"name": "其中鱼塘", "target": "3亩", "actual": "3亩"}]}]}]},
+        {"level1": "效益指标", "groups": [{"level2": "社会效益指标", "rows": [{"name": "人数"}]}]},
+    ]}}
+    rows = run.case_rows(case)
+    assert [r["name"] for r in rows] == ["面积", "其中鱼塘", "人数"]
+    assert rows[1]["weight"] is None and rows[2]["target"] is None
+    assert run.case_rows({}) == [] and run.case_rows({"self_evaluation": None}) == []
+
+
+def test_compare_rows_pairs_by_name_and_compares_values():
+    hand = [{"name": "培训人次", "target": "300", "actual": "320", "weight": 15, "score": 15},
+            {"name": "培训 成本", "target": "≤6万元", "actual": "5.8万元", "weight": 10, "score": 10},
+            {"name": "满意度", "target": "≥95%", "actual": "96%", "weight": 10, "score": 10},
+            {"name": "缺失", "target": "1", "actual": "1", "weight": 5, "score": 5}]
+    imported = [{"name": "满意度", "target": "≥95%", "actual": "96%", "weight": "10.00", "score": 9},
+                {"name": "培训人次", "target": "300", "actual": "320", "weight": "15.0", "score": "15"},
+                {"name": "培训成本", "target": "≤6万元", "actual": "5.8万元", "weight": 10, "score": 10}]
+    c = run.compare_rows(hand, imported)
+    assert c["rows"] == 4 and c["imported_rows"] == 3 and c["paired"] == 3
+    assert c["reproduced"] == 2                      # 满意度's score differs; 缺失 not imported
+    assert c["field_misses"] == {"target": 0, "actual": 0, "weight": 0, "score": 1}
+
+
+def test_with_content_drops_template_rows_only():
+    rows = [{"name": "指标2:"}, {"name": "……", "target": "", "actual": None},
+            {"name": "指标1:/", "target": "/"}, {"name": "其中鱼塘", "target": "3亩"},
+            {"name": "工程质量合格", "weight": 10, "score": 10}]
+    assert [r["name"] for r in run.with_content(rows)] == ["指标1:/", "其中鱼塘", "工程质量合格"]
+
+
+def test_compare_rows_duplicate_names_pair_in_order():
+    hand = [{"name": "人员保障", "target": "7人"}, {"name": "人员保障", "target": "107.57万元"}]
+    imported = [{"name": "人员保障", "target": "7人"}, {"name": "人员保障", "target": "107.57万元"}]
+    assert run.compare_rows(hand, imported)["reproduced"] == 2
+    assert run.compare_rows(hand, list(reversed(imported)))["reproduced"] == 0
+
+
+# ───────────────────────────── summing up ─────────────────────────────
+
+def test_summarize_and_render_count_per_family_and_list_refusals():
+    reports = [
+        run.CaseReport(id="a", family="national", rows=3, rows_read=2, defects=2, found=["D1"],
+                       missed=["D2"], ok=2, false_alarms=["K1"], uncovered=["JX-A04 x"],
+                       import_rows=3, import_reproduced=1),
+        run.CaseReport(id="b", family="sichuan", status="refused", message="E-CASE-SECTION 一级指标无法识别\n第二行",
+                       rows=2, defects=1, missed=["D1"], ok=1, import_rows=2),
+    ]
+    s = run.summarize(reports)
+    assert s["totals"]["cases"] == 2 and s["totals"]["scored"] == 1 and s["totals"]["refused"] == 1
+    assert s["totals"]["rows_read"] == 2 and s["totals"]["rows"] == 5
+    assert s["totals"]["defects_found"] == 1 and s["totals"]["defects"] == 3
+    assert s["totals"]["false_alarms"] == 1 and s["totals"]["uncovered"] == 1
+    assert s["families"]["sichuan"]["refused"] == 1 and s["families"]["national"]["scored"] == 1
+    text = run.render_text(s, "abc1234", "2026-12-02")
+    assert "refused: b: E-CASE-SECTION 一级指标无法识别 / 第二行" in text
+    assert "rows read:                       2 / 5 (40.0%)" in text
+    assert "expected defects found:          1 / 3 (33.3%)" in text
+    assert "import, rows reproduced:         1 / 5 (20.0%)" in text
+
+
+def test_evaluate_counts_a_refusal_without_crashing(tmp_path, monkeypatch):
+    folder = _write_folder(tmp_path)
+    monkeypatch.setattr(run, "score", lambda path, pack=None: (None, "E-CASE 读不懂"))
+    monkeypatch.setattr(run, "import_rows", lambda path: (None, "E-IMPORT 读不懂"))
+    report = run.evaluate(folder, {"row.no_reason": {"title": "t", "rules": ["JX-A04"]}})
+    assert report.status == "refused" and report.message == "E-CASE 读不懂"
+    assert report.missed == ["D1"] and report.rows == 1
+    assert report.import_message == "E-IMPORT 读不懂" and report.import_reproduced == 0
+
+
+def test_evaluate_marks_a_malformed_folder(tmp_path):
+    folder = _write_folder(tmp_path, **{"expected.yaml": None})
+    report = run.evaluate(folder, {})
+    assert report.status == "broken" and "expected.yaml missing" in report.message
+
+
+def test_with_scoreboard_replaces_only_its_section():
+    readme = "# Corpus\n\n## Scoreboard\nold figures\n\n## Later\nkept\n"
+    out = run.with_scoreboard(readme, "cases: 3\n", "abc1234", "2026-12-02")
+    assert out.startswith("# Corpus\n\n## Scoreboard\n`make corpus` on 2026-12-02, commit abc1234")
+    assert "```\ncases: 3\n```" in out and "old figures" not in out
+    assert out.endswith("## Later\nkept\n")
+    assert "## Scoreboard" in run.with_scoreboard("# Corpus\n", "x\n", "c", "d")
