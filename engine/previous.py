@@ -50,7 +50,7 @@ class Previous:
 
     def attach(self, result: Result) -> Result:
         """`result` with the comparison to the same unit's latest earlier result, if there is one."""
-        years = self.by_key.get((result.unit, getattr(result, "project", "") or "", result.form), {})
+        years = self.by_key.get((result.unit, result.project, result.form), {})
         earlier = [y for y in years if result.year is not None and y < result.year]
         if not earlier:
             return result

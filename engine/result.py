@@ -190,6 +190,10 @@ class Result:
     review_items: tuple[ReviewEntry, ...] = ()
     not_checkable: tuple[NotCheckable, ...] = ()
     skipped_rows: tuple[Skipped, ...] = ()
+    project: str = ""  # 项目名称 (project forms)
+    supervisor: str = ""  # 主管部门
+    implementer: str = ""  # 实施单位, when it differs from the unit
+    project_category: str = ""  # 项目类别
 
     @property
     def status(self) -> str:
@@ -206,6 +210,11 @@ class Result:
     @property
     def review_rows(self) -> tuple[LedgerEntry, ...]:
         return tuple(e for e in self.ledger if e.outcome == "review")
+
+    @property
+    def review_points(self) -> Decimal:
+        """The points of the rows waiting for review, kept out of the total until checked."""
+        return sum((e.weight for e in self.review_rows), Decimal(0))
 
     @property
     def difference(self) -> Decimal | None:
@@ -276,6 +285,9 @@ class Result:
                 "unit": self.unit,
                 "year": self.year,
                 "form": self.form,
+                **{key: value for key, value in (("project", self.project), ("supervisor", self.supervisor),
+                                                 ("implementer", self.implementer),
+                                                 ("project_category", self.project_category)) if value},
             },
             "pack": {
                 "id": self.pack_id,

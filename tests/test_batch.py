@@ -146,9 +146,11 @@ def test_the_xlsx_summary_keeps_numbers_styles_and_the_header(in_root, tmp_path)
     assert cases["A1"].font.b and cases["A1"].fill.fgColor.rgb == "FFE8ECF2"
     total = cases.cell(2, 1 + [key for key, _ in summary.CASE_COLUMNS].index("total"))
     assert (total.value, total.number_format, total.data_type) == (99.26, "0.00", "n")
-    assert (cases.freeze_panes, cases.auto_filter.ref) == ("A2", "A1:X2")
-    assert (actions.freeze_panes, actions.auto_filter.ref) == ("A2", f"A1:K{6 + 1}")
-    assert cases.column_dimensions["A"].width == 36 and actions.column_dimensions["I"].width == 60
+    letter = openpyxl.utils.get_column_letter
+    assert (cases.freeze_panes, cases.auto_filter.ref) == ("A2", f"A1:{letter(len(summary.CASE_COLUMNS))}2")
+    assert (actions.freeze_panes, actions.auto_filter.ref) == ("A2", f"A1:{letter(len(summary.ACTION_COLUMNS))}{6 + 1}")
+    fixes = letter(1 + [key for key, _ in summary.ACTION_COLUMNS].index("fixes"))
+    assert cases.column_dimensions["A"].width == 36 and actions.column_dimensions[fixes].width == 60
     rules = {rng.sqref: [(r.operator, r.formula) for r in rules] for rng, rules in cases.conditional_formatting._cf_rules.items()}
     grade = [key for key, _ in summary.CASE_COLUMNS].index("grade") + 1
     assert [("equal", ['"差"']), ("equal", ['"中"'])] == next(v for k, v in rules.items() if str(k).startswith(

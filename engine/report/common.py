@@ -103,17 +103,40 @@ def year_text(result: Result) -> str:
 
 
 def title(result: Result) -> str:
-    return f"{year_text(result)}{FORM_TITLES.get(result.form, result.form)}绩效自评评分意见"
+    project = f"“{result.project}”" if result.project else ""
+    return f"{year_text(result)}{project}{FORM_TITLES.get(result.form, result.form)}绩效自评评分意见"
+
+
+def subtitle(result: Result) -> str:
+    """Who filed it: the unit, and for a project its 主管部门 and 实施单位 when given."""
+    parts = [result.unit or "（未写单位）"]
+    if result.supervisor and result.supervisor != result.unit:
+        parts.append(f"主管部门：{result.supervisor}")
+    if result.implementer and result.implementer != result.unit:
+        parts.append(f"实施单位：{result.implementer}")
+    if result.project_category:
+        parts.append(f"项目类别：{result.project_category}")
+    return "　".join(parts)
+
+
+def _reason(text: str) -> str:
+    return text.removeprefix("待复核：")
 
 
 def status_lines(result: Result) -> list[str]:
-    """Under the status line: what is to review, the rows skipped and the parts missing."""
-    lines = [f"待复核：{item.subject}" + (f"（第 {item.row} 行）" if item.row is not None else "") + f"：{item.reason}"
+    """Under the status line: what is to review, the rows skipped and the parts missing (in
+    words: the checks they disable are named in the appendix)."""
+    lines = [f"待复核：{item.subject}" + (f"（第 {item.row} 行）" if item.row is not None else "") + f"：{_reason(item.reason)}"
              for item in result.review_items]
     lines += [f"已跳过第 {r.row} 行“{r.name}”：{r.reason}" for r in result.skipped_rows]
-    lines += [f"无法核对：缺少{n.title}" + (f"（未能进行 {'、'.join(n.checks)}）" if n.checks else "")
+    lines += [f"无法核对：材料中没有{n.title}" + (f"，与之有关的 {len(n.checks)} 项核对未进行" if n.checks else "")
               for n in result.not_checkable]
     return lines
+
+
+def not_checkable_codes(result: Result) -> list[tuple[str, str]]:
+    """(part, the checks it disables) for the appendix."""
+    return [(n.title, "、".join(n.checks)) for n in result.not_checkable if n.checks]
 
 
 def appendix(result: Result, date: datetime.date) -> list[tuple[str, str]]:
@@ -151,13 +174,20 @@ def _places(value: Decimal, result: Result) -> str:
 
 
 def summary_sentence(result: Result) -> str:
-    text = f"按规则计算，{result.unit} {year_text(result)}得 {fmt(result.total)} 分（满分 {fmt(result.max_total)}），等级为“{result.grade}”。"
+    who = f"{result.unit}{'“' + result.project + '”' if result.project else ''}"
+    provisional = "暂" if result.status != "final" else ""
+    text = (f"按规则计算，{who} {year_text(result)}{provisional}得 {fmt(result.total)} 分（满分 {fmt(result.max_total)}），"
+            f"等级{provisional}为“{result.grade}”。")
+    if result.review_rows:
+        text += (f"另有 {len(result.review_rows)} 行指标（分值合计 {fmt(result.review_points)} 分）无法自动判断，"
+                 "暂不计入总分，核实后重新评分。")
     text += f"规则扣 {_places(result.rule_deduction_total, result)} 分"
     own = result.self_deduction_total
     text += f"；单位自评另扣 {_places(own, result)} 分。" if own is not None else "。"
     if result.self_total is None:
-        return text + "单位未填写自评总分。"
-    text += f"单位自评 {fmt(result.self_total)} 分，等级为“{result.self_grade}”，自评{_compare(result.difference, '规则计算')}。"
+        text += "单位未填写自评总分。"
+    else:
+        text += f"单位自评 {fmt(result.self_total)} 分，等级为“{result.self_grade}”，自评{_compare(result.difference, '规则计算')}。"
     if result.actions:
         text += f"需要整改的问题 {len(result.actions)} 项，见整改清单。"
     else:
@@ -336,6 +366,8 @@ def context(result: Result, date: datetime.date) -> dict:
         "title": title(result),
         "status": result.status_text,
         "status_lines": status_lines(result),
+        "subtitle": subtitle(result),
+        "not_checkable_codes": not_checkable_codes(result),
         "date": date.isoformat(),
         "summary_rows": summary_rows(result),
         "summary_sentence": summary_sentence(result),

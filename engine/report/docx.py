@@ -119,7 +119,7 @@ def render(result: Result, date: datetime.date) -> bytes:
     doc = Document()
     _setup(doc)
     props = doc.core_properties
-    props.title, props.subject, props.author = xml_safe(ctx["title"]), xml_safe(result.unit), "jixiao"
+    props.title, props.subject, props.author = xml_safe(ctx["title"]), xml_safe(ctx["subtitle"]), "jixiao"
     props.keywords = xml_safe(f"{result.pack_id} {result.pack_version}")
     props.created = props.modified = datetime.datetime.combine(date, datetime.time())
     props.last_modified_by = "jixiao"
@@ -128,12 +128,12 @@ def render(result: Result, date: datetime.date) -> bytes:
     doc.add_heading(xml_safe(ctx["title"]), level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
     unit = doc.add_paragraph()
     unit.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    unit.add_run(xml_safe(f"{result.unit}　评价日期：{ctx['date']}")).bold = True
+    unit.add_run(xml_safe(f"{ctx['subtitle']}　评价日期：{ctx['date']}")).bold = True
+
+    doc.add_heading("一、结论", level=1)
     doc.add_paragraph().add_run(xml_safe(ctx["status"])).bold = True
     for line in ctx["status_lines"]:
         doc.add_paragraph(xml_safe(line), style="List Bullet")
-
-    doc.add_heading("一、结论", level=1)
     _table(doc, ("", "总分", "等级"), [(row, "") for row in ctx["summary_rows"]], widths_mm=(50, 40, 20),
            numeric={"总分"})
     doc.add_paragraph(xml_safe(ctx["summary_sentence"]))
@@ -184,6 +184,9 @@ def render(result: Result, date: datetime.date) -> bytes:
     doc.add_heading("各项得分所用规则", level=2)
     _table(doc, ("行", "指标", "规则", "依据"), [(row, "") for row in ctx["rule_codes"]], widths_mm=(10, 50, 60, 50),
            numeric={"行"})
+    if ctx["not_checkable_codes"]:
+        doc.add_heading("因材料缺项未进行的核对", level=2)
+        _table(doc, ("缺少", "未进行的核对（规则）"), [(row, "") for row in ctx["not_checkable_codes"]], widths_mm=(50, 120))
     if ctx["finding_codes"]:
         doc.add_heading("审核发现所依据的规则", level=2)
         _table(doc, ("涉及", "规则", "严重程度"), [(row, "") for row in ctx["finding_codes"]], widths_mm=(70, 80, 20))

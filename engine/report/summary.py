@@ -40,7 +40,7 @@ RESULT_STATUS = {"final": "正式", "provisional": "暂定"}
 
 CASE_COLUMNS = (
     ("file", "案例文件"), ("status", "状态"), ("result_status", "结果"), ("review", "待复核"),
-    ("unit", "单位"), ("year", "年度"), ("form", "表式"),
+    ("unit", "单位"), ("project", "项目名称"), ("supervisor", "主管部门"), ("year", "年度"), ("form", "表式"),
     ("total", "规则总分"), ("grade", "规则等级"), ("self_total", "自评总分"), ("self_grade", "自评等级"),
     ("difference", "差异（自评−规则）"), ("previous_total", "上年规则总分"), ("change", "较上年"),
     ("recurring", "上年已有的问题"), ("actions", "整改事项"), ("errors", "错误"), ("warnings", "警告"),
@@ -48,18 +48,18 @@ CASE_COLUMNS = (
     ("result", "结果文件"), ("error", "失败原因"),
 )
 ACTION_COLUMNS = (
-    ("file", "案例文件"), ("unit", "单位"), ("year", "年度"), ("number", "序号"), ("severity", "级别"),
+    ("file", "案例文件"), ("unit", "单位"), ("project", "项目名称"), ("year", "年度"), ("number", "序号"), ("severity", "级别"),
     ("title", "问题"), ("rows", "涉及行"), ("subjects", "涉及指标或部分"), ("fixes", "怎么改"), ("points", "涉及分值"),
     ("rules", "规则"),
 )
 PASSED_COLUMNS = (
-    ("file", "案例文件"), ("unit", "单位"), ("year", "年度"), ("rule", "规则"), ("title", "核对"), ("row", "行"),
+    ("file", "案例文件"), ("unit", "单位"), ("project", "项目名称"), ("year", "年度"), ("rule", "规则"), ("title", "核对"), ("row", "行"),
     ("subject", "对象"), ("message", "说明"),
 )
 # Conditional fills on the 案例 sheet: grades 差 and 中, and a self total far from the rule total.
 DIFFERENCE_FLAG = 5
 FINDING_COLUMNS = (
-    ("file", "案例文件"), ("unit", "单位"), ("year", "年度"), ("severity", "级别"), ("passed", "已通过"),
+    ("file", "案例文件"), ("unit", "单位"), ("project", "项目名称"), ("year", "年度"), ("severity", "级别"), ("passed", "已通过"),
     ("rule", "规则"), ("title", "问题"), ("row", "行"), ("subject", "对象"), ("message", "说明"),
     ("fix", "修改建议"), ("citation", "依据"),
 )
@@ -72,7 +72,8 @@ def case_row(result: Result, file: str, result_file: str) -> dict:
     where = "" if top is None or top.row is None else f"第 {top.row} 行 "
     return {
         "file": file, "status": STATUS_SCORED, "result_status": RESULT_STATUS[result.status],
-        "review": len(result.review_items), "unit": result.unit, "year": result.year,
+        "review": len(result.review_items), "unit": result.unit, "project": result.project,
+        "supervisor": result.supervisor, "year": result.year,
         "form": FORM_TITLES.get(result.form, result.form), "total": result.total, "grade": result.grade,
         "self_total": result.self_total, "self_grade": result.self_grade, "difference": result.difference,
         "previous_total": None if result.previous is None else result.previous.total,
@@ -99,7 +100,7 @@ def failed_row(file: str, problems) -> dict:
 
 def finding_rows(result: Result, file: str) -> list[dict]:
     return [{
-        "file": file, "unit": result.unit, "year": result.year,
+        "file": file, "unit": result.unit, "project": result.project, "year": result.year,
         "severity": SEVERITY_TITLES.get(f.severity, f.severity), "passed": "是" if f.passed else "否",
         "rule": f.rule, "title": f.title, "row": f.row, "subject": f.subject, "message": f.message,
         "fix": f.fix or "", "citation": f.citation,
@@ -108,7 +109,7 @@ def finding_rows(result: Result, file: str) -> list[dict]:
 
 def action_rows(result: Result, file: str) -> list[dict]:
     return [{
-        "file": file, "unit": result.unit, "year": result.year, "number": number,
+        "file": file, "unit": result.unit, "project": result.project, "year": result.year, "number": number,
         "severity": SEVERITY_TITLES.get(a.severity, a.severity), "title": a.title,
         "rows": "、".join(str(r) for r in a.rows), "subjects": "；".join(a.subjects), "fixes": "".join(a.fixes),
         "points": a.points, "rules": "、".join(a.rules),
@@ -117,7 +118,8 @@ def action_rows(result: Result, file: str) -> list[dict]:
 
 def passed_rows(result: Result, file: str) -> list[dict]:
     return [{
-        "file": file, "unit": result.unit, "year": result.year, "rule": f.rule, "title": f.title, "row": f.row,
+        "file": file, "unit": result.unit, "project": result.project, "year": result.year, "rule": f.rule,
+        "title": f.title, "row": f.row,
         "subject": f.subject, "message": f.message,
     } for f in result.passed_checks]
 
