@@ -12,13 +12,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from .case import Case, build_case
-from .errors import JixiaoError, Problem, parse_path
+from .errors import JixiaoError, Problem, parse_path, tr
 from .load import Document, load_file
 from .match import compile_matcher
 from .packselect import select_pack
 from .result import Result
-from .lint import UNUSABLE, semantic_problems
-from .rulepack import Pack, inspect_pack
+from .lint import checked_pack
+from .rulepack import Pack
 from .score import Evaluation, evaluate_case, score_case
 from .validate import validate
 
@@ -37,15 +37,14 @@ def load_case(path: str | Path, year: int | None = None) -> Case:
 
 @lru_cache(maxsize=32)
 def _pack_cached(directory: str) -> Pack:
-    """Compile a pack for scoring. Besides compile errors, a rule whose condition can never hold
-    because it names a field facts lack, compares it with the wrong type, or with a value it
-    never takes (a typo such as `acutal` or `postive`) makes the pack unusable: scoring with it
-    would silently skip the rule. The same problems are what `jixiao rules lint` reports."""
-    chain, pack, problems = inspect_pack(directory)
-    if pack is not None and not problems:
-        problems = [p for p in semantic_problems(pack, chain, []) if p.code in UNUSABLE]
+    """Compile a pack for scoring, `rules test`, `rules diff` and batch workers alike: every
+    error `jixiao rules lint` reports (schema, compile, fields and values in conditions,
+    weights, grades, rescaling, placeholders, methods) refuses the pack. Lint's warnings (the
+    pairwise analysis of rules) are not run here: they cost time and do not make scores wrong."""
+    pack, problems = checked_pack(directory)
     if problems or pack is None:
-        raise JixiaoError(problems or [Problem("E-PACK", "the pack cannot be compiled", "compile", file=directory)])
+        raise JixiaoError(list(problems) or [Problem("E-PACK", tr("无法编译这个规则包", "the pack cannot be compiled"),
+                                                     "compile", file=directory)])
     return pack
 
 

@@ -19,8 +19,16 @@ from .report.terminal import plain
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__version__, prog_name="jixiao")  # the version results carry; works uninstalled
-def main() -> None:
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of messages: zh (default) or en; also JIXIAO_LANG.")
+def main(lang: str | None) -> None:
     """jixiao (绩效): score performance self-evaluations from editable rule packs."""
+    if lang:  # the environment, so that batch workers and every module see it
+        import os
+
+        from .errors import LANG_ENV
+
+        os.environ[LANG_ENV] = lang
 
 
 @main.command()
@@ -53,6 +61,9 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
     """Score CASE (a case YAML file) and explain every point. Without --rules, the pack under
     rules/ that applies to the case's year, form, layout and region is used, and named on stderr.
     A result with items to review is provisional (待复核); --strict makes that exit 1."""
+    from .importers.guard import refuse_filing
+
+    refuse_filing(case)  # a .xlsx/.docx/.pdf/.html filing: say to import it first
     from .api import score_file
 
     if why is not None:

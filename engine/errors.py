@@ -7,7 +7,20 @@ the engine raises bare exceptions at the user.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+
+LANG_ENV = "JIXIAO_LANG"
+
+
+def lang() -> str:
+    """The language of messages: Chinese unless JIXIAO_LANG (or `jixiao --lang`) says English."""
+    return "en" if os.environ.get(LANG_ENV, "").strip().lower().startswith("en") else "zh"
+
+
+def tr(zh: str, en: str) -> str:
+    """A message in the user's language (Chinese by default)."""
+    return en if lang() == "en" else zh
 
 
 @dataclass(frozen=True)
@@ -32,9 +45,9 @@ class Problem:
     def render(self) -> str:
         text = f"{self.location()}: {self.code}: {self.message}"
         if self.field:
-            text += f" (field: {self.field})"
+            text += tr(f"（字段：{self.field}）", f" (field: {self.field})")
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += tr(f"\n  提示：{self.hint}", f"\n  hint: {self.hint}")
         return text
 
     def to_dict(self) -> dict:

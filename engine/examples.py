@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from .case import build_case
 from .decimals import D, fmt
+from .errors import tr
 from .rulepack import Pack, Rule
 from .score import score_case
 
@@ -94,24 +95,26 @@ def run_example(pack: Pack, rule: Rule, index: int, matcher) -> ExampleOutcome:
     kind_entries = [e for e in result.ledger if (e.row is None) == (rule.applies_to == "budget")]
     entry = kind_entries[0] if kind_entries else None
     applied = entry is not None and entry.rule == rule.code
-    got = f"{entry.rule} gave {fmt(entry.points)}" if entry else "nothing scored"
+    got = (tr(f"{entry.rule} 计 {fmt(entry.points)} 分", f"{entry.rule} gave {fmt(entry.points)}") if entry
+           else tr("没有计分", "nothing scored"))
     if "score" in expect:
         want = D(expect["score"])
         passed = applied and entry.points == want
-        return ExampleOutcome(rule.code, index, passed, f"{rule.code} gives {expect['score']}", got)
+        return ExampleOutcome(rule.code, index, passed, tr(f"{rule.code} 计 {expect['score']} 分", f"{rule.code} gives {expect['score']}"), got)
     if expect.get("not_applied"):
-        return ExampleOutcome(rule.code, index, not applied, f"{rule.code} not applied", got)
+        return ExampleOutcome(rule.code, index, not applied, tr(f"{rule.code} 不适用", f"{rule.code} not applied"), got)
     if "deduction" in expect:
         want = D(expect["deduction"])
         took = sum((e.deduction for e in result.ledger if e.kind == "deduction" and e.rule == rule.code), D(0))
-        return ExampleOutcome(rule.code, index, took == want, f"{rule.code} deducts {fmt(want)}",
-                              f"{rule.code} deducted {fmt(took)}")
+        return ExampleOutcome(rule.code, index, took == want, tr(f"{rule.code} 扣 {fmt(want)} 分", f"{rule.code} deducts {fmt(want)}"),
+                              tr(f"{rule.code} 扣了 {fmt(took)} 分", f"{rule.code} deducted {fmt(took)}"))
     if "finding" in expect:
         found = any(f.rule == rule.code for f in result.findings)
         return ExampleOutcome(rule.code, index, found == bool(expect["finding"]),
-                              f"finding {'reported' if expect['finding'] else 'not reported'}",
-                              "finding reported" if found else "no finding")
-    return ExampleOutcome(rule.code, index, False, str(expect), "unsupported expectation")
+                              tr("报告问题" if expect["finding"] else "不报告问题",
+                                 f"finding {'reported' if expect['finding'] else 'not reported'}"),
+                              tr("报告问题" if found else "没有报告问题", "finding reported" if found else "no finding"))
+    return ExampleOutcome(rule.code, index, False, str(expect), tr("不支持的预期", "unsupported expectation"))
 
 
 def run_all(pack: Pack, matcher, inherited: bool = False) -> list[ExampleOutcome]:

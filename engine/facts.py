@@ -54,7 +54,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "executed": NUM,  # 全年执行数 (B)
         "weight": NUM,
         "self_score": NUM,
-        "rate": NUM,  # B / A
+        "rate": NUM,  # B / A in percent: 95 % is 95 (FIELD_UNITS)
     },
     "sum": {
         "kind": STR, "id": NUM,
@@ -113,6 +113,16 @@ FIELD_VALUES: dict[str, tuple[str, ...]] = {
     "check": ("target_by_income", "target_by_spending", "funding_by_income", "funding_by_spending", "statement",
               "includes", "cost_vs_spending", "self_scores_vs_total", "weights_vs_stated_total", "weights_vs_pack",
               "section_points"),
+}
+
+# Fields that hold a percentage, as a number of percent: 95 % is 95, never 0.95 (lint warns when
+# a condition compares one with a fraction-looking value).
+FIELD_UNITS: dict[str, dict[str, str]] = {
+    "budget": {"rate": "percent"},
+    "share": {"stated": "percent", "computed": "percent"},
+    "share_total": {"stated_sum": "percent"},
+    "rate": {"stated": "percent", "computed": "percent"},
+    "document": {"adjustment_rate": "percent"},
 }
 
 # Placeholders a rule's message may use, per fact kind (besides the scoring ones below).
@@ -319,7 +329,8 @@ def budget_fact(case: Case, section: str) -> Fact:
         "executed": b.executed,
         "weight": b.weight,
         "self_score": b.self_score,
-        "rate": (b.executed / b.full_year) if b.executed is not None and b.full_year else None,
+        # In percent, like every rate in facts (FIELD_UNITS): 95 % is 95, never 0.95.
+        "rate": (b.executed / b.full_year * 100) if b.executed is not None and b.full_year else None,
     }
     rate = fields["rate"]
     display = {
@@ -327,7 +338,7 @@ def budget_fact(case: Case, section: str) -> Fact:
         "initial": fmt(b.initial),
         "full_year": fmt(b.full_year),
         "executed": fmt(b.executed),
-        "rate": "" if rate is None else f"{fmt(round_half_up(rate * 100, 2))}%",
+        "rate": "" if rate is None else f"{fmt(round_half_up(rate, 2))}%",
         "rate_text": b.rate,
     }
     return Fact(kind="budget", id=0, fields=fields, section=section, item="预算执行率", describe=display)

@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from .errors import JixiaoError, Problem, format_path
+from .errors import JixiaoError, Problem, format_path, lang
 
 # Limits, documented in tests/bad_inputs/README.md; chosen far above any real filing.
 MAX_FILE_BYTES = 1024 * 1024  # a real case file is ~20 KB; scoring takes ~1 ms per indicator row
@@ -358,13 +358,7 @@ def load_text(text: str, path: str, encoding: str = "utf-8", sha256: str | None 
             message = f"tag not allowed: {message.split('for the tag')[-1].strip()} (only plain YAML is accepted)"
         raise JixiaoError.single("E-YAML-TAG", message, **_where(path, exc.problem_mark, text)) from None
     except yaml.MarkedYAMLError as exc:
-        message = (exc.problem or exc.context or "invalid YAML").strip()
-        if exc.problem and exc.context:  # "did not find expected ',' or '}'" while doing what, from where
-            started = exc.context_mark.line + 1 if exc.context_mark else None
-            message += f" ({exc.context.strip()}" + (f" that starts at line {started})" if started else ")")
-        # libyaml stops at 1000 levels, before the constructor's own limit is reached.
-        code = "E-YAML-DEPTH" if "maximum nesting depth" in message else "E-YAML-SYNTAX"
-        raise JixiaoError.single(code, message, **_where(path, exc.problem_mark or exc.context_mark)) from None
+        raise _syntax_error(exc, text, path) from None
     except yaml.reader.ReaderError as exc:  # a character YAML refuses (text input: an int code point)
         # The C reader gives a byte offset, the Python one a character offset; the reader stops at
         # the first character it refuses, so the first occurrence of that character is where.
@@ -382,6 +376,36 @@ def load_text(text: str, path: str, encoding: str = "utf-8", sha256: str | None 
     if sha256 is None:
         sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Document(path=path, data=data, text=text, encoding=encoding, sha256=sha256)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> JixiaoError:
+    """A YAML syntax error where the person must fix it: a keyboard slip (full-width colon, comma,
+    quotes or space) or an indentation that does not line up is named at its own line
+    (`engine.yamlhints`); other errors keep PyYAML's place, in Chinese where the wording is known."""
+    from .yamlhints import chinese, explain
+
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    message = problem
+    if exc.problem and exc.context:  # "did not find expected ',' or '}'" while doing what, from where
+        started = exc.context_mark.line + 1 if exc.context_mark else None
+        message += f" ({exc.context.strip()}" + (f" that starts at line {started})" if started else ")")
+    # libyaml stops at 1000 levels, before the constructor's own limit is reached.
+    if "maximum nesting depth" in message:
+        return JixiaoError.single("E-YAML-DEPTH", message, **_where(path, exc.problem_mark or exc.context_mark))
+    mark = exc.problem_mark or exc.context_mark
+    slip = explain(text, problem, exc.context, mark.line + 1 if mark else 0,
+                   exc.context_mark.line + 1 if exc.context_mark else None) if mark else None
+    if slip is not None and (slip.keyboard or lang() == "zh"):  # English keeps PyYAML's words for the rest
+        return JixiaoError.single("E-YAML-SYNTAX", slip.message, stage="load", file=path, line=slip.line,
+                                  col=slip.col, hint=slip.hint)
+    if lang() == "zh":
+        words = chinese(problem)
+        if words:
+            started = f"（从第 {exc.context_mark.line + 1} 行开始）" if exc.context_mark and exc.problem else ""
+            message = f"YAML 语法错误：{words}{started}"
+        else:
+            message = f"YAML 语法错误：{message}"
+    return JixiaoError.single("E-YAML-SYNTAX", message, **_where(path, mark))
 
 
 def load_file(path: str | Path) -> Document:

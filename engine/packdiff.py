@@ -67,8 +67,10 @@ def _settings_view(pack: Pack) -> dict:
     view: dict = {"title": pack.title, "version": pack.version, "citation": pack.citation,
                   "applies_to": pack.applies_to or None, "total": pack.total, "rounding.places": pack.places}
     for s in pack.sections:
+        view[f"sections.{s.key}.title"] = s.title
         view[f"sections.{s.key}.weight"] = s.weight
         view[f"sections.{s.key}.level1"] = list(s.level1)
+        view[f"sections.{s.key}.scale_rows"] = s.scale_rows
     for g in pack.grades:
         view[f"grades.{g.grade}"] = f"{fmt(g.min)}–{fmt(g.max)}"
     for name, value in pack.params.items():
@@ -148,9 +150,14 @@ def diff_packs(old: Pack, new: Pack) -> PackDiff:
 # --------------------------------------------------------------------------- cases
 
 
+# The cause of points moved by a row's weight changing (the pack's section weights against the
+# form's, `scale_rows`), told apart from what the rules did on the rescaled weight.
+RESCALING = "分值折算"
+
+
 @dataclass(frozen=True)
 class Move:
-    label: str  # the rule that moved the points, e.g. "JX-S02" or "JX-S01→JX-S02"
+    label: str  # the rule that moved the points, e.g. "JX-S02" or "JX-S01→JX-S02", or "分值折算（产出）"
     delta: Decimal
     rows: tuple[int, ...]
 
@@ -166,6 +173,7 @@ class CaseImpact:
     new_grade: str = ""
     moves: tuple[Move, ...] = ()
     error: str = ""  # why the case could not be scored under one of the packs
+    outside: str = ""  # set when the new pack's applies_to does not admit the case: its scope in words
 
     @property
     def delta(self) -> Decimal | None:
@@ -180,10 +188,27 @@ def _entries(result: Result) -> dict:
     return out
 
 
-def case_impact(file: str, old: Result, new: Result) -> CaseImpact:
-    """One case under two packs: totals, grades, and the rules that moved its points."""
+def _rescaled(entry, weight: Decimal, places: int) -> Decimal:
+    """What a row's old points become on its new weight, the rule's outcome kept (half-up)."""
+    from .decimals import round_half_up
+
+    return round_half_up(entry.points * weight / entry.weight, places) if entry.weight else entry.points
+
+
+def case_impact(file: str, old: Result, new: Result, outside: str = "") -> CaseImpact:
+    """One case under two packs: totals, grades, and what moved its points: each rule, and
+    rescaling (a row whose weight changed keeps its share of the weight unless a rule changed)."""
     before, after = _entries(old), _entries(new)
     moves: dict[str, list] = {}
+
+    def move(label: str, delta: Decimal, row) -> None:
+        if delta == 0:
+            return
+        entry = moves.setdefault(label, [Decimal(0), []])
+        entry[0] += delta
+        if row is not None and row not in entry[1]:
+            entry[1].append(row)
+
     for key in dict.fromkeys([*before, *after]):
         a, b = before.get(key), after.get(key)
         delta = (b.points if b else Decimal(0)) - (a.points if a else Decimal(0))
@@ -191,14 +216,16 @@ def case_impact(file: str, old: Result, new: Result) -> CaseImpact:
             continue
         rules = [e.rule for e in (a, b) if e is not None]
         label = rules[-1] if len(set(rules)) == 1 else "→".join(rules)
-        entry = moves.setdefault(label, [Decimal(0), []])
-        entry[0] += delta
         row = (b or a).row
-        if row is not None:
-            entry[1].append(row)
+        if a is not None and b is not None and a.kind == b.kind == "score" and a.weight != b.weight:
+            scaled = _rescaled(a, b.weight, new.places)
+            move(f"{RESCALING}（{b.section}）", scaled - a.points, row)
+            move(label, b.points - scaled, row)
+        else:
+            move(label, delta, row)
     ordered = sorted(moves.items(), key=lambda kv: (kv[1][0], kv[0]))
     return CaseImpact(
         file=file, unit=new.unit, year=new.year, old_total=old.total, old_grade=old.grade,
-        new_total=new.total, new_grade=new.grade,
+        new_total=new.total, new_grade=new.grade, outside=outside,
         moves=tuple(Move(label, delta, tuple(rows)) for label, (delta, rows) in ordered),
     )

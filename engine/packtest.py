@@ -1,12 +1,15 @@
 """`jixiao rules test PACK`: a pack's tests, run and reported one by one.
 
-Two sources of tests:
-* every rule's `examples` (see `engine.examples`): the pack's own rules, and with `inherited`
-  also the rules it takes from its parents (a pack that changes policy may break those on
-  purpose);
-* the pack's test files, `<pack>/tests/*.yaml` (schema: schemas/packtest.schema.json). Each test
-  names a case file or gives a case fragment, and says what scoring it under the pack gives:
-  total, grade, section scores, a row's score and rule, findings present or absent, deductions.
+Two sources of tests, both tested as the pack will be used, inherited ones included:
+* every rule's `examples` (see `engine.examples`), those of the rules the pack takes from its
+  parents too: a change of policy that breaks an inherited example fails until the child pack
+  gives the rule examples of its own (`amend_rules: {CODE: {examples: [...]}}`);
+* the test files `tests/*.yaml` of the pack and of its parents (schema:
+  schemas/packtest.schema.json); a child's file replaces the parent's file of the same name.
+  Each test names a case file or gives a case fragment, and says what scoring it under the pack
+  gives: total, grade, section scores, a row's score and rule, findings present or absent,
+  deductions.
+`own=True` (`jixiao rules test --own`) limits both to the pack's own rules and files.
 
 Every test is a list of checks, each with what was expected and what came out, so a failure
 shows the difference. Reading test files is I/O: this is an edge module like `engine.api`.
@@ -61,12 +64,14 @@ class TestOutcome:
                            for c in self.checks]}
 
 
-def example_outcomes(pack: Pack, matcher, inherited: bool = False) -> list[TestOutcome]:
+def _in_scope(pack: Pack, own: bool):
+    return [r for r in pack.rules if not own or r.pack_id == pack.id]
+
+
+def example_outcomes(pack: Pack, matcher, own: bool = False) -> list[TestOutcome]:
     out = []
     docs: dict[str, Document] = {}
-    for rule in pack.rules:
-        if not inherited and rule.pack_id != pack.id:
-            continue
+    for rule in _in_scope(pack, own):
         for i in range(len(rule.examples)):
             result = run_example(pack, rule, i, matcher)
             file, path = rule.where("examples", i)
@@ -79,8 +84,36 @@ def example_outcomes(pack: Pack, matcher, inherited: bool = False) -> list[TestO
     return out
 
 
-def test_files(pack: Pack) -> list[Path]:
-    return sorted((Path(pack.directory) / TEST_DIR).glob("*.yaml"))
+def test_files(pack: Pack, own: bool = False) -> list[Path]:
+    """The test files to run: the pack's, and unless `own` its parents' (root first); a child's
+    file replaces the parent's file of the same name."""
+    folders = [pack.directory] if own or not pack.directories else list(pack.directories)
+    chosen: dict[str, Path] = {}
+    for folder in folders:
+        for path in sorted((Path(folder) / TEST_DIR).glob("*.yaml")):
+            chosen.pop(path.name, None)
+            chosen[path.name] = path
+    return list(chosen.values())
+
+
+@dataclass(frozen=True)
+class Coverage:
+    rules: int  # rules in scope
+    without_examples: tuple[str, ...]  # their codes
+
+    def line(self) -> str:
+        from .errors import tr
+
+        done = self.rules - len(self.without_examples)
+        text = tr(f"覆盖：{self.rules} 条规则中 {done} 条有例子", f"coverage: {done} of {self.rules} rules have examples")
+        if self.without_examples:
+            text += tr("；没有例子的：", "; without: ") + ", ".join(self.without_examples)
+        return text
+
+
+def coverage(pack: Pack, own: bool = False) -> Coverage:
+    scope = _in_scope(pack, own)
+    return Coverage(len(scope), tuple(r.code for r in scope if not r.examples))
 
 
 def _points(value) -> str:
@@ -162,9 +195,10 @@ def file_outcomes(pack: Pack, matcher, path: Path) -> list[TestOutcome]:
     return out
 
 
-def run_pack_tests(pack: Pack, matcher, inherited: bool = False) -> list[TestOutcome]:
-    """Every example of the pack's rules, then every test of its test files."""
-    outcomes = example_outcomes(pack, matcher, inherited)
-    for path in test_files(pack):
+def run_pack_tests(pack: Pack, matcher, own: bool = False) -> list[TestOutcome]:
+    """Every example of the pack's rules, then every test of its test files (inherited ones
+    included unless `own`)."""
+    outcomes = example_outcomes(pack, matcher, own)
+    for path in test_files(pack, own):
         outcomes.extend(file_outcomes(pack, matcher, path))
     return outcomes

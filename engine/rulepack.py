@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .decimals import D
-from .errors import JixiaoError, Problem, parse_path
+from .errors import JixiaoError, Problem, parse_path, tr
 from .expr import ExprError, compile_expr
 from .facts import FACT_FIELDS, SCORE_VARIABLES
 from .load import MAX_ABS_NUMBER, Document, load_file
@@ -116,6 +116,7 @@ class Pack:
     sha256: str
     chain: tuple[str, ...]  # ids from the root pack to this one
     directory: str = ""
+    directories: tuple[str, ...] = ()  # the folders of `chain`, root first (its tests are inherited)
     letter: dict = field(default_factory=dict)  # how the department letter groups findings (pack `letter:`)
     _by_code: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -167,6 +168,22 @@ def resolve_param(value, params: dict) -> Decimal:
     if isinstance(value, str) and not _is_number_text(value):
         return params[value]
     return D(value)
+
+
+# Operators typed on a Chinese keyboard, read as their ASCII spelling (the schema accepts both).
+OP_ALIASES = {"≥": ">=", "≤": "<=", "≠": "!=", "＞": ">", "＜": "<"}
+
+
+def normalize_ops(condition):
+    """A condition with `op: "≥"` (and the other aliases) written as `op: ">="`."""
+    if isinstance(condition, dict):
+        out = {k: normalize_ops(v) for k, v in condition.items()}
+        if isinstance(out.get("op"), str) and out["op"] in OP_ALIASES:
+            out["op"] = OP_ALIASES[out["op"]]
+        return out
+    if isinstance(condition, list):
+        return [normalize_ops(v) for v in condition]
+    return condition
 
 
 def substitute_params(condition, params: dict, path: tuple = ()):
@@ -240,8 +257,14 @@ def _unknown(what: str, name, known, whose: str = "the pack's") -> tuple[str, st
     close, else the list of known names."""
     known = sorted(known)
     guess = closest(name, known) if isinstance(name, str) else None
-    hint = f"did you mean {guess!r}?" if guess else f"{whose} {what}s are: {', '.join(known) or 'none'}"
-    return f"unknown {what} {name!r}", hint
+    what_zh = _WHAT_ZH.get(what, what)
+    listed = ", ".join(known) or tr("无", "none")
+    hint = (tr(f"是不是 {guess!r}？", f"did you mean {guess!r}?") if guess
+            else tr(f"已有的{what_zh}：{listed}", f"{whose} {what}s are: {listed}"))
+    return tr(f"没有{what_zh} {name!r}", f"unknown {what} {name!r}"), hint
+
+
+_WHAT_ZH = {"parameter": "参数", "fact kind": "事实类别", "score method": "计分方法", "section": "部分"}
 
 
 def _merge_rules(chain: list[PackSource], problems: list[Problem]) -> tuple[dict, dict[str, Rule]]:
@@ -251,7 +274,7 @@ def _merge_rules(chain: list[PackSource], problems: list[Problem]) -> tuple[dict
         settings = _merge(settings, raw.settings)
         for code in raw.settings.get("remove_rules") or []:
             if code not in rules:
-                problems.append(raw.settings_doc.problem("E-PACK-REMOVE", f"remove_rules names {code!r}, which no parent pack defines", ("remove_rules",), "compile"))
+                problems.append(raw.settings_doc.problem("E-PACK-REMOVE", tr(f"remove_rules 列出的 {code!r} 在上级规则包中没有定义", f"remove_rules names {code!r}, which no parent pack defines"), ("remove_rules",), "compile"))
             rules.pop(code, None)
         own_codes: dict[str, str] = {}
         for doc in raw.rule_docs:
@@ -262,13 +285,13 @@ def _merge_rules(chain: list[PackSource], problems: list[Problem]) -> tuple[dict
                 path = ("rules", i)
                 code = data["code"]
                 if code in own_codes:
-                    problems.append(doc.problem("E-PACK-DUPCODE", f"rule code {code!r} is defined twice in this pack (also in {own_codes[code]})", (*path, "code"), "compile"))
+                    problems.append(doc.problem("E-PACK-DUPCODE", tr(f"规则编号 {code!r} 在这个规则包里定义了两次（另一处在 {own_codes[code]}）", f"rule code {code!r} is defined twice in this pack (also in {own_codes[code]})"), (*path, "code"), "compile"))
                     continue
                 own_codes[code] = doc.path
                 rules[code] = _build_rule(data, doc, path, raw.id)
         for code, changes in (raw.settings.get("amend_rules") or {}).items():
             if code not in rules:
-                problems.append(raw.settings_doc.problem("E-PACK-AMEND", f"amend_rules names {code!r}, which no parent pack defines", ("amend_rules", code), "compile"))
+                problems.append(raw.settings_doc.problem("E-PACK-AMEND", tr(f"amend_rules 列出的 {code!r} 在上级规则包中没有定义", f"amend_rules names {code!r}, which no parent pack defines"), ("amend_rules", code), "compile"))
                 continue
             amended = {k: (tuple(v) if k == "examples" else v) for k, v in changes.items()}
             if "when" in amended:
@@ -288,7 +311,7 @@ def _param_problem(value, params: dict) -> tuple[str, str | None] | None:
     except (ValueError, TypeError):
         return _unknown("parameter", value, params)
     if not number.is_finite() or abs(number) > MAX_ABS_NUMBER:
-        return f"{value!r} is not a usable number (finite, |x| ≤ 1e15)", None
+        return tr(f"{value!r} 不是可用的数（须为有限数，|x| ≤ 1e15）", f"{value!r} is not a usable number (finite, |x| ≤ 1e15)"), None
     return None
 
 
@@ -304,13 +327,13 @@ def _compile_methods(settings: dict, chain: list[PackSource], params: dict,
         for pname, value in mparams.items():  # checked here, once, not in every rule using the method
             wrong = _param_problem(value, params)
             if wrong:
-                problems.append(method_docs[name].problem("E-PACK-PARAM", f"method {name!r}: {wrong[0]}",
+                problems.append(method_docs[name].problem("E-PACK-PARAM", tr(f"计分方法 {name!r}：{wrong[0]}", f"method {name!r}: {wrong[0]}"),
                                                           ("methods", name, "params", pname), "compile", wrong[1]))
                 broken.add(name)
         try:
             expr = compile_expr(str(spec["formula"]), allowed_names=set(SCORE_VARIABLES) | set(mparams))
         except ExprError as exc:
-            problems.append(method_docs[name].problem(exc.code, f"method {name!r}: {exc.message}", ("methods", name, "formula"), "compile"))
+            problems.append(method_docs[name].problem(exc.code, tr(f"计分方法 {name!r}：{exc.message}", f"method {name!r}: {exc.message}"), ("methods", name, "formula"), "compile"))
             broken.add(name)
         if name not in broken:
             methods[name] = Method(name=name, title=spec.get("title", name), formula=expr, params=mparams)
@@ -322,10 +345,10 @@ def _check_rule(rule: Rule, docs: dict, params: dict, methods: dict, broken: set
     """Substitute the rule's parameters and append every compile problem it has."""
     def add(code: str, message: str, path: tuple, hint: str | None = None) -> None:
         file, where = rule.where(*path)
-        problems.append(docs[file].problem(code, f"rule {rule.code}: {message}", where, "compile", hint))
+        problems.append(docs[file].problem(code, tr(f"规则 {rule.code}：{message}", f"rule {rule.code}: {message}"), where, "compile", hint))
 
     if rule.when is not None:
-        when, unknown = substitute_params(rule.when, params)
+        when, unknown = substitute_params(normalize_ops(rule.when), params)
         for name, path in unknown:
             message, hint = _unknown("parameter", name, params)
             add("E-PACK-PARAM", message, ("when", *path), hint)
@@ -337,13 +360,13 @@ def _check_rule(rule: Rule, docs: dict, params: dict, methods: dict, broken: set
                 add(p.code, p.message, inside, p.hint)
     if rule.applies_to not in FACT_FIELDS:
         message, hint = _unknown("fact kind", rule.applies_to, FACT_FIELDS, "the")
-        add("E-PACK-KIND", f"applies_to: {message}", ("applies_to",), hint)
+        add("E-PACK-KIND", f"applies_to：{message}", ("applies_to",), hint)
     if rule.deduct is not None and isinstance(rule.deduct.get("points"), str) and rule.deduct["points"] not in params:
         message, hint = _unknown("parameter", rule.deduct["points"], params)
         add("E-PACK-PARAM", message, ("deduct", "points"), hint)
     if rule.deduct is not None and rule.deduct.get("from") not in section_keys:
         message, hint = _unknown("section", rule.deduct.get("from"), section_keys)
-        add("E-PACK-SECTION", f"deduct.from: {message}", ("deduct", "from"), hint)
+        add("E-PACK-SECTION", f"deduct.from：{message}", ("deduct", "from"), hint)
     if rule.score is not None:
         method = rule.score.get("method")
         if method not in methods:
@@ -354,8 +377,9 @@ def _check_rule(rule: Rule, docs: dict, params: dict, methods: dict, broken: set
         own = methods[method].params
         for pname in sorted(set(rule.score.get("params") or {}) - set(own)):
             guess = closest(pname, own)
-            add("E-PACK-PARAM", f"method {method!r} has no parameter {pname!r} (it has: {', '.join(sorted(own)) or 'none'})",
-                ("score", "params", pname), f"did you mean {guess!r}?" if guess else None)
+            add("E-PACK-PARAM", tr(f"计分方法 {method!r} 没有参数 {pname!r}（它有：{', '.join(sorted(own)) or '无'}）",
+                   f"method {method!r} has no parameter {pname!r} (it has: {', '.join(sorted(own)) or 'none'})"),
+                ("score", "params", pname), tr(f"是不是 {guess!r}？", f"did you mean {guess!r}?") if guess else None)
         for pname, pvalue in (rule.score.get("params") or {}).items():
             wrong = _param_problem(pvalue, params)
             if wrong:
@@ -397,7 +421,7 @@ def compile_pack(chain: list[PackSource]) -> Pack:
     """Compile a chain of pack sources (root first) into one Pack; raise on any problem."""
     pack, problems = compile_checked(chain)
     if problems or pack is None:
-        raise JixiaoError(problems or [Problem("E-PACK", "the pack cannot be compiled", "compile")])
+        raise JixiaoError(problems or [Problem("E-PACK", tr("无法编译这个规则包", "the pack cannot be compiled"), "compile")])
     return pack
 
 
@@ -433,6 +457,7 @@ def _assemble(chain: list[PackSource], settings: dict, rules: dict[str, Rule], p
         sha256=digest,
         chain=tuple(r.id for r in chain),
         directory=top.directory,
+        directories=tuple(r.directory for r in chain),
     )
     pack._by_code.update({r.code: r for r in ordered})
     return pack
@@ -465,16 +490,16 @@ def read_source(directory: Path, problems: list[Problem]) -> PackSource | None:
     folder has no readable pack.yaml with a `pack:` block."""
     pack_file = directory / PACK_FILE
     if not directory.is_dir():
-        problems.append(Problem("E-PACK", "no such rule pack folder", "load", file=str(directory)))
+        problems.append(Problem("E-PACK", tr("没有这个规则包文件夹", "no such rule pack folder"), "load", file=str(directory)))
         return None
     if not pack_file.is_file():
-        problems.append(Problem("E-PACK", f"no {PACK_FILE} in {directory}", "load", file=str(directory)))
+        problems.append(Problem("E-PACK", tr(f"{directory} 里没有 {PACK_FILE}", f"no {PACK_FILE} in {directory}"), "load", file=str(directory)))
         return None
     settings_doc = _load(pack_file, problems)
     if settings_doc is None:
         return None
     if not isinstance(settings_doc.data, dict) or not isinstance(settings_doc.data.get("pack"), dict):
-        problems.append(settings_doc.problem("E-SCHEMA", "pack.yaml must start with a `pack:` block (id, title, version)", ()))
+        problems.append(settings_doc.problem("E-SCHEMA", tr("pack.yaml 须以 `pack:` 块开头（id、title、version）", "pack.yaml must start with a `pack:` block (id, title, version)"), ()))
         return None
     own, bad = _rule_file_problems(settings_doc)
     problems.extend(own)
@@ -498,7 +523,7 @@ def read_source(directory: Path, problems: list[Problem]) -> PackSource | None:
             continue
         if set(doc.data) - {"rules"}:
             extra = sorted(set(doc.data) - {"rules"})
-            problems.append(doc.problem("E-SCHEMA", f"a rule file holds only `rules:`; move {', '.join(extra)} to pack.yaml", (extra[0],)))
+            problems.append(doc.problem("E-SCHEMA", tr(f"规则文件只能有 `rules:`；把 {', '.join(extra)} 移到 pack.yaml", f"a rule file holds only `rules:`; move {', '.join(extra)} to pack.yaml"), (extra[0],)))
         rule_docs.append(doc)
         hasher.update(path.name.encode("utf-8") + b"\0" + doc.text.encode("utf-8"))
     return PackSource(
@@ -538,7 +563,7 @@ def read_sources(directory: str | Path) -> tuple[list[PackSource], list[Problem]
         if raw.id in seen:
             # Reported where the pack that led back here names its parent.
             problems.append(chain[0].settings_doc.problem(
-                "E-PACK-EXTENDS", f"extends forms a cycle through {raw.id!r}", ("pack", "extends"), "load"))
+                "E-PACK-EXTENDS", tr(f"extends 经过 {raw.id!r} 形成了循环", f"extends forms a cycle through {raw.id!r}"), ("pack", "extends"), "load"))
             return chain, problems
         seen.add(raw.id)
         chain.insert(0, raw)
@@ -551,9 +576,9 @@ def read_sources(directory: str | Path) -> tuple[list[PackSource], list[Problem]
             known = [p.name for p in pack_folders(*places)]
             guess = closest(parent, known)
             problems.append(raw.settings_doc.problem(
-                "E-PACK-EXTENDS", f"extends {parent!r}, but no pack folder of that name is beside this pack or in rules/",
+                "E-PACK-EXTENDS", tr(f"extends {parent!r}，但这个规则包旁边和 rules/ 里都没有这个名字的规则包文件夹", f"extends {parent!r}, but no pack folder of that name is beside this pack or in rules/"),
                 ("pack", "extends"), "load",
-                hint=f"did you mean {guess!r}?" if guess else f"known packs: {', '.join(known) or 'none'}",
+                hint=tr(f"是不是 {guess!r}？", f"did you mean {guess!r}?") if guess else tr(f"已有的规则包：{', '.join(known) or '无'}", f"known packs: {', '.join(known) or 'none'}"),
             ))
             # The chain is incomplete: compiling it would only report what the parent provides.
             chain[0] = replace(chain[0], settings_ok=False)
@@ -577,5 +602,5 @@ def read_pack(directory: str | Path) -> Pack:
     """Read a pack folder (and the packs it extends) and compile it; raise on any problem."""
     _chain, pack, problems = inspect_pack(directory)
     if problems or pack is None:
-        raise JixiaoError(problems or [Problem("E-PACK", "the pack cannot be compiled", "compile", file=str(directory))])
+        raise JixiaoError(problems or [Problem("E-PACK", tr("无法编译这个规则包", "the pack cannot be compiled"), "compile", file=str(directory))])
     return pack

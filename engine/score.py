@@ -84,14 +84,31 @@ def _env(fact: Fact, params: dict, pack: Pack, weight: Decimal) -> dict:
     return env
 
 
+def declared_weight(fact: Fact) -> Decimal | None:
+    """The weight the form gives the row (its 分值), budget row included."""
+    declared = fact.fields.get("weight")
+    return None if declared is None else D(declared)
+
+
 def comparable_self_score(fact: Fact, weight: Decimal, places: int) -> Decimal | None:
-    """The department's score on the scale the rules used: when a section's row weights are
-    scaled (`scale_rows`), the self score is scaled by the same factor."""
+    """The department's score on the scale the rules used: when the pack weighs a row differently
+    from the form (a section with `scale_rows`, or the budget row whose weight the pack sets), the
+    self score is rescaled by the same factor as the row's weight."""
     own = fact.fields.get("self_score")
-    declared = fact.row.weight if fact.row else None
+    declared = declared_weight(fact)
     if own is None or declared is None or declared == weight or not declared:
         return own
     return round_half_up(own * weight / declared, places)
+
+
+def rescale_step(fact: Fact, weight: Decimal, self_score: Decimal | None) -> str:
+    """The rescaling of a row, as the ledger's first step ("" when the row keeps its weight)."""
+    declared = declared_weight(fact)
+    if declared is None or declared == weight or not declared:
+        return ""
+    own = fact.fields.get("self_score")
+    self_part = "" if own is None else f"，自评分 {fmt(own)} → {fmt(self_score)}"
+    return f"分值折算 {fmt(declared)} → {fmt(weight)}{self_part}；"
 
 
 def score_fact(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> LedgerEntry:
@@ -133,7 +150,7 @@ def score_fact(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> LedgerEnt
         deduction=deduction,
         self_score=self_score,
         inputs=_inputs(fact, weight),
-        formula=formula if formula == fmt(points) else f"{formula} = {fmt(points)}",
+        formula=rescale_step(fact, weight, self_score) + (formula if formula == fmt(points) else f"{formula} = {fmt(points)}"),
         explanation=render_message(rule.message, values) + _WEIGHT_SOURCE.get(fact.weight_source, ""),
         citation=rule.citation,
     )
@@ -158,12 +175,15 @@ def _inputs(fact: Fact, weight: Decimal) -> tuple[tuple[str, str], ...]:
             ("reason", row.reason),
         )
     d = fact.display
+    declared = declared_weight(fact)
+    scaled = () if declared is None or declared == weight else (("declared_weight", fmt(declared)),)
     return (
         ("initial", d.get("initial", "")),
         ("full_year", d.get("full_year", "")),
         ("executed", d.get("executed", "")),
         ("rate", d.get("rate_text", "")),
         ("weight", fmt(weight)),
+        *scaled,
         ("self_score", fmt(fact.fields.get("self_score"))),
     )
 

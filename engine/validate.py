@@ -25,7 +25,7 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import best_match
 
-from .errors import JixiaoError, Problem
+from .errors import JixiaoError, Problem, lang
 from .load import Document
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
@@ -41,6 +41,71 @@ def validator(schema_name: str) -> jsonschema.protocols.Validator:
 
 
 def _message(error: jsonschema.ValidationError) -> str:
+    return _message_en(error) if lang() == "en" else _message_zh(error)
+
+
+_TYPES_ZH = {"string": "文字", "number": "数", "integer": "整数", "object": "映射（键: 值）", "array": "列表",
+             "boolean": "true/false", "null": "空值"}
+
+
+def _types_zh(expected) -> str:
+    names = expected if isinstance(expected, list) else [expected]
+    return "或".join(_TYPES_ZH.get(n, str(n)) for n in names)
+
+
+def _shown(value) -> str:
+    return str(value) if isinstance(value, Decimal) else repr(value)
+
+
+def _message_zh(error: jsonschema.ValidationError) -> str:
+    """The schema violation in Chinese, naming the slip where there is one."""
+    if error.validator == "additionalProperties":
+        allowed = sorted((error.schema.get("properties") or {}).keys())
+        extra = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
+        names = "、".join(repr(k) for k in extra)
+        msg = f"没有 {names} 这个字段"
+        if extra and isinstance(extra[0], str):
+            bare = extra[0].replace("\u3000", "").replace("：", "").strip()
+            if bare != extra[0] and bare in allowed:
+                return msg + f"：键名里有全角空格或全角冒号，应写成 {bare!r}"
+            hint = closest(extra[0], allowed)
+            if hint:
+                msg += f"（是不是 {hint!r}？）"
+        return msg
+    if error.validator == "maxLength":
+        return f"这段文字有 {len(error.instance)} 个字符，这里最多 {error.validator_value} 个"
+    if error.validator == "required":
+        missing = error.message.split(" is a required property")[0]
+        return f"缺少必填字段 {missing}"
+    if error.validator == "type" and error.instance is None:
+        return f"这里必须填写（应为{_types_zh(error.validator_value)}）"
+    if error.validator == "type":
+        message = f"{_shown(error.instance)} 应为{_types_zh(error.validator_value)}"
+        if "string" in error.validator_value and isinstance(error.instance, (bool, int, Decimal)):
+            message += "（没加引号时 YAML 把它读成数，或把 yes/no/on/off/true/false 读成真假值：把文字放在引号里）"
+        return message
+    if error.validator == "enum":
+        return f"{_shown(error.instance)} 不是可用的值；可用的值：" + "、".join(str(v) for v in error.validator_value)
+    if error.validator == "const":
+        return f"{_shown(error.instance)} 应为 {error.validator_value!r}"
+    if error.validator == "pattern":
+        what = error.schema.get("description") or error.schema.get("title") or "写法"
+        what = re.sub(r"\s*\([ -~]*\)\s*$", "", what)  # the descriptions end with their English in (...)
+        return f"{_shown(error.instance)} 的写法不对：{what}"
+    if error.validator in ("minimum", "exclusiveMinimum"):
+        return f"{_shown(error.instance)} 太小：不能小于{'或等于' if error.validator == 'exclusiveMinimum' else ''} {error.validator_value}"
+    if error.validator in ("maximum", "exclusiveMaximum"):
+        return f"{_shown(error.instance)} 太大：不能大于{'或等于' if error.validator == 'exclusiveMaximum' else ''} {error.validator_value}"
+    if error.validator == "minItems":
+        return f"至少要有 {error.validator_value} 项"
+    if error.validator == "maxItems":
+        return f"最多 {error.validator_value} 项"
+    if error.validator == "minLength":
+        return "这里不能是空的" if error.validator_value == 1 else f"至少 {error.validator_value} 个字符"
+    return "格式不符：" + _message_en(error)
+
+
+def _message_en(error: jsonschema.ValidationError) -> str:
     if error.validator == "additionalProperties":
         allowed = sorted((error.schema.get("properties") or {}).keys())
         extra = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []

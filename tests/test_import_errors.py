@@ -69,10 +69,16 @@ def test_office_package_with_a_damaged_part(tmp_path, kind):
     assert_refused(run(broken), "IMPORT-FORMAT", f"damaged.{kind}")
 
 
-def test_old_binary_office_format(tmp_path):
+def test_old_binary_office_format_without_libreoffice(tmp_path, monkeypatch):
+    import engine.importers.legacy as legacy
+
+    monkeypatch.setattr(legacy, "soffice", lambda: None)
     path = tmp_path / "old.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
-    assert_refused(run(path), "IMPORT-FORMAT", "旧版 Office", "另存为")
+    assert_refused(run(path), "IMPORT-TOOL", "旧版 Excel", "libreoffice-calc", "另存为")
+    doc = tmp_path / "old.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    assert_refused(run(doc), "IMPORT-TOOL", "旧版 Word", "libreoffice-writer")
 
 
 def test_empty_file(tmp_path):
@@ -83,8 +89,8 @@ def test_empty_file(tmp_path):
 
 def test_missing_file_and_directory(tmp_path):
     assert_refused(run(tmp_path / "nope.txt"), "FILE", "nope.txt", "没有这个文件")
-    result = run(tmp_path)  # refused by click's own check of the argument
-    assert result.exit_code == 2 and "is a directory" in result.stderr and "Traceback" not in result.stderr
+    result = run(tmp_path)  # a folder is imported only into a folder
+    assert result.exit_code == 2 and "--out DIR" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_text_that_is_not_a_filing(tmp_path):

@@ -23,7 +23,7 @@ UNREADABLE = {"unreadable"}
 SHOWS = {
     "bad-code": {"E-SCHEMA"}, "schema-key": {"E-SCHEMA"}, "duplicate-code": {"E-PACK-DUPCODE"},
     "unknown-field": {"E-LINT-FIELD"}, "wrong-type": {"E-LINT-TYPE"}, "unknown-value": {"E-LINT-VALUE"},
-    "weights": {"E-LINT-WEIGHTS"}, "grades": {"E-LINT-GRADES"}, "grades-top": {"E-LINT-GRADES"},
+    "weights": {"E-LINT-WEIGHTS", "E-LINT-RESCALE"}, "rescale": {"E-LINT-RESCALE"}, "unit": {"E-LINT-UNIT"}, "grades": {"E-LINT-GRADES"}, "grades-top": {"E-LINT-GRADES"},
     "never": {"E-LINT-NEVER"}, "shadow": {"E-LINT-SHADOW"}, "placeholder": {"E-LINT-PLACEHOLDER"},
     "unknown-extends": {"E-PACK-EXTENDS"}, "size": {"E-EXPR-SIZE", "E-COND-SIZE"}, "method": {"E-LINT-METHOD"},
     "names": {"E-PACK-METHOD", "E-PACK-PARAM"}, "modeline": {"E-LINT-MODELINE"}, "unreadable": {"E-YAML-SYNTAX"},
@@ -58,13 +58,33 @@ def test_national_and_step_packs_are_clean(in_root):
     for pack in (NATIONAL, "tests/fixtures/packs/step-test"):
         res = run("rules", "lint", pack)
         assert (res.exit_code, res.stdout) == (0, ""), res.output
-        assert f"{pack}: no problems" in res.stderr
+        assert f"{pack}：没有问题" in res.stderr
 
 
 def test_missing_pack_is_unreadable(in_root):
     res = run("rules", "lint", "rules/no-such-pack")
     assert res.exit_code == 2
-    assert res.stdout == "rules/no-such-pack: E-PACK: no such rule pack folder\n"
+    assert res.stdout == "rules/no-such-pack: E-PACK: 没有这个规则包文件夹\n"
+
+
+def test_lint_speaks_english_when_asked(in_root, monkeypatch):
+    """Codes and places stay; the words follow --lang / JIXIAO_LANG."""
+    monkeypatch.setenv("JIXIAO_LANG", "zh")  # first, so that the value `--lang en` sets is undone after
+    pack = str((FIXTURES / "weights" / "pack").relative_to(ROOT))
+    chinese = run("rules", "lint", pack)
+    english = run("--lang", "en", "rules", "lint", pack)
+    assert "各部分分值之和为 95" in chinese.stdout and "提示：" in chinese.stdout
+    assert "section weights add up to 95" in english.stdout and "  hint: " in english.stdout
+    assert [line.split(": ")[:2] for line in chinese.stdout.splitlines() if not line.startswith(" ")] == \
+        [line.split(": ")[:2] for line in english.stdout.splitlines() if not line.startswith(" ")]
+    assert "1 error" not in chinese.stderr and "2 个错误，0 个警告" in chinese.stderr
+    assert "2 errors, 0 warnings" in english.stderr
+
+
+def test_warnings_and_errors_are_counted_apart(in_root):
+    res = run("rules", "lint", str((FIXTURES / "shadow" / "pack").relative_to(ROOT)))
+    assert res.exit_code == 1
+    assert "0 个错误，2 个警告" in res.stderr and "不能用于计分" not in res.stderr
 
 
 def test_lint_collects_what_score_stops_at(in_root):
@@ -137,8 +157,8 @@ def test_the_rule_template_passes_lint_and_its_examples(tmp_path):
     (pack / "pack.yaml").write_text(line + "pack: {id: template, title: t, version: '1', extends: national-2020}\n",
                                     encoding="utf-8")
     assert lint_pack(pack).problems == ()
-    res = CliRunner().invoke(main, ["rules", "test", str(pack), "--matcher", "python"])
-    assert res.exit_code == 0 and res.stdout.endswith("4 passed, 0 failed\n"), res.output
+    res = CliRunner().invoke(main, ["rules", "test", str(pack), "--own", "--matcher", "python"])
+    assert res.exit_code == 0 and res.stdout.endswith("4 项通过，0 项失败\n"), res.output
 
 
 def test_every_pack_case_and_test_file_names_its_schema_for_editors():

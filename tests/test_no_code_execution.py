@@ -89,7 +89,7 @@ def test_a_python_tag_in_a_case_is_refused_and_does_not_run(tmp_path, payload):
                     encoding="utf-8")
     res = CliRunner().invoke(main, ["score", str(case)])
     assert res.exit_code == 2, res.output
-    assert f"{case}:8:7: E-YAML-TAG: tag not allowed" in res.output and "(field: unit)" in res.output
+    assert f"{case}:8:7: E-YAML-TAG: tag not allowed" in res.output and "（字段：unit）" in res.output
     assert not sentinel.exists()
 
 

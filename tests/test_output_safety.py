@@ -70,7 +70,7 @@ def test_a_cli_error_quoting_hostile_text_is_printed_as_is(tmp_path):
     case.write_text(text.replace("form: department\n", 'form: department\n"[/][bold]\\e[2J": 1\n', 1), encoding="utf-8")
     res = CliRunner().invoke(main, ["score", str(case)])
     assert res.exit_code == 2 and "Traceback" not in res.output
-    assert f"{case}:11:19: E-SCHEMA: unknown field '[/][bold]\\x1b[2J' (field: [/][bold]\\x1b[2J)" in res.output
+    assert f"{case}:11:19: E-SCHEMA: 没有 '[/][bold]\\x1b[2J' 这个字段（字段：[/][bold]\\x1b[2J）" in res.output
     assert "\x1b" not in res.output
 
 

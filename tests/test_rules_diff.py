@@ -19,9 +19,17 @@ GOLDEN = ROOT / "tests" / "golden" / "diff-national-province.txt"
 
 
 def test_diff_over_cases_is_pinned(in_root):
+    """Piped at width 80, rows are printed whole: the output does not depend on the terminal."""
     res = CliRunner().invoke(main, ["rules", "diff", NATIONAL, PROVINCE, "--cases", "cases/", "--matcher", "python"],
-                             env={"COLUMNS": "160"})
+                             env={"COLUMNS": "80"})
     assert res.exit_code == 0, res.output
+    wide = CliRunner().invoke(main, ["rules", "diff", NATIONAL, PROVINCE, "--cases", "cases/", "--matcher", "python"],
+                              env={"COLUMNS": "300"})
+    assert wide.stdout == res.stdout
+    lines = res.stdout.splitlines()
+    for path in ("cases/2022/lukou-gsl.yaml", "cases/examples/clean.yaml"):
+        assert any(line.strip().lstrip("※ ").startswith(path + " ") for line in lines), path  # never cut
+    assert len(lines) < 120
     if update_golden():
         GOLDEN.write_text(res.stdout, encoding="utf-8")
     assert res.stdout == GOLDEN.read_text(encoding="utf-8")

@@ -86,10 +86,12 @@ def test_fast_path_agrees_with_jsonschema_on_mutations(seed):
     assert 10 < verdicts.count(False) < 100  # both kinds were tried
 
 
-def test_rejected_documents_still_get_jsonschema_messages():
+def test_rejected_documents_still_get_jsonschema_messages(monkeypatch):
     data = copy.deepcopy(DOCS[0])
     data["self_evaluation"]["budget"]["weight"] = "ten"
     doc = Document(path="x.yaml", data=data, text="")
+    assert [p.message for p in schema_problems(doc, CASE)] == ["'ten' 应为数或空值"]  # Chinese by default
+    monkeypatch.setenv("JIXIAO_LANG", "en")
     problems = schema_problems(doc, CASE)
     assert [p.message for p in problems] == ["'ten' is not of type 'number', 'null'"]
 

@@ -23,6 +23,7 @@ are not numbers, unrecognised rows and columns, parts of the case not found in t
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,68 +34,50 @@ from ..load import MAX_ABS_NUMBER
 from ..values import parse_value
 from .grid import Cell, Row, Source, clean, squeeze
 from .narrative import Figures, Line, parse_date, read_report
+from .vocabulary import action_for, columns, ocr_damage, vocabulary
 
-FORMAT = "jixiao-case/1"
+FORMAT = "jixiao-case/2"
+FORMAT_V1 = "jixiao-case/1"
 
 # --------------------------------------------------------------------------------------------
 # Vocabulary (keys are matched without whitespace and without bracketed notes such as "（A）")
 # --------------------------------------------------------------------------------------------
 
-TITLE_MAX_CHARS = 40
-REPORT_TITLE_WORDS = ("自评报告", "评价报告", "绩效报告")
-TARGET_TITLE_WORDS = ("绩效目标表", "绩效目标申报表")
-SELF_TITLE_WORDS = ("自评表",)
-FORM_WORDS = {"部门整体": "department", "项目": "project", "部门": "department"}  # first match wins
+_V = vocabulary()
+_L = _V["labels"]
+TITLE_MAX_CHARS = _V["titles"]["max_chars"]
+REPORT_TITLE_WORDS = tuple(_V["titles"]["report"])
+TARGET_TITLE_WORDS = tuple(_V["titles"]["target"])
+SELF_TITLE_WORDS = tuple(_V["titles"]["self"])
+FORM_WORDS = {word: form for word, form in _V["form_words"]}  # first match wins
 
-UNIT_LABELS = ("预算部门名称", "部门名称", "预算单位名称", "单位名称", "部门（单位）名称", "部门(单位)名称")
-FILING_UNIT_LABEL = "填报单位"
-SEAL_MARKS = ("（盖章）", "(盖章)", "（公章）", "(公章)")
-YEAR_LABELS = ("预算年度", "年度")
-TOTAL_FUNDS_LABEL = "资金总额"
-INCOME_SPLIT, SPENDING_SPLIT = "按收入性质分", "按支出性质分"
+UNIT_LABELS = tuple(_L["unit"])
+FILING_UNIT_LABEL = _L["filing_unit"]
+PROJECT_LABELS, SUPERVISOR_LABELS, IMPLEMENTER_LABELS = (tuple(_L[k]) for k in ("project", "supervisor", "implementer"))
+SEAL_MARKS = tuple(_L["seal_marks"])
+YEAR_LABELS = tuple(_L["year"])
+TOTAL_FUNDS_LABEL = _L["total_funds"]
+INCOME_SPLIT, SPENDING_SPLIT = _L["income_split"], _L["spending_split"]
 OF_WHICH = re.compile(r"^其中\s*[：:，,]?\s*")
-FUNCTIONS_LABELS = ("部门职能职责概述", "部门职能", "职责概述", "主要职能")
-TARGET_GOAL_LABELS = ("整体绩效目标", "总体绩效目标", "年度绩效目标", "年度总体目标", "总体目标")
-GOAL_EXPECTED, GOAL_ACTUAL = ("预期目标",), ("实际完成情况", "实际完成", "完成情况")
-TOTAL_ROW_LABELS = ("总分", "合计", "总计", "得分合计")
-FOOTER_FIELDS = {  # label -> target_table key; longer labels first where one contains another
-    "填表人": "filled_by",
-    "联系电话": "phone",
-    "填报日期": "date",
-    "单位负责人签字": "head_signature",
-    "单位负责人": "head_signature",
-}
+FUNCTIONS_LABELS = tuple(_L["functions"])
+TARGET_GOAL_LABELS = tuple(_L["target_goal"])
+GOAL_EXPECTED, GOAL_ACTUAL = tuple(_L["goal_expected"]), tuple(_L["goal_actual"])
+TOTAL_ROW_LABELS = tuple(_L["total_row"])
+CLOSING_LABELS = {"conclusion": tuple(_L["conclusion"]), "problems": tuple(_L["problems"]),
+                  "measures": tuple(_L["measures"])}
+FOOTER_FIELDS = dict(_L["footer"])
 
-GRID_COLUMNS: dict[str, tuple[str, ...]] = {
-    "level1": ("一级指标",),
-    "level2": ("二级指标",),
-    "name": ("三级指标", "三级指标名称", "指标名称", "绩效指标名称"),
-    "target": ("年度指标值", "指标值", "年度目标值", "目标值", "预期指标值", "计划指标值", "年初目标值"),
-    "actual": ("实际完成值", "完成值", "实际值", "全年实际值", "全年完成值", "实际完成情况"),
-    "weight": ("分值", "权重", "指标分值", "权重分值", "标准分值", "分值权重"),
-    "score": ("得分", "自评得分", "实际得分"),
-    "reason": ("偏差原因分析及改进措施", "偏差原因", "偏差原因分析", "偏差原因及改进措施", "未完成原因分析",
-               "未完成原因及改进措施", "原因分析及改进措施"),
-    "comparator": ("指标性质", "指标方向", "比较方式", "运算符号", "符号"),
-    "unit": ("度量单位", "计量单位", "单位"),
-    "label": ("绩效指标", "年度绩效指标", "部门整体支出年度绩效指标", "项目绩效指标", "项目年度绩效指标"),
-}
-GRID_PREFIXES = {"偏差原因": "reason", "未完成原因": "reason"}
-
-BUDGET_COLUMNS: dict[str, tuple[str, ...]] = {
-    "initial": ("年初预算数", "年初预算"),
-    "full_year": ("全年预算数", "调整后预算数", "调整预算数", "全年预算"),
-    "executed": ("全年执行数", "执行数", "实际执行数", "全年支出数", "实际支出数"),
-    "weight": ("分值", "权重"),
-    "rate": ("执行率", "预算执行率"),
-    "self_score": ("得分",),
-}
+GRID_COLUMNS: dict[str, tuple[str, ...]] = columns("grid_columns")
+GRID_PREFIXES = dict(_V["grid_prefixes"])
+BUDGET_COLUMNS: dict[str, tuple[str, ...]] = columns("budget_columns")
 
 #: What a 指标性质 cell may hold besides a comparator parse_value understands.
-DIRECTION_WORDS = {
-    "正向": "≥", "正向指标": "≥", "反向": "≤", "反向指标": "≤",
-    "定性": None, "定性指标": None, "定量": "", "定量指标": "",
-}
+DIRECTION_WORDS = dict(_V["direction_words"])
+CORE_MARKS = tuple(_V["core_marks"])
+CORE_YES = frozenset(_V["core_yes"])
+PLACEHOLDERS = tuple(_V["placeholders"])
+#: Optional v2 row columns copied as written.
+EXTRA_ROLES = ("adjusted_target", "coefficient", "explanation", "criteria")
 
 _BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 _POINTS = re.compile(
@@ -226,6 +209,118 @@ def _match_columns(row: Row, vocabulary, prefixes=None) -> _Columns:
     return _Columns(row, roles, unknown)
 
 
+_LEVEL1 = frozenset(_V["row_starts"]["level1"])
+_LEVEL2 = frozenset(_V["row_starts"]["level2"])
+_UNIT_WORD = re.compile(r"^[^\d\s]{1,4}$")
+_COMPARATOR_ONLY = re.compile(r"^(?:[≥≤=＝<>＜＞≧≦]|>=|<=|大于等于|小于等于|等于|不低于|不高于|不少于|不超过|正向|反向|定性|定量)$")
+
+
+def level_of(text: str) -> str | None:
+    """"level1" / "level2" when `text` is a level heading of the indicator grid (vocabulary.yaml's
+    row_starts; "(50分)" and spaces ignored); a word that can be both (成本指标) counts as level 2."""
+    points = bool(re.search(r"[0-9]\s*分\s*[)）]?\s*$", squeeze(text)))
+    key = header_key(text)
+    key = re.sub(r"[0-9]+(?:\.[0-9]+)?分$", "", key)
+    if key in _LEVEL2 and key in _LEVEL1:  # 满意度指标, 成本指标: a level-1 heading carries its points
+        return "level1" if points else "level2"
+    if key in _LEVEL2:
+        return "level2"
+    if key in _LEVEL1:
+        return "level1"
+    return None
+
+
+def _fit(role: str, cell: Cell) -> int:
+    """How well a cell's text fits a column role (for rows whose merged cells vanished)."""
+    text = cell.text
+    if not text:
+        return 0
+    bare = bool(_BARE_NUMBER.match(squeeze(text).replace(",", "")))
+    unit_only = bool(_UNIT_WORD.match(squeeze(text))) and not _COMPARATOR_ONLY.match(squeeze(text))
+    if role == "weight":
+        return 3 if bare else -4
+    if role == "score":  # a lone number after the values is more often the weight (unfilled forms)
+        return 2 if bare else -4
+    if role == "name":  # the first text of a row is its indicator's name
+        return -4 if bare or level_of(text) else 4
+    if role in ("target", "actual", "adjusted_target"):
+        return -3 if unit_only and len(squeeze(text)) <= 3 else (1 if bare else 2)
+    if role == "comparator":
+        return 3 if _COMPARATOR_ONLY.match(squeeze(text)) else -4
+    if role == "unit":
+        return 4 if unit_only else -4
+    if role == "coefficient":
+        return 2 if bare or squeeze(text).endswith(("%", "％")) else -3
+    if role == "core":
+        return 3 if squeeze(text) in CORE_YES or squeeze(text) in ("否", "×") else -4
+    if role in ("reason", "explanation", "criteria", "measures"):
+        return -1 if bare else 1
+    return -2
+
+
+def _fit_all(aligned: list[Cell | None], cols: _Columns) -> int:
+    """How well an alignment of a row's cells fits the header's columns (see `_fit`)."""
+    total = 0
+    for role, i in cols.roles.items():
+        cell = aligned[i] if i < len(aligned) else None
+        if cell is None or cell.empty:
+            continue
+        if role in ("level1", "level2"):
+            total += 2 if level_of(cell.text) == role else -3
+        elif role != "label":
+            total += _fit(role, cell)
+    return total
+
+
+def align_by_content(row: Row, cols: _Columns) -> list[Cell | None] | None:
+    """Cells of a text row shorter than its header, placed by what they hold: leading level
+    headings by the vocabulary, the rest in order, each to the column its text fits best
+    (numbers to 分值/得分, values with units to 指标值/完成值 ...). None when it cannot be placed."""
+    order = sorted(cols.roles.items(), key=lambda kv: kv[1])
+    cells = list(row.cells)
+    while cells and cells[-1].empty:
+        cells.pop()
+    out: list[Cell | None] = [None] * len(cols.row.cells)
+    k = 0
+    roles = [(r, i) for r, i in order if r != "label"]
+    for level in ("level1", "level2"):
+        if level in cols.roles and k < len(cells) and level_of(cells[k].text) == level:
+            out[cols.roles[level]] = cells[k]
+            k += 1
+        elif level == "level1" and "level1" in cols.roles and k < len(cells) and level_of(cells[k].text) == "level2" \
+                and k + 1 < len(cells) and level_of(cells[k + 1].text) == "level2":
+            out[cols.roles["level1"]] = cells[k]  # 成本指标 | 经济成本指标: the first is level 1
+            k += 1
+    rest = [(r, i) for r, i in roles if r not in ("level1", "level2")]
+    todo = cells[k:]
+    n, m = len(todo), len(rest)
+    if n > m:
+        return None
+    # best[i][j]: best fit placing the first i cells into the first j roles, in order
+    neg = -10**9
+    best = [[neg] * (m + 1) for _ in range(n + 1)]
+    take = [[False] * (m + 1) for _ in range(n + 1)]
+    for j in range(m + 1):
+        best[0][j] = 0
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            skip = best[i][j - 1]
+            use = best[i - 1][j - 1] + _fit(rest[j - 1][0], todo[i - 1]) if best[i - 1][j - 1] > neg else neg
+            if use >= skip:
+                best[i][j], take[i][j] = use, True
+            else:
+                best[i][j] = skip
+    if best[n][m] <= neg:
+        return None
+    i, j = n, m
+    while i > 0:
+        if take[i][j]:
+            out[rest[j - 1][1]] = todo[i - 1]
+            i -= 1
+        j -= 1
+    return out
+
+
 def _is_grid_header(cols: _Columns) -> bool:
     return "name" in cols.roles and bool({"level1", "level2", "target"} & cols.roles.keys())
 
@@ -240,15 +335,15 @@ def _join_rows(first: Row, second: Row) -> Row | None:
         below = {c.col: c for c in second.cells}
         cells = tuple(
             Cell(paras=c.paras + (below[c.col].paras if c.col in below and not below[c.col].merged else ()),
-                 col=c.col, span=c.span, where=c.where)
+                 col=c.col, span=c.span, where=c.where, pos=c.pos, doubt=c.doubt)
             for c in first.cells
         )
     elif len(first.cells) == len(second.cells):
-        cells = tuple(Cell(paras=a.paras + b.paras, col=a.col, span=a.span, where=a.where)
+        cells = tuple(Cell(paras=a.paras + b.paras, col=a.col, span=a.span, where=a.where, pos=a.pos, doubt=a.doubt)
                       for a, b in zip(first.cells, second.cells))
     else:
         return None
-    return Row(cells=cells, table=first.table, where=first.where)
+    return Row(cells=cells, table=first.table, where=first.where, pos=first.pos)
 
 
 def number(text: str) -> Decimal | None:
@@ -287,30 +382,56 @@ class _Reader:
         self.skipped_before_title = 0
         self.rows = source.rows
         self.i = 0
+        self.top: dict = {}  # project, supervisor, implementer (v2 top-level keys)
+        self.seen = {"grid": set(), "budget": set(), "headings": [], "weight_before_target": False,
+                     "children": False, "core": False, "placeholders": 0}
 
     # -- review -------------------------------------------------------------------------------
 
-    def note(self, path, value, reason: str, where: str = "") -> None:
-        if where:
-            reason = f"{reason}（{where}）"
-        item = {"field": format_path(path) if isinstance(path, tuple) else path, "value": value, "reason": reason}
-        if item not in self.review:
+    def note(self, path, value, reason: str, where: "str | Cell | Row | None" = "", action: str | None = None) -> None:
+        """A review item: the field, the value read, why, what to do, and where it was read
+        (`where`: a cell or row of the source, or a text such as "第 3 行")."""
+        text, pos = (where.where, where.pos) if isinstance(where, (Cell, Row)) else (where or "", None)
+        if text:
+            reason = f"{reason}（{text}）"
+        item = {"field": format_path(path) if isinstance(path, tuple) else path, "value": value, "reason": reason,
+                "action": action or action_for(reason)}
+        if pos is not None:
+            page, table, row, col = pos
+            item["where"] = {"file": _basename(self.source.path)} | {
+                k: v for k, v in (("page", page), ("table", table), ("row", row), ("col", col)) if v is not None}
+        elif text:
+            item["where"] = {"file": _basename(self.source.path)}
+        if not any(r["field"] == item["field"] and r["reason"] == item["reason"] and r["value"] == item["value"]
+                   for r in self.review):
             self.review.append(item)
 
-    def cell_notes(self, path: tuple, text: str, where: str) -> None:
+    def cell_notes(self, path: tuple, text: str, where) -> None:
         for note in parse_value(text).notes:
             self.note(path, text, note, where)
+        self.doubt(path, text, where, figure=False)
+
+    def doubt(self, path: tuple, text: str, where, figure: bool) -> None:
+        """A cell read by OCR or cut from run-on text: always to review, with any OCR damage named."""
+        if not isinstance(where, Cell) or not where.doubt or not text:
+            return
+        for message in ocr_damage(text, figure) if "OCR" in where.doubt else []:
+            self.note(path, text, message, where)
+        self.note(path, text, f"{where.doubt}，未经核对", where)
 
     def figure(self, cell: Cell | None, path: tuple) -> Decimal | None:
         if cell is None or cell.empty:
             if cell is not None and cell.merged:
-                self.note(path, None, "与上方单元格合并，未读入数值", cell.where)
+                self.note(path, None, "与上方单元格合并，未读入数值", cell)
             return None
         try:
-            return number(cell.text)
+            value = number(cell.text)
         except ValueError:
-            self.note(path, cell.text, f"“{cell.text}”不是数字，未读入", cell.where)
+            self.doubt(path, cell.text, cell, figure=True)
+            self.note(path, cell.text, f"“{cell.text}”不是数字，未读入", cell)
             return None
+        self.doubt(path, cell.text, cell, figure=True)
+        return value
 
     # -- the walk -----------------------------------------------------------------------------
 
@@ -353,7 +474,7 @@ class _Reader:
                     self.skipped_before_title += 1
                 else:
                     key = "target_table" if self.section == "target" else "self_evaluation"
-                    self.note(key, row.text[:120], "未识别的行，未读入", row.where)
+                    self.note(key, row.text[:120], "未识别的行，未读入", row)
             self.i += 1
 
     # -- titles -------------------------------------------------------------------------------
@@ -439,12 +560,39 @@ class _Reader:
             self.tt["functions"] = found[0]
             self.section = self.section or "target"
             return True
+        found = self.top_labels(row)
+        if found:
+            return True
+        for key, labels in CLOSING_LABELS.items():
+            found = self.labelled(row, labels, block=True)
+            if found is not None:
+                self.se[key] = found[0]
+                return True
         found = self.labelled(row, TARGET_GOAL_LABELS, block=True)
         if found is not None:
             self.tt["goal"] = found[0]
             self.section = self.section or "target"
             return True
         return False
+
+    def top_labels(self, row: Row) -> bool:
+        """项目名称 / 主管部门 / 实施单位 | value pairs, several in one row; True if the row starts with one."""
+        cells = [c for c in row.cells if not c.empty]
+        hit_first = False
+        for k, cell in enumerate(cells):
+            key = header_key(cell.text)
+            for field_name, labels in (("project", PROJECT_LABELS), ("supervisor", SUPERVISOR_LABELS),
+                                       ("implementer", IMPLEMENTER_LABELS)):
+                value = None
+                if key in labels:
+                    value = cells[k + 1].text if k + 1 < len(cells) and header_key(cells[k + 1].text) not in (
+                        PROJECT_LABELS + SUPERVISOR_LABELS + IMPLEMENTER_LABELS) else ""
+                elif any(squeeze(cell.text).startswith(l + c) for l in labels for c in "：:"):
+                    value = clean(re.split(r"[：:]", cell.text, maxsplit=1)[1])
+                if value is not None:
+                    self.top.setdefault(field_name, value)
+                    hit_first = hit_first or k == 0
+        return hit_first
 
     def labelled(self, row: Row, labels: tuple[str, ...], block: bool = False) -> tuple[str, str] | None:
         """(value, where) of a "label | value" or "label：value" row whose first filled cell is a label."""
@@ -570,7 +718,7 @@ class _Reader:
             self.tt.setdefault(key, value)
         date = self.tt.get("date")
         if date and parse_date(date) is None:
-            self.note(("target_table", "date"), date, f"填报日期“{date}”不是可识别的日期", row.where)
+            self.note(("target_table", "date"), date, f"填报日期“{date}”不是可识别的日期", row)
 
     # -- self-evaluation pieces ---------------------------------------------------------------
 
@@ -583,7 +731,7 @@ class _Reader:
         j = self.value_row(row)
         goal = {"expected": "", "actual": ""}
         if j is None:
-            self.note(("self_evaluation", "goal"), None, "年度总体目标未填写", row.where)
+            self.note(("self_evaluation", "goal"), None, "年度总体目标未填写", row)
         else:
             values = self.rows[j]
             cols = _Columns(row, {"expected": expected[0], "actual": actual[0]}, [])
@@ -593,7 +741,7 @@ class _Reader:
                 goal[key] = cell.block if cell is not None else ""
             if not exact:
                 self.note(("self_evaluation", "goal"), values.text[:120],
-                          "年度总体目标内容行与表头格数不同，按右对齐读入", values.where)
+                          "年度总体目标内容行与表头格数不同，按右对齐读入", values)
             self.i = j
         self.se["goal"] = goal
         return True
@@ -605,25 +753,29 @@ class _Reader:
         base = ("self_evaluation", "budget")
         budget: dict = {}
         if j is None:
-            self.note(base, None, "预算执行表头下没有数字行", header.where)
+            self.note(base, None, "预算执行表头下没有数字行", header)
             self.se["budget"] = {k: None for k in ("initial", "full_year", "executed", "weight", "self_score")} | {"rate": ""}
             return
         values = self.rows[j]
         aligned, exact = cols.align(values)
         if not exact:
-            self.note(base, values.text[:120], "预算执行行与表头格数不同，按右对齐读入", values.where)
+            self.note(base, values.text[:120], "预算执行行与表头格数不同，按右对齐读入", values)
         used = set()
-        for role in ("initial", "full_year", "executed", "weight", "rate", "self_score"):
+        self.seen["budget"].update(cols.roles)
+        extras = [r for r in ("carryover", "adjustment", "balance", "balance_rate") if r in cols.roles]
+        for role in ("initial", "full_year", "executed", "weight", "rate", "self_score", *extras):
             cell = cols.cell_for(values, role, aligned)
             if cell is not None:
                 used.add(id(cell))
-            if role == "rate":
+            if role == "balance_rate":
+                budget[role] = cell.text if cell is not None else ""
+            elif role == "rate":
                 budget["rate"] = cell.text if cell is not None else ""
                 if role not in cols.roles:
-                    self.note((*base, "rate"), None, "没有执行率列", header.where)
+                    self.note((*base, "rate"), None, "没有执行率列", header)
             else:
                 if role not in cols.roles:
-                    self.note((*base, role), None, f"没有{BUDGET_COLUMNS[role][0]}列", header.where)
+                    self.note((*base, role), None, f"没有{BUDGET_COLUMNS[role][0]}列", header)
                 budget[role] = self.figure(cell, (*base, role))
         label = next((c.text for c in values.cells if id(c) not in used and not c.empty
                       and not _BARE_NUMBER.match(squeeze(c.text))), None)
@@ -637,13 +789,48 @@ class _Reader:
                 _BARE_NUMBER.match(squeeze(c.text).rstrip("%％")) for c in row.cells
             ):
                 break
-            self.note(base, row.text[:120], "预算执行表的其他行未读入", row.where)
+            self.note(base, row.text[:120], "预算执行表的其他行未读入", row)
             self.i = k
             k = self.next_filled(same_table=header)
 
     # -- indicator grid -----------------------------------------------------------------------
 
+    def extend_header(self, cols: _Columns) -> _Columns:
+        """A text header split over rows the other way round: the row above names the columns
+        (绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因) and this row refines the first
+        ones (二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位), "一级指标" on a line between. The
+        columns this row lacks are taken from the row above, after its own."""
+        header = cols.row
+        if header.has_grid:
+            return cols
+        lead: list[Cell] = []
+        above: Row | None = None
+        k = self.i - 1
+        while k >= 0 and k >= self.i - 3:
+            row = self.rows[k]
+            if row.blank:
+                k -= 1
+                continue
+            roles = _match_columns(row, GRID_COLUMNS, GRID_PREFIXES).roles
+            if len(row.filled) == 1 and set(roles) == {"level1"} and not lead and "level1" not in cols.roles:
+                lead = [row.filled[0]]
+            elif len(roles) >= 3:
+                above = row
+                break
+            else:
+                break
+            k -= 1
+        if above is None:
+            return cols
+        extra = [c for c in above.cells if not c.empty
+                 and column_role(c.text, GRID_COLUMNS, GRID_PREFIXES) not in (None, "label", *cols.roles)]
+        if not extra:
+            return cols
+        row = Row(cells=tuple(lead) + header.cells + tuple(extra), table=header.table, where=header.where, pos=header.pos)
+        return _match_columns(row, GRID_COLUMNS, GRID_PREFIXES)
+
     def grid(self, cols: _Columns) -> None:
+        cols = self.extend_header(cols)
         header = cols.row
         # A header written over two rows ("年度 | 实际" above "指标值 | 完成值")?
         j = self.next_filled(same_table=header)
@@ -657,24 +844,27 @@ class _Reader:
                         cols = again
                         self.i = j
         self_grid = bool({"actual", "score", "weight"} & cols.roles.keys())
+        self.seen["grid"].update(cols.roles)
+        if "weight" in cols.roles and "target" in cols.roles and cols.roles["weight"] < cols.roles["target"]:
+            self.seen["weight_before_target"] = True
         dest = "self" if self_grid else "target"
         if self.section not in (None, dest):
             where = "绩效自评表" if self.section == "self" else "绩效目标表"
             self.note("self_evaluation" if self_grid else "target_table", None,
-                      f"在{where}部分读到{'自评' if self_grid else '目标'}指标表头，按表头列读入", header.where)
+                      f"在{where}部分读到{'自评' if self_grid else '目标'}指标表头，按表头列读入", header)
         self.section = dest
         part, base = (self.se, ("self_evaluation",)) if self_grid else (self.tt, ("target_table",))
         if "indicators" in part:
-            self.note((*base, "indicators"), None, "文件中有第二个指标表，已接在前一个之后", header.where)
+            self.note((*base, "indicators"), None, "文件中有第二个指标表，已接在前一个之后", header)
         blocks = part.setdefault("indicators", [])
         for cell in cols.unknown:
-            self.note((*base, "indicators"), cell.text, f"列“{cell.text}”未识别，未读入", cell.where)
+            self.note((*base, "indicators"), cell.text, f"列“{cell.text}”未识别，未读入", cell)
         if "name" not in cols.roles:
-            self.note((*base, "indicators"), None, "表头没有三级指标列", header.where)
+            self.note((*base, "indicators"), None, "表头没有三级指标列", header)
         if self_grid:
             for role in ("target", "actual", "weight", "score"):
                 if role not in cols.roles:
-                    self.note((*base, "indicators"), None, f"表头没有{GRID_COLUMNS[role][0]}列", header.where)
+                    self.note((*base, "indicators"), None, f"表头没有{GRID_COLUMNS[role][0]}列", header)
 
         state = {"block": blocks[-1] if blocks else None, "group": None}
         k = self.i + 1
@@ -685,7 +875,11 @@ class _Reader:
                 k += 1
                 continue
             if row.table is None:
-                break
+                # A level heading that a text copy put on a line of its own ("产 出 指 标 (50分)")
+                if len(row.filled) == 1 and level_of(row.filled[0].text):
+                    row = Row(cells=(row.filled[0],), table=header.table, where=row.where, pos=row.pos)
+                else:
+                    break
             filled = row.filled
             first = filled[0].key if filled else ""
             if first in TOTAL_ROW_LABELS:
@@ -709,6 +903,11 @@ class _Reader:
 
     def grid_row(self, row: Row, cols: _Columns, state: dict, blocks: list, base: tuple, self_grid: bool) -> None:
         aligned, exact = cols.align(row)
+        by_content = False
+        if not exact and aligned is not None:
+            guess = align_by_content(row, cols)
+            if guess is not None and _fit_all(guess, cols) > _fit_all(aligned, cols):
+                aligned, by_content = guess, True
 
         def get(role: str) -> Cell | None:
             return cols.cell_for(row, role, aligned)
@@ -718,49 +917,72 @@ class _Reader:
         l2_text = l2.text if l2 is not None else ""
         block = state["block"]
         if l1_text and (block is None or l1_text != block.get("label", block["level1"])):
-            block = self.new_block(l1_text, blocks, base, self_grid, l1.where)
+            block = self.new_block(l1_text, blocks, base, self_grid, l1)
             state["block"], state["group"] = block, None
         group = state["group"]
         if l2_text and (group is None or l2_text != group["level2"]):
             if block is None:
-                block = self.new_block("", blocks, base, self_grid, row.where)
+                block = self.new_block("", blocks, base, self_grid, row)
                 state["block"] = block
-                self.note((*base, "indicators", len(blocks) - 1, "level1"), None, "这一行之前没有一级指标", row.where)
+                self.note((*base, "indicators", len(blocks) - 1, "level1"), None, "这一行之前没有一级指标", row)
             group = {"level2": l2_text, "rows": []}
             block["groups"].append(group)
             state["group"] = group
-        values = {role: get(role) for role in ("target", "actual", "weight", "score", "reason", "comparator", "unit")}
+        values = {role: get(role) for role in ("target", "actual", "weight", "score", "reason", "comparator", "unit",
+                                               "core", *EXTRA_ROLES)}
+        if any(p in row.text for p in PLACEHOLDERS):
+            self.seen["placeholders"] += 1
+        label_cell = get("label")
+        if self_grid and label_cell is not None and _POINTS.match(label_cell.text):
+            # "年度目标1:(80分)" in the label column: where the weights stand (20+80 forms)
+            self.seen["headings"].append(label_cell.text)
+            self.se.setdefault("weights_note", label_cell.text)
         has_row = any(c is not None and not c.empty for c in (name, values["target"], values["actual"]))
         if not has_row:
             if any(values[r] is not None and not values[r].empty for r in ("weight", "score")):
                 path = (*base, "indicators", max(len(blocks) - 1, 0))
-                self.note(path, row.text[:120], "小计行（没有三级指标）未读入", row.where)
+                self.note(path, row.text[:120], "小计行（没有三级指标）未读入", row)
             elif not (l1_text or l2_text):
-                self.note((*base, "indicators"), row.text[:120], "未识别的行，未读入", row.where)
+                self.note((*base, "indicators"), row.text[:120], "未识别的行，未读入", row)
             return
         if block is None:
-            block = self.new_block("", blocks, base, self_grid, row.where)
+            block = self.new_block("", blocks, base, self_grid, row)
             state["block"] = block
-            self.note((*base, "indicators", len(blocks) - 1, "level1"), None, "这一行之前没有一级指标", row.where)
+            self.note((*base, "indicators", len(blocks) - 1, "level1"), None, "这一行之前没有一级指标", row)
         if group is None:
             group = {"level2": "", "rows": []}
             block["groups"].append(group)
             state["group"] = group
             path = (*base, "indicators", blocks.index(block), "groups", len(block["groups"]) - 1, "level2")
-            self.note(path, None, "这一行之前没有二级指标", row.where)
+            self.note(path, None, "这一行之前没有二级指标", row)
         path = (*base, "indicators", blocks.index(block), "groups", block["groups"].index(group), "rows", len(group["rows"]))
-        if not exact:
+        name_text = name.text if name is not None else ""
+        parent = None
+        if OF_WHICH.match(name_text) and OF_WHICH.sub("", name_text) and group["rows"]:
+            parent = group["rows"][-1]
+            path = (*path[:-1], len(group["rows"]) - 1, "children", len(parent.get("children", [])))
+            self.seen["children"] = True
+        if by_content:
+            self.note(path, row.text[:120], f"本行 {len(row.cells)} 格，表头 {len(cols.row.cells)} 格，按内容对齐读入",
+                      row)
+        elif not exact:
             self.note(path, row.text[:120], f"本行 {len(row.cells)} 格，表头 {len(cols.row.cells)} 格，按右对齐读入",
-                      row.where)
+                      row)
         for role, cell in (("name", name), *[(r, values[r]) for r in ("target", "actual", "reason")]):
             if cell is not None and cell.merged and role != "name":
-                self.note((*path, role), None, "与上方单元格合并，留空", cell.where)
-        entry: dict = {"name": name.text if name is not None else ""}
+                self.note((*path, role), None, "与上方单元格合并，留空", cell)
+        core = None  # the name is kept as written ("★补助鱼塘面积", "其中桃树种植面积"); ★ also sets core
+        if name_text[:1] in CORE_MARKS or (name_text[-1:] in CORE_MARKS and len(name_text) > 1):
+            core = True
+        entry: dict = {"name": name_text}
         if not entry["name"]:
-            self.note((*path, "name"), None, "三级指标为空", row.where)
-        entry["target"] = self.compose(values["target"], values["comparator"], values["unit"], (*path, "target"), True)
+            self.note((*path, "name"), None, "三级指标为空", row)
+        target_cell = values["target"]
+        entry["target"] = target_cell.text if target_cell is not None else ""
+        entry["_composed"] = self.compose(target_cell, values["comparator"], values["unit"], (*path, "target"), True)
         if self_grid:
-            entry["actual"] = self.compose(values["actual"], None, values["unit"], (*path, "actual"), False)
+            entry["actual"] = values["actual"].text if values["actual"] is not None else ""
+            entry["_composed_actual"] = self.compose(values["actual"], None, values["unit"], (*path, "actual"), False)
             entry["weight"] = self.figure(values["weight"], (*path, "weight"))
             entry["score"] = self.figure(values["score"], (*path, "score"))
             entry["reason"] = values["reason"].text if values["reason"] is not None else ""
@@ -771,7 +993,23 @@ class _Reader:
                 for role, what in (("weight", "分值"), ("score", "得分")):
                     cell = values[role]
                     if entry[role] is None and not (cell is not None and cell.text):
-                        self.note((*path, role), None, f"本行没有{what}", cell.where if cell is not None else row.where)
+                        self.note((*path, role), None, f"本行没有{what}", cell if cell is not None else row)
+        for role, key in (("comparator", "nature"), ("unit", "unit")):
+            if values[role] is not None and values[role].text:
+                entry[key] = values[role].text
+        for role in EXTRA_ROLES:
+            if values[role] is not None and values[role].text:
+                entry[role] = values[role].text
+                if role == "adjusted_target":
+                    self.cell_notes((*path, role), values[role].text, values[role])
+        if values["core"] is not None and values["core"].text:
+            core = squeeze(values["core"].text) in CORE_YES
+        if core is not None:
+            entry["core"] = core
+            self.seen["core"] = self.seen["core"] or core
+        if parent is not None:
+            parent.setdefault("children", []).append(entry)
+            return
         group["rows"].append(entry)
 
     def new_block(self, label: str, blocks: list, base: tuple, self_grid: bool, where: str) -> dict:
@@ -781,6 +1019,7 @@ class _Reader:
             name, points = clean(m["name"]), Decimal(m["p1"] or m["p2"])
         if self_grid:
             block = {"level1": name, "label": label, "points": points, "groups": []}
+            self.seen["headings"].append(label)
         else:
             block = {"level1": name, "groups": []}
             if points is not None:
@@ -794,7 +1033,7 @@ class _Reader:
         """The value in one-cell notation; a separate 指标性质 / 度量单位 column is folded in:
         "95" + "≥" + "%" -> "≥95%"."""
         text = cell.text if cell is not None else ""
-        where = cell.where if cell is not None else ""
+        where = cell
         if text and unit is not None and unit.text:
             u = unit.text
             value = parse_value(text)
@@ -810,15 +1049,15 @@ class _Reader:
                 symbol = DIRECTION_WORDS[squeeze(c)]
                 if symbol and value.kind in ("quantity", "compound") and value.comparator is None:
                     text = symbol + text
-                    self.note(path, text, f"指标性质“{c}”按“{symbol}”读入", comparator.where)
+                    self.note(path, text, f"指标性质“{c}”按“{symbol}”读入", comparator)
             else:
                 probe = parse_value(c + "1")
                 if probe.kind != "quantity" or probe.comparator is None or probe.notes:
-                    self.note(path, text, f"指标性质“{c}”未识别，未并入指标值", comparator.where)
+                    self.note(path, text, f"指标性质“{c}”未识别，未并入指标值", comparator)
                 elif value.comparator is None and value.kind in ("quantity", "compound"):
                     text = c + text
                 elif value.comparator is not None and value.comparator != probe.comparator:
-                    self.note(path, text, f"指标性质“{c}”与指标值中的比较符不一致", comparator.where)
+                    self.note(path, text, f"指标性质“{c}”与指标值中的比较符不一致", comparator)
         if text:
             self.cell_notes(path, text, where)
         return text
@@ -844,7 +1083,7 @@ class _Reader:
             aligned, _exact = cols.align(row)
             for role in ("weight", "score"):
                 total[role] = self.figure(cols.cell_for(row, role, aligned), (*path, role))
-            self.note(path, row.text[:120], "总分行的格数与表头不符，按右对齐读入", row.where)
+            self.note(path, row.text[:120], "总分行的格数与表头不符，按右对齐读入", row)
         self.se["total"] = total
 
     # -- assembling ---------------------------------------------------------------------------
@@ -858,11 +1097,19 @@ class _Reader:
             self.note("unit", None, "没有找到单位名称")
         elif len(set(units)) > 1:
             self.note("unit", case["unit"], "各表中的单位名称不一致：" + "、".join(dict.fromkeys(units)))
-        case["year"] = self.fiscal_year()
+        if not units and self.top.get("implementer"):
+            case["unit"] = self.top["implementer"]
+        year = self.fiscal_year()
+        if year is not None:
+            case["year"] = year
         case["form"] = self.form_type()
+        case["layout"] = self.layout()
         if self.region:
             case["region"] = self.region
-        kind = {"text": "text copy", "docx": "Word", "xlsx": "Excel"}[self.source.kind]
+        for key in ("supervisor", "project", "implementer"):
+            if self.top.get(key):
+                case[key] = self.top[key]
+        kind = self.source.kind + (f", {self.source.via}" if self.source.via else "")
         case["source"] = f"{_basename(self.source.path)} (jixiao import, {kind})"
         known_names = frozenset(
             row["name"] for part in (tt, se) for b in part.get("indicators", [])
@@ -872,7 +1119,7 @@ class _Reader:
         case["self_evaluation"] = self.self_evaluation()
         figures = None
         if self.report_title is None:
-            self.note("report", None, "文件中没有找到自评报告，报告部分为空白占位")
+            self.note("report", None, "文件中没有找到自评报告" + _absent_note())
             case["report"] = {"title": "", "statements": [], "execution_rate": None,
                               "self_score": {"score": None, "quote": ""},
                               "sections": [{"heading": "", "text": ""}]}
@@ -881,6 +1128,8 @@ class _Reader:
             case["report"] = report
             for n in notes:
                 self.note(n.path, n.value, n.reason)
+        case["_absent"] = [part for part, missing in (("target_table", not tt), ("self_evaluation", not se),
+                                                      ("report", self.report_title is None)) if missing]
         if self.review:
             case["review"] = self.review
         found = {
@@ -891,14 +1140,49 @@ class _Reader:
             "sections": len(case["report"]["sections"]),
             "dates": figures.dates if figures else [],
             "skipped_before_title": self.skipped_before_title,
+            "layout": case["layout"],
         }
         return ImportResult(case=case, review=self.review, figures=figures, source=self.source, found=found)
 
-    def fiscal_year(self) -> int:
+    def layout(self) -> str:
+        """The layout family, by the signs in vocabulary.yaml's `layouts` (first that holds)."""
+        seen = self.seen
+        if not seen["grid"] and self.report_title is not None:
+            return "narrative"
+        if seen["placeholders"] and seen["placeholders"] >= max(1, _count_rows(self.se.get("indicators", [])) // 2):
+            return "unfilled"
+        texts = seen["headings"] + [self.se.get("weights_note", "")]
+        for entry in vocabulary()["layouts"]:
+            ok = True
+            if "columns_all" in entry:
+                ok &= all(r in seen["grid"] for r in entry["columns_all"])
+            if "columns_any" in entry:
+                ok &= any(r in seen["grid"] for r in entry["columns_any"])
+            if "no_columns" in entry:
+                ok &= bool(seen["grid"]) and not any(r in seen["grid"] for r in entry["no_columns"])
+            if "budget_any" in entry:
+                ok &= any(r in seen["budget"] for r in entry["budget_any"])
+            if "heading_re" in entry:
+                ok &= any(entry["heading_re"].search(t) for t in texts if t) or bool(
+                    entry["heading_re"].search(self.se.get("budget", {}).get("label") or ""))
+            if entry.get("weight_before_target"):
+                ok &= seen["weight_before_target"]
+            if entry.get("rows_with_children"):
+                ok &= seen["children"]
+            if entry.get("core_rows"):
+                ok &= seen["core"]
+            if ok:
+                return entry["family"]
+        return "national"
+
+    def fiscal_year(self) -> int | None:
         if self.year_option is not None:
             return self.year_option
         years = list(dict.fromkeys(y for y, _ in self.years))
         if not years:
+            self.note("year", None, "表名和年度栏中都没有读到年度", action="导入时用 --year 指定年度，或在案卷中填写 year")
+            return None
+        if False:
             raise JixiaoError.single(
                 "E-IMPORT-YEAR", "表名和年度栏中都没有读到年度 (no fiscal year found in the titles or the period)",
                 stage="import", file=self.source.path, hint="pass it with --year 2022",
@@ -926,7 +1210,7 @@ class _Reader:
         tt = self.tt
         base = "target_table"
         if not tt:
-            self.note(base, None, "文件中没有找到绩效目标表，此部分为空白占位")
+            self.note(base, None, "文件中没有找到绩效目标表" + _absent_note())
         out: dict = {"title": tt.get("title", "")}
         if "filing_unit" in tt:
             out["filing_unit"] = tt["filing_unit"]
@@ -958,7 +1242,7 @@ class _Reader:
         se = self.se
         base = "self_evaluation"
         if not se:
-            self.note(base, None, "文件中没有找到绩效自评表，此部分为空白占位")
+            self.note(base, None, "文件中没有找到绩效自评表" + _absent_note())
         out: dict = {"title": se.get("title", ""), "period": se.get("period", ""), "unit": se.get("unit", "")}
         out["budget"] = se.get("budget") or {
             "initial": None, "full_year": None, "executed": None, "weight": None, "rate": "", "self_score": None,
@@ -971,6 +1255,9 @@ class _Reader:
         out["goal"] = se.get("goal") or {"expected": "", "actual": ""}
         out["indicators"] = _non_empty_grid(se.get("indicators"), target=False)
         out["total"] = se.get("total") or {"weight": None, "score": None}
+        for key in (*CLOSING_LABELS, "weights_note"):
+            if se.get(key):
+                out[key] = se[key]
         if se:
             for key, what in (("title", "表名"), ("period", "年度"), ("unit", "预算部门名称"), ("budget", "预算执行行"),
                               ("funding", "资金构成"), ("goal", "年度总体目标"), ("total", "总分行")):
@@ -1008,6 +1295,133 @@ def _non_empty_grid(blocks: list | None, target: bool) -> list:
     return [block]
 
 
+V1_TOP = ("format", "unit", "year", "form", "region", "source", "target_table", "self_evaluation", "report", "review")
+V1_ROW = ("name", "target", "actual", "weight", "score", "reason")
+V1_BUDGET = ("label", "initial", "full_year", "executed", "weight", "rate", "self_score")
+
+
+def _absent_note() -> str:
+    """How a part the file lacks is written: left out in jixiao-case/2, a blank placeholder in v1."""
+    return "，该部分不可核对，案卷中已略去" if case_format() == FORMAT else "，此部分为空白占位"
+
+
+@functools.lru_cache(maxsize=1)
+def case_format() -> str:
+    """The newest case format the installed schema accepts (v2 once schemas/case.schema.json knows it)."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent.parent / "schemas" / "case.schema.json"
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))["properties"]["format"]
+    except (OSError, ValueError, KeyError):  # pragma: no cover - an installed package without schemas
+        return FORMAT
+    accepted = [spec["const"]] if "const" in spec else list(spec.get("enum", []))
+    return FORMAT if FORMAT in accepted or not accepted else FORMAT_V1
+
+
+def _rows(blocks: list):
+    for block in blocks:
+        for group in block["groups"]:
+            yield group
+
+
+def to_format(case: dict, fmt: str, path: str) -> dict:
+    """The case in `fmt`: v2 as built (private keys dropped), or v1 (the seed's shape) for a
+    schema that does not know v2 yet: separate 指标性质 / 度量单位 folded into the values, v2-only
+    keys dropped, "其中" rows listed after their parent."""
+    v1 = fmt == FORMAT_V1
+    absent = case.pop("_absent", [])
+    if not v1:  # v2: a part the file lacks is absent (not checkable), not a blank placeholder
+        for part in absent:
+            if part != "self_evaluation" or "target_table" not in absent:
+                case.pop(part, None)
+    for part in ("target_table", "self_evaluation"):
+        for group in _rows(case[part]["indicators"] if part in case else []):
+            rows = []
+            for row in group["rows"]:
+                children = row.pop("children", []) if v1 else row.get("children", [])
+                for r in [row, *children]:
+                    if v1:
+                        r["target"] = r.pop("_composed", r.get("target", ""))
+                        if "_composed_actual" in r:
+                            r["actual"] = r.pop("_composed_actual")
+                        for key in [k for k in r if k not in V1_ROW]:
+                            del r[key]
+                    else:
+                        r.pop("_composed", None)
+                        r.pop("_composed_actual", None)
+                rows.extend([row, *children] if v1 else [row])
+            group["rows"] = rows
+    if not v1:
+        return case
+    case["format"] = FORMAT_V1
+    for key in [k for k in case if k not in V1_TOP]:
+        del case[key]
+    se = case["self_evaluation"]
+    for key in [k for k in se if k not in ("title", "period", "unit", "budget", "funding", "goal", "indicators", "total")]:  # noqa: E501
+        del se[key]
+    for key in [k for k in se["budget"] if k not in V1_BUDGET]:
+        del se["budget"][key]
+    if "review" in case:  # copies: the ImportResult's own review list keeps action and where
+        case["review"] = [{k: item[k] for k in ("field", "value", "reason")} for item in case["review"]]
+    if "year" not in case:
+        raise JixiaoError.single(
+            "E-IMPORT-YEAR", "表名和年度栏中都没有读到年度 (no fiscal year found in the titles or the period)",
+            stage="import", file=path, hint="pass it with --year 2022",
+        )
+    return case
+
+
+def split_filings(source: Source) -> list[Source]:
+    """A file holding several filings (two projects' self-evaluation tables) as one Source each.
+    A filing starts at a self-evaluation title (or a 项目名称 row) once the part before it has read
+    an indicator grid; what precedes the first such point belongs to the first filing."""
+    starts = [0]
+    grid_since = False
+    for k, row in enumerate(source.rows):
+        first = row.filled[0].key if row.filled else ""
+        boundary = title_kind(row) == "self" or any(first.startswith(label) for label in PROJECT_LABELS)
+        if boundary and grid_since:
+            starts.append(k)
+            grid_since = False
+        if not grid_since:
+            cols = _match_columns(row, GRID_COLUMNS, GRID_PREFIXES)
+            grid_since = _is_grid_header(cols) and bool({"actual", "score", "weight"} & cols.roles.keys())
+    def has_grid(a: int, b: int) -> bool:
+        for row in source.rows[a:b]:
+            cols = _match_columns(row, GRID_COLUMNS, GRID_PREFIXES)
+            if _is_grid_header(cols) and {"actual", "score", "weight"} & cols.roles.keys():
+                return True
+        return False
+
+    bounds = list(zip(starts, starts[1:] + [len(source.rows)]))
+    kept: list[list[int]] = []
+    for a, b in bounds:  # a part without an indicator grid of its own stays with the filing before it
+        if kept and not has_grid(a, b):
+            kept[-1][1] = b
+        else:
+            kept.append([a, b])
+    starts = [a for a, _b in kept]
+    if len(starts) == 1:
+        return [source]
+    out = []
+    for n, (a, b) in enumerate(kept, start=1):
+        part = Source(path=source.path, kind=source.kind, rows=source.rows[a:b], notes=list(source.notes),
+                      via=source.via, ocr=source.ocr)
+        part.notes.append(f"文件中有 {len(starts)} 份填报，这是第 {n} 份")
+        out.append(part)
+    return out
+
+
+def build_cases(source: Source, *, year: int | None = None, region: str | None = None) -> list[ImportResult]:
+    """One ImportResult per filing in the source (see `split_filings`)."""
+    parts = split_filings(source)
+    if len(parts) == 1:
+        return [build_case(source, year=year, region=region)]
+    return [build_case(part, year=year, region=region) for part in parts]
+
+
 def build_case(source: Source, *, year: int | None = None, region: str | None = None) -> ImportResult:
     """Read a Source into case data plus the review list. Raises JixiaoError when nothing of a
     filing is found (no title, no indicator table)."""
@@ -1020,4 +1434,6 @@ def build_case(source: Source, *, year: int | None = None, region: str | None = 
             "found: is this a filing?)",
             stage="import", file=source.path,
         )
-    return reader.finish()
+    result = reader.finish()
+    result.case = to_format(result.case, case_format(), source.path)
+    return result

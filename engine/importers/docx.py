@@ -91,9 +91,12 @@ def read_docx(name: str, raw: bytes) -> Source:
                     cells[-1] = Cell(paras=last.paras, merged=last.merged, col=last.col, span=last.span + span,
                                      where=last.where)
                 elif tc.vMerge == "continue":
-                    cells.append(Cell(paras=(), merged=True, col=col, span=span, where=where))
+                    cells.append(Cell(paras=(), merged=True, col=col, span=span, where=where,
+                                      pos=(None, table_no + 1, r, col + 1)))
                 else:
-                    cells.append(Cell(paras=_cell_paras(tc, block, source, where), col=col, span=span, where=where))
+                    cells.append(Cell(paras=_cell_paras(tc, block, source, where), col=col, span=span, where=where,
+                                      pos=(None, table_no + 1, r, col + 1)))
                 col += span
-            source.rows.append(Row(cells=tuple(cells), table=table_no, where=f"表 {table_no + 1} 第 {r} 行"))
+            source.rows.append(Row(cells=tuple(cells), table=table_no, where=f"表 {table_no + 1} 第 {r} 行",
+                                   pos=(None, table_no + 1, r, None)))
     return source

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 # Whitespace Python's str.strip() does not remove but Word and Excel text is full of.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
@@ -32,9 +33,26 @@ def clean(text: str) -> str:
     return text
 
 
+_GLOSS = re.compile(r"[（(][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]+[)）]")
+_TRADITIONAL: dict[int, str] | None = None
+
+
+def _traditional() -> dict[int, str]:
+    global _TRADITIONAL
+    if _TRADITIONAL is None:
+        from .vocabulary import vocabulary
+
+        _TRADITIONAL = {ord(pair[0]): pair[1] for pair in vocabulary().get("traditional", "").split() if len(pair) == 2}
+    return _TRADITIONAL
+
+
 def squeeze(text: str) -> str:
-    """Text without any whitespace: the key labels are matched on ("预算部 门名称")."""
-    return _ALL_SPACE.sub("", text)
+    """Text without any whitespace: the key labels are matched on ("预算部 门名称"); traditional
+    characters of labels mapped to simplified and a mirror's pinyin glosses ("項(xiàng)目") dropped."""
+    key = _ALL_SPACE.sub("", text)
+    if "(" in key or "（" in key:
+        key = _GLOSS.sub("", key)
+    return key.translate(_traditional())
 
 
 def split_paras(text: str) -> tuple[str, ...]:
@@ -49,6 +67,12 @@ class Cell:
     col: int | None = None  # first grid column, when the source has a grid (docx, xlsx)
     span: int = 1  # grid columns covered
     where: str = ""  # where a person finds it: "第 348 行", "表 2 第 5 行第 3 列", "绩效自评表!C7"
+    # The same, as data for the case's review items: (page, table, row, col), 1-based, None where
+    # the source has no such thing (a text copy has no page; a paragraph no table).
+    pos: tuple[int | None, int | None, int | None, int | None] | None = None
+    # Why this cell's text is not certain ("OCR 识别", "从连写文本拆分"): every figure read from it
+    # goes to review with this reason, never as a clean number.
+    doubt: str = ""
 
     @property
     def text(self) -> str:
@@ -75,6 +99,7 @@ class Row:
     cells: tuple[Cell, ...]
     table: int | None  # which table of the source; None for a paragraph outside tables
     where: str = ""
+    pos: tuple[int | None, int | None, int | None, int | None] | None = None  # as Cell.pos, col None
 
     @property
     def blank(self) -> bool:
@@ -97,10 +122,23 @@ class Row:
 @dataclass
 class Source:
     path: str
-    kind: str  # "text" | "docx" | "xlsx"
+    kind: str  # a format's kind in engine/importers/formats.py: "text", "docx", "xlsx", "html", "pdf" ...
     rows: list[Row] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the reader skipped, for the summary
+    via: str = ""  # how it was obtained when not read directly: "LibreOffice 转换", "OCR"
+    ocr: bool = False  # every cell was read by OCR
 
     @property
     def tables(self) -> int:
         return len({r.table for r in self.rows if r.table is not None})
+
+
+@dataclass(frozen=True)
+class Format:
+    """An input format: registered in `formats.READERS` (see there)."""
+
+    kind: str
+    label: str  # in Chinese, for the summary: "网页", "PDF" ...
+    suffixes: tuple[str, ...]
+    sniff: Callable[[bytes, str], bool]
+    read: Callable[[str, bytes], Source]

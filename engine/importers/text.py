@@ -1,4 +1,10 @@
-"""Text copied out of a Word document (the seed's layout) -> Source.
+"""Text -> Source: text copied out of Word (the seed's layout), or out of a browser, or tables
+converted to Markdown, or text extracted from web pages and PDFs with one cell per line.
+
+`read_text` picks the style (`style()`): Word's copy (cells led by tabs, below) or the line styles
+of `lines.py` (tab-separated rows, pipe tables, " |"-terminated or bare one-cell-per-line
+streams cut into rows by the header's width and the row-start labels, run-on text as a last
+resort). Word's copy:
 
 What Word puts on the clipboard for a table, and how it is read here:
 
@@ -25,7 +31,7 @@ from pathlib import Path
 
 from ..errors import JixiaoError
 from ..load import decode
-from .grid import Cell, Row, Source, clean
+from .grid import Cell, Format, Row, Source, clean
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 
@@ -47,7 +53,31 @@ def read_text(path: str | Path, raw: bytes | None = None) -> Source:
             stage="import", file=name, line=1,
         )
     text, _encoding = decode(raw, name)
-    return parse_text(text, name)
+    if style(text) == "word":
+        return parse_text(text, name)
+    from .lines import parse_lines
+
+    return parse_lines(text, name)
+
+
+def style(text: str) -> str:
+    """"word" when cells are led by tabs (Word's copy), else "lines"."""
+    led = other = 0
+    for line in text.splitlines():
+        if line.startswith("\t"):
+            led += 1
+        elif "\t" in line.strip():
+            other += 1
+    # Word leads every cell, the first included, with a tab: its rows never hold a tab inside.
+    return "word" if led and other * 10 <= led else "lines"
+
+
+def sniff(head: bytes, suffix: str) -> bool:
+    return True
+
+
+FORMAT = Format(kind="text", label="文本", suffixes=(".txt", ".md", ".text", ".tsv", ".csv"), sniff=sniff,
+                read=lambda name, raw: read_text(name, raw))
 
 
 def parse_text(text: str, name: str = "<text>") -> Source:
@@ -62,8 +92,10 @@ def parse_text(text: str, name: str = "<text>") -> Source:
     def close_row() -> None:
         nonlocal row
         if row:
-            cells = tuple(Cell(paras=tuple(paras), where=f"第 {line} 行") for paras, line in row)
-            rows.append(Row(cells=cells, table=table, where=f"第 {row_line} 行"))
+            n = sum(1 for r in rows if r.table == table) + 1
+            cells = tuple(Cell(paras=tuple(paras), where=f"第 {line} 行", pos=(None, table + 1, n, c + 1))
+                          for c, (paras, line) in enumerate(row))
+            rows.append(Row(cells=cells, table=table, where=f"第 {row_line} 行", pos=(None, table + 1, n, None)))
         row = []
 
     for number, line in enumerate(text.splitlines(), start=1):

@@ -107,7 +107,8 @@ def read_xlsx(name: str, raw: bytes) -> Source:
                 kind, width = merged.get((r, c), ("", 1))
                 where = f"{sheet.title}!{get_column_letter(c)}{r}"
                 if kind == "below":
-                    cells.append(Cell(paras=(), merged=True, col=c - 1, span=width, where=where))
+                    cells.append(Cell(paras=(), merged=True, col=c - 1, span=width, where=where,
+                                      pos=(None, table + 1, r, c)))
                 else:
                     cell = sheet.cell(row=r, column=c)
                     text = render(cell.value, cell.number_format)
@@ -115,7 +116,9 @@ def read_xlsx(name: str, raw: bytes) -> Source:
                         original = formula_sheet.cell(row=r, column=c).value
                         if isinstance(original, str) and original.startswith("="):
                             source.notes.append(f"{where} 是公式“{original}”但没有计算结果，按空白读入")
-                    cells.append(Cell(paras=split_paras(text), col=c - 1, span=width, where=where))
+                    cells.append(Cell(paras=split_paras(text), col=c - 1, span=width, where=where,
+                                      pos=(None, table + 1, r, c)))
                 c += width
-            source.rows.append(Row(cells=tuple(cells), table=table, where=f"{sheet.title}!{r}"))
+            source.rows.append(Row(cells=tuple(cells), table=table, where=f"{sheet.title}!{r}",
+                                   pos=(None, table + 1, r, None)))
     return source

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from .contract import NEGATED_OP, conjunctions, to_nnf
 from .explain import leaf_text
+from ..errors import tr
 
 __all__ = ["Space", "never_reason", "implies", "overlaps", "leaf_type"]
 
@@ -216,8 +217,9 @@ def never_reason(condition, space: Space) -> str | None:
     culprit = _smallest_unsat(first, space)
     text = " 且 ".join(leaf_text(leaf) for leaf in culprit)
     if len(alternatives) == 1:
-        return f"{text} cannot all hold"
-    return f"none of its {len(alternatives)} alternatives can hold (the first fails on: {text})"
+        return tr(f"{text} 不可能同时成立", f"{text} cannot all hold")
+    return tr(f"它的 {len(alternatives)} 个分支都不可能成立（第一个不成立在：{text}）",
+              f"none of its {len(alternatives)} alternatives can hold (the first fails on: {text})")
 
 
 def _smallest_unsat(leaves: list, space: Space) -> list:

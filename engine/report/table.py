@@ -88,8 +88,30 @@ def tables(result: Result) -> list:
 
 
 def print_result(result: Result, console: Console) -> None:
-    for item in tables(result):
-        console.print(item)
+    print_whole(tables(result), console)
+
+
+def print_whole(items, console: Console) -> None:
+    """Print rich tables and lines. On a terminal they fit its width (long cells fold); piped or
+    redirected they are printed whole, each as wide as its content needs, whatever COLUMNS says:
+    a file or a tool gets every path, code and explanation in one piece."""
+    from rich.measure import Measurement
+
+    if console.is_terminal:
+        for item in items:
+            console.print(item)
+        return
+    narrow = console.width
+    try:
+        for item in items:
+            if isinstance(item, Text):
+                console.print(item, soft_wrap=True)
+                continue
+            console.width = 100_000
+            console.width = max(Measurement.get(console, console.options, item).maximum, 20)
+            console.print(item)
+    finally:
+        console.width = narrow
 
 
 def render(result: Result, width: int = 200) -> str:

@@ -35,8 +35,7 @@ def _score(filing, who: str):
     result = dataclasses.replace(result, case_file=f"工作台案卷 #{filing.id}（{filing.source_name}）")
     from ..report import render
 
-    # Open review items make the result provisional, whatever the scoring found.
-    status = "provisional" if cases.validated(filing.case_yaml, filing.source_name).get("review") else "final"
+    status = result.status  # provisional while review items (the case's, or rows not readable) remain
     st["store"].save_result(filing.id, render(result, "json"), total=str(result.total), grade=result.grade,
                             status=str(status), pack=f"{result.pack_id} v{result.pack_version}", who=who)
     return result
