@@ -298,8 +298,12 @@ def _rescale(lint: _Lint) -> None:
     root = lint.chain[0].settings.get("sections") or []
     root_sections = [type("S", (), {"level1": tuple(s.get("level1") or ()), "weight": Decimal(str(s.get("weight", 0)))})
                      for s in root if isinstance(s, dict)]
+    own = next((raw.settings.get("sections") for raw in reversed(lint.chain) if raw.settings.get("sections")), [])
+    declared = {s.get("key") for s in own if isinstance(s, dict) and "scale_rows" in s}
     for i, section in enumerate(lint.pack.sections):
-        if section.scale_rows or not section.level1:
+        # `scale_rows: false` written out says the form's rows carry this section's own weights (a
+        # form of its own, e.g. a criteria scoresheet): nothing to rescale.
+        if section.scale_rows or not section.level1 or section.key in declared:
             continue
         form = form_weight(lint.pack, root_sections, section)
         if form is None or form == section.weight:

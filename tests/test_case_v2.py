@@ -126,7 +126,7 @@ def test_v1_still_requires_every_part():
     doc = load_file(SEED)
     del doc.data["target_table"]
     problems = schema_problems(doc, "case.schema.json")
-    assert [p.message for p in problems] == ["'target_table' is required"]
+    assert [p.message for p in problems] == ["缺少必填字段 'target_table'"]
 
 
 def test_v2_refuses_a_misspelt_key_with_a_suggestion():

@@ -129,11 +129,11 @@ def render(result: Result, date: datetime.date) -> bytes:
     unit = doc.add_paragraph()
     unit.alignment = WD_ALIGN_PARAGRAPH.CENTER
     unit.add_run(xml_safe(f"{ctx['subtitle']}　评价日期：{ctx['date']}")).bold = True
-
-    doc.add_heading("一、结论", level=1)
     doc.add_paragraph().add_run(xml_safe(ctx["status"])).bold = True
     for line in ctx["status_lines"]:
         doc.add_paragraph(xml_safe(line), style="List Bullet")
+
+    doc.add_heading("一、结论", level=1)
     _table(doc, ("", "总分", "等级"), [(row, "") for row in ctx["summary_rows"]], widths_mm=(50, 40, 20),
            numeric={"总分"})
     doc.add_paragraph(xml_safe(ctx["summary_sentence"]))
