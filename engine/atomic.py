@@ -7,6 +7,7 @@ files, which are written row by row over the whole run through `open_atomic`).
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 import tempfile
@@ -53,7 +54,7 @@ def open_atomic(path: str | Path) -> Iterator[BinaryIO]:
         os.replace(tmp, target)
         tmp = None
     except OSError as exc:
-        raise JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="report", file=str(path)) from None
+        raise output_error(exc, path) from None
     finally:
         if tmp is not None:
             try:
@@ -62,8 +63,38 @@ def open_atomic(path: str | Path) -> Iterator[BinaryIO]:
                 pass
 
 
+def output_error(exc: OSError, path: str | Path) -> JixiaoError:
+    """An OS error writing `path` as the E-OUTPUT problem the user sees (a full disk said plainly)."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return JixiaoError.single(
+            "E-OUTPUT", f"磁盘空间不足，文件未写出 ({exc.strerror or 'No space left on device'})", stage="report",
+            file=str(path), hint="释放磁盘空间（或换一个输出位置）后重新运行；已有的同名文件未被改动")
+    return JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="report", file=str(path))
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Write `data` (text as UTF-8) to `path` atomically; errors become E-OUTPUT problems."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     with open_atomic(path) as handle:
         handle.write(payload)
+
+
+def refuse_overwriting_input(output: str | Path | None, *inputs: str | Path) -> None:
+    """Refuse an --output that is one of the command's input files: the same file by device and
+    inode (a hard link, a symlink, "./case.yaml" for "case.yaml"), not by name. Writing it would
+    replace the input with the output (E-OUTPUT-IS-INPUT, before anything is done)."""
+    if not output:
+        return
+    try:
+        target = os.stat(output)
+    except OSError:
+        return  # does not exist yet: it cannot be an input
+    for given in inputs:
+        try:
+            same = os.path.samestat(target, os.stat(given))
+        except OSError:
+            continue
+        if same:
+            raise JixiaoError.single(
+                "E-OUTPUT-IS-INPUT", f"输出文件就是输入文件 {given}，写入会覆盖它 (the output is the input file)",
+                stage="output", file=str(output), hint="用 -o/--output 指定另一个文件")

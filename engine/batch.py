@@ -12,9 +12,13 @@ same whatever --jobs, and the parent's share of the work is small (~0.6 ms per c
 
 Nothing is skipped silently: every file found is either scored or listed as failed with its
 error, and the run goes on after a failure. A failed case leaves no result file (an earlier
-run's is removed). If a worker process dies (killed, out of memory), the pool cannot go on:
-every case not yet scored is listed as failed (E-WORKER). On Ctrl-C, queued chunks are dropped,
-running ones finish (results are whole or absent) and no summary is written.
+run's is removed). If a worker process dies (killed, out of memory), its pool is replaced and
+the unfinished cases are tried again one by one: only a case that kills its worker again is
+listed as failed (E-WORKER). On Ctrl-C every worker is killed at once, busy or idle (results are
+whole or absent: a killed worker's temporary files are removed) and no summary is written; the
+previous run's summary was removed when the run started. Workers also die with the parent, even
+when it is killed with SIGKILL (prctl PR_SET_PDEATHSIG, and a poll of the parent's pid). One run
+at a time writes into a folder (OUT/.jixiao-batch.lock, a kernel lock that dies with its holder).
 
 An edge module (file I/O, processes); the UI (progress bar, messages) is the command's.
 """
@@ -26,7 +30,9 @@ import os
 import signal
 import stat
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -55,6 +61,11 @@ def discover(paths: Iterable[str | Path]) -> list[str]:
 
     Paths are kept as plain strings and files are told apart by device and inode: a province's
     100 000 filings cost a few MiB here, not the ~90 MiB of Path objects and resolved paths."""
+    return _discover(paths)[0]
+
+
+def _discover(paths: Iterable[str | Path]) -> tuple[list[str], set[int]]:
+    """discover(), and the device+inode keys of the files found."""
     found: list[str] = []
     seen: set[int] = set()
 
@@ -73,7 +84,7 @@ def discover(paths: Iterable[str | Path]) -> list[str]:
             add(root, _file_key(root))
         else:
             raise JixiaoError.single("E-FILE", "no such file or folder", stage="batch", file=str(given))
-    return found
+    return found, seen
 
 
 def _file_key(path: str) -> int | None:
@@ -116,16 +127,27 @@ def _walk(folder: str) -> Iterator[tuple[str, int | None]]:
 
 def result_names(files: list[str], paths: Iterable[str | Path]) -> list[str]:
     """Where each case's JSON goes under results/: its path relative to the folders searched
-    (a file named directly counts from its folder), .yaml replaced by .json."""
+    (a file named directly counts from its folder), .yaml replaced by .json. Names never
+    collide and do not depend on --jobs (input order is sorted): where two files would get one
+    name (a.yaml, a.yml), the second keeps its whole file name (a.yml.json); a name taken, or
+    that is another file's own name (a.yml.yaml -> a.yml.json), gets "~2", "~3" ... before .json."""
     roots = [os.path.abspath(p if Path(p).is_dir() else Path(p).parent) for p in paths]
     base = Path(os.path.commonpath(roots))
+    rels = [Path(os.path.abspath(path)).relative_to(base) for path in files]
+    plain = [rel.with_suffix(".json").as_posix() for rel in rels]
+    wanted = set(plain)
     names: list[str] = []
     used: set[str] = set()
-    for path in files:
-        rel = Path(os.path.abspath(path)).relative_to(base)
-        name = rel.with_suffix(".json").as_posix()
-        if name in used:  # a.yaml and a.yml side by side
+    for rel, own in zip(rels, plain):
+        name = own
+        if name in used:  # a.yaml and a.yml side by side: the second keeps its whole name
             name = rel.with_name(rel.name + ".json").as_posix()
+        if name in used or (name != own and name in wanted):  # taken, or another file's own name
+            stem = name.removesuffix(".json")
+            number = 2
+            while f"{stem}~{number}.json" in used or f"{stem}~{number}.json" in wanted:
+                number += 1
+            name = f"{stem}~{number}.json"
         used.add(name)
         names.append(name)
     return names
@@ -134,12 +156,41 @@ def result_names(files: list[str], paths: Iterable[str | Path]) -> list[str]:
 # ---------------------------------------------------------------- worker (runs in a pool process)
 
 
-def _init_worker(pack_dir: str | None, matcher: str | None) -> None:
-    """Ignore Ctrl-C (the parent handles it and cancels what is queued) and compile the pack
-    once for this process (engine.api caches it; without --rules the first case does it)."""
+def _init_worker(pack_dir: str | None, matcher: str | None, parent: int | None = None) -> None:
+    """Ignore Ctrl-C (the parent handles it and stops the workers), die with the parent, and
+    compile the pack once for this process (engine.api caches it; without --rules the first case
+    does it)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        _die_with(parent)
     if pack_dir is not None:
         matcher_for(load_pack(pack_dir), matcher)
+
+
+PARENT_POLL = 1.0  # seconds between a worker's checks that its parent is alive (where prctl is missing)
+
+
+def _die_with(parent: int) -> None:
+    """End this worker as soon as the batch process `parent` dies, even by SIGKILL (which runs no
+    clean-up in the parent): on Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG); everywhere
+    a daemon thread also polls the parent's pid. An idle worker blocks reading its task queue,
+    whose write end it holds itself, so without this it would wait forever."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass  # not Linux: the thread below does it
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL)
+        os._exit(1)
+
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+    threading.Thread(target=watch, name="jixiao-parent-watch", daemon=True).start()
 
 
 def _not_a_case(path: str) -> list[Problem] | None:
@@ -213,92 +264,206 @@ class BatchRun:
         return len(self.failures)
 
 
-def _ignore_sigint():
-    """Ignore SIGINT in this process for a moment; returns the handler to restore (None when not
-    on the main thread, where signal handlers cannot be changed)."""
+@contextmanager
+def _sigint_blocked():
+    """Block SIGINT in the calling thread while worker processes are started: a process inherits
+    the signal mask across fork and exec, so a worker is born deaf to Ctrl-C (one still importing
+    prints no KeyboardInterrupt traceback), while the parent still gets it (at once if another
+    thread takes it, else when it is unblocked here). A no-op off the main thread or platform."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
+def _sigint_ignored():
+    """Ignore Ctrl-C (and SIGTERM) while the workers are being stopped, so that a second or
+    tenth Ctrl-C cannot interrupt the clean-up half-way (that left processes behind and the
+    parent waiting for them forever). The handlers are restored afterwards."""
     if threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.signal(signal.SIGINT, signal.SIG_IGN)
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 CHUNK = 16  # cases per pool task at most: fewer round trips, and a Ctrl-C still stops within a second
 WINDOW = 4  # pool tasks in flight or waiting to be merged, per worker process
+KILL_WAIT = 10.0  # seconds to wait for a killed worker (or the pool's thread) to be gone
+MAX_WORKER_DEATHS = 20  # cases that killed their worker; after that, the rest are not tried
 
 
-def _worker_failure(job: tuple, exc: BaseException) -> tuple[int, summary.CaseRows]:
+class _Pool:
+    """A pool of spawned worker processes that can be stopped at once, busy or idle."""
+
+    def __init__(self, workers: int, pack_dir: str | None, matcher: str | None):
+        self.executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker, initargs=(pack_dir, matcher, os.getpid()))
+
+    def submit(self, *args):
+        return self.executor.submit(*args)
+
+    def close(self) -> None:
+        """Every task is done: let the workers exit."""
+        self.executor.shutdown(wait=True)
+
+    def kill(self) -> None:
+        """Stop now: kill every worker (SIGKILL: a busy one cannot finish its case, an idle one
+        is not waited for), drop what is queued, and wait (bounded) for the processes and the
+        pool's thread to be gone. A killed worker leaves at most a temporary file, never a
+        half-written result (engine/atomic.py); the caller removes those."""
+        executor = self.executor
+        processes = list((executor._processes or {}).values())  # noqa: SLF001 - no public way to kill them
+        thread = executor._executor_manager_thread  # noqa: SLF001
+        for process in processes:
+            try:
+                process.kill()
+            except (OSError, ValueError, AttributeError):
+                pass  # already gone
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.join(KILL_WAIT)
+        if thread is not None:
+            thread.join(KILL_WAIT)
+
+
+def _worker_failure(job: tuple, exc: BaseException | str) -> tuple[int, summary.CaseRows]:
     index, path, _ = job
+    why = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
     return index, summary.failed_rows(path, [Problem(
         code="E-WORKER", stage="batch", file=path,
-        message=f"not scored: a worker process stopped while this file was being scored or waiting its turn "
-                f"(killed, crashed or out of memory): {type(exc).__name__}: {exc}")])
+        message=f"not scored: the worker process scoring this file stopped (killed, crashed or out of memory), "
+                f"also when it was tried again alone: {why}")])
 
 
 def _outcomes(jobs: "_Jobs", workers: int, out: str, pack_dir: str | None, matcher: str | None,
               scorer: Callable | None) -> Iterator[tuple[int, summary.CaseRows]]:
-    """Each case's (index, rows), in input order whatever order the workers finish in."""
+    """Each case's (index, rows), in input order whatever order the workers finish in.
+
+    When a worker dies, the pool is killed and every chunk not yet finished is tried again, case
+    by case, in a pool of one worker: a case that kills that worker too fails with E-WORKER (it
+    is the one being scored), the others are scored; then a new pool goes on with the rest. After
+    MAX_WORKER_DEATHS such cases the rest fail without being tried. On Ctrl-C (or any error)
+    every worker is killed at once, busy or idle, and their temporary files removed."""
     if workers == 1:
         for job in jobs:
             yield (scorer or score_one)(*job, out, pack_dir, matcher)
         return
     size = max(1, min(CHUNK, -(-len(jobs) // (workers * WINDOW))))  # small runs still spread over the workers
     count = -(-len(jobs) // size)
+    extra = (out, pack_dir, matcher, *([scorer] if scorer else []))
 
     def chunk(number: int) -> list[tuple]:  # made when needed: nothing is kept per case
         return [jobs[i] for i in range(number * size, min((number + 1) * size, len(jobs)))]
 
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_worker, initargs=(pack_dir, matcher))
+    pools: list[_Pool] = []  # alive, all killed on an interrupt
+
+    def new_pool(n: int) -> _Pool:
+        with _sigint_blocked():
+            pool = _Pool(n, pack_dir, matcher)
+            pools.append(pool)
+            return pool
+
+    def end(pool: _Pool, kill: bool) -> None:
+        pools.remove(pool)
+        pool.kill() if kill else pool.close()
+
     pending: dict = {}  # future -> chunk number
     done: dict[int, list] = {}  # chunk number -> its outcomes, until the chunks before it are merged
-    submitted = merged = 0
-    broken: BaseException | None = None
+    submitted = merged = deaths = 0
+    pool: _Pool | None = None
 
     def submit() -> None:
-        nonlocal submitted
+        nonlocal submitted, pool
         # Bounded: the chunks in flight and those waiting for an earlier one stay within the window.
-        while broken is None and submitted < count and submitted - merged < workers * WINDOW:
-            pending[pool.submit(score_chunk, chunk(submitted), out, pack_dir, matcher,
-                                *([scorer] if scorer else []))] = submitted
+        while submitted < count and submitted - merged < workers * WINDOW:
+            if deaths >= MAX_WORKER_DEATHS:
+                done[submitted] = [_worker_failure(job, f"not tried: {deaths} files stopped their worker already")
+                                   for job in chunk(submitted)]
+            else:
+                if pool is None:
+                    pool = new_pool(workers)
+                with _sigint_blocked():  # submit may start a worker
+                    pending[pool.submit(score_chunk, chunk(submitted), *extra)] = submitted
             submitted += 1
 
+    def alone(numbers: list[int]) -> None:
+        """Score the cases of these chunks one at a time, each alone in a pool of one worker."""
+        nonlocal deaths
+        solo: _Pool | None = None
+        for number in numbers:
+            outcomes = []
+            for job in chunk(number):
+                if deaths >= MAX_WORKER_DEATHS:
+                    outcomes.append(_worker_failure(job, f"not tried: {deaths} files stopped their worker already"))
+                    continue
+                solo = solo or new_pool(1)
+                try:
+                    with _sigint_blocked():
+                        future = solo.submit(score_chunk, [job], *extra)
+                    outcomes.extend(future.result())
+                except BrokenProcessPool as exc:
+                    deaths += 1
+                    outcomes.append(_worker_failure(job, exc))
+                    end(solo, kill=True)
+                    solo = None
+                    _remove_partial_results(out, [job])
+                except Exception as exc:  # noqa: BLE001 - e.g. a result that could not be sent back
+                    outcomes.append(_worker_failure(job, exc))
+            done[number] = outcomes
+        if solo is not None:
+            end(solo, kill=False)
+
     try:
-        # Workers are born ignoring Ctrl-C (an ignored signal stays ignored across exec), so one
-        # still importing when Ctrl-C comes prints no KeyboardInterrupt traceback; the parent
-        # handles Ctrl-C again once the first tasks are queued (the workers started).
-        previous = _ignore_sigint()
-        try:
-            submit()
-        finally:
-            if previous is not None:
-                signal.signal(signal.SIGINT, previous)
+        submit()
         while merged < count:
             if merged not in done:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                suspects = []
                 for future in finished:
                     number = pending.pop(future)
                     try:
                         done[number] = future.result()
-                    except BrokenProcessPool as exc:
-                        broken = exc
+                    except BrokenProcessPool:
+                        suspects.append(number)
                     except Exception as exc:  # noqa: BLE001 - e.g. a result that could not be sent back
                         done[number] = [_worker_failure(job, exc) for job in chunk(number)]
-                if broken is not None:
-                    # A worker died: the pool is unusable and its processes are being stopped.
-                    # Wait for them, then report every case not yet scored, none left out.
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    for number in range(merged, count):
-                        if number not in done:
-                            done[number] = [_worker_failure(job, broken) for job in chunk(number)]
-                            _remove_partial_results(out, chunk(number))
+                if suspects:
+                    # A worker died: the pool is unusable. Kill it, and try every unfinished chunk
+                    # again, case by case, to find the case that killed it.
+                    suspects += pending.values()
                     pending.clear()
+                    end(pool, kill=True)
+                    pool = None
+                    for number in suspects:
+                        for job in chunk(number):
+                            _remove_partial_results(out, [job], results=False)
+                    alone(sorted(suspects))
             while merged in done:
                 yield from done.pop(merged)
                 merged += 1
             submit()
-    finally:
-        # On Ctrl-C or an error: drop what is queued, let running tasks finish (their results are
-        # written whole or not at all), and leave no processes behind.
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:
+        # Ctrl-C, an error, or the consumer stopped: kill every worker now, busy or idle, and
+        # remove the temporary files of the cases that were under way.
+        with _sigint_ignored():
+            for live in list(pools):
+                end(live, kill=True)
+            for number in pending.values():
+                _remove_partial_results(out, chunk(number), results=False)
+        raise
+    for live in list(pools):
+        end(live, kill=False)
 
 
 class _Jobs:
@@ -317,39 +482,121 @@ class _Jobs:
         return (self[i] for i in range(len(self)))
 
 
-def _remove_partial_results(out: str, chunk: list[tuple]) -> None:
-    """After the pool broke: remove results of these cases (a worker may have written one before
-    it was stopped) and temporary files a stopped worker left half-written."""
+def _remove_partial_results(out: str, chunk: list[tuple], results: bool = True) -> None:
+    """Remove the temporary files that a killed worker left half-written for these cases, and,
+    with `results`, their results (a worker may have written one before it was stopped)."""
     for _, _, name in chunk:
         target = Path(out) / RESULTS / name
-        for path in (target, *leftovers(target)):
+        for path in ((target,) if results else ()) + tuple(leftovers(target)):
             _remove_result(path)
+
+
+LOCK = ".jixiao-batch.lock"
+
+
+@contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold OUT/.jixiao-batch.lock for the run: a second batch into the same folder is refused
+    (its results and summary rows would mix with this one's). The lock is the kernel's (flock),
+    so it ends with the process however it ends: a lock file left by a killed run is simply
+    taken over. The file is removed at the end; one removed or replaced by another run while
+    this one waited is not trusted (the inode is checked)."""
+    import fcntl
+
+    path = out / LOCK
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="batch", file=str(path)) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.read(fd, 64).decode("ascii", "replace").strip()
+            os.close(fd)
+            raise JixiaoError.single(
+                "E-BATCH-LOCKED",
+                f"另一个 jixiao batch（进程 {holder or '未知'}）正在向这个文件夹写结果；两次运行的结果和汇总会混在一起",
+                stage="batch", file=str(out), hint="等那次运行结束，或换一个 --out 文件夹") from None
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(path))
+        except OSError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # removed by the run that held it while this one waited: lock the new file
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        yield
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        os.close(fd)
+
+
+SUMMARY_FILES = (SUMMARY_CSV, FINDINGS_CSV, SUMMARY_XLSX)
+
+
+def _start_run(out: Path, inputs: set[int]) -> None:
+    """Before anything is scored: refuse a summary file that is one of the inputs (it would be
+    replaced), and remove the previous run's summary files, so that an interrupted run never
+    leaves an older summary beside its new results (a summary describes exactly one whole run)."""
+    for name in SUMMARY_FILES:
+        path = out / name
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        if _key(st) in inputs:
+            raise JixiaoError.single(
+                "E-OUTPUT-IS-INPUT", f"输出文件 {path} 就是要评分的输入文件之一，写入会覆盖它",
+                stage="batch", file=str(path), hint="换一个 --out 文件夹")
+        try:
+            path.unlink()
+        except OSError as exc:
+            raise JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="batch", file=str(path)) from None
 
 
 def run_batch(paths: list[str], out_dir: str | Path, pack_dir: str | None = None, matcher: str | None = None,
               jobs: int | None = None, on_start: Callable[[int], None] | None = None,
               on_done: Callable[[str, bool], None] | None = None, scorer: Callable | None = None) -> BatchRun:
     """Score every case found under `paths` into `out_dir`. `on_start(total)` and
-    `on_done(file, ok)` report progress (in input order). A bad pack or an unusable output folder
-    raises JixiaoError (nothing is scored); a bad case is a failure in the returned BatchRun.
+    `on_done(file, ok)` report progress (in input order). A bad pack, an unusable output folder
+    or one another batch is writing raises JixiaoError (nothing is scored); a bad case is a
+    failure in the returned BatchRun. The previous run's summary files are removed first: an
+    interrupted run leaves results and no summary.
     `scorer` stands in for score_one (tests; a module-level function, so workers can import it)."""
-    files = discover(paths)
+    files, keys = _discover(paths)
     if not files:
         raise JixiaoError.single("E-BATCH-EMPTY", "no case files (*.yaml, *.yml) found", stage="batch",
                                  file=", ".join(str(p) for p in paths))
     pack = load_pack(pack_dir) if pack_dir is not None else None  # a broken pack: one error, not N failures
     out = Path(out_dir)
     try:
-        (out / RESULTS).mkdir(parents=True, exist_ok=True)
+        out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="batch", file=str(out)) from None
+    with _locked(out):
+        _start_run(out, keys)
+        try:
+            (out / RESULTS).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="batch", file=str(out)) from None
+        return _run(files, paths, out, pack, pack_dir, matcher, jobs, on_start, on_done, scorer)
+
+
+def _run(files, paths, out: Path, pack, pack_dir, matcher, jobs, on_start, on_done, scorer) -> BatchRun:
     run = BatchRun(out=out, inputs=len(files))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(files)))
     jobs = _Jobs(files, result_names(files, paths))
     if on_start:
         on_start(run.inputs)
-    with summary.SummaryWriter(out / SUMMARY_CSV, out / FINDINGS_CSV, out / SUMMARY_XLSX) as writer:
-        for index, rows in _outcomes(jobs, workers, str(out), pack_dir, matcher, scorer):
+    with summary.SummaryWriter(out / SUMMARY_CSV, out / FINDINGS_CSV, out / SUMMARY_XLSX) as writer, \
+            closing(_outcomes(jobs, workers, str(out), pack_dir, matcher, scorer)) as outcomes:
+        for index, rows in outcomes:
             writer.add(rows)
             path = files[index]
             if rows.error is None:

@@ -65,7 +65,9 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
 
     refuse_filing(case)  # a .xlsx/.docx/.pdf/.html filing: say to import it first
     from .api import score_file
+    from .atomic import refuse_overwriting_input
 
+    refuse_overwriting_input(output, case, *_pack_files(rules_dir))
     if why is not None:
         if fmt != "table":
             raise click.UsageError("--why prints a report for people; use it without --format")
@@ -91,6 +93,14 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
     if strict and result.status != "final":
         err_console().print(plain(f"结果为暂定（{len(result.review_items)} 项待复核），--strict：退出码 1"))
         raise SystemExit(1)
+
+
+def _pack_files(rules_dir: str | None) -> list[str]:
+    """The YAML files of a pack folder given with --rules (an --output must not be one of them)."""
+    import glob
+    import os
+
+    return glob.glob(os.path.join(glob.escape(rules_dir), "*.yaml")) if rules_dir else []
 
 
 from .commands.batch import batch as _batch  # noqa: E402

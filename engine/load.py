@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -161,17 +163,43 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         return super().construct_mapping(node, deep=True)
 
 
+SHOWN_CHARS = 80  # of a long value quoted in an error message; the rest is "…"
+ECHO_LIMIT = 200  # a quoted value longer than this is cut to SHOWN_CHARS
+
+
+def shorten(text: str, limit: int = SHOWN_CHARS, longer_than: int | None = None) -> str:
+    """`text` as an error message quotes it: when longer than `longer_than` (default `limit`),
+    its first `limit` characters, then "…" and the length (a 300 000-character cell is not
+    echoed whole)."""
+    if len(text) <= (limit if longer_than is None else longer_than):
+        return text
+    return f"{text[:limit]}…（共 {len(text)} 个字符）"
+
+
+MAX_NUMBER_CHARS = 100  # a number written with more characters is refused before it is converted
+# The smallest magnitude other than 0: the ratio of two accepted numbers (up to 1e15 / 1e-100)
+# then stays within the range of a double, which the matchers compare (1.0e-400 as a weight made
+# a share of 2.5e401, refused far from its file and line).
+MIN_ABS_NUMBER = Decimal("1e-100")
+
+
 def _construct_decimal(loader: _Loader, node) -> Decimal:
     text = loader.construct_scalar(node).replace("_", "")
     lowered = text.lower()
     if lowered in (".nan", ".inf", "+.inf", "-.inf"):
         raise _Refusal("E-YAML-NUMBER", f"{text} is not a usable number", node.start_mark)
+    if len(text) > MAX_NUMBER_CHARS:
+        raise _Refusal("E-YAML-NUMBER", f"a number written with {len(text)} characters ({shorten(text, 20)}) "
+                       f"is out of range (|x| ≤ 1e15, at most {MAX_NUMBER_CHARS} characters)", node.start_mark)
     try:
         value = Decimal(text)
     except InvalidOperation:
         raise _Refusal("E-YAML-NUMBER", f"{text!r} is not a number", node.start_mark) from None
     if not value.is_finite() or abs(value) > MAX_ABS_NUMBER:
         raise _Refusal("E-YAML-NUMBER", f"{text} is out of range (|x| ≤ 1e15)", node.start_mark)
+    if value and abs(value) < MIN_ABS_NUMBER:
+        raise _Refusal("E-YAML-NUMBER", f"{text} is too small to be an amount, a weight or a share "
+                       "(0, or |x| ≥ 1e-100)", node.start_mark)
     return value
 
 
@@ -179,6 +207,9 @@ _DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
 
 
 def _construct_int(loader: _Loader, node) -> int:
+    if len(node.value) > MAX_NUMBER_CHARS:  # int() of 5 000 digits raises ValueError (and is slow)
+        raise _Refusal("E-YAML-NUMBER", f"a number written with {len(node.value)} characters "
+                       f"({shorten(node.value, 20)}) is out of range (|x| ≤ 1e15)", node.start_mark)
     value = yaml.SafeLoader.construct_yaml_int(loader, node)
     if not _DECIMAL_INT.fullmatch(node.value):
         raise _Refusal(
@@ -261,7 +292,14 @@ class Document:
 
 
 def decode(raw: bytes, path: str) -> tuple[str, str]:
-    """Bytes -> (text, encoding). UTF-16 with a BOM, else UTF-8 (with or without BOM), then GB18030."""
+    """Bytes -> (text, encoding). UTF-16 with a BOM, else UTF-8 (with or without BOM), then GB18030.
+    UTF-32 (with or without BOM) is named and refused, not reported as a stray NUL character."""
+    utf32 = _utf32(raw)
+    if utf32:
+        raise JixiaoError.single(
+            "E-ENCODING", f"文件是 {utf32} 编码的文本，不支持 (the file is {utf32} text, which is not read)",
+            stage="load", file=path, line=1, hint="save the file as UTF-8 (在编辑器中另存为 UTF-8)",
+        )
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Windows Notepad's "Unicode": unambiguous with its BOM, and full of NUL bytes.
         try:
@@ -290,6 +328,26 @@ def decode(raw: bytes, path: str) -> tuple[str, str]:
             stage="load", file=path, line=line,
             hint="save the file as UTF-8",
         ) from None
+
+
+def _utf32(raw: bytes) -> str | None:
+    """"UTF-32" (with the byte order) when the bytes are UTF-32 text: its BOM (checked before
+    UTF-16's, which the little-endian one starts with), or, without one, every 4-byte unit
+    holding a code point (at most 0x10FFFF: the top byte 0 and, for ASCII, two more NUL bytes)."""
+    if raw.startswith(codecs.BOM_UTF32_LE):
+        return "UTF-32LE"
+    if raw.startswith(codecs.BOM_UTF32_BE):
+        return "UTF-32BE"
+    if len(raw) < 8 or len(raw) % 4 or b"\x00" not in raw[:8]:
+        return None
+    head = raw[:4096 - 4096 % 4]
+    for name, top in (("UTF-32LE", slice(3, None, 4)), ("UTF-32BE", slice(0, None, 4))):
+        if not head[top].strip(b"\x00"):
+            units = [int.from_bytes(head[i:i + 4], "little" if name == "UTF-32LE" else "big")
+                     for i in range(0, len(head), 4)]
+            if all(0 < u <= 0x10FFFF for u in units):
+                return name
+    return None
 
 
 def _where(path: str, mark, text: str | None = None) -> dict:
@@ -408,32 +466,68 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> JixiaoErro
     return JixiaoError.single("E-YAML-SYNTAX", message, **_where(path, mark))
 
 
+def read_regular_file(path: str | Path, limit: int, code_size: str = "E-FILE-SIZE") -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, refusing anything else before a
+    byte is read: a folder, a device (/dev/zero never ends), a named pipe (may never start) or a
+    socket, and a file over the limit. The type is checked on the opened file (fstat), so a file
+    swapped for a pipe between a check and the open is still refused; the open itself does not
+    block (O_NONBLOCK: opening a pipe with no writer returns at once). Never reads more than
+    limit + 1 bytes, even from a file that grows meanwhile."""
+    name = str(path)
+
+    def refuse(code: str, message: str, **where) -> JixiaoError:
+        return JixiaoError.single(code, message, stage="load", file=name, **where)
+
+    try:
+        try:
+            before = os.stat(name)  # refuse a device or pipe without even opening it
+        except OSError:
+            before = None  # the open below says what is wrong
+        if before is not None and not stat.S_ISREG(before.st_mode) and not stat.S_ISDIR(before.st_mode):
+            raise refuse("E-FILE", _NOT_REGULAR)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(name, flags)
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise refuse("E-FILE", "是文件夹，不是文件 (is a directory, not a file)")
+            if not stat.S_ISREG(st.st_mode):
+                raise refuse("E-FILE", _NOT_REGULAR)
+            if st.st_size > limit:
+                raise refuse(code_size, f"file is {st.st_size} bytes; the limit is {limit} bytes ({limit // 1024 // 1024 or limit} "
+                             f"{'MiB' if limit >= 1024 * 1024 else 'bytes'})", line=1)
+            chunks, got = [], 0
+            while got <= limit:
+                chunk = os.read(fd, limit + 1 - got)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                got += len(chunk)
+        finally:
+            os.close(fd)
+        raw = b"".join(chunks)
+        if len(raw) > limit:
+            raise refuse(code_size, f"file is more than {limit} bytes; the limit is {limit} bytes "
+                         f"({limit // 1024 // 1024 or limit} {'MiB' if limit >= 1024 * 1024 else 'bytes'})", line=1)
+        return raw
+    except FileNotFoundError:
+        raise refuse("E-FILE", "no such file") from None
+    except PermissionError:
+        raise refuse("E-FILE", "permission denied") from None
+    except IsADirectoryError:
+        raise refuse("E-FILE", "是文件夹，不是文件 (is a directory, not a file)") from None
+    except OSError as exc:
+        raise refuse("E-FILE", exc.strerror or str(exc)) from None
+
+
+_NOT_REGULAR = ("不是普通文件（设备、命名管道或套接字），不读取 "
+                "(is not a regular file: a device, pipe or socket, which may never end or never start)")
+
+
 def load_file(path: str | Path) -> Document:
     """Read and parse one YAML file, refusing oversized, binary or undecodable input early."""
-    p = Path(path)
     name = str(path)
-    try:
-        if p.is_dir():
-            raise JixiaoError.single("E-FILE", "is a directory, not a file", stage="load", file=name)
-        if p.exists() and not p.is_file():  # /dev/zero never ends, a named pipe may never start
-            raise JixiaoError.single("E-FILE", "is not a regular file (a device, pipe or socket)", stage="load", file=name)
-        size = p.stat().st_size
-        if size <= MAX_FILE_BYTES:
-            with p.open("rb") as handle:  # never more than the limit, even if the file grows meanwhile
-                raw = handle.read(MAX_FILE_BYTES + 1)
-            size = max(size, len(raw))
-        if size > MAX_FILE_BYTES:
-            raise JixiaoError.single(
-                "E-FILE-SIZE",
-                f"file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes (1 MiB)",
-                stage="load", file=name, line=1,
-            )
-    except FileNotFoundError:
-        raise JixiaoError.single("E-FILE", "no such file", stage="load", file=name) from None
-    except PermissionError:
-        raise JixiaoError.single("E-FILE", "permission denied", stage="load", file=name) from None
-    except OSError as exc:
-        raise JixiaoError.single("E-FILE", exc.strerror or str(exc), stage="load", file=name) from None
+    raw = read_regular_file(name, MAX_FILE_BYTES)
     text, encoding = decode(raw, name)
     if not text.strip():  # after decoding: a BOM alone is empty too
         raise JixiaoError.single("E-EMPTY", "the file is empty", stage="load", file=name, line=1)

@@ -69,8 +69,22 @@ class Candidate:
         regions = self.applies_to.get("regions")
         if not regions:
             return (1 if layouts else 0, 0)
-        matching = [len(r) for r in regions if region and region.startswith(r)]
+        region = region_key(region)
+        matching = [len(key) for key in map(region_key, regions) if region and key and region.startswith(key)]
         return (1 if layouts else 0, max(matching)) if matching else None
+
+
+def region_key(text: str | None) -> str:
+    """A region as compared: NFKC (full-width forms), without invisible format characters
+    (zero-width space and joiners, BOM, soft hyphen: Unicode category Cf) or white space, which a
+    copy from Word or a web page carries: "湖\u200b北省" is 湖北省, never silently another pack's
+    region."""
+    if not text:
+        return ""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
 
 
 @dataclass(frozen=True)

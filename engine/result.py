@@ -17,8 +17,10 @@ def _s(value: Decimal | None, places: int | None = None) -> str | None:
     if value is None:
         return None
     if places is not None:
-        return str(value.quantize(Decimal(1).scaleb(-places)))
-    return str(value)
+        value = value.quantize(Decimal(1).scaleb(-places))
+    # Plain digits, never exponent notation (str() gives "1E-8" and "9E+1", which the schema's
+    # decimal pattern refuses).
+    return format(value, "f")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ the bottom, which is the only function here that touches the file system.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +35,7 @@ PACK_FILE = "pack.yaml"
 # Where `extends` looks after the pack's own sibling folders: the repository's rules/.
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 REPLACED_KEYS = ("sections", "grades", "total", "rounding")
+_PACK_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")  # what `extends` may name (as the schema says)
 MERGED_KEYS = ("params", "methods", "vocabulary", "letter")
 
 
@@ -399,12 +401,106 @@ def compile_checked(chain: list[PackSource]) -> tuple[Pack | None, list[Problem]
     params = {name: D(value) for name, value in (settings.get("params") or {}).items()}
     section_keys = [s["key"] for s in settings.get("sections") or ()]
     methods, broken = _compile_methods(settings, chain, params, problems)
+    _check_sections(settings, chain, problems)
+    _check_divisors(settings, chain, params, methods, problems)
     for code, rule in list(rules.items()):
         rules[code] = _check_rule(rule, docs, params, methods, broken, section_keys, problems)
     _check_letter(chain, settings, rules, problems)
     return _assemble(chain, settings, rules, params, methods), problems
 
 
+def _defining(chain: list[PackSource], *path) -> Document:
+    """The pack.yaml of the nearest pack in the chain (child first) that sets `path`."""
+    for raw in reversed(chain):
+        node = raw.settings
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is not None:
+            return raw.settings_doc
+    return chain[-1].settings_doc
+
+
+def _check_sections(settings: dict, chain: list[PackSource], problems: list[Problem]) -> None:
+    """Sections and grades a pack cannot be scored without, and sections that contradict each
+    other: a negative weight, a key twice, a level-1 name in two sections (a row would belong to
+    whichever comes first)."""
+    for key, what in (("sections", "一级指标及分值 (sections)"), ("grades", "等级 (grades)")):
+        if not settings.get(key):
+            problems.append(chain[-1].settings_doc.problem(
+                "E-PACK-INCOMPLETE", f"规则包没有 {what}，它继承的规则包也没有：无法评分", ("pack",), "compile",
+                hint=f"写 {key}:，或用 extends: 继承一个有 {key} 的规则包"))
+    sections = settings.get("sections") or []
+    doc = _defining(chain, "sections")
+    keys: dict[str, int] = {}
+    names: dict[str, tuple[int, str]] = {}
+    for i, section in enumerate(sections):
+        if not isinstance(section, dict):
+            continue
+        weight, key = section.get("weight"), section.get("key")
+        if isinstance(weight, (int, Decimal)) and not isinstance(weight, bool) and weight < 0:
+            problems.append(doc.problem("E-PACK-WEIGHT", f"一级指标 {key!r} 的分值 {weight} 为负数", ("sections", i, "weight"),
+                                        "compile"))
+        if isinstance(key, str):
+            if key in keys:
+                problems.append(doc.problem("E-PACK-SECTION", f"一级指标 key {key!r} 重复（另见 sections[{keys[key]}]）",
+                                            ("sections", i, "key"), "compile"))
+            keys.setdefault(key, i)
+        for j, name in enumerate(section.get("level1") or []):
+            if not isinstance(name, str):
+                continue
+            bare = _strip_points(name)
+            if bare in names and names[bare][0] != i:
+                first, first_key = names[bare]
+                problems.append(doc.problem(
+                    "E-PACK-SECTION", f"一级指标名称 {name!r} 同时出现在 {first_key!r}（sections[{first}]）和 {key!r} 中："
+                    "表上的这一行不知该归入哪一部分", ("sections", i, "level1", j), "compile"))
+            names.setdefault(bare, (i, key))
+
+
+# Values of a formula's case variables for the divisor check below: "generic" numbers (no two
+# equal, none 0 or 1, actual above and below target), so that only the pack's own parameters
+# can make a divisor zero.
+_PROBES = (
+    {"actual": Decimal("0.7318"), "target": Decimal("0.9127")},
+    {"actual": Decimal("1.3751"), "target": Decimal("0.8413")},
+)
+
+
+def _check_divisors(settings: dict, chain: list[PackSource], params: dict, methods: dict,
+                    problems: list[Problem]) -> None:
+    """A method whose formula divides by zero for every row, because of the pack's parameters
+    (`reverse_k: 1` in (k - 1) * target), is refused here, naming the file that set the
+    parameter, instead of failing on the rows that reach it. The formula is evaluated with
+    generic values for the case's numbers, so a zero can only come from the parameters."""
+
+    for name, method in methods.items():
+        values = {var: Decimal("1.2345") + Decimal(n) / 7 for n, var in enumerate(sorted(SCORE_VARIABLES))}
+        bound = {}
+        try:
+            for pname, pvalue in method.params.items():
+                bound[pname] = resolve_param(pvalue, params)
+        except (KeyError, ValueError, TypeError):
+            continue  # an unknown parameter: reported elsewhere
+        for probe in _PROBES:
+            try:
+                method.formula.evaluate({**values, **probe, **bound})
+            except ExprError as exc:
+                if "division by zero" not in exc.message:
+                    continue
+            else:
+                continue
+            named = [(p, v) for p, v in method.params.items() if isinstance(v, str) and v in params]
+            if named:  # the pack parameter behind it, where it was last set
+                pname, param = named[-1]
+                doc, path = _defining(chain, "params", param), ("params", param)
+                shown = ", ".join(f"{p} = {v} = {bound[p]}" for p, v in named)
+            else:
+                doc, path = _defining(chain, "methods", name), ("methods", name, "formula")
+                shown = ", ".join(f"{p} = {v}" for p, v in bound.items()) or "无参数"
+            problems.append(doc.problem(
+                "E-PACK-PARAM", f"计分方法 {name!r} 的公式 {method.formula.source} 在这些参数下除以零（{shown}）：每一行都无法计分",
+                path, "compile"))
+            break
 def _check_letter(chain: list[PackSource], settings: dict, rules: dict, problems: list[Problem]) -> None:
     """`letter:` may only name check rules the pack has (a typo would silently drop an action)."""
     letter = settings.get("letter") or {}
@@ -485,6 +581,55 @@ def _rule_file_problems(doc: Document) -> tuple[list[Problem], set]:
     return problems, bad
 
 
+# Characters no pack text may hold, as the case schema's cells: C0 controls but tab and line
+# breaks, DEL, C1, and the bidirectional overrides. The YAML reader refuses them written raw;
+# these come from escapes ("\e[31m", "\u202e") and would reach the terminal, HTML and Markdown.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _control_characters(doc: Document) -> list[Problem]:
+    """A problem for each text of a pack file (key or value) holding a control character."""
+    found: list[Problem] = []
+
+    def walk(node, path) -> None:
+        if isinstance(node, str):
+            hit = _CONTROL.search(node)
+            if hit:
+                found.append(doc.problem(
+                    "E-PACK-CHAR", f"文字中有控制字符 U+{ord(hit.group()):04X}（可能来自转义写法，如 \\e 或 \\u202e），"
+                    "不允许出现在规则包中 (a control character in pack text)", path, "load"))
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, str) and _CONTROL.search(key):
+                    walk(key, path)
+                else:
+                    walk(value, (*path, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, (*path, i))
+
+    walk(doc.data, ())
+    return found
+
+
+def _inside(path: Path, directory: Path, problems: list[Problem]) -> bool:
+    """Whether a pack file is really in its pack folder: a symlink to a file elsewhere (another
+    pack's file is fine only beside it, /etc/passwd never) is refused before it is read, so
+    nothing of what it points at appears in any message."""
+    if not path.is_symlink():
+        return True
+    try:
+        inside = path.resolve(strict=True).parent == directory.resolve(strict=True)
+    except (OSError, RuntimeError):  # dangling, or a loop
+        inside = False
+    if not inside:
+        problems.append(Problem(
+            "E-PACK-LINK", "规则包文件是指向包文件夹之外的符号链接，不读取 "
+            "(a symbolic link to a file outside the pack folder is not read)", "load", file=str(path),
+            hint="把文件本身复制到规则包文件夹中"))
+    return inside
+
+
 def read_source(directory: Path, problems: list[Problem]) -> PackSource | None:
     """Read one pack folder (not its parents), appending every problem found. None when the
     folder has no readable pack.yaml with a `pack:` block."""
@@ -495,9 +640,10 @@ def read_source(directory: Path, problems: list[Problem]) -> PackSource | None:
     if not pack_file.is_file():
         problems.append(Problem("E-PACK", tr(f"{directory} 里没有 {PACK_FILE}", f"no {PACK_FILE} in {directory}"), "load", file=str(directory)))
         return None
-    settings_doc = _load(pack_file, problems)
+    settings_doc = _load(pack_file, problems) if _inside(pack_file, directory, problems) else None
     if settings_doc is None:
         return None
+    problems.extend(_control_characters(settings_doc))
     if not isinstance(settings_doc.data, dict) or not isinstance(settings_doc.data.get("pack"), dict):
         problems.append(settings_doc.problem("E-SCHEMA", tr("pack.yaml 须以 `pack:` 块开头（id、title、version）", "pack.yaml must start with a `pack:` block (id, title, version)"), ()))
         return None
@@ -512,9 +658,13 @@ def read_source(directory: Path, problems: list[Problem]) -> PackSource | None:
     for path in sorted(directory.glob("*.yaml")):
         if path.name == PACK_FILE or path.name.startswith("_"):
             continue
+        if not _inside(path, directory, problems):
+            settings_ok = False
+            continue
         doc = _load(path, problems)
         if doc is None:
             continue
+        problems.extend(_control_characters(doc))
         own, more = _rule_file_problems(doc)
         problems.extend(own)
         bad |= more
@@ -568,7 +718,15 @@ def read_sources(directory: str | Path) -> tuple[list[PackSource], list[Problem]
         seen.add(raw.id)
         chain.insert(0, raw)
         parent = raw.settings["pack"].get("extends")
-        if not parent:
+        if parent is None:
+            return chain, problems
+        if not isinstance(parent, str) or not _PACK_NAME.fullmatch(parent):
+            # The schema check reported it; only a plain folder name is looked for.
+            if not any(p.field == "pack.extends" for p in problems):
+                problems.append(raw.settings_doc.problem(
+                    "E-PACK-EXTENDS", "extends names one pack folder (lowercase letters, digits, '-')",
+                    ("pack", "extends"), "load"))
+            chain[0] = replace(chain[0], settings_ok=False)
             return chain, problems
         places = [current.parent, RULES_DIR]
         found = [p / parent for p in places if (p / parent / PACK_FILE).is_file()]

@@ -41,6 +41,18 @@ def validator(schema_name: str) -> jsonschema.protocols.Validator:
 
 
 def _message(error: jsonschema.ValidationError) -> str:
+    """The message, with the value it quotes cut to its first characters (a 300 000-character
+    cell or a list of 1 000 items is not echoed whole)."""
+    from .load import ECHO_LIMIT, shorten
+
+    message = _full_message(error)
+    shown = repr(error.instance)
+    if len(shown) > ECHO_LIMIT and shown in message:
+        message = message.replace(shown, shorten(shown), 1)
+    return message
+
+
+def _full_message(error: jsonschema.ValidationError) -> str:
     return _message_en(error) if lang() == "en" else _message_zh(error)
 
 

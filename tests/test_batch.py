@@ -187,22 +187,39 @@ def crash_on_b(index, path, *args):
     return batch_module.score_one(index, path, *args)
 
 
-def test_a_killed_worker_fails_every_unfinished_case_and_drops_none(tmp_path):
-    names = ["a", "b", "c", "d", "e", "f"]
+def test_a_killed_worker_fails_only_the_case_it_was_scoring_and_the_pool_goes_on(tmp_path):
+    """b.yaml kills every worker that scores it: the pool is replaced, the unfinished cases are
+    tried again one by one, and b.yaml alone fails (E-WORKER); every other case is scored."""
+    names = [f"{c}{i}" for i in range(4) for c in "acdef"] + ["b"]
     for name in names:
         shutil.copy(ROOT / SEED, tmp_path / f"{name}.yaml")
     out = tmp_path / "out"
     run = run_batch([str(tmp_path)], out, str(ROOT / NATIONAL), "python", jobs=2, scorer=crash_on_b)
-    failed = dict(run.failures)
-    assert (run.inputs, run.scored + run.failed) == (6, 6)
-    assert str(tmp_path / "b.yaml") in failed
-    for file, error in failed.items():
-        assert "E-WORKER: not scored: a worker process stopped" in error and "BrokenProcessPool" in error, error
+    assert (run.inputs, run.scored, run.failed) == (21, 20, 1)
+    [(file, error)] = run.failures
+    assert file == str(tmp_path / "b.yaml")
+    assert "E-WORKER: not scored: the worker process scoring this file stopped" in error and "BrokenProcessPool" in error
     cases = read_csv(out / "summary.csv")
-    assert [c["案例文件"] for c in cases] == [str(tmp_path / f"{n}.yaml") for n in names]
-    assert {c["案例文件"] for c in cases if c["状态"] == "失败"} == set(failed)
+    assert [c["案例文件"] for c in cases] == sorted(str(tmp_path / f"{n}.yaml") for n in names)
+    assert {c["案例文件"] for c in cases if c["状态"] == "失败"} == {file}
     assert sorted(p.name for p in (out / "results").iterdir()) == sorted(
         Path(c["结果文件"]).name for c in cases if c["状态"] == "已评分")
+    assert len(list((out / "results").iterdir())) == 20
+
+
+def crash_always(index, path, *args):
+    os._exit(3)
+
+
+def test_after_too_many_dead_workers_the_rest_is_not_tried(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch_module, "MAX_WORKER_DEATHS", 2)
+    for name in "abcdef":
+        shutil.copy(ROOT / SEED, tmp_path / f"{name}.yaml")
+    run = run_batch([str(tmp_path)], tmp_path / "out", str(ROOT / NATIONAL), "python", jobs=2, scorer=crash_always)
+    assert (run.scored, run.failed) == (0, 6)
+    errors = [error for _, error in run.failures]
+    assert sum("BrokenProcessPool" in e for e in errors) == 2
+    assert sum("not tried: 2 files stopped their worker already" in e for e in errors) == 4
 
 
 def test_a_result_that_cannot_be_written_is_that_cases_failure(tmp_path):
@@ -215,15 +232,17 @@ def test_a_result_that_cannot_be_written_is_that_cases_failure(tmp_path):
     assert [p.name for p in (tmp_path / "out" / "results").iterdir() if p.is_file()] == ["a.json"]
 
 
-def test_a_finished_run_replaces_the_summary_an_interrupted_one_leaves_it(tmp_path, monkeypatch):
+def test_a_run_removes_the_previous_summary_so_an_interrupted_one_leaves_none(tmp_path, monkeypatch):
+    """A summary describes one whole run: a re-run removes the old one when it starts, so an
+    interrupted re-run leaves its new results and no summary, never an old summary beside them."""
     for name in ("a", "b"):
         shutil.copy(ROOT / SEED, tmp_path / f"{name}.yaml")
     out = tmp_path / "out"
     run_batch([str(tmp_path / "a.yaml")], out, str(ROOT / NATIONAL), "python", jobs=1)
     assert len(read_csv(out / "summary.csv")) == 1
     run_batch([str(tmp_path)], out, str(ROOT / NATIONAL), "python", jobs=1)
-    before = {name: (out / name).read_bytes() for name in ("summary.csv", "findings.csv", "summary.xlsx")}
     assert len(read_csv(out / "summary.csv")) == 2
+    assert sorted(p.name for p in out.iterdir()) == ["findings.csv", "results", "summary.csv", "summary.xlsx"]
 
     def interrupted(index, path, *args):
         raise KeyboardInterrupt
@@ -231,8 +250,7 @@ def test_a_finished_run_replaces_the_summary_an_interrupted_one_leaves_it(tmp_pa
     monkeypatch.setattr(batch_module, "score_one", interrupted)
     with pytest.raises(KeyboardInterrupt):
         run_batch([str(tmp_path)], out, str(ROOT / NATIONAL), "python", jobs=1)
-    assert {name: (out / name).read_bytes() for name in before} == before
-    assert sorted(p.name for p in out.iterdir()) == ["findings.csv", "results", "summary.csv", "summary.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == ["results"]  # no summary, no lock file
 
 
 def test_other_yaml_is_a_failure_with_a_clear_error(tmp_path):
@@ -358,6 +376,22 @@ def test_result_names_mirror_the_folders_and_never_collide(tmp_path):
     assert result_names(files, [tmp_path / "d" / "b.yaml", tmp_path / "e"]) == ["d/b.json", "e/c.json"]
 
 
+def test_result_names_of_colliding_inputs_are_distinct_and_deterministic(tmp_path):
+    """a.yml.yaml, a.yaml and a.yml would all want a.json or a.yml.json: each gets its own name,
+    the same on every run, and a batch over them keeps three results."""
+    for name in ("a.yml.yaml", "a.yaml", "a.yml", "a.yaml.yaml", "b.yaml", "b~2.yaml"):
+        shutil.copy(ROOT / SEED, tmp_path / name)
+    files = discover([tmp_path])
+    names = result_names(files, [tmp_path])
+    assert dict(zip((Path(f).name for f in files), names)) == {
+        "a.yaml": "a.json", "a.yaml.yaml": "a.yaml.json", "a.yml": "a.yml~2.json",
+        "a.yml.yaml": "a.yml.json", "b.yaml": "b.json", "b~2.yaml": "b~2.json"}
+    assert result_names(discover([tmp_path]), [tmp_path]) == names
+    run = run_batch([str(tmp_path)], tmp_path / "out", str(ROOT / NATIONAL), "python", jobs=2)
+    assert (run.scored, run.failed) == (6, 0)
+    assert sorted(p.name for p in (tmp_path / "out" / "results").iterdir()) == sorted(names)
+
+
 def test_write_atomic_leaves_no_temporary_file(tmp_path):
     target = tmp_path / "r.json"
     write_atomic(target, "一")
@@ -404,3 +438,140 @@ def test_summary_rows_come_from_result_properties(in_root):
     assert (row["errors"], row["warnings"], row["infos"]) == (0, 24, 2)
     assert len(summary.finding_rows(result, SEED)) == len(result.findings) == 46
     assert json.loads(json_report.render(result))["total"]["score"] == "99.26"
+
+
+# ---------------------------------------------------------------- one run per output folder
+
+
+def test_a_second_batch_into_the_same_folder_is_refused(tmp_path):
+    """While one run holds OUT/.jixiao-batch.lock (a kernel lock), another into OUT is exit 2
+    with a clear message, and touches nothing there."""
+    import fcntl
+
+    shutil.copy(ROOT / SEED, tmp_path / "a.yaml")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.csv").write_text("earlier run\n", encoding="utf-8")
+    with open(out / ".jixiao-batch.lock", "w") as held:
+        held.write("4242\n")
+        held.flush()
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        res = invoke("batch", tmp_path / "a.yaml", "--out", out, "--jobs", 1, "--matcher", "python")
+    assert res.exit_code == 2, res.output
+    assert "E-BATCH-LOCKED: 另一个 jixiao batch（进程 4242）正在向这个文件夹写结果" in res.output
+    assert (out / "summary.csv").read_text(encoding="utf-8") == "earlier run\n"
+    assert not (out / "results").exists()
+
+
+def test_a_lock_file_left_by_a_dead_run_is_taken_over(tmp_path):
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    shutil.copy(ROOT / SEED, tmp_path / "a.yaml")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".jixiao-batch.lock").write_text(dead.stdout, encoding="utf-8")  # the file, no lock held
+    res = invoke("batch", tmp_path / "a.yaml", "--out", out, "--jobs", 1, "--matcher", "python")
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in out.iterdir()) == ["findings.csv", "results", "summary.csv", "summary.xlsx"]
+
+
+def test_a_summary_file_that_is_an_input_is_refused(tmp_path):
+    """Files named on the command line are scored whatever their suffix: one that is where the
+    summary goes would be replaced (same file by device and inode, here through a hard link)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    shutil.copy(ROOT / SEED, tmp_path / "a.yaml")
+    os.link(tmp_path / "a.yaml", out / "summary.csv")
+    before = (tmp_path / "a.yaml").read_bytes()
+    res = invoke("batch", tmp_path / "a.yaml", "--out", out, "--jobs", 1, "--matcher", "python")
+    assert res.exit_code == 2 and "E-OUTPUT-IS-INPUT" in res.output, res.output
+    assert (tmp_path / "a.yaml").read_bytes() == before
+
+
+# ---------------------------------------------------------------- a full disk
+
+
+def test_a_full_disk_while_writing_the_summary_is_exit_2_with_a_clear_message(tmp_path, monkeypatch):
+    """ENOSPC from the summary writer (simulated: every write past the first 4 KiB fails)."""
+    import contextlib
+    import errno
+
+    from engine.report import summary as summary_module
+
+    real = summary_module.open_atomic
+
+    class Filling:
+        def __init__(self, handle):
+            self.handle, self.written = handle, 0
+
+        def write(self, data):
+            self.written += len(data)
+            if self.written > 4096:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self.handle.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+    @contextlib.contextmanager
+    def filling(path):
+        with real(path) as handle:
+            yield Filling(handle)
+
+    monkeypatch.setattr(summary_module, "open_atomic", filling)
+    for name in ("a", "b", "c"):
+        shutil.copy(ROOT / SEED, tmp_path / f"{name}.yaml")
+    res = invoke("batch", tmp_path, "--out", tmp_path / "out", "--jobs", 1, "--matcher", "python")
+    assert res.exit_code == 2, res.output
+    assert "E-OUTPUT: 磁盘空间不足，文件未写出 (No space left on device)" in res.output
+    assert "Traceback" not in res.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["results"]  # no half summary, no lock
+
+
+def _tiny_tmpfs(path):
+    """A 300 KiB tmpfs at `path` (root only); None where it cannot be mounted."""
+    import subprocess
+
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        return None
+    path.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(path)], capture_output=True)
+    return path if done.returncode == 0 else None
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_really_full_disk_during_a_batch(tmp_path, jobs):
+    """A real full file system (a tiny tmpfs): results that do not fit fail as cases, with the
+    message; the summary is written (exit 1) or cannot be (exit 2, the message); never a
+    traceback, never a temporary file left."""
+    import subprocess
+    import sys
+
+    disk = _tiny_tmpfs(tmp_path / "disk")
+    if disk is None:
+        pytest.skip("needs root to mount a tiny tmpfs")
+    try:
+        cases = tmp_path / "cases"
+        cases.mkdir()
+        for i in range(30 if jobs == 1 else 60):
+            shutil.copy(ROOT / SEED, cases / f"c{i:02d}.yaml")
+        proc = subprocess.run([sys.executable, "-m", "engine.cli", "batch", str(cases), "--out", str(disk / "out"),
+                               "--rules", NATIONAL, "--matcher", "python", "--jobs", str(jobs)],
+                              capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                              timeout=600)
+        if proc.returncode == 1:  # the summary fitted: every case whose result did not is listed
+            failed = [line for line in proc.stdout.splitlines() if line.startswith("失败 ")]
+            assert failed and all("E-OUTPUT: 磁盘空间不足，文件未写出" in line for line in failed), proc.stdout
+            assert (disk / "out" / "summary.csv").is_file()
+        else:  # the summary did not fit
+            assert proc.returncode == 2, proc.stdout + proc.stderr
+            assert "磁盘空间不足，文件未写出" in proc.stderr
+        assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr
+        left = [p.name for p in (disk / "out").rglob("*")]
+        assert not [name for name in left if name.startswith(".")], left  # no temporary file, no lock
+        for path in (disk / "out" / "results").iterdir():
+            json.loads(path.read_text(encoding="utf-8"))  # whole
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from contextlib import contextmanager
+
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -11,6 +15,33 @@ from .common import handle_errors
 
 EXIT_SOME_FAILED = 1
 EXIT_INTERRUPTED = 130
+
+
+@contextmanager
+def _interrupt_once():
+    """The first Ctrl-C (SIGINT) or SIGTERM raises KeyboardInterrupt; every later one is ignored,
+    so that the clean-up (killing the workers, the message, exit 130) cannot itself be broken
+    off half-way by a second Ctrl-C. The previous handlers come back unless a signal came (then
+    the process is on its way out, and must stay deaf to more of them)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signals = (signal.SIGINT, signal.SIGTERM)
+    came: list[int] = []
+
+    def handler(signum, frame):
+        came.append(signum)
+        for sig in signals:
+            signal.signal(sig, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, handler) for sig in signals}
+    try:
+        yield
+    finally:
+        if not came:
+            for sig, old in previous.items():
+                signal.signal(sig, old)
 
 
 @click.command("batch")
@@ -48,14 +79,15 @@ def batch(paths: tuple[str, ...], rules_dir: str | None, out_dir: str, jobs: int
         state["failed"] += not ok
         progress.update(state["task"], advance=1, failed=f"失败 {state['failed']}" if state["failed"] else "")
 
-    try:
-        with progress:
-            run = run_batch(list(paths), out_dir, rules_dir, matcher, jobs, on_start, on_done)
-    except KeyboardInterrupt:
-        err.print(Text(f"interrupted: {state['done']} of {state['total']} files done; the summary was not written "
-                       "(results already written are complete; cases a worker was already scoring finish and "
-                       "may add a few more).", style="bold red"))
-        raise SystemExit(EXIT_INTERRUPTED) from None
+    with _interrupt_once():
+        try:
+            with progress:
+                run = run_batch(list(paths), out_dir, rules_dir, matcher, jobs, on_start, on_done)
+        except KeyboardInterrupt:
+            err.print(Text(f"interrupted: {state['done']} of {state['total']} files done; the summary was not written "
+                           "(results already written are complete). 已中断：汇总未写出，已写出的结果文件都是完整的。",
+                           style="bold red"))
+            raise SystemExit(EXIT_INTERRUPTED) from None
 
     out = Console(highlight=False, soft_wrap=True)
     out.print(Text(f"输入文件 {run.inputs}，已评分 {run.scored}，失败 {run.failed}", style="bold"))

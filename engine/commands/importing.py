@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from ..atomic import write_atomic
+from ..atomic import refuse_overwriting_input, write_atomic
 from .common import handle_errors
 from ..errors import JixiaoError
 
@@ -109,13 +109,6 @@ def _outputs(base: Path, n: int) -> list[Path]:
     return [base] + [base.with_name(f"{base.stem}-{k}{base.suffix}") for k in range(2, n + 1)]
 
 
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
 @click.command("import")
 @click.argument("path", type=click.Path(dir_okay=True, path_type=str))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), default=None,
@@ -138,9 +131,7 @@ def import_cmd(path: str, output: str | None, out_dir: str | None, year: int | N
         if not out_dir:
             raise click.UsageError("导入文件夹时请用 --out DIR 指定输出文件夹 (give --out DIR for a folder)")
         sys.exit(_import_folder(path, out_dir, year, region))
-    if output and _same_file(output, path):
-        raise JixiaoError.single("E-OUTPUT", "输出文件就是输入文件，不覆盖 (--output names the input file)",
-                                 stage="import", file=output)
+    refuse_overwriting_input(output, path)
     results = import_filings(path, year=year, region=region)
     if out_dir and not output:
         Path(out_dir).mkdir(parents=True, exist_ok=True)

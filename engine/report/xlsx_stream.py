@@ -281,13 +281,15 @@ class StreamingWorkbook:
         for sheet in self._spools:
             sheet._spool.close()
         self._spools = []
-        try:
-            if self._streamed is not None:
-                self._streamed._out.close()
-                self._streamed = None
-            self.zip.close()
-        except Exception:  # noqa: BLE001 - interrupted mid-write: the file is being thrown away anyway
-            pass
+        streamed, self._streamed = self._streamed, None
+        for close in ((streamed._out.close,) if streamed is not None else ()) + (self.zip.close,):
+            try:
+                close()
+            except Exception:  # noqa: BLE001 - interrupted mid-write (a full disk): the file is thrown away anyway
+                pass
+        # A close that failed half-way leaves the zip open; its __del__ would try again on a
+        # closed file and print "Exception ignored ... seek of closed file".
+        self.zip.fp = None
 
     def _write_parts(self) -> None:
         sheets = "".join(f'<sheet name={quoteattr(s.title)} sheetId="{s.number}" r:id="rId{s.number}"/>'
