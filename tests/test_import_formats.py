@@ -368,3 +368,33 @@ def test_pdf_table_without_ruling_lines_is_read_by_position(tmp_path):
     ref = import_file(write_docx(blocks, tmp_path / "a.docx"))
     assert got.case["self_evaluation"]["indicators"] == ref.case["self_evaluation"]["indicators"]
     assert got.case["self_evaluation"]["budget"]["executed"] == ref.case["self_evaluation"]["budget"]["executed"]
+
+
+def test_mirror_text_glosses_dropped_and_traditional_labels_read():
+    """A mirror's traditional-character copy with pinyin glosses ("項(xiàng)目"): labels are read
+    through the traditional characters, the glosses (not the filing's) are dropped from the text."""
+    from engine.importers.common import build_case
+    from engine.importers.lines import parse_lines
+
+    text = ("| 2020年度項(xiàng)目支出績效自評表 |\n"
+            "| 一級指標(biāo) | 二級指標(biāo) | 三級指標(biāo) | 年度指標(biāo)值 | 實(shí)際完成值 | 分值 | 得分 |\n"
+            "| 產(chǎn)出指標(biāo) | 數(shù)量指標(biāo) | 項(xiàng)目驗(yàn)收合格率 | 100% | 100% | 20 | 19 |\n")
+    result = build_case(parse_lines(text, "mirror.txt"))
+    rows = [r for b in result.case["self_evaluation"]["indicators"] for g in b["groups"] for r in g["rows"]]
+    assert [(r["name"], r["target"], str(r["weight"]), str(r["score"])) for r in rows] == [
+        ("項目驗收合格率", "100%", "20", "19")]
+    assert any("拼音" in note for note in result.source.notes)
+
+
+def test_table_without_its_header_read_under_sichuan_columns_all_to_review():
+    from engine.importers.common import build_case
+    from engine.importers.lines import parse_lines
+
+    text = ("2023年项目支出绩效自评表\n"
+            "培训覆盖率 | = | 100 | % | 5 | ||||||\n"
+            "成本指标 | 培训成本 | ≤ | 6 | 万元 | 10 | |||||\n")
+    result = build_case(parse_lines(text, "cut.txt"), year=2023)
+    rows = [r for b in result.case["self_evaluation"]["indicators"] for g in b["groups"] for r in g["rows"]]
+    assert [(r["name"], r.get("nature"), r["target"], r.get("unit"), str(r["weight"])) for r in rows] == [
+        ("培训覆盖率", "=", "100", "%", "5"), ("培训成本", "≤", "6", "万元", "10")]
+    assert sum(1 for r in result.review if "表头不在文本中" in r["reason"]) >= 4

@@ -230,11 +230,14 @@ def level_of(text: str) -> str | None:
     return None
 
 
-def _fit(role: str, cell: Cell) -> int:
-    """How well a cell's text fits a column role (for rows whose merged cells vanished)."""
+def _fit(role: str, cell: Cell, prev: Cell | None = None) -> int:
+    """How well a cell's text fits a column role (for rows whose merged cells vanished); `prev`,
+    the cell before it: a number right after a 指标性质 cell ("=" | "100") is the 指标值."""
     text = cell.text
     if not text:
         return 0
+    if prev is not None and _COMPARATOR_ONLY.match(squeeze(prev.text)) and role in ("target", "weight", "score"):
+        return 5 if role == "target" else -4
     bare = bool(_BARE_NUMBER.match(squeeze(text).replace(",", "")))
     unit_only = bool(_UNIT_WORD.match(squeeze(text))) and not _COMPARATOR_ONLY.match(squeeze(text))
     if role == "weight":
@@ -305,8 +308,9 @@ def align_by_content(row: Row, cols: _Columns) -> list[Cell | None] | None:
     for i in range(1, n + 1):
         for j in range(1, m + 1):
             skip = best[i][j - 1]
-            use = best[i - 1][j - 1] + _fit(rest[j - 1][0], todo[i - 1]) if best[i - 1][j - 1] > neg else neg
-            if use >= skip:
+            prev = todo[i - 2] if i >= 2 else None
+            use = best[i - 1][j - 1] + _fit(rest[j - 1][0], todo[i - 1], prev) if best[i - 1][j - 1] > neg else neg
+            if use > skip:  # on a tie the cell goes to the earlier column (指标值 before 完成值)
                 best[i][j], take[i][j] = use, True
             else:
                 best[i][j] = skip

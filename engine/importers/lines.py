@@ -305,8 +305,15 @@ class _Builder:
         self.source.rows.append(Row(cells=cells, table=None, where=f"第 {line} 行"))
 
 
+#: A pinyin gloss a mirror site inserted after a character ("衛(wèi)片"): not the filing's text.
+_GLOSS = re.compile(r"[（(](?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,6}[)）]")
+
+
 def parse_lines(text: str, name: str = "<text>") -> Source:
     grid_words, budget_words = _header_words()
+    glosses = len(_GLOSS.findall(text))
+    if glosses:
+        text = _GLOSS.sub("", text)
     level1, level2, other = _row_starts()
     pair_labels = _pair_labels()
     items = _space_rows(_join_split_headers(_classify(text), grid_words, budget_words), grid_words, budget_words)
@@ -329,6 +336,7 @@ def parse_lines(text: str, name: str = "<text>") -> Source:
                             items[j] = _Item("row", items[j].line, cells=items[j].cells,
                                              doubt=f"表头不在文本中，按{family}式列序推断")
                         j += 1
+                    item = items[i]
             b.row([(c, item.line, item.doubt) for c in item.cells])
             i += 1
             continue
@@ -356,6 +364,8 @@ def parse_lines(text: str, name: str = "<text>") -> Source:
         if item.text:
             b.para([(item.text, item.line, item.doubt)])
         i += 1
+    if glosses:
+        b.source.notes.append(f"删去了转载网站在汉字后加注的 {glosses} 处拼音（如“衛(wèi)”），它们不是原文")
     return b.source
 
 
