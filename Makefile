@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
 	$(PY) benchmarks/import_bench.py $(IMPORT_BENCH_ARGS)
 	$(PY) benchmarks/web_bench.py
+	$(PY) benchmarks/docx_bench.py
 
 # The web workbench on http://127.0.0.1:8000/ with its data in ./jixiao-data (README: "The web workbench").
 serve: $(STAMP)

@@ -9,15 +9,48 @@ from __future__ import annotations
 import datetime
 
 import click
-from rich.console import Console
 
 from . import __version__
-from .commands.common import err_console, handle_errors, write_output
+from .commands.common import err_console, handle_errors, note, write_output
 from .report import BINARY_FORMATS, FORMATS
 from .report.terminal import plain
 
+# The other commands, imported only when run or listed (`jixiao --help` imports them all to show
+# their help lines): each pulls in its own dependencies (rich progress bars, the importers, flask),
+# which `jixiao score` does not need. Plain import statements, no import by name
+# (tests/test_no_code_execution.py).
+def _load_command(name: str) -> click.Command:
+    if name == "batch":
+        from .commands.batch import batch as command
+    elif name == "import":
+        from .commands.importing import import_cmd as command
+    elif name == "template":
+        from .commands.importing import template_cmd as command
+    elif name == "rules":
+        from .commands.rules import rules as command
+    elif name == "migrate":
+        from .commands.migrate import migrate_cmd as command
+    else:
+        from .commands.serve import serve as command
+    return command
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+LAZY_COMMANDS = ("batch", "import", "template", "rules", "migrate", "serve")
+
+
+class LazyGroup(click.Group):
+    """A click group whose LAZY_COMMANDS are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in LAZY_COMMANDS:
+            self.add_command(_load_command(name), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__version__, prog_name="jixiao")  # the version results carry; works uninstalled
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="Language of messages: zh (default) or en; also JIXIAO_LANG.")
@@ -77,12 +110,14 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
         return
     if fmt in BINARY_FORMATS and not output:
         raise click.UsageError(f"--format {fmt} writes a binary file: give --output FILE.{fmt}")
-    result = score_file(case, rules_dir, matcher, announce=lambda text: err_console().print(plain(text)), year=year)
+    result = score_file(case, rules_dir, matcher, announce=note, year=year)
     if previous_dir is not None:
         from .previous import Previous
 
         result = Previous.load(previous_dir).attach(result)
     if fmt == "table" and not output:
+        from rich.console import Console
+
         from .report import table
 
         table.print_result(result, Console(highlight=False))
@@ -102,19 +137,6 @@ def _pack_files(rules_dir: str | None) -> list[str]:
 
     return glob.glob(os.path.join(glob.escape(rules_dir), "*.yaml")) if rules_dir else []
 
-
-from .commands.batch import batch as _batch  # noqa: E402
-from .commands.importing import import_cmd, template_cmd  # noqa: E402
-from .commands.migrate import migrate_cmd  # noqa: E402
-from .commands.rules import rules as _rules  # noqa: E402
-from .commands.serve import serve as _serve  # noqa: E402
-
-main.add_command(_batch)
-main.add_command(import_cmd)
-main.add_command(template_cmd)
-main.add_command(_rules)
-main.add_command(migrate_cmd)
-main.add_command(_serve)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

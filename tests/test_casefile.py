@@ -129,6 +129,17 @@ def test_schema_is_valid_draft_2020_12(schema):
     Draft202012Validator.check_schema(schema)
 
 
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "schemas").glob("*.schema.json")))
+def test_every_schema_is_valid(name):
+    """engine.validate does not check its schemas on each start; this does, for every one."""
+    import jsonschema
+
+    document = json.loads((ROOT / "schemas" / name).read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(document, default=None)
+    assert cls is not None, f"{name}: $schema names no known draft"
+    cls.check_schema(document)
+
+
 def test_every_object_forbids_unknown_keys(schema):
     objects = [(p, n) for p, n in _walk_schema(schema) if n.get("type") == "object"]
     assert len(objects) > 10

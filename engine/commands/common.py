@@ -5,13 +5,16 @@ from __future__ import annotations
 import functools
 import sys
 
+from typing import TYPE_CHECKING
+
 import click
-from rich.console import Console
-from rich.text import Text
 
 from ..atomic import write_atomic
 from ..errors import JixiaoError
 from ..report.terminal import printable
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -19,6 +22,8 @@ EXIT_INTERNAL = 3
 
 def err_console() -> Console:
     """The console for messages to standard error (errors, and notes such as the pack chosen)."""
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -30,6 +35,8 @@ def handle_errors(func):
         try:
             return func(*args, **kwargs)
         except JixiaoError as exc:
+            from rich.text import Text
+
             console = err_console()
             for problem in exc.problems:  # messages quote the input: never read them as markup
                 console.print(Text.assemble(("error", "bold red"), ": ", printable(problem.render())), highlight=False)
@@ -39,6 +46,8 @@ def handle_errors(func):
         except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
             if kwargs.get("debug") or "--debug" in sys.argv:
                 raise
+            from rich.text import Text
+
             err_console().print(
                 Text.assemble(("internal error", "bold red"), printable(
                     f": {type(exc).__name__}: {exc}\n"
@@ -48,6 +57,12 @@ def handle_errors(func):
             sys.exit(EXIT_INTERNAL)
 
     return wrapper
+
+
+def note(text: str) -> None:
+    """A plain line on standard error (such as the pack chosen), as err_console().print(plain(text))
+    writes it, without importing rich: no markup, no wrapping, control characters made visible."""
+    click.echo(printable(text), err=True)
 
 
 def write_output(data: str | bytes, output: str | None) -> None:

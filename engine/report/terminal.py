@@ -10,8 +10,10 @@ escapes such as "\\x1b".
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.text import Text
 
 # C0 controls but tab and newline, DEL, C1 controls, and the bidi embeddings/overrides/isolates.
 _HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -22,4 +24,6 @@ def printable(text: str) -> str:
 
 
 def plain(text: str, style: str = "") -> Text:
+    from rich.text import Text  # here, not at the top: `jixiao score --format json` need not import rich
+
     return Text(printable(text), style=style)
