@@ -224,15 +224,32 @@ def result_names(files: list[str], paths: Iterable[str | Path]) -> list[str]:
 # ---------------------------------------------------------------- worker (runs in a pool process)
 
 
-def _init_worker(pack_dir: str | None, matcher: str | None, parent: int | None = None) -> None:
+# Last year's results (`--previous DIR`), read once per process: the parent's for a one-process
+# run, each worker's own (its initializer reads the folder the parent names).
+_previous = None
+
+
+def _use_previous(folder: str | None) -> None:
+    global _previous
+    if folder is None:
+        _previous = None
+    else:
+        from .previous import Previous
+
+        _previous = Previous.load(folder)
+
+
+def _init_worker(pack_dir: str | None, matcher: str | None, parent: int | None = None,
+                 previous: str | None = None) -> None:
     """Ignore Ctrl-C (the parent handles it and stops the workers), die with the parent, and
     compile the pack once for this process (engine.api caches it; without --rules the first case
-    does it)."""
+    does it); read last year's results once when the run compares with them."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if parent is not None:
         _die_with(parent)
     if pack_dir is not None:
         matcher_for(load_pack(pack_dir), matcher)
+    _use_previous(previous)
 
 
 PARENT_POLL = 1.0  # seconds between a worker's checks that its parent is alive (where prctl is missing)
@@ -287,6 +304,8 @@ def score_one(index: int, path: str, result_name: str, out: str, pack_dir: str |
     try:
         try:
             result = score_file(path, pack_dir, matcher)
+            if _previous is not None:
+                result = _previous.attach(result)
         except JixiaoError as exc:
             problems = _not_a_case(path) or list(exc.problems)
         else:
@@ -456,7 +475,7 @@ class _Pool:
     def __init__(self, workers: int, pack_dir: str | None, matcher: str | None):
         self.executor = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker, initargs=(pack_dir, matcher, os.getpid()))
+            initializer=_init_worker, initargs=(pack_dir, matcher, os.getpid(), _previous.folder if _previous else None))
 
     def submit(self, *args):
         return self.executor.submit(*args)
@@ -712,8 +731,11 @@ def _start_run(out: Path, inputs: set[int]) -> None:
 
 def run_batch(paths: list[str], out_dir: str | Path, pack_dir: str | None = None, matcher: str | None = None,
               jobs: int | None = None, on_start: Callable[[int], None] | None = None,
-              on_done: Callable[[str, bool], None] | None = None, scorer: Callable | None = None) -> BatchRun:
-    """Score every case found under `paths` into `out_dir`. `on_start(total)` and
+              on_done: Callable[[str, bool], None] | None = None, scorer: Callable | None = None,
+              previous: str | None = None) -> BatchRun:
+    """Score every case found under `paths` into `out_dir`; with `previous` (a folder of last
+    year's results, never this run's own `out_dir`) each result is put beside the same unit's
+    earlier one (engine/previous.py). `on_start(total)` and
     `on_done(file, ok)` report progress (in input order). A bad pack, an unusable output folder
     or one another batch is writing raises JixiaoError (nothing is scored); a bad case is a
     failure in the returned BatchRun. The previous run's summary files are removed first: an
@@ -725,6 +747,12 @@ def run_batch(paths: list[str], out_dir: str | Path, pack_dir: str | None = None
                                  file=", ".join(str(p) for p in paths))
     pack = load_pack(pack_dir) if pack_dir is not None else None  # a broken pack: one error, not N failures
     out = Path(out_dir)
+    if previous is not None:
+        here, there = out.resolve(), Path(previous).resolve()
+        if here == there or there in here.parents or here in there.parents:
+            raise JixiaoError.single("E-PREVIOUS", "上年结果目录不能是本次的 --out 目录（或其上下级），本次运行会改写其中的结果",
+                                     stage="batch", file=str(previous), hint="把上年的结果放在另一个目录")
+    _use_previous(previous)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -84,3 +84,22 @@ def test_a_missing_folder_is_a_clear_error(tmp_path):
     assert caught.value.problems[0].code == "E-PREVIOUS"
     res = CliRunner().invoke(main, ["score", str(ROOT / SEED), "--previous", str(tmp_path / "nope")])
     assert res.exit_code == 2 and "上年结果目录" in res.output
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_batch_compares_every_case_with_last_years_results(last_year, tmp_path, jobs):
+    """`jixiao batch --previous DIR`: each result and summary row carries the change and the
+    recurring problems, in one process and in workers alike; this run's own --out is refused."""
+    import csv
+
+    out = tmp_path / f"out{jobs}"
+    res = CliRunner().invoke(main, ["batch", str(ROOT / SEED), "--out", str(out), "--rules", str(ROOT / NATIONAL),
+                                    "--previous", str(last_year), "--jobs", str(jobs), "--matcher", "python"])
+    assert res.exit_code == 0, res.output
+    with open(out / "summary.csv", encoding="utf-8-sig") as handle:
+        row = next(csv.DictReader(handle))
+    assert (row["上年规则总分"], row["较上年"], row["上年已有的问题"]) == ("99.52", "-0.26", "6")
+    result = json.loads(next((out / "results").rglob("*.json")).read_text(encoding="utf-8"))
+    assert result["previous"]["year"] == 2021 and result["previous"]["change"] == "-0.26"
+    again = CliRunner().invoke(main, ["batch", str(ROOT / SEED), "--out", str(last_year), "--previous", str(last_year)])
+    assert again.exit_code == 2 and "上年结果目录不能是本次的 --out 目录" in again.output

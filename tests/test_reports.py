@@ -472,3 +472,31 @@ def test_seed_report_golden(in_root, fmt, name):
     if update_golden():
         path.write_text(text, encoding="utf-8")
     assert path.read_text(encoding="utf-8") == text, f"{name} differs from the golden file"
+
+
+# Two real filings of other layouts (tests/corpus): a Sichuan 权重/指标性质/度量单位 form and a
+# 衔接资金 weight-first form, each in the three document formats. The docx golden is its text
+# (paragraphs, then table cells row by row), since the file itself is a zip.
+CORPUS_LETTERS = ("sichuan-2020-lijiang-gucheng-zrzy", "weight-first-2022-zhongjiang-slj-biaochi")
+
+
+def docx_text(data: bytes) -> str:
+    doc = _docx(data)
+    lines = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        lines.append("")
+        lines += [" | ".join(cell.text for cell in row.cells) for row in table.rows]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("case", CORPUS_LETTERS)
+@pytest.mark.parametrize("fmt, suffix", [("markdown", "md"), ("html", "html"), ("docx", "docx.txt")])
+def test_corpus_letters_golden(in_root, case, fmt, suffix):
+    result = score_file(f"tests/corpus/{case}/case.yaml", None, "python")
+    body = render(result, fmt, DATE)
+    text = docx_text(body) if fmt == "docx" else body
+    path = ROOT / "tests" / "golden" / "letters" / f"{case}.{suffix}"
+    if update_golden():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == text, f"{path.name} differs from the golden file"

@@ -3,6 +3,7 @@ review, score, letter, batch), the policy flow (edit, check, impact, save a chil
 security (CSRF, sign-in and roles off loopback, upload limits, zip bombs, traversal, escaping)."""
 
 import io
+from decimal import Decimal
 import re
 import time
 import zipfile
@@ -282,3 +283,25 @@ def test_text_from_filings_is_escaped_on_every_page(local):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get("/").get_data(as_text=True)
     csp = client.get("/").headers["Content-Security-Policy"]
     assert "default-src 'none'" in csp and "script-src 'self'" in csp
+
+
+def test_impact_reuses_a_stored_result_only_from_the_same_pack(local):
+    """The preview scores a filing under the edited pack only when no stored result of exactly
+    that pack exists; with or without stored results the impact is the same."""
+    from engine.api import load_pack
+    from engine.web.policy import _stored_outcome, impact_of
+
+    app, client = local
+    fid = filing_id(upload(client, "seed.yaml", (ROOT / SEED).read_bytes()))
+    settings = {"pack": {"id": "strict", "title": "t", "version": "1", "extends": "national-2020", "citation": "c"},
+                "grades": [{"grade": "优", "min": 99.5, "max": 100}, {"grade": "良", "min": 80, "max": 99.5},
+                           {"grade": "中", "min": 60, "max": 80}, {"grade": "差", "min": 0, "max": 60}]}
+    national = ROOT / "rules" / "national-2020"
+    fresh = impact_of(app, settings, national, workers=1)
+    client.post(f"/filings/{fid}/score", data={"csrf_token": token(client)})
+    row = app.extensions["jixiao"]["store"].result(fid)
+    assert _stored_outcome(row, load_pack(national).sha256) == (Decimal("99.26"), "优")
+    assert _stored_outcome(row, "0" * 64) is None
+    reused = impact_of(app, settings, national, workers=1)
+    strip = lambda impact: [(r["old"], r["old_grade"], r["new"], r["new_grade"]) for r in impact["rows"]]  # noqa: E731
+    assert strip(fresh) == strip(reused) == [(Decimal("99.26"), "优", Decimal("99.26"), "良")]

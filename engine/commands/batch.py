@@ -55,10 +55,13 @@ def _interrupt_once():
               help="Worker processes (default: one per CPU).")
 @click.option("--matcher", type=click.Choice(["durable", "python"]), default=None,
               help="Rule matcher (default: durable when importable, else python).")
+@click.option("--previous", "previous_dir", type=click.Path(file_okay=False, exists=True, path_type=str), default=None,
+              help="Last year's results (an earlier batch's --out folder): each case beside the same unit's earlier "
+                   "result (上年规则总分, 较上年, 上年已有的问题 in the summary; the change in each result).")
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
 def batch(paths: tuple[str, ...], rules_dir: str | None, out_dir: str, jobs: int | None, matcher: str | None,
-          debug: bool) -> None:
+          previous_dir: str | None, debug: bool) -> None:
     """Score every case file found in PATHS (files, or folders searched for *.yaml and *.yml;
     hidden folders are skipped). Filings (.docx .xlsx .doc .xls .wps .et .pdf .html .txt .md ...)
     are imported as by `jixiao import` into OUT/cases/ and scored, one row per filing. Writes one JSON result per case and a summary with one row per
@@ -83,7 +86,7 @@ def batch(paths: tuple[str, ...], rules_dir: str | None, out_dir: str, jobs: int
     with _interrupt_once():
         try:
             with progress:
-                run = run_batch(list(paths), out_dir, rules_dir, matcher, jobs, on_start, on_done)
+                run = run_batch(list(paths), out_dir, rules_dir, matcher, jobs, on_start, on_done, previous=previous_dir)
         except KeyboardInterrupt:
             err.print(Text(f"interrupted: {state['done']} of {state['total']} files done; the summary was not written "
                            "(results already written are complete). 已中断：汇总未写出，已写出的结果文件都是完整的。",

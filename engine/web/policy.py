@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import json
 import os
 import re
 import secrets
@@ -314,8 +315,10 @@ def run_tests(folder: Path) -> str:
     return f"测试 {len(outcomes)} 项，通过 {len(outcomes) - len(failed)} 项，未通过 {len(failed)} 项"
 
 
-def _impact_chunk(parent_dir: str, draft_dir: str, texts: list[tuple[int, str]]) -> list[tuple]:
-    """A pool task: each (id, case YAML) scored under both packs, compiled once per process."""
+def _impact_chunk(parent_dir: str, draft_dir: str, texts: list[tuple[int, str, tuple | None]]) -> list[tuple]:
+    """A pool task: each (id, case YAML, stored outcome under the edited pack or None) scored
+    under the draft, and under the edited pack where no stored result of that pack exists; the
+    packs are compiled once per process."""
     from ..api import case_from_document, load_pack, matcher_for
     from ..load import load_text
     from ..score import score_case
@@ -323,15 +326,29 @@ def _impact_chunk(parent_dir: str, draft_dir: str, texts: list[tuple[int, str]])
     old_pack, new_pack = load_pack(parent_dir), load_pack(draft_dir)
     old_match, new_match = matcher_for(old_pack, "python"), matcher_for(new_pack, "python")
     out = []
-    for filing_id, text in texts:
+    for filing_id, text, stored in texts:
         try:
             case = case_from_document(load_text(text, f"工作台案卷 #{filing_id}"))
-            old, new = score_case(case, old_pack, old_match), score_case(case, new_pack, new_match)
+            old = stored or (lambda r: (r.total, r.grade))(score_case(case, old_pack, old_match))
+            new = score_case(case, new_pack, new_match)
         except JixiaoError as exc:
             out.append((filing_id, "；".join(p.message for p in exc.problems)))
         else:
-            out.append((filing_id, None, old.total, old.grade, new.total, new.grade))
+            out.append((filing_id, None, old[0], old[1], new.total, new.grade))
     return out
+
+
+def _stored_outcome(row, pack_sha: str) -> tuple | None:
+    """(total, grade) of a stored result made by exactly this pack (same content hash), else None."""
+    if row is None:
+        return None
+    try:
+        data = json.loads(row["result_json"])
+        if data["pack"]["sha256"] != pack_sha:
+            return None
+        return Decimal(data["total"]["score"]), data["total"]["grade"]
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 IMPACT_CHUNK = 50
@@ -339,15 +356,21 @@ IMPACT_CHUNK = 50
 
 def impact_of(app: Flask, settings: dict, parent_dir: Path, progress=None, workers: int | None = None) -> dict:
     """Every stored filing scored under the edited pack and under the draft: totals, grades, and
-    how many change. Each case is read once and scored under both packs, in a pool of processes
-    (one per CPU), each compiling the two packs once; `progress(done, total)` is told as chunks
-    finish."""
+    how many change. Each case is read once and scored under the draft, and under the edited pack
+    unless its stored result was made by that very pack (same content hash); in a pool of
+    processes (one per CPU), each compiling the two packs once; `progress(done, total)` is told as
+    chunks finish."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from ..api import load_pack
+
     store = state(app)["store"]
     filings = {f.id: f for f in store.filings()}
-    texts = [(f.id, f.case_yaml) for f in filings.values()]
+    parent_sha = load_pack(parent_dir).sha256
+    stored = store.results()
+    # a filing already scored by the pack being edited need not be scored under it again
+    texts = [(f.id, f.case_yaml, _stored_outcome(stored.get(f.id), parent_sha)) for f in filings.values()]
     chunks = [texts[i:i + IMPACT_CHUNK] for i in range(0, len(texts), IMPACT_CHUNK)]
     outcomes: dict[int, tuple] = {}
     with draft(app, settings) as folder:
