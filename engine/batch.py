@@ -126,10 +126,10 @@ def _discover(paths: Iterable[str | Path], skip: str | Path | None = None) -> tu
     seen: set[int] = set()
     wanted = frozenset(CASE_SUFFIXES) | filing_suffixes()
     # The output folder, and (when OUT is a folder searched) what an earlier run wrote into it:
-    # the cases it imported, and its summary.xlsx (which would be taken for a filing).
+    # the cases it imported, and its summary files (which would be taken for filings).
     skip_keys = frozenset() if skip is None else frozenset(
         k for k in (_file_key(str(skip)), *(_file_key(os.path.join(str(skip), name))
-                                             for name in (CASES, RESULTS, SUMMARY_XLSX))) if k is not None)
+                                             for name in (CASES, RESULTS, *SUMMARY_FILES))) if k is not None)
 
     def add(path: str, key: int | None) -> None:
         if key is None or key not in seen:
@@ -385,6 +385,8 @@ def _score_imported(shown: str, case_file: str, result_name: str, out: str, pack
     target = Path(out) / RESULTS / result_name
     try:
         result = score_file(case_file, pack_dir, matcher)
+        if _previous is not None:
+            result = _previous.attach(result)
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, json_report.render(result))
         return summary.rows_for(result, shown, f"{RESULTS}/{result_name}", note)

@@ -156,3 +156,18 @@ def test_an_unreadable_filing_does_not_stop_the_run(tmp_path):
     run = run_batch([str(root)], tmp_path / "out", matcher="python", jobs=1)
     assert (run.inputs, run.scored, run.failed) == (2, 1, 1)
     assert run.failures[0][0] == str(root / "empty.pdf")
+
+
+def test_an_imported_filing_is_compared_with_last_year_too(tmp_path):
+    """`--previous DIR` puts an imported filing beside its unit's result of last year, as a case."""
+    text = Path(SEED).read_text(encoding="utf-8").replace("\nyear: 2022\n", "\nyear: 2021\n")
+    last = tmp_path / "2021.yaml"
+    last.write_text(text, encoding="utf-8")
+    previous = tmp_path / "previous"
+    assert run_batch([str(last)], previous, matcher="python", jobs=1).scored == 1
+    filing = write_docx(seed_blocks(), tmp_path / "in" / "seed.docx") if (tmp_path / "in").mkdir() is None else None
+    out = tmp_path / "out"
+    res = invoke("batch", filing, "--out", out, "--previous", previous, "--matcher", "python", "--jobs", 1)
+    assert res.exit_code == 0, res.output
+    row = read_csv(out / "summary.csv")[0]
+    assert row["导入"].startswith("由") and row["上年规则总分"] != "" and row["较上年"] != ""
