@@ -105,3 +105,14 @@ def test_project_template_without_a_form_word_is_read_as_a_project_with_form_opt
     assert told.case["form"] == "department" and any(r["field"] == "form" for r in told.review)
     forced = import_file(project_template, form="project")
     assert forced.case["form"] == "project" and not any(r["field"] == "form" for r in forced.review)
+
+
+def test_funding_rows_that_do_not_fit_the_header_are_left_for_review():
+    """Run-on text whose 其中 rows lost their blank cells: no figure is put in a guessed column;
+    every such row is a review item and funding.rows is not written (a partial list would not add up)."""
+    from tests.conftest import ROOT
+
+    result = import_file(ROOT / "tests" / "fixtures" / "import-runon-mirror.txt")
+    assert "rows" not in result.case["self_evaluation"].get("funding", {})
+    left = [r["value"] for r in result.review if r["field"] == "self_evaluation.budget" and "其他行未读入" in r["reason"]]
+    assert left and left[0].startswith("其中:本年财政拨款")

@@ -792,9 +792,12 @@ class _Reader:
         self.i = j
         # Further rows under the same header (其中：财政拨款 / 上年结转 / 其他资金 …, a project
         # filing's sources of funds) are self_evaluation.funding.rows, each with the same columns;
-        # a row named as a source of funds is read even when its figures are blank.
+        # a row named as a source of funds is taken even when its figures are blank. Only when
+        # every such row has the header's cells: a shorter row (run-on text, vanished blank cells)
+        # cannot be put in its columns without guessing, so then none is read and each is a review
+        # item (a partial list would not add up to the total).
         k = self.next_filled(same_table=header)
-        rows: list[dict] = []
+        found: list[tuple[Row, str, list | None, bool]] = []
         while k is not None:
             row = self.rows[k]
             name = next((c.text for c in row.cells if not c.empty and not _BARE_NUMBER.match(squeeze(c.text).rstrip("%％"))), "")
@@ -802,23 +805,27 @@ class _Reader:
             if any(c.key.startswith(INCOME_SPLIT) for c in row.cells) or not (
                     figures or OF_WHICH.sub("", squeeze(name)) in FUNDING_ROW_NAMES):
                 break
-            path = ("self_evaluation", "funding", "rows", len(rows))
             aligned, exact = cols.align(row)
-            if not exact:
-                self.note(path, row.text[:120], "资金来源行与表头格数不同，按右对齐读入", row)
-            entry: dict = {"name": name}
-            for role in ("initial", *extras, "full_year", "executed", "rate", "weight", "self_score"):
-                cell = cols.cell_for(row, role, aligned)
-                key = "score" if role == "self_score" else role
-                if role in ("rate", "balance_rate"):
-                    entry[key] = cell.text if cell is not None else ""
-                else:
-                    entry[key] = self.figure(cell, (*path, key))
-            rows.append(entry)
+            found.append((row, name, aligned, exact))
             self.i = k
             k = self.next_filled(same_table=header)
-        if rows:
+        if found and all(exact for *_, exact in found):
+            rows: list[dict] = []
+            for row, name, aligned, _exact in found:
+                path = ("self_evaluation", "funding", "rows", len(rows))
+                entry: dict = {"name": name}
+                for role in ("initial", *extras, "full_year", "executed", "rate", "weight", "self_score"):
+                    cell = cols.cell_for(row, role, aligned)
+                    key = "score" if role == "self_score" else role
+                    if role in ("rate", "balance_rate"):
+                        entry[key] = cell.text if cell is not None else ""
+                    else:
+                        entry[key] = self.figure(cell, (*path, key))
+                rows.append(entry)
             self.se["funding_rows"] = rows
+        else:
+            for row, *_ in found:
+                self.note(base, row.text[:120], "预算执行表的其他行未读入（格数与表头不同，无法确定各数所在的列）", row)
 
     # -- indicator grid -----------------------------------------------------------------------
 
