@@ -18,8 +18,20 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from pathlib import Path
+
 from engine.decimals import fmt, round_half_up
-from engine.values import parse_value
+from engine.load import load_file
+from engine.values import comparable_numbers, comparison_doubts, notation_for, parse_value
+
+# The pack's vocabulary is how forms are read (negated comparators, unit conversions, doubts):
+# reading is the parser's job, so the baseline reads with the same notation.
+VOCABULARY = load_file(Path(__file__).resolve().parents[1] / "rules" / "national-2020" / "pack.yaml").data["vocabulary"]
+NOTATION = notation_for(VOCABULARY)
+NA_NAMES = tuple(VOCABULARY["not_applicable"])
+TOL_BY_PLACES = {0: Decimal("0.5"), 1: Decimal("0.05"), 2: Decimal("0.005")}  # precision_tolerance_*
+SELF_TOTAL_GAP, DOMINANT, BOUNDED_MAX = Decimal(5), Decimal("0.6"), Decimal(100)
+PACK_SECTIONS = {"产出": Decimal(50), "效益": Decimal(30), "满意度": Decimal(10)}
 
 ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 K = Decimal(2)  # reverse_k
@@ -37,6 +49,21 @@ SECTIONS = {"产出指标": "产出", "产出": "产出", "效益指标": "效�
             "满意度": "满意度", "服务对象满意度指标": "满意度"}
 VAGUE_LEVEL2 = frozenset(["数量指标", "质量指标", "时效指标", "成本指标"])
 SURVEY_WORDS = ("问卷", "调查", "调研", "测评", "座谈", "访谈", "抽样")
+ADJUSTMENT_WORDS = ("调整", "追加", "调减", "追减", "调增", "调剂")
+BOUNDED_RATES = tuple(VOCABULARY["bounded_rates"])
+
+
+def _class(text: str, classes: dict) -> str | None:
+    return next((k for k, words in classes.items() if any(w in text for w in words)), None)
+
+
+def _places(text: str) -> int:
+    m = re.search(r"[0-9]+(?:\.([0-9]+))?", text)
+    return len(m.group(1) or "") if m else 0
+
+
+def _off(stated: Decimal, exact: Decimal, text: str) -> bool:
+    return abs(stated - exact) > TOL_BY_PLACES[min(_places(text), 2)]
 GRADES = (("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)), ("差", ZERO))
 DIRECTION = {">=": "positive", ">": "positive", "<=": "reverse", "<": "reverse", "==": "equal"}
 SECTION_WEIGHTS = {"产出": Decimal(50), "效益": Decimal(30), "满意度": Decimal(10)}
@@ -94,9 +121,27 @@ def score(data: dict) -> dict:
         budget_points = ZERO
         explanations.append("全年预算数或全年执行数缺失或为零，本项计 0 分。")
     total = budget_points
+    # the budget row audited like an indicator row (JX-E20 … E13)
+    b_weight, b_self = _num(b.get("weight")), _num(b.get("self_score"))
+    if executed is not None and full_year is not None and executed > full_year:
+        findings.append(("JX-E20", None))
+    if b_self is None and b_weight is not None:
+        findings.append(("JX-E21", None))
+    if b_self is not None:
+        if b_self < 0 or (b_weight is not None and b_self > b_weight):
+            findings.append(("JX-E22", None))
+        scaled = b_self if not b_weight or b_weight == 10 else round_half_up(b_self * 10 / b_weight)
+        if scaled != budget_points:
+            findings.append(("JX-E23", None))
 
     survey = _survey(data, se)
     rows = []
+    review_rows = 0
+    blocks: dict[str, tuple[Decimal, int]] = {}
+    for block, _level2, row in _rows(se.get("indicators")):
+        if _num(row.get("weight")):
+            t_, c_ = blocks.get(block.get("level1", ""), (ZERO, 0))
+            blocks[block.get("level1", "")] = (t_ + _num(row.get("weight")), c_ + 1)
     by_section: dict[str, Decimal] = {}
     for number, (block, level2, row) in enumerate(_rows(se.get("indicators")), start=1):
         name, t_text, a_text = str(row.get("name", "")), str(row.get("target", "")), str(row.get("actual", ""))
@@ -105,9 +150,9 @@ def score(data: dict) -> dict:
             rows.append((number, name, t_text, None, block.get("level1", ""), weight, self_score))
             continue
         reason = _has_reason(str(row.get("reason", "")))
-        t, a = parse_value(t_text), parse_value(a_text)
+        t, a = parse_value(t_text, NOTATION, "target"), parse_value(a_text, NOTATION, "actual")
         comparable_t, comparable_a = t.kind in ("quantity", "compound"), a.kind in ("quantity", "compound")
-        if name.strip() in ("无", "/", "／") or t.kind in ("na", "empty") and a.kind in ("na", "empty"):
+        if name.strip() in NA_NAMES or t.kind in ("na", "empty") and a.kind in ("na", "empty"):
             direction = "na"
         elif t.kind == "qualitative" or (a.kind == "qualitative" and not comparable_t):
             direction = "qualitative"
@@ -117,12 +162,13 @@ def score(data: dict) -> dict:
         else:
             direction = "unknown"
         band = QUAL_WORDS.get(a.label) if direction == "qualitative" and a.kind == "qualitative" else None
+        unsure = direction != "na" and (t.uncertain or a.uncertain or bool(comparison_doubts(t, a, direction)))
         target = actual = ratio = units_match = None
-        if comparable_t and comparable_a:
+        if comparable_t and comparable_a and not unsure:
             tq, aq = t.quantities, a.quantities
-            units_match = len(tq) == len(aq) and all(not x.unit or not y.unit or x.unit == y.unit for x, y in zip(tq, aq))
+            pairs = [comparable_numbers(x, y, NOTATION) for x, y in zip(tq, aq)] if len(tq) == len(aq) else [None]
+            units_match = all(p is not None for p in pairs)
             if units_match:
-                pairs = [(x.number, y.number) for x, y in zip(tq, aq)]
                 target, actual = min(pairs, key=lambda p: (p[1] / p[0]) if p[0] else ZERO)
                 ratio = actual / target if target else None
         w = weight if weight is not None else ZERO
@@ -146,15 +192,17 @@ def score(data: dict) -> dict:
             code, raw = "JX-S02", w * actual / target
         elif direction == "reverse" and actual is not None and target > 0:
             code, raw = "JX-S04", w * (1 - (actual - target) / ((K - 1) * target))
+        elif direction == "reverse" and actual is not None and target == 0 and actual > 0:
+            code, raw = "JX-S10", ZERO
         else:
             code, raw = "JX-S90", ZERO
         # Not readable is not unmet: 待复核, kept out of the total, no audit signal after scoring.
-        review = direction != "na" and (
+        review = (direction == "na" and bool(weight) and self_score is not None) or direction != "na" and (
             weight is None or direction == "unknown" or a.kind in ("empty", "na", "unparsed")
             or (t.kind in ("empty", "na", "unparsed") and direction != "qualitative") or units_match is False
             or (direction in ("positive", "reverse", "equal") and actual is None)
             or (direction == "qualitative" and a.kind == "qualitative" and band is None)
-            or code in ("JX-S90", "JX-S08"))
+            or code in ("JX-S90", "JX-S08") or unsure)
         got = ZERO if review else round_half_up(min(max(raw, ZERO), w))
         points[number] = got
         total += got
@@ -170,18 +218,38 @@ def score(data: dict) -> dict:
             findings.append(("JX-A07", number))
         if t.kind == "qualitative" and level2 in VAGUE_LEVEL2:
             findings.append(("JX-A10", number))
+        if unsure:
+            findings.append(("JX-V01", number))
         rows.append((number, name, t_text, level1, block.get("level1", ""), weight, self_score))
         # after scoring (JX-A01 … A13); rows that are "无" with no weight and no score are skipped
+        review_rows += review
         if review or direction == "na" and not weight and self_score is None:
             continue
+        comparable = direction == "na" or (band is not None if direction == "qualitative" else actual is not None)
+        review_rows += not comparable
+        level2_class = _class(level2, VOCABULARY["level2_classes"])
+        name_class = _class(name, VOCABULARY["name_classes"])
+        if level2_class and name_class and level2_class != name_class:
+            findings.append(("JX-A17", number))
+        if level2_class == "数量" and t.comparator in ("<=", "<"):
+            findings.append(("JX-A15", number))
+        if a.kind == "quantity" and not a.uncertain and a.unit == "%" and a.number > BOUNDED_MAX and \
+                any(word in name for word in BOUNDED_RATES):
+            findings.append(("JX-A14", number))
+        if comparable and t.kind == "quantity" and a.kind == "quantity" and not t.uncertain and not a.uncertain \
+                and not t.unit and not a.unit:
+            findings.append(("JX-A18", number))
+        b_total, b_rows = blocks.get(block.get("level1", ""), (ZERO, 0))
+        if weight and b_total and weight / b_total > DOMINANT and b_rows > 1:
+            findings.append(("JX-A16", number))
         if self_score is not None:
-            if self_score != got:
+            if self_score != got and comparable:
                 findings.append(("JX-A01", number))
             full, self_full = got == w, self_score == w
             below = w > 0 and self_score < w
-            if full and below:
+            if full and below and comparable:
                 findings.append(("JX-A02", number))
-            if direction in ("positive", "reverse", "equal") and not full and self_full and w > 0:
+            if direction in ("positive", "reverse", "equal") and not full and self_full and w > 0 and comparable:
                 findings.append(("JX-A03", number))
             if below and not reason:
                 findings.append(("JX-A04", number))
@@ -203,6 +271,9 @@ def score(data: dict) -> dict:
             findings.append(("JX-ENGINE-CAP", None))
     _reconcile(data, se, full_year, executed, initial, rows, findings)
     findings.extend(_document(data, se, full_year, initial, rows))
+    stated_total = _num((se.get("total") or {}).get("score"))
+    if stated_total is not None and abs(stated_total - total) > SELF_TOTAL_GAP and not review_rows:
+        findings.append(("JX-A19", None))
     for code, row in findings:
         explanations.append(f"{code}：第 {row} 行。" if row else f"{code}。")
     grade = next(g for g, low in GRADES if total >= low)
@@ -235,18 +306,18 @@ def _reconcile(data, se, full_year, executed, initial, rows, findings) -> None:
             share = parse_value(str(item["share"]))
             if share.kind != "quantity" or share.unit != "%" or item.get("amount") is None or not total:
                 continue
-            computed = round_half_up(Decimal(item["amount"]) / Decimal(total) * HUNDRED)
+            exact = Decimal(item["amount"]) / Decimal(total) * HUNDRED
             shares.append(share.number)
-            findings.append(("JX-R03" if abs(share.number - computed) > SHARE_TOL else "JX-R04", None))
+            findings.append(("JX-R03" if _off(share.number, exact, str(item["share"])) else "JX-R04", None))
         if shares:
             findings.append(("JX-R05" if abs(sum(shares, ZERO) - HUNDRED) > SHARE_TOTAL_TOL else "JX-R06", None))
     # cost indicators against spending, and report categories against the cost indicators
     by_name: dict[str, Decimal | None] = {}
     amounts = []
     for _block, level2, row in _rows(se.get("indicators")):
-        if "成本" in level2:
-            v = parse_value(str(row.get("actual", "")))
-            amount = v.number if v.kind == "quantity" and v.unit == "万元" else None
+        if _class(level2, VOCABULARY["level2_classes"]) == "成本":
+            v = parse_value(str(row.get("actual", "")), NOTATION, "actual")
+            amount = v.number if v.kind == "quantity" and v.unit == "万元" and not v.uncertain else None
             amounts.append(amount)
             by_name[str(row.get("name", ""))] = amount
     if amounts and all(a is not None for a in amounts):
@@ -269,13 +340,17 @@ def _reconcile(data, se, full_year, executed, initial, rows, findings) -> None:
         _sum(findings, HUNDRED, weights)
         for block in se.get("indicators") or []:
             _sum(findings, block.get("points"), [r[5] for r in rows if r[4] == block.get("level1")])
+        for key, points in PACK_SECTIONS.items():  # JX-R08: rows of a section against the pack's weight
+            amounts = [r[5] for r in rows if r[3] == key and r[5] is not None]
+            if any(r[3] == key for r in rows) and amounts and abs(sum(amounts, ZERO) - points) > SUM_TOL:
+                findings.append(("JX-R08", None))
     # stated execution rates
     if executed is not None and full_year:
-        computed = round_half_up(executed / full_year * HUNDRED)
+        exact = executed / full_year * HUNDRED
         for text in ((se.get("budget") or {}).get("rate"), report.get("execution_rate")):
             if text:
                 v = parse_value(str(text))
-                if v.kind == "quantity" and v.unit == "%" and abs(v.number - computed) > RATE_TOL:
+                if v.kind == "quantity" and v.unit == "%" and _off(v.number, exact, str(text)):
                     findings.append(("JX-R07", None))
     # each row against the target table (k-th occurrence of a name against the k-th)
     table: dict[tuple[str, int], str] = {}
@@ -290,7 +365,7 @@ def _reconcile(data, se, full_year, executed, initial, rows, findings) -> None:
         for number, name, t_text, *_ in rows:
             k = seen.get(name, 0)
             seen[name] = k + 1
-            if name.strip() in ("无", "/", "／"):
+            if name.strip() in NA_NAMES:
                 continue
             found = table.get((name, k))
             if found is None:
@@ -315,6 +390,16 @@ def _document(data, se, full_year, initial, rows) -> list[tuple[str, None]]:
             out.append(("JX-C04", None))
     if initial and full_year is not None and abs(round_half_up((full_year - initial) / initial * HUNDRED)) > 20:
         out.append(("JX-C05", None))
+    executed = _num((se.get("budget") or {}).get("executed"))
+    money = [a for a in (initial, full_year, executed, _num(target_budget)) if a is not None and a > 0]
+    if len(money) > 1 and max(money) / min(money) >= 100:  # money_unit_ratio
+        out.append(("JX-A21", None))
+    if initial is not None and initial == 0 and full_year is not None and full_year > 0:
+        out.append(("JX-C06", None))
+    if initial is not None and full_year is not None and abs(full_year - initial) > SUM_TOL and not (
+            str((se.get("budget") or {}).get("adjustment_reason") or "").strip()
+            or any(w in _report_text(data) for w in ADJUSTMENT_WORDS)):
+        out.append(("JX-C07", None))
     scored = [r for r in rows if r[5]]
     if scored and all(r[6] == r[5] for r in scored) and not any(
             _has_reason(str(row.get("reason", ""))) for _b, _l, row in _rows(se.get("indicators"))):
@@ -322,7 +407,7 @@ def _document(data, se, full_year, initial, rows) -> list[tuple[str, None]]:
     return out
 
 
-def _survey(data, se) -> bool:
+def _report_text(data) -> str:
     parts: list[str] = []
 
     def walk(sections):
@@ -332,7 +417,11 @@ def _survey(data, se) -> bool:
             walk(s.get("subsections"))
 
     walk((data.get("report") or {}).get("sections"))
-    text = "\n".join(parts) + "\n".join(str(row.get("reason", "")) for _b, _l, row in _rows(se.get("indicators")))
+    return "\n".join(parts)
+
+
+def _survey(data, se) -> bool:
+    text = _report_text(data) + "\n".join(str(row.get("reason", "")) for _b, _l, row in _rows(se.get("indicators")))
     return any(word in text for word in SURVEY_WORDS)
 
 

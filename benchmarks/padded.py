@@ -34,6 +34,8 @@ _SHAPES = {
     "rate": ("kind", ['{field: abs_diff, op: ">", value: 0.01}']),
     "target_match": ("kind", ['{field: found, op: "==", value: true}']),
     "document": ("kind", ['{field: rows, op: ">", value: 0}', '{field: any_reason, op: "==", value: false}']),
+    "scored_budget": ("kind", ['{field: abs_diff, op: ">", value: 0}']),
+    "filing": ("kind", ['{field: abs_diff, op: ">", value: 5}']),
 }
 
 

@@ -15,7 +15,7 @@ from functools import cached_property
 
 from .case import Case, IndicatorRow
 from .decimals import D, fmt, largest_remainder, round_half_up
-from .values import Value, parse_value
+from .values import Value, comparable_numbers, comparison_doubts, notation_for, parse_value
 
 NUM, STR, BOOL = "number", "string", "bool"
 
@@ -43,6 +43,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "units_match": BOOL,
         "has_reason": BOOL,  # 偏差原因 is more than boilerplate
         "actual_copies_target": BOOL,  # the actual cell is the target cell verbatim
+        "unsure": BOOL,  # the parser is unsure of the target or the actual (engine.values doubts)
         "readable": BOOL,  # false: a value could not be read for sure (the row is 待复核, see Fact.review)
         "core": BOOL,  # 是否核心指标 / ★ (v2 forms that mark it)
     },
@@ -60,13 +61,18 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "kind": STR, "id": NUM,
         "check": STR,  # target_by_income target_by_spending funding_by_income funding_by_spending statement
         #                includes cost_vs_spending self_scores_vs_total weights_vs_stated_total
-        #                weights_vs_pack section_points
+        #                weights_vs_pack section_points section_vs_pack section_vs_note children_target
+        #                children_actual
         "total": NUM, "parts_sum": NUM, "diff": NUM, "abs_diff": NUM, "parts": NUM,
+        "mixed_units": BOOL,  # "其中" parts in units that do not convert to the parent's
     },
     "share": {"kind": STR, "id": NUM, "stated": NUM, "computed": NUM, "diff": NUM, "abs_diff": NUM,
-              "amount": NUM, "total": NUM},
+              "amount": NUM, "total": NUM,
+              "stated_places": NUM,  # decimals written in the stated share ("67%" -> 0)
+              "exact_abs_diff": NUM},  # |stated − amount / total × 100|, unrounded
     "share_total": {"kind": STR, "id": NUM, "stated_sum": NUM, "diff": NUM, "abs_diff": NUM, "shares": NUM},
-    "rate": {"kind": STR, "id": NUM, "stated": NUM, "computed": NUM, "diff": NUM, "abs_diff": NUM},
+    "rate": {"kind": STR, "id": NUM, "stated": NUM, "computed": NUM, "diff": NUM, "abs_diff": NUM,
+             "stated_places": NUM, "exact_abs_diff": NUM},
     "target_match": {"kind": STR, "id": NUM, "row": NUM, "found": BOOL, "same_target": BOOL,
                      "same_unit": BOOL, "same_number": BOOL},
     "document": {
@@ -75,6 +81,9 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "target_date_days_into_year": NUM,  # negative: dated before the fiscal year
         "adjustment_rate": NUM, "adjustment_abs": NUM,  # (全年预算数 − 年初预算数) / 年初预算数, in %
         "rows": NUM, "all_full_marks": BOOL, "any_reason": BOOL, "survey_mentioned": BOOL,
+        "adjustment_amount": NUM, "adjustment_amount_abs": NUM,  # 全年预算数 − 年初预算数
+        "adjustment_explained": BOOL,  # an 调整原因 cell, or the report names the adjustment
+        "money_ratio": NUM,  # largest / smallest of 年初、全年预算数、执行数、目标表资金 (元 under 万元: ~10000)
     },
     "scored_row": {
         "kind": STR, "id": NUM, "row": NUM, "section": STR, "level2": STR, "direction": STR, "rule": STR,
@@ -83,6 +92,19 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "survey_mentioned": BOOL,
         "actual_comparator": STR, "actual_copies_target": BOOL, "units_match": BOOL, "ratio": NUM,
         "target_kind": STR, "actual_kind": STR, "actual": NUM, "qual_band": STR,
+        "comparable": BOOL,  # the rules could compare target and actual (else: a review item)
+        "level2_class": STR, "name_class": STR, "level2_unlikely": BOOL,  # by the pack's vocabulary
+        "target_comparator": STR, "actual_pct": NUM, "bounded_rate": BOOL, "units_missing": BOOL,
+        "block_share": NUM, "block_rows": NUM,  # the row's weight / its 一级指标 block's, rows in the block
+    },
+    "scored_budget": {
+        "kind": STR, "id": NUM, "rule": STR, "rule_score": NUM, "weight": NUM, "declared_weight": NUM,
+        "self_score": NUM, "self_blank": BOOL, "self_negative": BOOL, "self_over_weight": BOOL,
+        "diff": NUM, "abs_diff": NUM, "full_year": NUM, "executed": NUM, "over_budget": BOOL, "over_amount": NUM,
+    },
+    "filing": {
+        "kind": STR, "id": NUM, "rule_total": NUM, "self_total": NUM, "max_total": NUM, "diff": NUM, "abs_diff": NUM,
+        "rows_full": NUM, "rows_partial": NUM, "rows_zero": NUM, "rows_review": NUM, "rows_na": NUM,
     },
 }
 
@@ -97,6 +119,8 @@ FACT_KIND_TITLES: dict[str, str] = {
     "share_total": "报告中一组占比之和（对账）",
     "rate": "所填执行率与“执行数 ÷ 预算数”（对账）",
     "document": "整个案卷：目标表日期与金额、预算调整、满分与偏差说明（审核）",
+    "scored_budget": "评分之后的预算执行率行：执行数与预算数、自评得分与规则得分（审核）",
+    "filing": "评分之后的整份自评：自评总分与规则总分、各类结果的行数（审核）",
 }
 
 # The values an enumerated string field can take, wherever it appears (lint flags a condition
@@ -112,7 +136,7 @@ FIELD_VALUES: dict[str, tuple[str, ...]] = {
     "actual_comparator": _COMPARATORS,
     "check": ("target_by_income", "target_by_spending", "funding_by_income", "funding_by_spending", "statement",
               "includes", "cost_vs_spending", "self_scores_vs_total", "weights_vs_stated_total", "weights_vs_pack",
-              "section_points"),
+              "section_points", "section_vs_pack", "section_vs_note", "children_target", "children_actual"),
 }
 
 # Fields that hold a percentage, as a number of percent: 95 % is 95, never 0.95 (lint warns when
@@ -127,7 +151,7 @@ FIELD_UNITS: dict[str, dict[str, str]] = {
 
 # Placeholders a rule's message may use, per fact kind (besides the scoring ones below).
 MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
-    "indicator": ("name", "level2", "target", "actual", "target_text", "actual_text", "qual_band"),
+    "indicator": ("name", "level2", "target", "actual", "target_text", "actual_text", "qual_band", "review_notes"),
     "budget": ("name", "initial", "full_year", "executed", "rate", "rate_text"),
     "sum": ("subject", "total", "parts_sum", "diff", "abs_diff", "parts_text", "check"),
     "share": ("statement", "item", "stated", "computed", "amount", "total", "diff", "abs_diff", "share_text"),
@@ -135,9 +159,15 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "rate": ("source", "stated", "computed", "executed", "full_year", "diff"),
     "target_match": ("name", "row", "target", "table_target", "table_unit", "unit"),
     "document": ("unit", "year", "initial", "full_year", "target_budget", "target_budget_diff", "target_date",
-                 "target_date_iso", "target_date_days_into_year", "adjustment_rate"),
-    "scored_row": ("name", "row", "target", "actual", "target_text", "actual_text", "qual_band", "rule_score",
-                   "weight", "self_score", "diff", "abs_diff", "self_pct", "ratio_pct", "rule"),
+                 "target_date_iso", "target_date_days_into_year", "adjustment_rate", "adjustment_amount",
+                 "money_figures"),
+    "scored_row": ("name", "level2", "row", "target", "actual", "target_text", "actual_text", "qual_band", "rule_score",
+                   "weight", "self_score", "diff", "abs_diff", "self_pct", "ratio_pct", "rule", "block_pct",
+                   "review_notes"),
+    "scored_budget": ("name", "rule", "rule_score", "weight", "declared_weight", "self_score", "full_year",
+                      "executed", "over_amount", "rate", "diff"),
+    "filing": ("rule_total", "self_total", "max_total", "diff", "abs_diff", "direction", "rows_full", "rows_partial", "rows_zero",
+               "rows_review", "rows_na"),
 }
 SCORE_PLACEHOLDERS = ("weight", "score", "deduction", "formula", "self_score")
 
@@ -185,23 +215,33 @@ def display_value(value: Value | None, comparator: bool = True) -> str:
     return symbol + "、".join(parts)
 
 
-def _units_compatible(target: Value, actual: Value) -> bool:
+def _comparable_pairs(target: Value, actual: Value, notation) -> list[tuple[Decimal, Decimal]] | None:
+    """(target, actual) numbers in one unit per part; None when a unit cannot be compared."""
     if len(target.quantities) != len(actual.quantities):
-        return False
-    for t, a in zip(target.quantities, actual.quantities):
-        if t.unit and a.unit and t.unit != a.unit:
-            return False
-    return True
+        return None
+    pairs = [comparable_numbers(t, a, notation) for t, a in zip(target.quantities, actual.quantities)]
+    return None if any(p is None for p in pairs) else pairs
 
 
-def _limiting_pair(target: Value, actual: Value) -> tuple[Decimal, Decimal]:
+def _limiting_pair(pairs: list[tuple[Decimal, Decimal]]) -> tuple[Decimal, Decimal]:
     """For compound values ("28家企业帮扶28个村") the part with the lowest completion decides."""
-    pairs = [(t.number, a.number) for t, a in zip(target.quantities, actual.quantities)]
     return min(pairs, key=lambda p: (p[1] / p[0]) if p[0] else Decimal(0))
 
 
+def review_notes(target: Value, actual: Value, direction: str) -> tuple[str, ...]:
+    """What a person must look at before this row can be compared: the parser's doubts about
+    either cell, a bound written as an actual, a cell that could not be read at all."""
+    cells = (("指标值", target), ("实际完成值", actual))
+    notes = [f"{label}“{value.text.strip()}”：{d}" for label, value in cells for d in value.doubts]
+    notes.extend(comparison_doubts(target, actual, direction))
+    for label, value in cells:
+        if value.kind == "unparsed":
+            notes.extend(f"{label}“{value.text.strip()}”：{n}" for n in value.notes)
+    return tuple(dict.fromkeys(notes))
+
+
 def _direction(row: IndicatorRow, target: Value, actual: Value, vocabulary: dict) -> str:
-    if row.name.strip() in ("无", "/", "／") or target.kind in ("na", "empty") and actual.kind in ("na", "empty"):
+    if row.name.strip() in (vocabulary.get("not_applicable") or ("无", "/", "／")) or target.kind in ("na", "empty") and actual.kind in ("na", "empty"):
         return "na"
     if target.kind == "qualitative" or (actual.kind == "qualitative" and target.kind not in _COMPARABLE):
         return "qualitative"
@@ -209,7 +249,13 @@ def _direction(row: IndicatorRow, target: Value, actual: Value, vocabulary: dict
         if target.comparator:
             return _DIRECTION_OF[target.comparator]
         implied = vocabulary.get("implied_direction") or {}
-        return (implied.get("by_level2") or {}).get(row.level2.strip(), implied.get("default", "positive"))
+        by_level2 = implied.get("by_level2") or {}
+        if row.level2.strip() in by_level2:
+            return by_level2[row.level2.strip()]
+        for word, direction in (implied.get("by_name") or {}).items():  # 预算调整率, 结转结余率 …
+            if word and word in row.name:
+                return direction
+        return implied.get("default", "positive")
     return "unknown"
 
 
@@ -229,20 +275,14 @@ def has_reason(text: str, vocabulary: dict) -> bool:
     return len(cleaned) >= int(vocabulary.get("missing_reason_min_chars", 1))
 
 
-def _uncertain(value: Value) -> bool:
-    """A value the parser marks as read with doubt (a dropped word, an OCR-damaged comparator):
-    it is not known, so it is not compared."""
-    return bool(getattr(value, "uncertain", False))
-
-
 def _review_reason(row: IndicatorRow, target: Value, actual: Value, fields: dict) -> str | None:
     """Why the row's values cannot be compared (a review item), or None. Not readable is not
     unmet: such a row is never scored as a shortfall."""
     if fields["direction"] == "na":
         return None
-    doubtful = [(label, v) for label, v in (("指标值", target), ("实际完成值", actual)) if _uncertain(v)]
-    if doubtful:
-        return "；".join(f"{label}“{v.text}”读取存疑（{'；'.join(v.notes) or '解析器标记为不确定'}）" for label, v in doubtful)
+    notes = review_notes(target, actual, fields["direction"])
+    if notes:
+        return "；".join(notes)
     if fields["weight"] is None:
         return "该行没有分值（行上和标题中都没有），无法计分"
     if fields["direction"] == "unknown":
@@ -268,9 +308,11 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
                    weight_source: str = "row") -> Fact:
     """The fact of one indicator row. `weight` is the row's weight when it comes from a heading
     (`weight_source` level2 / level1); by default the row's own."""
-    target = parse_value(row.target)
-    actual = parse_value(row.actual)
+    notation = notation_for(vocabulary)
+    target = parse_value(row.target, notation, "target")
+    actual = parse_value(row.actual, notation, "actual")
     direction = _direction(row, target, actual, vocabulary)
+    doubts = review_notes(target, actual, direction) if direction != "na" else ()
     if weight is None and weight_source == "row":
         weight = row.weight
     fields: dict = {
@@ -291,13 +333,15 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "actual_copies_target": bool(row.actual.strip()) and row.actual.strip() == row.target.strip(),
         "qual_band": _qual_band(actual, vocabulary) if direction == "qualitative" else None,
         "core": row.core,
+        "unsure": bool(doubts),
     }
-    if target.kind in _COMPARABLE and actual.kind in _COMPARABLE and not _uncertain(target) and not _uncertain(actual):
-        # A unit written on one side only ("≥50个" vs "50") is taken as the same unit.
-        compatible = _units_compatible(target, actual)
-        fields["units_match"] = compatible
-        if compatible:
-            t, a = _limiting_pair(target, actual)
+    if target.kind in _COMPARABLE and actual.kind in _COMPARABLE and not doubts:
+        # A unit written on one side only ("≥50个" vs "50") is taken as the same unit; units of
+        # one dimension convert by the pack's table ("26300米" vs "≥25公里").
+        pairs = _comparable_pairs(target, actual, notation)
+        fields["units_match"] = pairs is not None
+        if pairs is not None:
+            t, a = _limiting_pair(pairs)
             fields["target"], fields["actual"] = t, a
             if t:
                 fields["ratio"] = a / t
@@ -313,6 +357,7 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "target_text": row.target,
         "actual_text": row.actual,
         "qual_band": fields["qual_band"] or "",
+        "review_notes": "；".join(doubts),
     }
     return Fact(kind="indicator", id=row.number, fields=fields, section=section, item=row.name,
                 row=row, target=target, actual=actual, describe=display, review=review,
@@ -362,13 +407,27 @@ class Reading:
     unmapped: tuple[IndicatorRow, ...]  # rows whose level-1 / level-2 names match no section
 
 
+def _placeholder_words(vocabulary: dict) -> tuple[frozenset, tuple]:
+    key = id(vocabulary)
+    cached = _PLACEHOLDER_CACHE.get(key)
+    if cached is None or cached[0] is not vocabulary:
+        if len(_PLACEHOLDER_CACHE) > 64:
+            _PLACEHOLDER_CACHE.clear()
+        words = (frozenset(n.strip() for n in vocabulary.get("placeholder_names") or ("",)),
+                 tuple(t for t in vocabulary.get("placeholder_texts") or () if t))
+        cached = _PLACEHOLDER_CACHE[key] = (vocabulary, words)
+    return cached[1]
+
+
+_PLACEHOLDER_CACHE: dict[int, tuple] = {}
+
+
 def _placeholder(row: IndicatorRow, vocabulary: dict) -> str | None:
     """Why the row is a blank or unfilled template row, or None. A row carrying a weight or a
     score is never skipped: its points must be explained."""
     if row.weight is not None or row.score is not None or row.children:
         return None
-    names = {n.strip() for n in vocabulary.get("placeholder_names") or ("",)}
-    texts = [t for t in vocabulary.get("placeholder_texts") or () if t]
+    names, texts = _placeholder_words(vocabulary)
     name = row.name.strip().strip("\u3000")
     cells = (row.name, row.target, row.actual)
     if not name and not row.target.strip() and not row.actual.strip():

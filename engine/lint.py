@@ -25,6 +25,8 @@ Warnings (`rules lint` only; the pairwise analysis is what costs time on a large
                         it, or two score rules of one priority that can hold for the same fact
     E-LINT-UNIT         a percent field compared with a fraction (`rate >= 0.95` for 95 %)
     E-LINT-MODELINE     a pack file without the editor's `# yaml-language-server: $schema=` line
+    E-LINT-VOCAB        a rule tests a field computed from a vocabulary list the pack leaves empty
+                        (the check could never find anything: no survey words, no bounded rates)
 
 Compile problems keep their own codes (E-SCHEMA, E-PACK-*, E-COND-*, E-EXPR-*). Every code, with
 its title, cause and fix, is in `engine/problemcodes.py`.
@@ -41,6 +43,7 @@ from pathlib import Path
 from .decimals import fmt
 from .errors import Problem, parse_path, tr
 from .facts import FACT_FIELDS, FIELD_UNITS, FIELD_VALUES, MESSAGE_PLACEHOLDERS, NUM, SCORE_PLACEHOLDERS
+from .facts_checks import FIELD_VOCABULARY
 from .load import Document
 from .match.explain import leaf_text, value_text
 from .match.reason import Space, implies, leaf_type, never_reason, overlaps
@@ -55,7 +58,7 @@ PACK_VALUES = ("section", "qual_band")  # fields whose values the pack defines (
 
 # Lint-only findings: worth a look, but the pack still scores correctly (or, for the pairwise
 # analysis, too costly to run at every score). Every other problem refuses the pack.
-WARNINGS = ("E-LINT-NEVER", "E-LINT-SHADOW", "E-LINT-MODELINE", "E-LINT-UNIT")
+WARNINGS = ("E-LINT-NEVER", "E-LINT-SHADOW", "E-LINT-MODELINE", "E-LINT-UNIT", "E-LINT-VOCAB")
 
 
 def is_warning(problem: Problem) -> bool:
@@ -213,6 +216,8 @@ def semantic_problems(pack: Pack, chain: list[PackSource], known: list[Problem])
     sound = _compile_checks(lint)
     for rule in sound:
         _units(lint, rule)
+    for rule in lint.usable_rules():
+        _vocabulary(lint, rule)
     never = {r.code for r in sound if _never(lint, r)}
     _shadows(lint, [r for r in sound if r.code not in never])
     return lint.out
@@ -358,6 +363,19 @@ def _method(lint: _Lint, rule: Rule) -> None:
                f"{rule.applies_to} facts do not have: scoring would fail"), ("score", "method"),
             tr(f"{rule.applies_to} 事实有：", f"{rule.applies_to} facts have: ")
             + ", ".join(sorted(numbers | {"weight"})))
+
+
+def _vocabulary(lint: _Lint, rule: Rule) -> None:
+    """A field computed from a vocabulary list (facts_checks.FIELD_VOCABULARY) that is empty."""
+    for leaf, path in _leaves(rule.when, ("when",)):
+        key = FIELD_VOCABULARY.get(leaf.get("field"))
+        if key is not None and not lint.pack.vocabulary.get(key):
+            lint.rule_problem(
+                rule, "E-LINT-VOCAB",
+                tr(f"字段 {leaf['field']!r} 由词表 vocabulary.{key} 得出，本规则包没有列出其中的词：这条检查永远不会发现问题",
+                   f"field {leaf['field']!r} is computed from vocabulary.{key}, which this pack leaves empty: "
+                   "the check can never find anything"), (*path, "field"),
+                tr(f"在 pack.yaml 的 vocabulary: {key}: 下列出词语", f"list the words under vocabulary: {key}: in pack.yaml"))
 
 
 def _leaves(node, path: tuple):

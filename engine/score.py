@@ -17,7 +17,7 @@ from . import __version__
 from .actions import plan as plan_actions
 from .case import FORMAT_V2, Case
 from .decimals import D, fmt, largest_remainder, round_half_up
-from .errors import JixiaoError, Problem, format_path
+from .errors import JixiaoError, Problem, format_path, tr
 from .expr import ExprError
 from .facts import Fact, read_case
 from .facts_checks import check_facts, scored_row_facts
@@ -120,8 +120,9 @@ def score_fact(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> LedgerEnt
     except ExprError as exc:
         raise JixiaoError([Problem(
             code="E-SCORE", stage="score", file=rule.file, field=format_path((*rule.path, "score")),
-            message=f"rule {rule.code} ({method.name}: {method.formula.source}) cannot be evaluated for "
-                    f"“{fact.item}”: {exc.message}",
+            message=tr(f"规则 {rule.code}（{method.name}：{method.formula.source}）对“{fact.item}”无法计算：{exc.message}",
+                       f"rule {rule.code} ({method.name}: {method.formula.source}) cannot be evaluated for "
+                       f"“{fact.item}”: {exc.message}"),
         )]) from None
     clamped = min(max(raw, ZERO), weight)
     points = round_half_up(clamped, pack.places)
@@ -473,11 +474,16 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
         raise JixiaoError([
             Problem(
                 code="E-CASE-SECTION", stage="score", file=case.file, field=format_path((*row.path[:3], "level1")),
-                message=f"row {row.number} “{row.name}”: level-1 “{row.level1}”"
-                        + (f" (level-2 “{row.level2}”)" if not row.level1.strip() else "")
-                        + f" matches no section of pack {pack.id} ({names})",
-                hint="a pack for this layout (applies_to.layouts, --rules) may name these blocks; or map the level-2 "
-                     "words with the pack's vocabulary section_by_level2 / default_section",
+                message=tr(f"第 {row.number} 行“{row.name}”：一级指标“{row.level1}”"
+                           + (f"（二级指标“{row.level2}”）" if not row.level1.strip() else "")
+                           + f"对不上规则包 {pack.id} 的任何部分（{names}）",
+                           f"row {row.number} “{row.name}”: level-1 “{row.level1}”"
+                           + (f" (level-2 “{row.level2}”)" if not row.level1.strip() else "")
+                           + f" matches no section of pack {pack.id} ({names})"),
+                hint=tr("适用于这种版式的规则包（applies_to.layouts，或用 --rules 指定）可能认得这些名称；也可以在规则包的 "
+                        "vocabulary 中用 section_by_level2 / default_section 按二级指标归入",
+                        "a pack for this layout (applies_to.layouts, --rules) may name these blocks; or map the level-2 "
+                        "words with the pack's vocabulary section_by_level2 / default_section"),
             )
             for row in reading.unmapped
         ])
@@ -506,7 +512,7 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
             ledger.append(score_fact(fact, rule, pack, weight))
     findings.extend(_findings_for(pack, first, matches))
     scored = scored_row_facts(case, [f for f in facts if f.kind == "indicator"], ledger,
-                              start_id=max((f.id for f in first), default=0))
+                              start_id=max((f.id for f in first), default=0), pack=pack)
     scored_matches = matcher.match([f.fields for f in scored])
     findings.extend(_findings_for(pack, scored, scored_matches))
     ledger.extend(_deductions(pack, findings, ledger))

@@ -47,6 +47,12 @@ __all__ = [
     "Value",
     "ValueParseError",
     "parse_value",
+    "Notation",
+    "notation_for",
+    "comparable_numbers",
+    "in_base_unit",
+    "bound_doubt",
+    "comparison_doubts",
     "KNOWN_UNITS",
     "QUALITATIVE_PHRASES",
 ]
@@ -157,6 +163,125 @@ MAX_MAGNITUDE = Decimal("1E+15")
 MAX_DIGITS = 30
 
 
+#: The role of a cell: a target (年度指标值) may state a bound; an actual (实际完成值) must state a
+#: value, so hedges ("预计", "计划") make an actual unsure but not a target.
+ROLES = (None, "target", "actual")
+
+
+@dataclass(frozen=True, eq=False)
+class Notation:
+    """The words a parser reads, as one object: the module tables above (what any form means)
+    plus a rule pack's `vocabulary.notation` (what its policy adds: negated comparators such as
+    "不得超过", unit conversions, hedges, OCR look-alikes). Hashed by identity: one per pack."""
+
+    prefix: dict  # word -> comparator
+    suffix: dict
+    deadline: dict
+    units: frozenset
+    aliases: dict  # spelling -> unit
+    money: dict  # money unit -> power of ten to 万元
+    conversions: dict  # unit -> (dimension, Decimal factor to the dimension's base unit)
+    filler: frozenset
+    na: frozenset
+    qualitative: frozenset
+    negations: tuple  # words that may reverse a comparison when ignored ("不", "未" ...)
+    zero_words: tuple  # words that only restate a zero target ("杜绝", "无")
+    zero_target: str | None  # comparator of a target of 0 written without one
+    hedges: tuple  # words that make an actual not a value ("预计", "计划")
+    ocr: dict  # look-alike at the start of a cell -> the comparator it may stand for ("W", "至")
+    comparator_gap: int  # ideographs allowed between a comparator word and its number
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "prefix_words", _by_length(self.prefix))
+        set_(self, "suffix_words", _by_length(self.suffix))
+        set_(self, "time_suffixes", {**self.suffix, **self.deadline})
+        set_(self, "time_suffix_words", _by_length({**self.suffix, **self.deadline}))
+        set_(self, "unit_words", _by_length([*self.units, *self.aliases, *PERCENT_SUFFIXES]))
+        set_(self, "ocr_words", _by_length(self.ocr))
+        set_(self, "not_a_unit", _by_length([
+            *self.prefix, *self.suffix, *self.deadline, *APPROX_AFTER, *self.filler,
+            *RANGE_SEPARATORS, PERCENT_PREFIX,
+        ]))
+
+
+def _default_notation() -> Notation:
+    return Notation(
+        prefix=dict(PREFIX_COMPARATORS), suffix=dict(SUFFIX_COMPARATORS), deadline=dict(DEADLINE_SUFFIXES),
+        units=frozenset(KNOWN_UNITS), aliases=dict(UNIT_ALIASES), money=dict(MONEY_TO_WAN_EXPONENT),
+        conversions={}, filler=FILLER_WORDS, na=NA_WORDS, qualitative=QUALITATIVE_PHRASES,
+        negations=(), zero_words=(), zero_target=None, hedges=(), ocr={"W": "<=", "w": "<="},
+        comparator_gap=0,
+    )
+
+
+_NOTATIONS: dict[int, tuple[dict, Notation]] = {}
+_COMPARATOR_SIGNS = (">=", ">", "<=", "<", "==")
+
+
+def notation_for(vocabulary: dict | None) -> Notation:
+    """The notation of a pack's vocabulary (`vocabulary.notation` adds words; its
+    `qualitative_bands` and `not_applicable` words are known too). Computed once per vocabulary
+    object; None gives the parser's own tables."""
+    if not vocabulary:
+        return DEFAULT_NOTATION
+    entry = _NOTATIONS.get(id(vocabulary))
+    if entry is not None and entry[0] is vocabulary:
+        return entry[1]
+    if len(_NOTATIONS) > 64:
+        _NOTATIONS.clear()
+    notation = _build_notation(vocabulary)
+    _NOTATIONS[id(vocabulary)] = (vocabulary, notation)
+    return notation
+
+
+def _words(spec) -> list[str]:
+    return [_normalize(str(w)) for w in (spec or []) if str(w)]
+
+
+def _by_comparator(spec: dict | None) -> dict[str, str]:
+    """{"<=": [不得超过, 最多]} -> {"不得超过": "<=", "最多": "<="}."""
+    out: dict[str, str] = {}
+    for op, words in (spec or {}).items():
+        if op in _COMPARATOR_SIGNS:
+            for word in _words(words):
+                out[word] = op
+    return out
+
+
+def _build_notation(vocabulary: dict) -> Notation:
+    base = DEFAULT_NOTATION
+    spec = vocabulary.get("notation") or {}
+    conversions: dict[str, tuple[str, Decimal]] = {}
+    money = dict(base.money)
+    for dimension, table in (spec.get("conversions") or {}).items():
+        for unit, factor in (table or {}).items():
+            conversions[_normalize(str(unit))] = (str(dimension), Decimal(str(factor)))
+    units = set(base.units) | set(_words(spec.get("units"))) | set(conversions)
+    aliases = {**base.aliases, **{_normalize(str(k)): _normalize(str(v)) for k, v in
+                                  (spec.get("unit_aliases") or {}).items()}}
+    qualitative = set(base.qualitative)
+    for words in (vocabulary.get("qualitative_bands") or {}).values():
+        qualitative.update(_normalize(str(w)).replace(" ", "") for w in words or [])
+    ocr = {**base.ocr, **_by_comparator(spec.get("ocr_comparators"))}
+    return Notation(
+        prefix={**base.prefix, **_by_comparator(spec.get("comparators"))},
+        suffix={**base.suffix, **_by_comparator(spec.get("suffix_comparators"))},
+        deadline=base.deadline, units=frozenset(units), aliases=aliases, money=money,
+        conversions=conversions,
+        filler=base.filler | frozenset(_words(spec.get("filler_words"))),
+        na=base.na | frozenset(w.lower() for w in _words(vocabulary.get("not_applicable"))),
+        qualitative=frozenset(qualitative),
+        negations=tuple(_words(spec.get("negation_words"))),
+        zero_words=tuple(_by_length(_words(spec.get("zero_tolerance_words")))),
+        zero_target=spec.get("zero_target_comparator") if spec.get("zero_target_comparator") in _COMPARATOR_SIGNS
+        else None,
+        hedges=tuple(_words(spec.get("actual_hedge_words"))),
+        ocr=ocr,
+        comparator_gap=int(spec.get("comparator_gap", 0) or 0),
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Public types
 # --------------------------------------------------------------------------------------------
@@ -182,6 +307,14 @@ class Value:
     quantities: tuple[Quantity, ...] = ()
     label: str | None = None  # the words of a qualitative value
     notes: tuple[str, ...] = ()  # why a person should look, in Chinese
+    #: The notes that make the reading unsure (a negation or hedge it cannot read, OCR damage,
+    #: a bound instead of a value): such a value must not be compared; it is a review item.
+    doubts: tuple[str, ...] = ()
+
+    @property
+    def uncertain(self) -> bool:
+        """True when the value must not be compared: unparsed, or read with a doubt."""
+        return bool(self.doubts) or self.kind == "unparsed"
 
     @property
     def number(self) -> Decimal | None:
@@ -201,22 +334,27 @@ class ValueParseError(ValueError):
 PARSE_CACHE_SIZE = 4096
 
 
-def parse_value(text: str) -> Value:
+def parse_value(text: str, notation: Notation | None = None, role: str | None = None) -> Value:
     """Parse one cell. Never raises for a str; see the module docstring for the grammar.
-    Pure, so results are memoized per distinct text (Value is immutable)."""
+    `notation` (from `notation_for(pack.vocabulary)`) adds a pack's words; `role` ("target" or
+    "actual") adds the doubts that depend on it. Pure, so results are memoized per distinct
+    (text, notation, role) (Value is immutable)."""
+    notation = DEFAULT_NOTATION if notation is None else notation
+    if role not in ROLES:
+        raise ValueParseError(f"parse_value: unknown role {role!r}")
     if type(text) is str:
-        return _parse_cached(text)
+        return _parse_cached(text, notation, role)
     if not isinstance(text, str):
         raise ValueParseError(f"parse_value expects str, got {type(text).__name__}")
-    return _parse(text)
+    return _parse(text, notation, role)
 
 
 @lru_cache(maxsize=PARSE_CACHE_SIZE)
-def _parse_cached(text: str) -> Value:
-    return _parse(text)
+def _parse_cached(text: str, notation: Notation, role: str | None) -> Value:
+    return _parse(text, notation, role)
 
 
-def _parse(text: str) -> Value:
+def _parse(text: str, notation: Notation, role: str | None) -> Value:
     norm = _normalize(text)
     start, end = _trim(norm)
     core = norm[start:end]
@@ -224,16 +362,16 @@ def _parse(text: str) -> Value:
         leftover = "".join(ch for ch, seen in zip(text, norm) if seen != " ")
         notes = (f"单元格只有标点“{leftover}”",) if leftover else ()
         return Value(text, "empty", notes=notes)
-    if _is_not_applicable(core):
+    if _is_not_applicable(core, notation):
         return Value(text, "na")
     foreign = _foreign_digit(core)
     if foreign:
         return _unparsed(text, f"含无法识别的数字字符“{foreign}”")
     if not any(ch in _DIGITS for ch in core):
-        return _parse_words(text, start, end, core)
+        return _parse_words(text, start, end, core, notation)
     try:
-        parts = _Scanner(text, norm, start, end).run()
-        return _assemble(text, parts)
+        parts = _Scanner(text, norm, start, end, notation).run()
+        return _assemble(text, parts, notation, role)
     except _Unparsed as problem:
         return _unparsed(text, problem.note)
 
@@ -276,8 +414,8 @@ def _trim(norm: str) -> tuple[int, int]:
     return start, end
 
 
-def _is_not_applicable(core: str) -> bool:
-    return core.lower() in NA_WORDS or all(ch in NA_CHARACTERS or ch == " " for ch in core)
+def _is_not_applicable(core: str, notation: Notation) -> bool:
+    return core.lower() in notation.na or all(ch in NA_CHARACTERS or ch == " " for ch in core)
 
 
 def _foreign_digit(core: str) -> str | None:
@@ -288,11 +426,11 @@ def _foreign_digit(core: str) -> str | None:
     return None
 
 
-def _parse_words(text: str, start: int, end: int, core: str) -> Value:
+def _parse_words(text: str, start: int, end: int, core: str, notation: Notation) -> Value:
     if PERCENT_PREFIX in core:
         return _unparsed(text, "“百分之”后不是阿拉伯数字（中文数字未解析）")
     label = text[start:end]
-    if core.replace(" ", "") in QUALITATIVE_PHRASES:
+    if core.replace(" ", "") in notation.qualitative:
         return Value(text, "qualitative", label=label)
     notes = ["未识别的定性表述"]
     count = _CHINESE_COUNT.search(core)
@@ -316,16 +454,7 @@ def _by_length(words) -> tuple[str, ...]:
 
 
 _UNIT_WORDS = _by_length([*KNOWN_UNITS, *UNIT_ALIASES, *PERCENT_SUFFIXES])
-_PREFIX_WORDS = _by_length(PREFIX_COMPARATORS)
-_SUFFIX_WORDS = _by_length(SUFFIX_COMPARATORS)
-_TIME_SUFFIXES = {**SUFFIX_COMPARATORS, **DEADLINE_SUFFIXES}
-_TIME_SUFFIX_WORDS = _by_length(_TIME_SUFFIXES)
-#: Words that may follow a bare number and must not be mistaken for an unknown unit.
-_NOT_A_UNIT = _by_length([
-    *PREFIX_COMPARATORS, *SUFFIX_COMPARATORS, *DEADLINE_SUFFIXES, *APPROX_AFTER,
-    *FILLER_WORDS, *RANGE_SEPARATORS, PERCENT_PREFIX,
-])
-
+_SIGN_OF = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
 _NUMBER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?")
 _NUMBERISH = re.compile(r"[0-9][0-9.,]*")
 _LETTERS = re.compile(r"[A-Za-z]+")
@@ -408,8 +537,9 @@ def _by_first_char(words: tuple[str, ...]) -> dict[str, tuple[str, ...]] | None:
 class _Scanner:
     """Reads the trimmed cell left to right into _Number, _Comparator, _Separator, _Word."""
 
-    def __init__(self, text: str, norm: str, start: int, end: int) -> None:
+    def __init__(self, text: str, norm: str, start: int, end: int, notation: Notation) -> None:
         self.text, self.norm, self.start, self.end = text, norm, start, end
+        self.n = notation
         self.pos = start
         self.parts: list[_Number | _Comparator | _Separator | _Word] = []
 
@@ -446,17 +576,47 @@ class _Scanner:
         self.pos = pos + 1
 
     def _read_prefix_comparator(self, pos: int) -> bool:
-        word = _longest_match(self.norm, pos, self.end, _PREFIX_WORDS)
+        if pos == self.start:
+            self._reject_ocr_comparator(pos)
+        word = _longest_match(self.norm, pos, self.end, self.n.prefix_words)
         if word is None:
             return False
         written = self.text[pos : pos + len(word)]
         if not self._number_at(self._after_spaces(pos + len(word))):
             if not word[0].isalpha():  # a loose symbol such as "≥"; a loose word is just a word
                 raise _Unparsed(f"比较符“{written}”后面没有数值")
-            return False
-        self.parts.append(_Comparator(PREFIX_COMPARATORS[word], written))
+            if not self._number_after_gap(pos + len(word)):
+                return False
+        self.parts.append(_Comparator(self.n.prefix[word], written))
         self.pos = pos + len(word)
         return True
+
+    def _number_after_gap(self, pos: int) -> bool:
+        """"至少开展3次培训": a comparator word, a few ideographs (what is counted), the number.
+        The words in between are read as words (and noted); the comparator is kept."""
+        for gap in range(1, self.n.comparator_gap + 1):
+            at = pos + gap - 1
+            if at >= self.end or not _is_ideograph(self.norm[at]):
+                return False
+            if _longest_match(self.norm, at, self.end, self.n.prefix_words):
+                return False  # another comparator: let it be read on its own
+            if self._number_at(self._after_spaces(at + 1)):
+                return True
+        return False
+
+    def _reject_ocr_comparator(self, pos: int) -> None:
+        """"W100%" or "至0" at the start of a cell: a comparator misread by OCR, not a value."""
+        word = _longest_match(self.norm, pos, self.end, self.n.ocr_words)
+        if word is None or self.norm.startswith(tuple(self.n.prefix_words), pos):
+            return
+        number_at = self._after_spaces(pos + len(word))
+        if not self._digit_at(number_at):
+            return
+        stop = _NUMBERISH.match(self.norm, number_at, self.end).end()
+        if self.norm.startswith("%", stop, self.end):
+            stop += 1
+        symbol = _SIGN_OF[self.n.ocr[word]]
+        raise _Unparsed(f"“{self.text[pos:stop]}”可能是“{symbol}{self.text[number_at:stop]}”的OCR误读，请核对")
 
     def _read_range_separator(self, pos: int) -> bool:
         word = _longest_match(self.norm, pos, self.end, RANGE_SEPARATORS)
@@ -470,6 +630,7 @@ class _Scanner:
         return False  # "至"/"到" are then words; a loose "-" or "~" is a stray symbol
 
     def _read_letters(self, pos: int) -> None:
+        self._reject_ocr_comparator(pos)
         letters = _LETTERS.match(self.norm, pos, self.end)
         after = self._after_spaces(letters.end())
         if self._digit_at(after):
@@ -483,8 +644,6 @@ class _Scanner:
         if self.norm.startswith("%", stop, self.end):
             stop += 1
         shown = self.text[pos:stop]
-        if letters in ("W", "w"):
-            return f"“{shown}”可能是“≤{self.text[number_at:stop]}”的OCR误读，请核对"
         return f"“{shown}”中数字前的字母“{letters}”无法理解"
 
     # -- a number, its unit and what may follow them -------------------------------------------
@@ -505,7 +664,7 @@ class _Scanner:
         else:
             unit, known = PERCENT_UNIT, True
             written = self.text[percent_prefix_at : percent_prefix_at + len(PERCENT_PREFIX)]
-            extra = _longest_match(self.norm, self._after_spaces(after), self.end, _UNIT_WORDS)
+            extra = _longest_match(self.norm, self._after_spaces(after), self.end, self.n.unit_words)
             if extra:
                 raise _Unparsed(f"“百分之”后的数字又带了单位“{extra}”")
         if written:
@@ -520,13 +679,14 @@ class _Scanner:
         """(normalized unit, known, unit as written, position after it); ("", True, "", pos)
         when no unit is written."""
         at = self._after_spaces(pos)
-        word = _longest_match(self.norm, at, self.end, _UNIT_WORDS)
-        if word is None and at < self.end and self.norm[at] in UNIT_MULTIPLIERS:
-            base = _longest_match(self.norm, at + 1, self.end, _UNIT_WORDS)
-            if base and base not in MONEY_TO_WAN_EXPONENT and base not in PERCENT_SUFFIXES:
+        word = _longest_match(self.norm, at, self.end, self.n.unit_words)
+        if at < self.end and self.norm[at] in UNIT_MULTIPLIERS and (word is None or len(word) == 1):
+            # "3万亩" is 万 × 亩, even where a pack reads a lone "万" as 万元 ("350.6万")
+            base = _longest_match(self.norm, at + 1, self.end, self.n.unit_words)
+            if base and base not in self.n.money and base not in PERCENT_SUFFIXES:
                 word = self.norm[at] + base
         if word is not None:
-            unit, known, stop = _canonical_unit(word), True, at + len(word)
+            unit, known, stop = _canonical_unit(word, self.n), True, at + len(word)
         else:
             at = pos  # an unknown unit must touch the number: "2编", not "2 企业"
             unknown = self._unknown_unit(at)
@@ -535,7 +695,7 @@ class _Scanner:
             unit, known, stop = unknown, False, at + len(unknown)
         # "500元/人": a rate; kept as written, not converted, flagged as unknown
         if self.norm.startswith("/", stop, self.end):
-            per = _longest_match(self.norm, stop + 1, self.end, _UNIT_WORDS) or self._unknown_unit(
+            per = _longest_match(self.norm, stop + 1, self.end, self.n.unit_words) or self._unknown_unit(
                 stop + 1
             )
             if per:
@@ -544,7 +704,7 @@ class _Scanner:
         return unit, known, self.text[at:stop], stop
 
     def _unknown_unit(self, pos: int) -> str | None:
-        if pos >= self.end or _longest_match(self.norm, pos, self.end, _NOT_A_UNIT):
+        if pos >= self.end or _longest_match(self.norm, pos, self.end, self.n.not_a_unit):
             return None
         if self.norm[pos] in UNIT_SYMBOLS:
             return self.norm[pos]
@@ -554,9 +714,9 @@ class _Scanner:
     def _read_suffix_comparator(self, unit: str) -> None:
         at = self._after_spaces(self.pos)
         table, words = (
-            (_TIME_SUFFIXES, _TIME_SUFFIX_WORDS)
+            (self.n.time_suffixes, self.n.time_suffix_words)
             if unit in TIME_UNITS
-            else (SUFFIX_COMPARATORS, _SUFFIX_WORDS)
+            else (self.n.suffix, self.n.suffix_words)
         )
         word = _longest_match(self.norm, at, self.end, words)
         if word:
@@ -610,10 +770,10 @@ def _is_ideograph(char: str) -> bool:
     return bool(char) and _IDEOGRAPH.fullmatch(char) is not None
 
 
-def _canonical_unit(word: str) -> str:
+def _canonical_unit(word: str, notation: Notation) -> str:
     if word in PERCENT_SUFFIXES:
         return PERCENT_UNIT
-    return UNIT_ALIASES.get(word, word)
+    return notation.aliases.get(word, word)
 
 
 def _decimal_within_limits(number_text: str, written: str) -> Decimal:
@@ -631,37 +791,74 @@ def _decimal_within_limits(number_text: str, written: str) -> Decimal:
 # --------------------------------------------------------------------------------------------
 
 
-def _assemble(text: str, parts: list) -> Value:
+def _assemble(text: str, parts: list, notation: Notation, role: str | None) -> Value:
     numbers = [p for p in parts if isinstance(p, _Number)]
     if not numbers:  # defensive: every digit starts a number or raises while scanning
         raise _Unparsed("没有可解析的数值")
     comparator = _single_comparator([p for p in parts if isinstance(p, _Comparator)])
     if any(isinstance(p, _Separator) for p in parts):
-        return _assemble_range(text, parts, comparator)
-    words = _ignored_words(text, parts)
-    if len(numbers) == 1:
-        return _assemble_quantity(text, numbers[0], comparator, words)
-    for number in numbers:
-        if not number.written_unit:
-            raise _Unparsed(f"复合值中的数字“{text[number.start:number.end]}”没有单位")
-    quantities = tuple(_quantity(n) for n in numbers)
-    return Value(text, "compound", comparator, quantities, notes=_unit_notes(quantities))
+        value = _assemble_range(text, parts, comparator, notation)
+    else:
+        words = _ignored_words(text, parts, notation)
+        if len(numbers) == 1:
+            value = _assemble_quantity(text, numbers[0], comparator, words, notation, role)
+        else:
+            for number in numbers:
+                if not number.written_unit:
+                    raise _Unparsed(f"复合值中的数字“{text[number.start:number.end]}”没有单位")
+            quantities = tuple(_quantity(n, notation) for n in numbers)
+            value = Value(text, "compound", comparator, quantities, notes=_unit_notes(quantities))
+    doubts = _word_doubts(_ignored_words(text, parts, notation, keep_filler=True), value, notation, role)
+    if not doubts:
+        return value
+    return Value(value.text, value.kind, value.comparator, value.quantities, value.label,
+                 tuple(dict.fromkeys((*value.notes, *doubts))), tuple(dict.fromkeys((*value.doubts, *doubts))))
+
+
+_WORD_EDGES = " ,，;；、。:：()（）[]【】"
+
+
+def _word_doubts(words: list[str], value: Value, notation: Notation, role: str | None) -> list[str]:
+    """The ignored words that may change what the number means: a negation the notation does
+    not read ("不可超过": "不可" would reverse "超过"), and in an actual a hedge ("预计95%")."""
+    doubts = []
+    zero = value.kind == "quantity" and value.number == 0
+    for word in words:
+        plain = _normalize(word).replace(" ", "")
+        if zero:
+            for restated in notation.zero_words:  # "杜绝安全事故，0起" restates the zero
+                plain = plain.replace(restated, "")
+        negation = next((w for w in notation.negations if w in plain), None)
+        if negation:
+            doubts.append(f"数值旁的文字“{word.strip(_WORD_EDGES)}”含否定词“{negation}”，可能改变比较关系，需人工复核")
+            continue
+        if role == "actual":
+            hedge = next((w for w in notation.hedges if w in plain), None)
+            if hedge:
+                bare = word.strip(_WORD_EDGES)
+                shown = f"“{hedge}”" if bare == hedge else f"“{hedge}”（“{bare}”）"
+                doubts.append(f"含{shown}，不是确定的完成值，需人工复核")
+    return doubts
 
 
 def _assemble_quantity(
-    text: str, number: _Number, comparator: str | None, words: list[str]
+    text: str, number: _Number, comparator: str | None, words: list[str], notation: Notation,
+    role: str | None,
 ) -> Value:
-    quantity = _quantity(number)
+    quantity = _quantity(number, notation)
     notes = list(_unit_notes((quantity,)))
     ocr = _ocr_comparator_note(text, number, comparator)
     if ocr:
-        notes.append(ocr)
+        notes.append(ocr)  # a doubt only against a target it may copy (see comparison_doubts)
     if words:
         notes.append(_ignored_words_note(words))
+    if comparator is None and role == "target" and quantity.number == 0 and notation.zero_target:
+        comparator = notation.zero_target
+        notes.append(f"指标值为 0 且未写比较符，按“{_SIGN_OF[comparator]}0”（不得发生）理解")
     return Value(text, "quantity", comparator, (quantity,), notes=tuple(notes))
 
 
-def _assemble_range(text: str, parts: list, comparator: str | None) -> Value:
+def _assemble_range(text: str, parts: list, comparator: str | None, notation: Notation) -> Value:
     if comparator is not None:
         raise _Unparsed("区间不能同时带比较符")
     shape = [p for p in parts if isinstance(p, (_Number, _Separator))]
@@ -674,13 +871,13 @@ def _assemble_range(text: str, parts: list, comparator: str | None) -> Value:
         separator = next(p for p in parts if isinstance(p, _Separator))
         raise _Unparsed(f"“{separator.written}”的用法无法理解（只能连接两个数值组成区间）")
     low, high = _share_range_unit(shape[0], shape[2])
-    quantities = (_quantity(low), _quantity(high))
+    quantities = (_quantity(low, notation), _quantity(high, notation))
     notes = list(_unit_notes(quantities))
     if quantities[0].unit != quantities[1].unit:
         notes.append("区间两端单位不一致")
     elif quantities[0].number > quantities[1].number:
         notes.append("区间下限大于上限")
-    words = _ignored_words(text, parts)
+    words = _ignored_words(text, parts, notation)
     if words:
         notes.append(_ignored_words_note(words))
     return Value(text, "range", None, quantities, notes=tuple(notes))
@@ -710,10 +907,10 @@ def _single_comparator(comparators: list[_Comparator]) -> str | None:
     return ops[0] if ops else None
 
 
-def _quantity(number: _Number) -> Quantity:
+def _quantity(number: _Number, notation: Notation) -> Quantity:
     """Normalize the unit: money to 万元, every percent spelling to "%"."""
-    if number.unit in MONEY_TO_WAN_EXPONENT:
-        in_wan = _shift_point(number.number, MONEY_TO_WAN_EXPONENT[number.unit])
+    if number.unit in notation.money:
+        in_wan = _shift_point(number.number, notation.money[number.unit])
         if in_wan > MAX_MAGNITUDE:
             raise _Unparsed(f"数值“{number.number_text}{number.written_unit}”过大，不予解析")
         return Quantity(in_wan, MONEY_UNIT, True, number.written_unit)
@@ -746,8 +943,9 @@ def _ocr_comparator_note(text: str, number: _Number, comparator: str | None) -> 
     return f"“{shown}”可能是“≥{match.group(1)}{number.written_unit}”的OCR误读，请核对"
 
 
-def _ignored_words(text: str, parts: list) -> list[str]:
-    """The word runs between the other parts, minus filler words such as "完成"."""
+def _ignored_words(text: str, parts: list, notation: Notation, keep_filler: bool = False) -> list[str]:
+    """The word runs between the other parts, minus filler words such as "完成" (unless
+    `keep_filler`: "尚未完成" must still be seen by the doubts)."""
     runs: list[str] = []
     run_start = run_end = None
     for part in [*parts, None]:
@@ -758,8 +956,74 @@ def _ignored_words(text: str, parts: list) -> list[str]:
         if run_start is not None:
             runs.append(text[run_start:run_end].strip())
             run_start = None
-    return [w for w in runs if w and _normalize(w).replace(" ", "") not in FILLER_WORDS]
+    return [w for w in runs if w and (keep_filler or _normalize(w).replace(" ", "") not in notation.filler)]
 
 
 def _ignored_words_note(words: list[str]) -> str:
     return "忽略了数值以外的文字“" + "”“".join(words) + "”，请核对"
+
+
+# --------------------------------------------------------------------------------------------
+# Comparing a target with an actual (used by the facts stage)
+# --------------------------------------------------------------------------------------------
+
+
+def comparable_numbers(target: Quantity, actual: Quantity, notation: Notation) -> tuple[Decimal, Decimal] | None:
+    """The two numbers in one unit, or None when their units cannot be compared. A unit on one
+    side only ("≥50个" vs "50") is the same unit; "26300米" vs "≥25公里" converts by the pack's
+    table (both to the dimension's base unit, by multiplication: exact in Decimal)."""
+    if not target.unit or not actual.unit or target.unit == actual.unit:
+        return target.number, actual.number
+    t, a = notation.conversions.get(target.unit), notation.conversions.get(actual.unit)
+    if t is None or a is None or t[0] != a[0]:
+        return None
+    return target.number * t[1], actual.number * a[1]
+
+
+def in_base_unit(quantity: Quantity, notation: Notation) -> tuple[str, Decimal]:
+    """(dimension, number in its base unit) by the pack's table; (unit, number) for a unit the
+    table does not list. Two quantities add up when their first items are equal."""
+    conversion = notation.conversions.get(quantity.unit)
+    if conversion is None:
+        return quantity.unit, quantity.number
+    return conversion[0], quantity.number * conversion[1]
+
+
+#: An actual written with a comparator gives a bound. The bound is a safe value to score with
+#: only when the true value lies on the side that cannot overstate the result (an "equal" target
+#: is scored like a positive one).
+_SAFE_ACTUAL_BOUND = {"positive": (">=", ">", "=="), "equal": (">=", ">", "=="), "reverse": ("<=", "<", "==")}
+
+
+def comparison_doubts(target: Value, actual: Value, direction: str) -> tuple[str, ...]:
+    """Doubts that need both cells: a bound written as the actual (`bound_doubt`), and an actual
+    such as "285%" against a target of at most 100 % ("≥85%"): the "2" is likely a misread "≥"
+    (as a value it would be far above anything the target asks)."""
+    out = []
+    bound = bound_doubt(actual, direction)
+    if bound:
+        out.append(bound)
+    if (actual.kind == "quantity" and actual.comparator is None and actual.unit == PERCENT_UNIT
+            and target.kind == "quantity" and target.unit == PERCENT_UNIT and target.number <= _HUNDRED
+            and actual.number > _HUNDRED):
+        ocr = next((n for n in actual.notes if "OCR" in n), None)
+        if ocr:
+            out.append(ocr)
+    return tuple(out)
+
+
+_HUNDRED = Decimal(100)
+
+
+def bound_doubt(actual: Value, direction: str) -> str | None:
+    """"不足95%" or "<95%" as the actual of a "≥" target says only that it is below 95: scoring it
+    as 95 would overstate it. A doubt in Chinese, or None when the bound is safe to use."""
+    if actual.comparator is None or direction not in _SAFE_ACTUAL_BOUND:
+        return None
+    if actual.comparator in _SAFE_ACTUAL_BOUND[direction]:
+        return None
+    return f"实际完成值“{actual.text.strip()}”只给出范围（{_SIGN_OF[actual.comparator]}），不是确定的完成值，需人工复核"
+
+
+#: The parser's own tables, without a pack (importers, and packs that add nothing).
+DEFAULT_NOTATION = _default_notation()

@@ -58,7 +58,8 @@ def _row_of(fact: Fact) -> int | None:
 def _title(fact: Fact) -> str:
     row = _row_of(fact)
     about = f"第 {row} 行“{fact.item}”" if row is not None else f"“{fact.item}”"
-    return f"{about}：{FACT_KIND_TITLES.get(fact.kind, fact.kind)}（{fact.kind} 事实）"
+    title = f"{about}：{FACT_KIND_TITLES.get(fact.kind, fact.kind)}（{fact.kind} 事实）"
+    return title + (f"；待复核：{fact.review}" if fact.review else "")
 
 
 def _outcome(rule: Rule, held: bool, chosen: Rule | None, points: dict) -> str:
@@ -69,6 +70,8 @@ def _outcome(rule: Rule, held: bool, chosen: Rule | None, points: dict) -> str:
     if chosen is not None and chosen.code != rule.code:
         return f"成立，但未采用：{chosen.code} 优先（优先级 {chosen.priority}）"
     got = points.get(rule.code)
+    if got == "review":
+        return "成立，采用：待复核（不计入总分）"
     return f"成立，采用：计 {fmt(got)} 分" if got is not None else "成立，采用"
 
 
@@ -84,9 +87,10 @@ class _Index:
         self.by_item: dict = {}
         for e in evaluation.result.ledger:
             if e.kind == "score":
-                self.by_row.setdefault(e.row, {})[e.rule] = e.points
+                got = "review" if e.outcome == "review" else e.points
+                self.by_row.setdefault(e.row, {})[e.rule] = got
                 if e.row is None:
-                    self.by_item.setdefault(e.item, {})[e.rule] = e.points
+                    self.by_item.setdefault(e.item, {})[e.rule] = got
 
     def points(self, fact: Fact, row) -> dict:
         if fact.kind == "budget":

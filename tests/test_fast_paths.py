@@ -151,8 +151,9 @@ def test_longest_match_index_answers_like_the_plain_loop():
 
     from engine import values
 
-    vocabularies = [values._PREFIX_WORDS, values._UNIT_WORDS, values._SUFFIX_WORDS, values._TIME_SUFFIX_WORDS,
-                    values._NOT_A_UNIT, values.RANGE_SEPARATORS, values.APPROX_AFTER, ("", "a", "ab")]
+    n = values.DEFAULT_NOTATION
+    vocabularies = [n.prefix_words, n.unit_words, n.suffix_words, n.time_suffix_words,
+                    n.not_a_unit, values.RANGE_SEPARATORS, values.APPROX_AFTER, ("", "a", "ab")]
     alphabet = "".join(sorted({ch for words in vocabularies for word in words for ch in word})) + "0 x"
     rng = random.Random(4)
     for _ in range(3000):

@@ -29,8 +29,8 @@ def q(number: str, unit: str, written: str | None = None, known: bool = True) ->
     return Quantity(D(number), unit, known, unit if written is None else written)
 
 
-def row(text, kind, comparator=None, quantities=(), label=None, notes=(), id=None):
-    expected = Value(text, kind, comparator, tuple(quantities), label, tuple(notes))
+def row(text, kind, comparator=None, quantities=(), label=None, notes=(), id=None, doubts=()):
+    expected = Value(text, kind, comparator, tuple(quantities), label, tuple(notes), tuple(doubts))
     return pytest.param(text, expected, id=id)
 
 
@@ -454,7 +454,7 @@ def test_memoized_value_equals_a_fresh_parse() -> None:
     from engine import values
 
     for text in ["≧95%", "28家企业帮扶28个村", "12月底之前完成", "W100%", "290%", "", "无", "完成情况好"]:
-        assert parse_value(text) == values._parse(text)
+        assert parse_value(text) == values._parse(text, values.DEFAULT_NOTATION, None)
 
 
 def test_str_subclass_is_parsed_but_not_cached() -> None:

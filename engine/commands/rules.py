@@ -118,7 +118,7 @@ def _scope(pack, case) -> str:
     if not pack.applies_to:
         return ""
     candidate = Candidate(Path(pack.directory), pack.id, pack.version, pack.applies_to)
-    return "" if candidate.admits(case.year, case.form, case.region) is not None else candidate.scope()
+    return "" if candidate.admits(case.year, case.form, case.region, case.layout) is not None else candidate.scope()
 
 
 def _impacts(old, new, folder: str, matcher: str | None):
