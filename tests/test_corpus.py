@@ -309,3 +309,18 @@ def test_with_scoreboard_replaces_only_its_section():
     assert "```\ncases: 3\n```" in out and "old figures" not in out
     assert out.endswith("## Later\nkept\n")
     assert "## Scoreboard" in run.with_scoreboard("# Corpus\n", "x\n", "c", "d")
+
+
+def test_same_filing_pairs_are_listed_once(tmp_path):
+    a = _write_folder(tmp_path / "a")
+    prov = run.read_yaml(a / "provenance.yaml")
+    twin = a.parent / "national-2022-y"
+    twin.mkdir()
+    prov["same_filing_as"] = "national-2022-y (corpus-c)   # note"
+    (a / "provenance.yaml").write_text(yaml.safe_dump(prov, allow_unicode=True), encoding="utf-8")
+    report = run.evaluate(a, {"row.no_reason": {"title": "t", "rules": ["JX-A04"]}}, do_import=False)
+    assert report.same_as == "national-2022-y"
+    other = run.CaseReport(id="national-2022-y", family="national", same_as="national-2022-x")
+    text = run.render_text(run.summarize([report, other]))
+    assert "same filing in two folders (counted twice until one is kept): 1" in text
+    assert "  national-2022-x = national-2022-y" in text

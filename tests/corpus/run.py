@@ -303,12 +303,16 @@ class CaseReport:
     import_rows: int = 0
     import_reproduced: int = 0
     import_message: str = ""
+    same_as: str = ""                # another folder transcribing the same filing (provenance same_filing_as)
 
 
 def evaluate(folder: Path, checks: dict, do_import: bool = True) -> CaseReport:
     problems = structure_problems(folder, checks)
     prov = read_yaml(folder / "provenance.yaml") if (folder / "provenance.yaml").is_file() else {}
     report = CaseReport(id=folder.name, family=str((prov or {}).get("layout") or "?"))
+    twin = str((prov or {}).get("same_filing_as") or "").split(" ")[0]
+    if twin and (folder.parent / twin).is_dir():
+        report.same_as = twin
     if problems:
         report.status, report.message = "broken", "; ".join(problems)
         return report
@@ -376,6 +380,10 @@ def render_text(summary: dict, commit: str = "", date: str = "") -> str:
     for c in summary["cases"]:
         if c["status"] != "scored":
             out.append(f"  {c['status']}: {c['id']}: {_first_lines(c['message'])}")
+    twins = sorted({tuple(sorted((c["id"], c["same_as"]))) for c in summary["cases"] if c.get("same_as")})
+    if twins:
+        out.append(f"same filing in two folders (counted twice until one is kept): {len(twins)}")
+        out += [f"  {a} = {b}" for a, b in twins]
     out += [
         f"rows read:                       {t['rows_read']} / {t['rows']} ({_pct(t['rows_read'], t['rows'])})",
         f"expected defects found:          {t['defects_found']} / {t['defects']} ({_pct(t['defects_found'], t['defects'])})",
