@@ -214,6 +214,12 @@ class Result:
         return tuple(e for e in self.ledger if e.outcome == "review")
 
     @property
+    def nothing_scored(self) -> bool:
+        """No budget row and no indicator row could be scored (a narrative report, a form with
+        every row to review): the total and grade mean nothing yet and are not shown as a verdict."""
+        return not any(e.kind == "score" and e.outcome != "review" for e in self.ledger)
+
+    @property
     def review_points(self) -> Decimal:
         """The points of the rows waiting for review, kept out of the total until checked."""
         return sum((e.weight for e in self.review_rows), Decimal(0))
@@ -299,7 +305,8 @@ class Result:
                 "chain": list(self.pack_chain),
             },
             "status": self.status,
-            "total": {"score": _s(self.total, p), "max": _s(self.max_total, p), "grade": self.grade},
+            "total": {"score": _s(self.total, p), "max": _s(self.max_total, p), "grade": self.grade,
+                      **({"nothing_scored": True} if self.nothing_scored else {})},
             "self_assessed": {
                 "total": _s(self.self_total),
                 "grade": self.self_grade,

@@ -500,3 +500,20 @@ def test_corpus_letters_golden(in_root, case, fmt, suffix):
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert path.read_text(encoding="utf-8") == text, f"{path.name} differs from the golden file"
+
+
+def test_a_filing_with_nothing_to_score_gets_no_total_and_no_grade(in_root):
+    """A narrative report (no budget row, no indicator table): the letter and the summary row give
+    no "0.00 差" verdict; they say nothing could be scored and list what was checked."""
+    from engine.report import summary
+
+    result = score_file("cases/examples/v2-narrative.yaml", None, "python")
+    assert result.nothing_scored
+    text = md_report.render(result, DATE)
+    conclusion = _md_section(text, "一、结论")
+    assert "| 按规则计算 | 未评分 |  |" in conclusion and "本函不给出得分和等级" in conclusion
+    assert " 差" not in conclusion and "0 / 100" not in conclusion
+    row = summary.case_row(result, "x.yaml", "x.json")
+    assert (row["total"], row["grade"], row["difference"]) == (None, "未评分", None)
+    seed = score_file(SEED, NATIONAL, "python")
+    assert not seed.nothing_scored and summary.case_row(seed, "s", "r")["grade"] == "优"

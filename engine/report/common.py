@@ -159,11 +159,17 @@ def _compare(difference: Decimal | None, what: str) -> str:
     return f"比{what}{'高' if difference > 0 else '低'} {fmt(abs(difference))} 分"
 
 
+NOT_SCORED = "未评分"
+
+
 def summary_rows(result: Result) -> list[tuple[str, str, str]]:
     """(who, total, grade) rows of the summary table."""
-    rows = [("按规则计算", f"{fmt(result.total)} / {fmt(result.max_total)}", result.grade),
-            ("单位自评", fmt(result.self_total) or NOT_FILLED, result.self_grade or "")]
-    if result.difference is not None:
+    if result.nothing_scored:
+        rows = [("按规则计算", NOT_SCORED, "")]
+    else:
+        rows = [("按规则计算", f"{fmt(result.total)} / {fmt(result.max_total)}", result.grade)]
+    rows.append(("单位自评", fmt(result.self_total) or NOT_FILLED, result.self_grade or ""))
+    if result.difference is not None and not result.nothing_scored:
         rows.append(("自评比规则", versus(result.difference) + " 分", ""))
     return rows
 
@@ -175,6 +181,12 @@ def _places(value: Decimal, result: Result) -> str:
 
 def summary_sentence(result: Result) -> str:
     who = f"{result.unit}{'“' + result.project + '”' if result.project else ''}"
+    if result.nothing_scored:
+        text = (f"{who} {year_text(result)}的材料中没有能按规则计分的预算执行率行或绩效指标行，本函不给出得分和等级，"
+                "只列出可以核对的内容和核对结果。")
+        if result.self_total is not None:
+            text += f"单位自评 {fmt(result.self_total)} 分，无法与规则得分比较。"
+        return text + (f"需要整改的问题 {len(result.actions)} 项，见整改清单。" if result.actions else "未发现需要整改的问题。")
     provisional = "暂" if result.status != "final" else ""
     text = (f"按规则计算，{who} {year_text(result)}{provisional}得 {fmt(result.total)} 分（满分 {fmt(result.max_total)}），"
             f"等级{provisional}为“{result.grade}”。")

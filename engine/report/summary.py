@@ -76,8 +76,11 @@ def case_row(result: Result, file: str, result_file: str, imported: str = "") ->
         "file": file, "status": STATUS_SCORED, "imported": imported, "result_status": RESULT_STATUS[result.status],
         "review": len(result.review_items), "unit": result.unit, "project": result.project,
         "supervisor": result.supervisor, "year": result.year,
-        "form": FORM_TITLES.get(result.form, result.form), "total": result.total, "grade": result.grade,
-        "self_total": result.self_total, "self_grade": result.self_grade, "difference": result.difference,
+        "form": FORM_TITLES.get(result.form, result.form),
+        "total": None if result.nothing_scored else result.total,
+        "grade": "未评分" if result.nothing_scored else result.grade,
+        "self_total": result.self_total, "self_grade": result.self_grade,
+        "difference": None if result.nothing_scored else result.difference,
         "previous_total": None if result.previous is None else result.previous.total,
         "change": None if result.previous is None else result.previous.change,
         "recurring": None if result.previous is None else len(result.previous.recurring),
@@ -175,7 +178,7 @@ def rows_for(result: Result, file: str, result_file: str, imported: str = "") ->
     return CaseRows(
         None, _csv(CASE_COLUMNS, [row]), _xlsx(CASE_COLUMNS, [row], _CASE_STYLES)[0],
         _csv(FINDING_COLUMNS, finding_rows(result, file)), _xlsx(ACTION_COLUMNS, action_rows(result, file), _ACTION_STYLES),
-        _xlsx(PASSED_COLUMNS, passed_rows(result, file)), result.grade, tuple(a.title for a in result.actions),
+        _xlsx(PASSED_COLUMNS, passed_rows(result, file)), row["grade"], tuple(a.title for a in result.actions),
         result.status == "provisional")
 
 
