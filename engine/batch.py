@@ -20,6 +20,13 @@ previous run's summary was removed when the run started. Workers also die with t
 when it is killed with SIGKILL (prctl PR_SET_PDEATHSIG, and a poll of the parent's pid). One run
 at a time writes into a folder (OUT/.jixiao-batch.lock, a kernel lock that dies with its holder).
 
+Filings given as they arrive (.docx .xlsx .doc .xls .wps .et .pdf .html .txt .md ..., every
+suffix some reader in engine/importers claims) are imported in the worker with the same code as
+`jixiao import`: each filing in the file becomes OUT/cases/<name>.yaml, is scored like any case
+and gets its own row, whose 导入 column says it was imported and how many items wait for review
+(a case with open review items is provisional). A file that cannot be imported is a failed row.
+A text file (.txt, .md ...) that is a case (`format: jixiao-case/…`) is scored as one.
+
 An edge module (file I/O, processes); the UI (progress bar, messages) is the command's.
 """
 
@@ -27,6 +34,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import signal
 import stat
 import threading
@@ -48,26 +56,80 @@ from .report import summary
 CASE_FORMATS = ("jixiao-case/1", "jixiao-case/2")
 CASE_SUFFIXES = (".yaml", ".yml")
 RESULTS = "results"
+CASES = "cases"  # the case files imported from filings
 SUMMARY_CSV = "summary.csv"
 FINDINGS_CSV = "findings.csv"
 SUMMARY_XLSX = "summary.xlsx"
 
 
-def discover(paths: Iterable[str | Path]) -> list[str]:
+def filing_suffixes() -> frozenset[str]:
+    """The suffixes of filings batch imports (every suffix an importer reads, YAML aside)."""
+    from .importers.formats import suffixes
+
+    return suffixes() - frozenset(CASE_SUFFIXES)
+
+
+_CASE_HEAD = re.compile(rb"^format:[ \t]*[\"']?jixiao-case/", re.MULTILINE)
+_TEXT_SUFFIXES = (".txt", ".text", ".md", ".csv", ".tsv")
+
+
+_FILING_WORD = "绩效".encode("utf-8"), "绩效".encode("gb18030")
+TEXT_SNIFF = 65536  # bytes of a text file in a folder searched for a sign of a filing
+
+
+def _text_filing(path: str) -> bool:
+    """A text file found in a folder is taken for a filing only when it speaks of 绩效 (every
+    filing's titles do): notes.txt and README.md beside the filings are not filings."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(TEXT_SNIFF)
+    except OSError:
+        return True  # importing it will say what is wrong
+    if b"\x00" in head[:4096]:  # UTF-16
+        return "绩效".encode("utf-16-le") in head or "绩效".encode("utf-16-be") in head
+    return any(word in head for word in _FILING_WORD)
+
+
+def is_filing(path: str) -> bool:
+    """Whether batch imports this file (a filing) rather than loading it as a case file: its
+    suffix is a filing's, and it is not a text file that declares a case format."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in filing_suffixes():
+        return False
+    if suffix in _TEXT_SUFFIXES:
+        try:
+            with open(path, "rb") as f:
+                head = f.read(4096)
+        except OSError:
+            return True  # importing it will say what is wrong
+        if _CASE_HEAD.search(head.lstrip(b"\xef\xbb\xbf")):
+            return False
+    return True
+
+
+def discover(paths: Iterable[str | Path], skip: str | Path | None = None) -> list[str]:
     """Case files to score: files named on the command line whatever their suffix, and every
-    *.yaml / *.yml under the folders named, in sorted order (by path components). Hidden folders
+    *.yaml / *.yml and every filing (filing_suffixes(); a text file only when it mentions 绩效)
+    under the folders named, in sorted order (by path components); the folder `skip` (the output
+    folder, and its cases/ when it is a folder searched) is not searched. Hidden folders
     and files (".git", ".venv") are not searched, nor are symlinked folders. A file reached twice
     (named twice, a folder inside another, a symlink or hard link) is scored once.
 
     Paths are kept as plain strings and files are told apart by device and inode: a province's
     100 000 filings cost a few MiB here, not the ~90 MiB of Path objects and resolved paths."""
-    return _discover(paths)[0]
+    return _discover(paths, skip)[0]
 
 
-def _discover(paths: Iterable[str | Path]) -> tuple[list[str], set[int]]:
+def _discover(paths: Iterable[str | Path], skip: str | Path | None = None) -> tuple[list[str], set[int]]:
     """discover(), and the device+inode keys of the files found."""
     found: list[str] = []
     seen: set[int] = set()
+    wanted = frozenset(CASE_SUFFIXES) | filing_suffixes()
+    # The output folder, and (when OUT is a folder searched) what an earlier run wrote into it:
+    # the cases it imported, and its summary files (which would be taken for filings).
+    skip_keys = frozenset() if skip is None else frozenset(
+        k for k in (_file_key(str(skip)), *(_file_key(os.path.join(str(skip), name))
+                                             for name in (CASES, RESULTS, *SUMMARY_FILES))) if k is not None)
 
     def add(path: str, key: int | None) -> None:
         if key is None or key not in seen:
@@ -78,7 +140,7 @@ def _discover(paths: Iterable[str | Path]) -> tuple[list[str], set[int]]:
     for given in paths:
         root = str(Path(given))  # as Path spells it: "cases/", "./cases" -> "cases"
         if os.path.isdir(root):
-            for path, key in _walk(root):
+            for path, key in _walk(root, wanted, skip_keys):
                 add(path, key)
         elif os.path.exists(root):
             add(root, _file_key(root))
@@ -100,7 +162,8 @@ def _key(st: os.stat_result) -> int:
     return st.st_dev << 64 | st.st_ino
 
 
-def _walk(folder: str) -> Iterator[tuple[str, int | None]]:
+def _walk(folder: str, wanted: frozenset[str] = frozenset(CASE_SUFFIXES),
+          skip: frozenset[int] = frozenset()) -> Iterator[tuple[str, int | None]]:
     """(path, key) of the case files under `folder`, depth first, each folder's entries (files
     and sub-folders together) sorted by name: the order of sorting all paths by components.
     Names only (os.listdir), not DirEntry objects: a folder may hold 100 000 files."""
@@ -115,8 +178,11 @@ def _walk(folder: str) -> Iterator[tuple[str, int | None]]:
         except OSError:
             continue  # gone meanwhile
         if stat.S_ISDIR(st.st_mode):
-            yield from _walk(path)
-        elif os.path.splitext(name)[1].lower() not in CASE_SUFFIXES:
+            if _key(st) not in skip:  # the output folder holds the cases imported by an earlier run
+                yield from _walk(path, wanted, skip)
+        elif (suffix := os.path.splitext(name)[1].lower()) not in wanted or _key(st) in skip:
+            continue
+        elif suffix in _TEXT_SUFFIXES and not _text_filing(path):
             continue
         elif stat.S_ISLNK(st.st_mode):
             if not os.path.isdir(path):  # a symlinked folder is not searched
@@ -127,14 +193,16 @@ def _walk(folder: str) -> Iterator[tuple[str, int | None]]:
 
 def result_names(files: list[str], paths: Iterable[str | Path]) -> list[str]:
     """Where each case's JSON goes under results/: its path relative to the folders searched
-    (a file named directly counts from its folder), .yaml replaced by .json. Names never
+    (a file named directly counts from its folder), .yaml replaced by .json; a filing keeps its
+    suffix (a.docx -> a.docx.json; its imported case is cases/a.docx.yaml). Names never
     collide and do not depend on --jobs (input order is sorted): where two files would get one
     name (a.yaml, a.yml), the second keeps its whole file name (a.yml.json); a name taken, or
     that is another file's own name (a.yml.yaml -> a.yml.json), gets "~2", "~3" ... before .json."""
     roots = [os.path.abspath(p if Path(p).is_dir() else Path(p).parent) for p in paths]
     base = Path(os.path.commonpath(roots))
     rels = [Path(os.path.abspath(path)).relative_to(base) for path in files]
-    plain = [rel.with_suffix(".json").as_posix() for rel in rels]
+    plain = [(rel.with_name(rel.name + ".json") if rel.suffix.lower() not in CASE_SUFFIXES
+              and rel.suffix.lower() in filing_suffixes() else rel.with_suffix(".json")).as_posix() for rel in rels]
     wanted = set(plain)
     names: list[str] = []
     used: set[str] = set()
@@ -230,6 +298,8 @@ def score_one(index: int, path: str, result_name: str, out: str, pack_dir: str |
     (atomically) and render its summary rows. A case that fails (a bad file, a bug, the result
     not writable) gets a failed row and no result file, not even one from an earlier run. Never
     raises for a bad case."""
+    if is_filing(path):
+        return index, import_and_score(path, result_name, out, pack_dir, matcher)
     target = Path(out) / RESULTS / result_name
     try:
         try:
@@ -254,6 +324,84 @@ def score_one(index: int, path: str, result_name: str, out: str, pack_dir: str |
     return index, summary.failed_rows(path, problems)
 
 
+def _filing_names(result_name: str, count: int) -> list[str]:
+    """The names (no suffix) of the cases of a file holding `count` filings: a.docx, a.docx-2 ..."""
+    stem = result_name.removesuffix(".json")
+    return [stem] + [f"{stem}-{k}" for k in range(2, count + 1)]
+
+
+def import_and_score(path: str, result_name: str, out: str, pack_dir: str | None,
+                     matcher: str | None) -> list[summary.CaseRows]:
+    """Import the filing(s) in `path` (engine/importers, as `jixiao import`), write each case to
+    out/cases/<name>.yaml, score it and write its result: one row per filing. A file that cannot
+    be imported is one failed row (and no case or result file is left from an earlier run); a
+    case that then fails to score is a failed row naming its case file. Never raises."""
+    from .importers import dump_case, import_filings
+    from .importers.formats import label
+
+    try:
+        try:
+            filings = import_filings(path)
+        except JixiaoError as exc:
+            problems = list(exc.problems)
+        else:
+            if not filings:
+                problems = [Problem(code="E-IMPORT-EMPTY", stage="import", file=path, message="文件中没有读到填报")]
+            else:
+                rows = []
+                names = _filing_names(result_name, len(filings))
+                for k, (filing, name) in enumerate(zip(filings, names), 1):
+                    source = filing.source
+                    kind = label(source.kind) + (f"，{source.via}" if source.via else "")
+                    shown = path if len(filings) == 1 else f"{path}（第 {k} 份填报，共 {len(filings)} 份）"
+                    case_file = Path(out) / CASES / f"{name}.yaml"
+                    case_file.parent.mkdir(parents=True, exist_ok=True)
+                    text = dump_case(filing.case, [
+                        f"由 jixiao batch 从 {Path(path).name}（{kind}）导入。文字照表抄录；",
+                        "review 中列出导入时无法确定的单元格：逐条核对、按 action 处理后删除该条。"])
+                    write_atomic(case_file, text.encode("utf-8"))
+                    review = len(filing.review)
+                    note = (f"由 {kind} 导入，案卷 {CASES}/{name}.yaml，"
+                            + (f"待核对 {review} 处（核对前结果为暂定）" if review else "无待核对项"))
+                    rows.append(_score_imported(shown, str(case_file), f"{name}.json", out, pack_dir, matcher, note))
+                return rows
+    except JixiaoError as exc:  # a case file could not be written (E-OUTPUT)
+        problems = list(exc.problems)
+    except OSError as exc:
+        problems = [Problem(code="E-OUTPUT", message=exc.strerror or str(exc), stage="batch", file=str(Path(out) / CASES))]
+    except Exception as exc:  # noqa: BLE001 - a bug shows up on this file and the run goes on
+        problems = [Problem(
+            code="E-INTERNAL", stage="import", file=path,
+            message=f"internal error (a bug in jixiao, please report it): {type(exc).__name__}: {exc}")]
+    stem = result_name.removesuffix(".json")
+    _remove_result(Path(out) / RESULTS / result_name)
+    _remove_result(Path(out) / CASES / f"{stem}.yaml")
+    return [summary.failed_rows(path, problems, "导入失败")]
+
+
+def _score_imported(shown: str, case_file: str, result_name: str, out: str, pack_dir: str | None,
+                    matcher: str | None, note: str) -> summary.CaseRows:
+    """Score one imported case file: its row names the filing (`shown`) and says it was imported."""
+    target = Path(out) / RESULTS / result_name
+    try:
+        result = score_file(case_file, pack_dir, matcher)
+        if _previous is not None:
+            result = _previous.attach(result)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, json_report.render(result))
+        return summary.rows_for(result, shown, f"{RESULTS}/{result_name}", note)
+    except JixiaoError as exc:
+        problems = list(exc.problems)
+    except OSError as exc:
+        problems = [Problem(code="E-OUTPUT", message=exc.strerror or str(exc), stage="batch", file=str(target))]
+    except Exception as exc:  # noqa: BLE001
+        problems = [Problem(
+            code="E-INTERNAL", stage="batch", file=case_file,
+            message=f"internal error (a bug in jixiao, please report it): {type(exc).__name__}: {exc}")]
+    _remove_result(target)
+    return summary.failed_rows(shown, problems, note)
+
+
 def score_chunk(chunk: list[tuple], out: str, pack_dir: str | None, matcher: str | None,
                 scorer: Callable = score_one) -> list[tuple[int, summary.CaseRows]]:
     """One task for a pool process: a few cases, to save round trips."""
@@ -275,6 +423,8 @@ class BatchRun:
     out: Path
     inputs: int = 0
     scored: int = 0
+    imported: int = 0  # cases scored that were imported from filings
+    to_review: int = 0  # of those, cases with items to review (provisional)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (file, error)
     files: tuple[Path, ...] = ()  # the summary files written
 
@@ -508,6 +658,8 @@ def _remove_partial_results(out: str, chunk: list[tuple], results: bool = True) 
         target = Path(out) / RESULTS / name
         for path in ((target,) if results else ()) + tuple(leftovers(target)):
             _remove_result(path)
+        for path in leftovers(Path(out) / CASES / (name.removesuffix(".json") + ".yaml")):  # an imported filing's case
+            _remove_result(path)
 
 
 LOCK = ".jixiao-batch.lock"
@@ -591,9 +743,9 @@ def run_batch(paths: list[str], out_dir: str | Path, pack_dir: str | None = None
     failure in the returned BatchRun. The previous run's summary files are removed first: an
     interrupted run leaves results and no summary.
     `scorer` stands in for score_one (tests; a module-level function, so workers can import it)."""
-    files, keys = _discover(paths)
+    files, keys = _discover(paths, out_dir)
     if not files:
-        raise JixiaoError.single("E-BATCH-EMPTY", "no case files (*.yaml, *.yml) found", stage="batch",
+        raise JixiaoError.single("E-BATCH-EMPTY", "no case files (*.yaml, *.yml) or filings found", stage="batch",
                                  file=", ".join(str(p) for p in paths))
     pack = load_pack(pack_dir) if pack_dir is not None else None  # a broken pack: one error, not N failures
     out = Path(out_dir)
@@ -624,17 +776,23 @@ def _run(files, paths, out: Path, pack, pack_dir, matcher, jobs, on_start, on_do
         on_start(run.inputs)
     with summary.SummaryWriter(out / SUMMARY_CSV, out / FINDINGS_CSV, out / SUMMARY_XLSX) as writer, \
             closing(_outcomes(jobs, workers, str(out), pack_dir, matcher, scorer)) as outcomes:
-        for index, rows in outcomes:
-            writer.add(rows)
+        for index, outcome in outcomes:
             path = files[index]
-            if rows.error is None:
-                run.scored += 1
-            else:
-                run.failures.append((path, rows.error))
+            many = outcome if isinstance(outcome, list) else [outcome]  # a filing: a row per filing in it
+            imported = isinstance(outcome, list)
+            for rows in many:
+                writer.add(rows)
+                if rows.error is None:
+                    run.scored += 1
+                    run.imported += imported
+                    run.to_review += imported and rows.provisional
+                else:
+                    run.failures.append((path, rows.error))
             if on_done:
-                on_done(path, rows.error is None)
+                on_done(path, all(rows.error is None for rows in many))
         facts = [
             ("输入文件", run.inputs), ("已评分", run.scored), ("失败", run.failed),
+            ("其中由填报导入", run.imported), ("导入后待核对", run.to_review),
             ("规则包", f"{pack.title}（{pack.id}，版本 {pack.version}）" if pack else "默认（见“案例”表的规则包列）"),
             ("规则包哈希", f"sha256:{pack.sha256}" if pack else ""),
             ("结果目录", f"{RESULTS}/"),

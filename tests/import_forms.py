@@ -462,6 +462,49 @@ def fill_template(path: Path, case: dict) -> Path:
     return path
 
 
+#: A project filing as a person types it into `jixiao template xlsx --form project`.
+PROJECT_FILING = {
+    "year": 2023, "project": "农村饮水安全巩固提升工程", "project_category": "专项资金",
+    "supervisor": "攸县水利局", "implementer": "攸县农村供水服务中心",
+    # 年初预算数 全年预算数 全年执行数 分值 执行率 得分, per funding row (年度资金总额, 其中：财政拨款, 上年结转, 其他资金)
+    "funding": [(100, 120, 114, 10, 0.95, 9.5), (80, 100, 96, None, 0.96, None), (20, 20, 18, None, 0.9, None),
+                (None, None, None, None, None, None)],
+    "goal": ("完成10处农村饮水工程建设，受益人口2万人。", "完成10处工程，受益人口2.1万人。"),
+    "rows": [  # 一级 二级 三级 年度指标值 实际完成值 分值 得分 偏差原因
+        ("产出指标", "数量指标", "新建供水工程数量", "≥10处", "10处", 20, 20, None),
+        (None, "质量指标", "工程验收合格率", "100%", "100%", 15, 15, None),
+        (None, "时效指标", "按期完工率", "≥95%", "90%", 15, 13, "部分工程受汛期影响延期，下年提前开工"),
+        ("效益指标", "社会效益指标", "受益人口", "≥2万人", "2.1万人", 30, 30, None),
+        ("满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%", "95%", 10, 10, None),
+    ],
+    "total": (100, 97.5),
+}
+
+
+def fill_project_template(path: Path, filing: dict = PROJECT_FILING) -> Path:
+    """Type a project filing (PROJECT_FILING's shape) into the blank project template at `path`."""
+    import openpyxl
+
+    from engine.importers.template import PROJECT
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["项目支出绩效自评表"]
+    for key, ref in (("year", "year"), ("project", "project"), ("project_category", "category"),
+                     ("supervisor", "supervisor"), ("implementer", "implementer")):
+        ws[PROJECT[ref]] = filing[key]
+    for i, values in enumerate(filing["funding"]):
+        for col, value in zip(PROJECT["budget_columns"], values):
+            ws[f"{col}{PROJECT['funding_first_row'] + i}"] = value
+    ws[PROJECT["goal_expected"]], ws[PROJECT["goal_actual"]] = filing["goal"]
+    for i, values in enumerate(filing["rows"]):
+        for col, value in zip(PROJECT["grid_columns"], values):
+            ws[f"{col}{PROJECT['grid_first_row'] + i}"] = value
+    ws[f"{PROJECT['total_weight']}{PROJECT['total_row']}"], ws[f"{PROJECT['total_score']}{PROJECT['total_row']}"] = \
+        filing["total"]
+    wb.save(path)
+    return path
+
+
 # Top-level keys that cannot be derived from the form, and why. Nothing else is excluded when an
 # imported case is compared with the hand-made one.
 EXCLUDED = {

@@ -63,7 +63,8 @@ def _interrupt_once():
 def batch(paths: tuple[str, ...], rules_dir: str | None, out_dir: str, jobs: int | None, matcher: str | None,
           previous_dir: str | None, debug: bool) -> None:
     """Score every case file found in PATHS (files, or folders searched for *.yaml and *.yml;
-    hidden folders are skipped). Writes one JSON result per case and a summary with one row per
+    hidden folders are skipped). Filings (.docx .xlsx .doc .xls .wps .et .pdf .html .txt .md ...)
+    are imported as by `jixiao import` into OUT/cases/ and scored, one row per filing. Writes one JSON result per case and a summary with one row per
     case, failed ones included with their error. Exit 0 when every file was scored, 1 when some
     failed, 2 for bad options or rule pack, 130 when interrupted."""
     from ..batch import run_batch
@@ -94,6 +95,9 @@ def batch(paths: tuple[str, ...], rules_dir: str | None, out_dir: str, jobs: int
 
     out = Console(highlight=False, soft_wrap=True)
     out.print(Text(f"输入文件 {run.inputs}，已评分 {run.scored}，失败 {run.failed}", style="bold"))
+    if run.imported:
+        out.print(Text(f"其中 {run.imported} 份由填报导入（案卷在 {run.out / 'cases'}/），"
+                       f"{run.to_review} 份有待核对项、结果为暂定（见汇总的“导入”“待复核”列）"))
     for file, error in run.failures:
         out.print(Text.assemble(("失败 ", "bold red"), f"{file}：{error}"))
     out.print(Text(f"结果：{run.out / 'results'}/  汇总：" + "、".join(str(f) for f in run.files)))

@@ -119,10 +119,13 @@ def _outputs(base: Path, n: int) -> list[Path]:
 @click.option("--year", type=click.IntRange(1900, 2200), default=None,
               help="Fiscal year, when the forms do not state it.")
 @click.option("--region", default=None, help="Region of the unit (not on the forms), e.g. 湖南省株洲市渌口区.")
+@click.option("--form", "form", type=click.Choice(["department", "project"]), default=None,
+              help="The form of the filing (部门整体支出 / 项目支出), when the titles do not tell it or tell it wrong "
+                   "(default: as the titles say).")
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
 def import_cmd(path: str, output: str | None, out_dir: str | None, year: int | None, region: str | None,
-               debug: bool) -> None:
+               form: str | None, debug: bool) -> None:
     """Read PATH (a filing: web page, PDF, scan, .docx/.xlsx, old .doc/.xls/.wps/.et, or text) into
     case files for review; PATH may be a folder of filings (then give --out DIR)."""
     from ..importers import import_filings
@@ -130,9 +133,9 @@ def import_cmd(path: str, output: str | None, out_dir: str | None, year: int | N
     if os.path.isdir(path):
         if not out_dir:
             raise click.UsageError("导入文件夹时请用 --out DIR 指定输出文件夹 (give --out DIR for a folder)")
-        sys.exit(_import_folder(path, out_dir, year, region))
+        sys.exit(_import_folder(path, out_dir, year, region, form))
     refuse_overwriting_input(output, path)
-    results = import_filings(path, year=year, region=region)
+    results = import_filings(path, year=year, region=region, form=form)
     if out_dir and not output:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         output = str(Path(out_dir) / (Path(path).stem + ".yaml"))
@@ -150,7 +153,7 @@ def import_cmd(path: str, output: str | None, out_dir: str | None, year: int | N
         click.echo("\n".join(_summary(result, str(target) if target else None)), err=True)
 
 
-def _import_folder(folder: str, out_dir: str, year: int | None, region: str | None) -> int:
+def _import_folder(folder: str, out_dir: str, year: int | None, region: str | None, form: str | None = None) -> int:
     """Import every filing under `folder` into `out_dir`; a failed file does not stop the rest.
     Progress and the summary on stderr, one row per input file in out_dir/import-summary.csv.
     Exit status: 0 all read, 1 some failed."""
@@ -175,7 +178,7 @@ def _import_folder(folder: str, out_dir: str, year: int | None, region: str | No
     for n, file in enumerate(files, start=1):
         rel = file.relative_to(root)
         try:
-            results = import_filings(str(file), year=year, region=region)
+            results = import_filings(str(file), year=year, region=region, form=form)
             written = []
             for result, target in zip(results, _outputs(out / rel.with_suffix(".yaml"), len(results))):
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -215,11 +218,13 @@ def _import_folder(folder: str, out_dir: str, year: int | None, region: str | No
 @click.argument("kind", type=click.Choice(["xlsx"]))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str), required=True,
               help="Where to write the blank workbook.")
+@click.option("--form", "form", type=click.Choice(["department", "project"]), default="department", show_default=True,
+              help="部门整体支出 (target table, self-evaluation, report) or 项目支出 (项目支出绩效自评表).")
 @click.option("--debug", is_flag=True, hidden=True)
 @handle_errors
-def template_cmd(kind: str, output: str, debug: bool) -> None:
+def template_cmd(kind: str, output: str, form: str, debug: bool) -> None:
     """Write a blank workbook in the national layout, to fill in and `jixiao import` back."""
     from ..importers.template import workbook_bytes
 
-    write_atomic(output, workbook_bytes())
+    write_atomic(output, workbook_bytes(form))
     click.echo(f"已写入空白模板 {output}：填写后用 jixiao import {Path(output).name} 导入。", err=True)

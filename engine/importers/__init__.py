@@ -57,15 +57,18 @@ def read_source(path: str | Path) -> Source:
     return fmt.read(name, raw)
 
 
-def import_file(path: str | Path, *, year: int | None = None, region: str | None = None) -> ImportResult:
-    """Read a filing into case data with its review list (the first filing of a file holding several)."""
+def import_file(path: str | Path, *, year: int | None = None, region: str | None = None,
+                form: str | None = None) -> ImportResult:
+    """Read a filing into case data with its review list (the first filing of a file holding
+    several). `form` ("department" / "project") overrides the form the titles tell."""
     from .common import build_case
 
-    return build_case(read_source(path), year=year, region=region)
+    return build_case(read_source(path), year=year, region=region, form=form)
 
 
-def import_filings(path: str | Path, *, year: int | None = None, region: str | None = None) -> list[ImportResult]:
+def import_filings(path: str | Path, *, year: int | None = None, region: str | None = None,
+                   form: str | None = None) -> list[ImportResult]:
     """Every filing in a file (a file may hold several projects' forms), each as case data."""
     from .common import build_cases
 
-    return build_cases(read_source(path), year=year, region=region)
+    return build_cases(read_source(path), year=year, region=region, form=form)

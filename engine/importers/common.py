@@ -53,12 +53,16 @@ FORM_WORDS = {word: form for word, form in _V["form_words"]}  # first match wins
 
 UNIT_LABELS = tuple(_L["unit"])
 FILING_UNIT_LABEL = _L["filing_unit"]
-PROJECT_LABELS, SUPERVISOR_LABELS, IMPLEMENTER_LABELS = (tuple(_L[k]) for k in ("project", "supervisor", "implementer"))
+PROJECT_LABELS, SUPERVISOR_LABELS, IMPLEMENTER_LABELS, CATEGORY_LABELS = (
+    tuple(_L[k]) for k in ("project", "supervisor", "implementer", "project_category"))
+TOP_LABELS = PROJECT_LABELS + SUPERVISOR_LABELS + IMPLEMENTER_LABELS + CATEGORY_LABELS
+FORMS = ("department", "project")  # what --form may say
 SEAL_MARKS = tuple(_L["seal_marks"])
 YEAR_LABELS = tuple(_L["year"])
 TOTAL_FUNDS_LABEL = _L["total_funds"]
 INCOME_SPLIT, SPENDING_SPLIT = _L["income_split"], _L["spending_split"]
 OF_WHICH = re.compile(r"^其中\s*[：:，,]?\s*")
+FUNDING_ROW_NAMES = frozenset(_L["funding_rows"])  # sources of funds under the budget row
 FUNCTIONS_LABELS = tuple(_L["functions"])
 TARGET_GOAL_LABELS = tuple(_L["target_goal"])
 GOAL_EXPECTED, GOAL_ACTUAL = tuple(_L["goal_expected"]), tuple(_L["goal_actual"])
@@ -371,9 +375,10 @@ def number(text: str) -> Decimal | None:
 
 
 class _Reader:
-    def __init__(self, source: Source, year: int | None, region: str | None) -> None:
+    def __init__(self, source: Source, year: int | None, region: str | None, form: str | None = None) -> None:
         self.source = source
         self.year_option = year
+        self.form_option = form
         self.region = region
         self.review: list[dict] = []
         self.section: str | None = None  # "target" | "self" | "report"
@@ -386,7 +391,7 @@ class _Reader:
         self.skipped_before_title = 0
         self.rows = source.rows
         self.i = 0
-        self.top: dict = {}  # project, supervisor, implementer (v2 top-level keys)
+        self.top: dict = {}  # project, supervisor, implementer, project_category (v2 top-level keys)
         self.seen = {"grid": set(), "budget": set(), "headings": [], "weight_before_target": False,
                      "children": False, "core": False, "placeholders": 0}
 
@@ -586,11 +591,11 @@ class _Reader:
         for k, cell in enumerate(cells):
             key = header_key(cell.text)
             for field_name, labels in (("project", PROJECT_LABELS), ("supervisor", SUPERVISOR_LABELS),
-                                       ("implementer", IMPLEMENTER_LABELS)):
+                                       ("implementer", IMPLEMENTER_LABELS), ("project_category", CATEGORY_LABELS)):
                 value = None
                 if key in labels:
                     value = cells[k + 1].text if k + 1 < len(cells) and header_key(cells[k + 1].text) not in (
-                        PROJECT_LABELS + SUPERVISOR_LABELS + IMPLEMENTER_LABELS) else ""
+                        TOP_LABELS) else ""
                 elif any(squeeze(cell.text).startswith(l + c) for l in labels for c in "：:"):
                     value = clean(re.split(r"[：:]", cell.text, maxsplit=1)[1])
                 if value is not None:
@@ -785,17 +790,42 @@ class _Reader:
                       and not _BARE_NUMBER.match(squeeze(c.text))), None)
         self.se["budget"] = ({"label": label} if label else {}) | budget
         self.i = j
-        # Further rows with figures under the same header (其中：财政拨款 …) have no place in the case.
+        # Further rows under the same header (其中：财政拨款 / 上年结转 / 其他资金 …, a project
+        # filing's sources of funds) are self_evaluation.funding.rows, each with the same columns;
+        # a row named as a source of funds is taken even when its figures are blank. Only when
+        # every such row has the header's cells: a shorter row (run-on text, vanished blank cells)
+        # cannot be put in its columns without guessing, so then none is read and each is a review
+        # item (a partial list would not add up to the total).
         k = self.next_filled(same_table=header)
+        found: list[tuple[Row, str, list | None, bool]] = []
         while k is not None:
             row = self.rows[k]
-            if any(c.key.startswith(INCOME_SPLIT) for c in row.cells) or not any(
-                _BARE_NUMBER.match(squeeze(c.text).rstrip("%％")) for c in row.cells
-            ):
+            name = next((c.text for c in row.cells if not c.empty and not _BARE_NUMBER.match(squeeze(c.text).rstrip("%％"))), "")
+            figures = any(_BARE_NUMBER.match(squeeze(c.text).rstrip("%％")) for c in row.cells)
+            if any(c.key.startswith(INCOME_SPLIT) for c in row.cells) or not (
+                    figures or OF_WHICH.sub("", squeeze(name)) in FUNDING_ROW_NAMES):
                 break
-            self.note(base, row.text[:120], "预算执行表的其他行未读入", row)
+            aligned, exact = cols.align(row)
+            found.append((row, name, aligned, exact))
             self.i = k
             k = self.next_filled(same_table=header)
+        if found and all(exact for *_, exact in found):
+            rows: list[dict] = []
+            for row, name, aligned, _exact in found:
+                path = ("self_evaluation", "funding", "rows", len(rows))
+                entry: dict = {"name": name}
+                for role in ("initial", *extras, "full_year", "executed", "rate", "weight", "self_score"):
+                    cell = cols.cell_for(row, role, aligned)
+                    key = "score" if role == "self_score" else role
+                    if role in ("rate", "balance_rate"):
+                        entry[key] = cell.text if cell is not None else ""
+                    else:
+                        entry[key] = self.figure(cell, (*path, key))
+                rows.append(entry)
+            self.se["funding_rows"] = rows
+        else:
+            for row, *_ in found:
+                self.note(base, row.text[:120], "预算执行表的其他行未读入（格数与表头不同，无法确定各数所在的列）", row)
 
     # -- indicator grid -----------------------------------------------------------------------
 
@@ -1097,12 +1127,12 @@ class _Reader:
         tt, se = self.tt, self.se
         units = [u for u in (se.get("unit"), tt.get("unit"), tt.get("filing_unit")) if u]
         case["unit"] = units[0] if units else ""
-        if not units:
+        if not units and self.top.get("implementer"):  # a project filing: its 实施单位
+            case["unit"] = self.top["implementer"]
+        elif not units:
             self.note("unit", None, "没有找到单位名称")
         elif len(set(units)) > 1:
             self.note("unit", case["unit"], "各表中的单位名称不一致：" + "、".join(dict.fromkeys(units)))
-        if not units and self.top.get("implementer"):
-            case["unit"] = self.top["implementer"]
         year = self.fiscal_year()
         if year is not None:
             case["year"] = year
@@ -1110,7 +1140,7 @@ class _Reader:
         case["layout"] = self.layout()
         if self.region:
             case["region"] = self.region
-        for key in ("supervisor", "project", "implementer"):
+        for key in ("supervisor", "project", "implementer", "project_category"):
             if self.top.get(key):
                 case[key] = self.top[key]
         kind = self.source.kind + (f", {self.source.via}" if self.source.via else "")
@@ -1203,6 +1233,8 @@ class _Reader:
         return chosen
 
     def form_type(self) -> str:
+        if self.form_option is not None:  # --form: the person importing knows
+            return self.form_option
         for title in self.titles:
             for word, form in FORM_WORDS.items():
                 if word in squeeze(title):
@@ -1252,10 +1284,15 @@ class _Reader:
             "initial": None, "full_year": None, "executed": None, "weight": None, "rate": "", "self_score": None,
         }
         funding = se.get("funding", {})
-        out["funding"] = {
-            "by_income": funding.get("by_income") or [{"name": "", "amount": None}],
-            "by_spending": funding.get("by_spending") or [{"name": "", "amount": None}],
-        }
+        if se.get("funding_rows") and not funding:  # a project filing: the sources of funds, own columns
+            out["funding"] = {"rows": se["funding_rows"]}
+        else:
+            out["funding"] = {
+                "by_income": funding.get("by_income") or [{"name": "", "amount": None}],
+                "by_spending": funding.get("by_spending") or [{"name": "", "amount": None}],
+            }
+            if se.get("funding_rows"):
+                out["funding"]["rows"] = se["funding_rows"]
         out["goal"] = se.get("goal") or {"expected": "", "actual": ""}
         out["indicators"] = _non_empty_grid(se.get("indicators"), target=False)
         out["total"] = se.get("total") or {"weight": None, "score": None}
@@ -1265,7 +1302,8 @@ class _Reader:
         if se:
             for key, what in (("title", "表名"), ("period", "年度"), ("unit", "预算部门名称"), ("budget", "预算执行行"),
                               ("funding", "资金构成"), ("goal", "年度总体目标"), ("total", "总分行")):
-                if key not in se:
+                if key not in se and not (key == "funding" and se.get("funding_rows")) and not (
+                        key == "unit" and self.top.get("implementer")):  # a project form names its 实施单位
                     self.note((base, key), None, f"自评表中没有找到{what}")
             if not se.get("indicators"):
                 self.note((base, "indicators"), None, "自评表中没有找到指标表")
@@ -1367,6 +1405,8 @@ def to_format(case: dict, fmt: str, path: str) -> dict:
         del se[key]
     for key in [k for k in se["budget"] if k not in V1_BUDGET]:
         del se["budget"][key]
+    funding = se.get("funding") or {}  # v1 has no funding rows with their own columns
+    se["funding"] = {key: funding.get(key) or [{"name": "", "amount": None}] for key in ("by_income", "by_spending")}
     if "review" in case:  # copies: the ImportResult's own review list keeps action and where
         case["review"] = [{k: item[k] for k in ("field", "value", "reason")} for item in case["review"]]
     if "year" not in case:
@@ -1418,18 +1458,23 @@ def split_filings(source: Source) -> list[Source]:
     return out
 
 
-def build_cases(source: Source, *, year: int | None = None, region: str | None = None) -> list[ImportResult]:
+def build_cases(source: Source, *, year: int | None = None, region: str | None = None,
+                form: str | None = None) -> list[ImportResult]:
     """One ImportResult per filing in the source (see `split_filings`)."""
     parts = split_filings(source)
     if len(parts) == 1:
-        return [build_case(source, year=year, region=region)]
-    return [build_case(part, year=year, region=region) for part in parts]
+        return [build_case(source, year=year, region=region, form=form)]
+    return [build_case(part, year=year, region=region, form=form) for part in parts]
 
 
-def build_case(source: Source, *, year: int | None = None, region: str | None = None) -> ImportResult:
+def build_case(source: Source, *, year: int | None = None, region: str | None = None,
+               form: str | None = None) -> ImportResult:
     """Read a Source into case data plus the review list. Raises JixiaoError when nothing of a
-    filing is found (no title, no indicator table)."""
-    reader = _Reader(source, year, region)
+    filing is found (no title, no indicator table). `form` ("department" / "project") overrides
+    the form told by the titles."""
+    if form is not None and form not in FORMS:
+        raise ValueError(f"form must be one of {FORMS}, not {form!r}")
+    reader = _Reader(source, year, region, form)
     reader.run()
     if not (reader.tt or reader.se or reader.report_title):
         raise JixiaoError.single(

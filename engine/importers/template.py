@@ -1,7 +1,11 @@
-"""`jixiao template xlsx`: a blank workbook in the national layout that imports back.
+"""`jixiao template xlsx [--form department|project]`: a blank workbook in the national layout
+that imports back.
 
-Sheets: 绩效目标表, 绩效自评表, 自评报告 (laid out like the national forms, so `jixiao import`
-reads them with the same rules as a Word filing) and 填表说明 (skipped on import). Data
+Department form (the default), sheets: 绩效目标表, 绩效自评表, 自评报告 (laid out like the
+national forms, so `jixiao import` reads them with the same rules as a Word filing) and 填表说明
+(skipped on import). Project form: 项目支出绩效自评表 (项目名称, 主管部门, 实施单位, 项目类别,
+the funding rows 年度资金总额 / 其中：财政拨款 / 上年结转 / 其他资金, 年度总体目标, the indicator
+grid, 总分) and 填表说明. Data
 validation where it helps and never where it would refuse what real forms contain:
 
 * 预算年度: a whole number 2000-2100 (the year is not otherwise on the self-evaluation);
@@ -49,7 +53,28 @@ SELF = {
     "total_row": 14 + INDICATOR_ROWS, "total_weight": "G", "total_score": "H",
 }
 REPORT = {"title": "A1", "first_row": 2}
+PROJECT_FUNDING_ROWS = ("年度资金总额", "其中：财政拨款", "上年结转", "其他资金")
+PROJECT = {
+    "title": "A1", "year": "B2", "project": "B3", "category": "F3", "supervisor": "B4", "implementer": "F4",
+    "budget_header_row": 5, "funding_first_row": 6,  # 年度资金总额 on row 6, then 其中：财政拨款 ...
+    "budget_columns": ("C", "D", "E", "F", "G", "H"),  # 年初 全年 执行 分值 执行率 得分
+    "goal_expected": "B11", "goal_actual": "F11",
+    "grid_header_row": 12, "grid_first_row": 13,
+    "grid_columns": ("B", "C", "D", "E", "F", "G", "H", "I"),  # 一级 二级 三级 指标值 完成值 分值 得分 偏差原因
+    "total_row": 13 + INDICATOR_ROWS, "total_weight": "G", "total_score": "H",
+}
+FORMS = ("department", "project")
 
+PROJECT_INSTRUCTIONS = (
+    "填表说明（导入时不读本页）",
+    "1. 本工作簿按全国项目支出绩效自评表的式样排版，填好后运行：",
+    "   jixiao import 本文件.xlsx --output 案卷.yaml",
+    "2. 项目名称、主管部门、实施单位、项目类别照批复填写；预算年度填四位数年度。",
+    "3. 照原表填写，不要改写：指标值、完成值写原文，如 ≥95%、7人、107.57万元。",
+    "4. 一级指标、二级指标可从下拉列表选择，也可直接填写；同一组的单元格可以合并，也可以逐行重复填写。",
+    "5. 分值、得分、金额只填数字（金额单位万元）；没有的资金来源留空。指标行不够时，在“总分”行之前插入行。",
+    "6. 导入后请查看案卷中的 review 列表：其中是导入时无法确定的单元格。",
+)
 INSTRUCTIONS = (
     "填表说明（导入时不读本页）",
     "1. 本工作簿按全国部门整体支出绩效目标表、绩效自评表和自评报告的式样排版，填好后运行：",
@@ -233,27 +258,87 @@ def _report_sheet(wb, style) -> None:
         row += 1 + REPORT_ROWS_PER_HEADING
 
 
-def _instructions_sheet(wb) -> None:
+def _instructions_sheet(wb, lines=INSTRUCTIONS) -> None:
     ws = wb.create_sheet("填表说明")
     ws.column_dimensions["A"].width = 110
-    for i, line in enumerate(INSTRUCTIONS, start=1):
+    for i, line in enumerate(lines, start=1):
         ws[f"A{i}"] = line
 
 
-def build_workbook():
+def _project_sheet(wb, style) -> None:
+    ws = wb.active
+    ws.title = "项目支出绩效自评表"
+    p = PROJECT
+    v = _sheet_head(ws, (14, 18, 18, 30, 14, 14, 10, 10, 28), "项目支出绩效自评表", "A1:I1", style)
+    _label(ws, "A2", "预算年度", style)
+    v["year"].add(p["year"])
+    ws.merge_cells("B2:I2")
+    _label(ws, "A3", "项目名称", style)
+    ws.merge_cells("B3:D3")
+    _label(ws, "E3", "项目类别", style)
+    ws.merge_cells("F3:I3")
+    _label(ws, "A4", "主管部门", style)
+    ws.merge_cells("B4:D4")
+    _label(ws, "E4", "实施单位", style)
+    ws.merge_cells("F4:I4")
+    header = p["budget_header_row"]
+    first = p["funding_first_row"]
+    last_money = first + len(PROJECT_FUNDING_ROWS) - 1
+    _label(ws, f"A{header}", "项目资金（万元）", style, merge=f"A{header}:A{last_money}")
+    for col, text in zip(p["budget_columns"], ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")):
+        _label(ws, f"{col}{header}", text, style)
+    for i, name in enumerate(PROJECT_FUNDING_ROWS):
+        row = first + i
+        ws[f"B{row}"] = name
+        for col in p["budget_columns"][:3]:
+            v["money"].add(f"{col}{row}")
+        ws[f"{p['budget_columns'][4]}{row}"].number_format = "0.00%"
+        if i == 0:  # only the total row is scored; the 其中 rows leave 分值 and 得分 blank
+            v["points"].add(f"{p['budget_columns'][3]}{row}")
+            v["points"].add(f"{p['budget_columns'][5]}{row}")
+    goal = last_money + 1
+    _label(ws, f"A{goal}", "年度总体目标", style, merge=f"A{goal}:A{goal + 1}")
+    _label(ws, f"B{goal}", "预期目标", style, merge=f"B{goal}:E{goal}")
+    _label(ws, f"F{goal}", "实际完成情况", style, merge=f"F{goal}:I{goal}")
+    ws.merge_cells(f"B{goal + 1}:E{goal + 1}")
+    ws.merge_cells(f"F{goal + 1}:I{goal + 1}")
+    ws.row_dimensions[goal + 1].height = 45
+    grid = p["grid_header_row"]
+    last = p["grid_first_row"] + INDICATOR_ROWS - 1
+    _label(ws, f"A{grid}", "绩效指标", style, merge=f"A{grid}:A{last}")
+    names = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
+    for col, text in zip(p["grid_columns"], names):
+        _label(ws, f"{col}{grid}", text, style)
+    v["level1"].add(f"B{grid + 1}:B{last}")
+    v["level2"].add(f"C{grid + 1}:C{last}")
+    v["points"].add(f"G{grid + 1}:H{last}")
+    total = p["total_row"]
+    _label(ws, f"A{total}", "总分", style, merge=f"A{total}:F{total}")
+    v["points"].add(f"G{total}:H{total}")
+    _box(ws, f"A2:I{total}", style)
+    ws.freeze_panes = f"A{grid + 1}"
+
+
+def build_workbook(form: str = "department"):
     import openpyxl
 
+    if form not in FORMS:
+        raise ValueError(f"form must be one of {FORMS}, not {form!r}")
     style = _styles()
     wb = openpyxl.Workbook()
-    _target_sheet(wb, style)
-    _self_sheet(wb, style)
-    _report_sheet(wb, style)
-    _instructions_sheet(wb)
+    if form == "project":
+        _project_sheet(wb, style)
+        _instructions_sheet(wb, PROJECT_INSTRUCTIONS)
+    else:
+        _target_sheet(wb, style)
+        _self_sheet(wb, style)
+        _report_sheet(wb, style)
+        _instructions_sheet(wb)
     wb.active = 0
     return wb
 
 
-def workbook_bytes() -> bytes:
+def workbook_bytes(form: str = "department") -> bytes:
     buffer = io.BytesIO()
-    build_workbook().save(buffer)
+    build_workbook(form).save(buffer)
     return buffer.getvalue()

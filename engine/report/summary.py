@@ -39,7 +39,7 @@ STATUS_FAILED = "失败"
 RESULT_STATUS = {"final": "正式", "provisional": "暂定"}
 
 CASE_COLUMNS = (
-    ("file", "案例文件"), ("status", "状态"), ("result_status", "结果"), ("review", "待复核"),
+    ("file", "案例文件"), ("status", "状态"), ("imported", "导入"), ("result_status", "结果"), ("review", "待复核"),
     ("unit", "单位"), ("project", "项目名称"), ("supervisor", "主管部门"), ("year", "年度"), ("form", "表式"),
     ("total", "规则总分"), ("grade", "规则等级"), ("self_total", "自评总分"), ("self_grade", "自评等级"),
     ("difference", "差异（自评−规则）"), ("previous_total", "上年规则总分"), ("change", "较上年"),
@@ -66,12 +66,14 @@ FINDING_COLUMNS = (
 SCORE_KEYS = {"total", "self_total", "difference", "top_deduction_points", "previous_total", "change"}
 
 
-def case_row(result: Result, file: str, result_file: str) -> dict:
+def case_row(result: Result, file: str, result_file: str, imported: str = "") -> dict:
+    """`imported`: for a case that batch imported from a filing, what it says about that (the
+    case file written, the items to review); empty for a case file scored as it is."""
     counts = result.finding_counts
     top = result.top_deduction
     where = "" if top is None or top.row is None else f"第 {top.row} 行 "
     return {
-        "file": file, "status": STATUS_SCORED, "result_status": RESULT_STATUS[result.status],
+        "file": file, "status": STATUS_SCORED, "imported": imported, "result_status": RESULT_STATUS[result.status],
         "review": len(result.review_items), "unit": result.unit, "project": result.project,
         "supervisor": result.supervisor, "year": result.year,
         "form": FORM_TITLES.get(result.form, result.form),
@@ -95,9 +97,9 @@ def problem_text(problems: list[Problem] | tuple[Problem, ...]) -> str:
     return "；".join(p.render().replace("\n  hint: ", "（提示：") + ("）" if p.hint else "") for p in problems)
 
 
-def failed_row(file: str, problems) -> dict:
+def failed_row(file: str, problems, imported: str = "") -> dict:
     row = {key: None for key, _ in CASE_COLUMNS}
-    row.update(file=file, status=STATUS_FAILED, error=problem_text(problems))
+    row.update(file=file, status=STATUS_FAILED, imported=imported, error=problem_text(problems))
     return row
 
 
@@ -160,6 +162,7 @@ class CaseRows(NamedTuple):
     passed_xlsx: tuple[str, ...]
     grade: str | None = None
     problems: tuple[str, ...] = ()  # the titles of its actions
+    provisional: bool = False  # scored, with items waiting for review
 
 
 _CASE_STYLES = [xlsx_stream.SCORE if key in SCORE_KEYS else xlsx_stream.PLAIN for key, _ in CASE_COLUMNS]
@@ -170,20 +173,21 @@ def _xlsx(columns, rows, styles=None) -> tuple[str, ...]:
     return tuple(xlsx_stream.row([r.get(key) for key, _ in columns], styles) for r in rows)
 
 
-def rows_for(result: Result, file: str, result_file: str) -> CaseRows:
-    row = case_row(result, file, result_file)
+def rows_for(result: Result, file: str, result_file: str, imported: str = "") -> CaseRows:
+    row = case_row(result, file, result_file, imported)
     return CaseRows(
         None, _csv(CASE_COLUMNS, [row]), _xlsx(CASE_COLUMNS, [row], _CASE_STYLES)[0],
         _csv(FINDING_COLUMNS, finding_rows(result, file)), _xlsx(ACTION_COLUMNS, action_rows(result, file), _ACTION_STYLES),
-        _xlsx(PASSED_COLUMNS, passed_rows(result, file)), row["grade"], tuple(a.title for a in result.actions))
+        _xlsx(PASSED_COLUMNS, passed_rows(result, file)), row["grade"], tuple(a.title for a in result.actions),
+        result.status == "provisional")
 
 
-def failed_rows(file: str, problems) -> CaseRows:
-    row = failed_row(file, problems)
+def failed_rows(file: str, problems, imported: str = "") -> CaseRows:
+    row = failed_row(file, problems, imported)
     return CaseRows(row["error"], _csv(CASE_COLUMNS, [row]), _xlsx(CASE_COLUMNS, [row], _CASE_STYLES)[0], "", (), ())
 
 
-CASE_WIDTHS = {"file": 36, "unit": 30, "top_deduction": 44, "result": 30, "error": 60, "difference": 16}
+CASE_WIDTHS = {"file": 36, "imported": 40, "unit": 30, "top_deduction": 44, "result": 30, "error": 60, "difference": 16}
 ACTION_WIDTHS = {"file": 36, "unit": 30, "title": 30, "rows": 16, "subjects": 50, "fixes": 60, "rules": 16}
 PASSED_WIDTHS = {"file": 36, "unit": 30, "title": 28, "subject": 30, "message": 80}
 CASES_SHEET, ACTIONS_SHEET, PASSED_SHEET, OVERVIEW_SHEET = "案例", "整改", "已通过", "概况"
