@@ -106,7 +106,14 @@ def rows(draw, number: int):
     weight = draw(st.one_of(st.none(), weights))
     score = None if weight is None or draw(st.booleans()) else draw(
         st.decimals(min_value=Decimal(0), max_value=weight, places=1))
-    return {"name": f"指标{number}", "target": draw(cells()), "actual": draw(cells()),
+    if draw(st.booleans()):  # target and actual in one unit: comparable, so every score rule is reached
+        unit = draw(st.sampled_from(UNITS))
+        numbers = st.decimals(min_value=Decimal(0), max_value=Decimal(10_000), places=draw(st.integers(0, 2)))
+        target = f"{draw(st.sampled_from(COMPARATORS))}{fmt(draw(numbers))}{unit}"
+        actual = f"{fmt(draw(numbers))}{unit}"
+    else:  # anything: words, other units, damaged notation
+        target, actual = draw(cells()), draw(cells())
+    return {"name": f"指标{number}", "target": target, "actual": actual,
             "weight": weight, "score": score, "reason": draw(st.sampled_from(["", "无", "因疫情影响部分活动延期。"]))}
 
 
