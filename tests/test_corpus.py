@@ -212,6 +212,7 @@ def test_rows_read_counts_distinct_scored_rows():
     assert run.rows_read(SYNTH_RESULT) == 2
     assert run.rows_read(SYNTH_RESULT, {"培训人次"}) == 1          # an entry for another row does not count
     assert run.rows_read({"ledger": [{"row": 3, "kind": "review"}]}) == 0
+    assert run.rows_read({"ledger": [{"row": 3, "kind": "score", "outcome": "review"}]}) == 0  # 待复核 is not read
 
 
 def test_total_text_reads_either_shape():
@@ -324,3 +325,10 @@ def test_same_filing_pairs_are_listed_once(tmp_path):
     text = run.render_text(run.summarize([report, other]))
     assert "same filing in two folders (counted twice until one is kept): 1" in text
     assert "  national-2022-x = national-2022-y" in text
+
+
+def test_the_scoreboard_replaces_only_its_own_section():
+    readme = "# C\n\n## Scoreboard history\nkept\n\n## Scoreboard\nold\n\n## After\nkept too\n"
+    out = run.with_scoreboard(readme, "new\n", "abc", "2026-12-02")
+    assert "## Scoreboard history\nkept\n" in out and "## After\nkept too\n" in out
+    assert "old" not in out and out.count("## Scoreboard\n") == 1 and "```\nnew\n```" in out

@@ -199,11 +199,12 @@ def covering(expectation: dict, findings: list[dict], ledger: list[dict], checks
 
 
 def rows_read(result: dict, names: set[str] | None = None) -> int:
-    """Indicator rows that got a ledger entry (a score, not only a review item). With `names`
+    """Indicator rows that were scored (a ledger entry whose outcome is not 待复核: a row the engine
+    could not read is not a row read). With `names`
     (the case's rows that hold a value), only entries for those rows count: an entry for a blank
     template row ("……") is not a row read."""
     return len({e["row"] for e in result.get("ledger") or [] if e.get("row") is not None
-                and e.get("kind") != "review"
+                and e.get("kind") != "review" and e.get("outcome") != "review"
                 and (names is None or _norm_text(e.get("item")) in names)})
 
 
@@ -465,7 +466,8 @@ SCOREBOARD_HEADING = "## Scoreboard"
 def with_scoreboard(readme: str, text: str, commit: str, date: str) -> str:
     """The README with its "## Scoreboard" section (to the next "## " heading or the end)
     replaced by this run's output."""
-    head, sep, rest = readme.partition(SCOREBOARD_HEADING)
+    at = re.search(rf"^{re.escape(SCOREBOARD_HEADING)}$", readme, flags=re.MULTILINE)  # the heading line itself, not "## Scoreboard history"
+    head, sep, rest = (readme[:at.start()], SCOREBOARD_HEADING, readme[at.end():]) if at else (readme, "", "")
     if not sep:
         head, rest = readme.rstrip("\n") + "\n\n", ""
     following = rest.find("\n## ")
