@@ -221,26 +221,33 @@ def _self_sheet(wb, style) -> None:
     ws["E6"] = "按支出性质分："
     ws.merge_cells("E6:I6")
     _funding_rows(ws, v, income=("B", "C"), spending=("E", "F"))
-    _label(ws, "A11", "年度总体目标", style, merge="A11:A12")
-    _label(ws, "B11", "预期目标", style, merge="B11:E11")
-    _label(ws, "F11", "实际完成情况", style, merge="F11:I11")
-    ws.merge_cells("B12:E12")
-    ws.merge_cells("F12:I12")
-    ws.row_dimensions[12].height = 45
-    header = SELF["grid_header_row"]
-    last = SELF["grid_first_row"] + INDICATOR_ROWS - 1
-    _label(ws, f"A{header}", "绩效指标", style, merge=f"A{header}:A{last}")
+    _goal_grid_and_total(ws, style, v, 11, SELF)
+
+
+def _goal_grid_and_total(ws, style, v, goal: int, layout: dict) -> None:
+    """The part both self-evaluation layouts share: 年度总体目标 (two rows from `goal`), the
+    indicator grid at `layout`'s header row and columns, and the 总分 row, boxed; the header
+    frozen."""
+    _label(ws, f"A{goal}", "年度总体目标", style, merge=f"A{goal}:A{goal + 1}")
+    _label(ws, f"B{goal}", "预期目标", style, merge=f"B{goal}:E{goal}")
+    _label(ws, f"F{goal}", "实际完成情况", style, merge=f"F{goal}:I{goal}")
+    ws.merge_cells(f"B{goal + 1}:E{goal + 1}")
+    ws.merge_cells(f"F{goal + 1}:I{goal + 1}")
+    ws.row_dimensions[goal + 1].height = 45
+    grid = layout["grid_header_row"]
+    last = layout["grid_first_row"] + INDICATOR_ROWS - 1
+    _label(ws, f"A{grid}", "绩效指标", style, merge=f"A{grid}:A{last}")
     names = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
-    for col, text in zip(SELF["grid_columns"], names):
-        _label(ws, f"{col}{header}", text, style)
-    v["level1"].add(f"B{header + 1}:B{last}")
-    v["level2"].add(f"C{header + 1}:C{last}")
-    v["points"].add(f"G{header + 1}:H{last}")
-    total = SELF["total_row"]
+    for col, text in zip(layout["grid_columns"], names):
+        _label(ws, f"{col}{grid}", text, style)
+    v["level1"].add(f"B{grid + 1}:B{last}")
+    v["level2"].add(f"C{grid + 1}:C{last}")
+    v["points"].add(f"G{grid + 1}:H{last}")
+    total = layout["total_row"]
     _label(ws, f"A{total}", "总分", style, merge=f"A{total}:F{total}")
     v["points"].add(f"G{total}:H{total}")
     _box(ws, f"A2:I{total}", style)
-    ws.freeze_panes = f"A{header + 1}"
+    ws.freeze_panes = f"A{grid + 1}"
 
 
 def _report_sheet(wb, style) -> None:
@@ -296,27 +303,7 @@ def _project_sheet(wb, style) -> None:
         if i == 0:  # only the total row is scored; the 其中 rows leave 分值 and 得分 blank
             v["points"].add(f"{p['budget_columns'][3]}{row}")
             v["points"].add(f"{p['budget_columns'][5]}{row}")
-    goal = last_money + 1
-    _label(ws, f"A{goal}", "年度总体目标", style, merge=f"A{goal}:A{goal + 1}")
-    _label(ws, f"B{goal}", "预期目标", style, merge=f"B{goal}:E{goal}")
-    _label(ws, f"F{goal}", "实际完成情况", style, merge=f"F{goal}:I{goal}")
-    ws.merge_cells(f"B{goal + 1}:E{goal + 1}")
-    ws.merge_cells(f"F{goal + 1}:I{goal + 1}")
-    ws.row_dimensions[goal + 1].height = 45
-    grid = p["grid_header_row"]
-    last = p["grid_first_row"] + INDICATOR_ROWS - 1
-    _label(ws, f"A{grid}", "绩效指标", style, merge=f"A{grid}:A{last}")
-    names = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
-    for col, text in zip(p["grid_columns"], names):
-        _label(ws, f"{col}{grid}", text, style)
-    v["level1"].add(f"B{grid + 1}:B{last}")
-    v["level2"].add(f"C{grid + 1}:C{last}")
-    v["points"].add(f"G{grid + 1}:H{last}")
-    total = p["total_row"]
-    _label(ws, f"A{total}", "总分", style, merge=f"A{total}:F{total}")
-    v["points"].add(f"G{total}:H{total}")
-    _box(ws, f"A2:I{total}", style)
-    ws.freeze_panes = f"A{grid + 1}"
+    _goal_grid_and_total(ws, style, v, last_money + 1, p)
 
 
 def build_workbook(form: str = "department"):
