@@ -68,7 +68,24 @@ GRADES = (("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)), ("�
 DIRECTION = {">=": "positive", ">": "positive", "<=": "reverse", "<": "reverse", "==": "equal"}
 SECTION_WEIGHTS = {"产出": Decimal(50), "效益": Decimal(30), "满意度": Decimal(10)}
 PLACEHOLDER_NAMES = frozenset(["", "无", "/", "／", "-", "—", "无此项", "暂无", "…", "……", "...", "......"])
-PLACEHOLDER_TEXTS = ("结合自评情况，说明", "请根据实际情况填写", "请填写", "此处填写", "（填写", "XX指标", "××指标")
+_FOLD = str.maketrans({"，": ",", "。": ".", "（": "(", "）": ")", "：": ":", "；": ";", "、": ","})
+
+
+def _fold(text: str) -> str:
+    return "".join(str(text or "").split()).translate(_FOLD)
+
+
+PLACEHOLDER_TEXTS = tuple(VOCABULARY["placeholder_texts"])
+TEMPLATE_ROW_NAMES = frozenset(VOCABULARY["template_row_names"])
+NUMBERED = re.compile(r"^指标[0-9０-９一二三四五六七八九十]+")          # template_name_prefixes: [指标]
+VAGUE_TARGETS = tuple(VOCABULARY["vague_targets"])
+MONEY_UNITS = frozenset(VOCABULARY["amount_units"])
+MONEY_NAMES = tuple(VOCABULARY["amount_names"])
+LEVEL2_SECTION = {"产出": ("数量", "质量", "时效", "成本", "數量", "質量", "時效"),
+                  "效益": ("经济效益", "社会效益", "生态效益", "可持续影响", "經濟效益", "社會效益", "生態效益", "可持續影響"),
+                  "满意度": ("服务对象满意度", "社会公众或服务对象满意度", "满意度", "服務對象滿意度", "滿意度")}
+NAME_UNIT = re.compile(r"[（(][^（()）]{1,6}[)）]\s*$")
+CRITERIA_TERM = re.compile(r"([^。；;，,：:\s（()）]{3,})\s*[≦≤≥≧=＝<>＜＞]")
 _POINTS = re.compile(r"[\(（]\s*[\d.]+\s*分\s*[\)）]")
 _DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
 
@@ -95,9 +112,36 @@ def _placeholder(name: str, t_text: str, a_text: str, row: dict) -> bool:
         return False
     if not name.strip() and not t_text.strip() and not a_text.strip():
         return True
-    if any(text in cell for text in PLACEHOLDER_TEXTS for cell in (name, t_text, a_text)):
+    if any(_fold(text) in _fold(cell) for text in PLACEHOLDER_TEXTS for cell in (name, t_text, a_text)):
         return True
-    return name.strip() in PLACEHOLDER_NAMES and all(not c.strip() or c.strip() in PLACEHOLDER_NAMES for c in (t_text, a_text))
+    if name.strip() in PLACEHOLDER_NAMES and all(not c.strip() or c.strip() in PLACEHOLDER_NAMES for c in (t_text, a_text)):
+        return True
+    rest = re.sub(r"^\D*?[0-9０-９一二三四五六七八九十]+[:：]?", "", name.strip()).strip()
+    return bool(NUMBERED.match(name.strip())) and all(
+        not c or c in PLACEHOLDER_NAMES for c in (rest, t_text.strip(), a_text.strip()))
+
+
+def _template(text: str) -> bool:
+    return bool(_fold(text)) and any(_fold(t) in _fold(text) for t in PLACEHOLDER_TEXTS)
+
+
+def _level2_section(level2: str) -> str | None:
+    level2 = level2.strip()
+    return next((k for k, words in LEVEL2_SECTION.items() if level2 and any(level2.startswith(w) for w in words)), None)
+
+
+def _misfiled(name: str, level2: str, t, a, unit: str) -> bool:
+    """JX-A17: the name's class differs from the 二级指标's; a 满意度 row naming no 满意度; an amount as an output."""
+    level2_class = _class(level2, VOCABULARY["level2_classes"])
+    name_class = _class(name, VOCABULARY["name_classes"])
+    if level2_class and name_class and level2_class != name_class:
+        return True
+    words = VOCABULARY["level2_name_words"].get(level2_class or "")
+    if words and not any(w in name for w in words):
+        return True
+    units = {q.unit for v in (t, a) for q in v.quantities if q.unit} | ({unit.strip()} if unit.strip() else set())
+    amount = bool(units & MONEY_UNITS) or not units and any(name.strip().endswith(w) for w in MONEY_NAMES)
+    return amount and level2_class in VOCABULARY["amount_unlikely_in"]
 
 
 def score(data: dict) -> dict:
@@ -143,12 +187,19 @@ def score(data: dict) -> dict:
             t_, c_ = blocks.get(block.get("level1", ""), (ZERO, 0))
             blocks[block.get("level1", "")] = (t_ + _num(row.get("weight")), c_ + 1)
     by_section: dict[str, Decimal] = {}
+    review_fields = [str(item.get("field") or "") for item in data.get("review") or []]
+    paths = {n: p for n, p in enumerate(((i, j, k) for i, block in enumerate(se.get("indicators") or [])
+                                         for j, group in enumerate(block.get("groups") or [])
+                                         for k, _row in enumerate(group.get("rows") or [])), start=1)}
     for number, (block, level2, row) in enumerate(_rows(se.get("indicators")), start=1):
         name, t_text, a_text = str(row.get("name", "")), str(row.get("target", "")), str(row.get("actual", ""))
         weight, self_score = _num(row.get("weight")), _num(row.get("score"))
         if _placeholder(name, t_text, a_text, row):
             rows.append((number, name, t_text, None, block.get("level1", ""), weight, self_score))
             continue
+        reviewed = any(f == f"self_evaluation.indicators[{i}].groups[{j}].rows[{k}]" or
+                       f.startswith(f"self_evaluation.indicators[{i}].groups[{j}].rows[{k}].")
+                       for f in review_fields for i, j, k in [paths[number]])
         reason = _has_reason(str(row.get("reason", "")))
         t, a = parse_value(t_text, NOTATION, "target"), parse_value(a_text, NOTATION, "actual")
         comparable_t, comparable_a = t.kind in ("quantity", "compound"), a.kind in ("quantity", "compound")
@@ -209,14 +260,33 @@ def score(data: dict) -> dict:
         by_section[level1] = by_section.get(level1, ZERO) + got
         explanations.append(f"第 {number} 行“{name}”：{a_text} 对 {t_text}，按 {code} 计 {fmt(got)} 分，扣 {fmt(w - got)} 分。")
 
-        # audit signals on the row (JX-A05, A06, A07, A10)
+        # audit signals on the row (JX-A05, A06, A07, A10, A17, A30–A33, A39, A09)
+        if _misfiled(name, level2, t, a, str(row.get("unit", ""))):
+            findings.append(("JX-A17", number))
+        l2_section = _level2_section(level2)
+        if l2_section and str(block.get("level1", "")).strip() and l2_section != level1:
+            findings.append(("JX-A30", number))
+        if t.kind == "empty" and a.kind == "empty" and self_score is not None and self_score > 0 and not reviewed:
+            findings.append(("JX-A31", number))
+        if a.kind == "empty" and t.kind in ("quantity", "compound", "range", "qualitative") and weight and not reviewed:
+            findings.append(("JX-A32", number))
+        for cell in (t_text, a_text):
+            if _template(cell):
+                findings.append(("JX-A33", number))
+        m = CRITERIA_TERM.search(str(row.get("criteria", "")))
+        if m and name.strip():
+            term, own = (re.sub("[“”\"'‘’「」 \u3000]", "", x) for x in (m.group(1), name))
+            if term not in own and own not in term:
+                findings.append(("JX-A39", number))
+        if direction == "positive" and ratio is not None and ratio >= OVER and not reason:
+            findings.append(("JX-A09", number))
         if a.comparator:
             findings.append(("JX-A05", number))
             if a_text.strip() and a_text.strip() == t_text.strip():
                 findings.append(("JX-A06", number))
         if units_match is False:
             findings.append(("JX-A07", number))
-        if t.kind == "qualitative" and level2 in VAGUE_LEVEL2:
+        if t.kind == "qualitative" and (level2 in VAGUE_LEVEL2 or any(w in t_text for w in VAGUE_TARGETS)):
             findings.append(("JX-A10", number))
         if unsure:
             findings.append(("JX-V01", number))
@@ -228,16 +298,13 @@ def score(data: dict) -> dict:
         comparable = direction == "na" or (band is not None if direction == "qualitative" else actual is not None)
         review_rows += not comparable
         level2_class = _class(level2, VOCABULARY["level2_classes"])
-        name_class = _class(name, VOCABULARY["name_classes"])
-        if level2_class and name_class and level2_class != name_class:
-            findings.append(("JX-A17", number))
         if level2_class == "数量" and t.comparator in ("<=", "<"):
             findings.append(("JX-A15", number))
         if a.kind == "quantity" and not a.uncertain and a.unit == "%" and a.number > BOUNDED_MAX and \
                 any(word in name for word in BOUNDED_RATES):
             findings.append(("JX-A14", number))
         if comparable and t.kind == "quantity" and a.kind == "quantity" and not t.uncertain and not a.uncertain \
-                and not t.unit and not a.unit:
+                and not t.unit and not a.unit and not str(row.get("unit", "")).strip() and not NAME_UNIT.search(name):
             findings.append(("JX-A18", number))
         b_total, b_rows = blocks.get(block.get("level1", ""), (ZERO, 0))
         if weight and b_total and weight / b_total > DOMINANT and b_rows > 1:
@@ -253,6 +320,9 @@ def score(data: dict) -> dict:
                 findings.append(("JX-A03", number))
             if below and not reason:
                 findings.append(("JX-A04", number))
+            if direction in ("positive", "reverse", "equal") and comparable and not full and w > 0 \
+                    and self_score >= w and not reason:
+                findings.append(("JX-A37", number))
             if self_score > w:
                 findings.append(("JX-A13", number))
             if band and w:
@@ -260,9 +330,8 @@ def score(data: dict) -> dict:
                 low, high = BANDS[band]
                 if (band != "未达成" and share < low) or (band != "达成" and share > high):
                     findings.append(("JX-A08", number))
-        if direction == "positive" and ratio is not None and ratio >= OVER and not reason:
-            findings.append(("JX-A09", number))
-        if level1 == "满意度" and actual is not None and actual >= 100 and not survey:
+        if level1 == "满意度" and actual is not None and actual >= 100 and not (
+                survey or any(w in name for w in SURVEY_WORDS)):
             findings.append(("JX-A11", number))
 
     for section, got in by_section.items():  # a section above its weight is capped, with an error
@@ -400,10 +469,37 @@ def _document(data, se, full_year, initial, rows) -> list[tuple[str, None]]:
             str((se.get("budget") or {}).get("adjustment_reason") or "").strip()
             or any(w in _report_text(data) for w in ADJUSTMENT_WORDS)):
         out.append(("JX-C07", None))
-    scored = [r for r in rows if r[5]]
-    if scored and all(r[6] == r[5] for r in scored) and not any(
-            _has_reason(str(row.get("reason", ""))) for _b, _l, row in _rows(se.get("indicators"))):
+    scored = [r for r in rows if r[5] and r[6] is not None]
+    stated, maximum = _num((se.get("total") or {}).get("score")), _num((se.get("total") or {}).get("weight")) or HUNDRED
+    all_full = all(r[6] == r[5] for r in scored) if scored else stated is not None and stated >= maximum
+    reasons = [str(row.get("reason", "")) for _b, _l, row in _rows(se.get("indicators"))]
+    if all_full and not any(_has_reason(t) for t in [*reasons, str(se.get("problems") or ""), str(se.get("measures") or "")]):
         out.append(("JX-A12", None))
+    all_rows = [row for _b, _l, row in _rows(se.get("indicators"))]
+
+    def content(row) -> bool:
+        rest = re.sub(r"^\D*[0-9０-９]+[:：]?", "", str(row.get("name", "")).strip())
+        cells = [str(c or "").strip() for c in (rest, row.get("target"), row.get("actual"))]
+        return row.get("weight") is not None or row.get("score") is not None or any(
+            c and c not in PLACEHOLDER_NAMES for c in cells)
+
+    numbered = [r for r in all_rows if NUMBERED.match(str(r.get("name", "")).strip())]
+    if any(str(r.get("name", "")).strip() in TEMPLATE_ROW_NAMES or (r in numbered and not content(r)) for r in all_rows):
+        out.append(("JX-A35", None))
+    if numbered:
+        out.append(("JX-A36", None))
+    filled = [r for r in all_rows if str(r.get("actual") or "").strip()]
+    copied = [r for r in filled if str(r.get("actual")).strip() == str(r.get("target") or "").strip()
+              and parse_value(str(r.get("actual")), NOTATION, "actual").comparator is not None]
+    if len(copied) >= 3 and filled and Decimal(len(copied)) / len(filled) >= Decimal("0.5"):  # copied_rows_*
+        out.append(("JX-A38", None))
+    goal = se.get("goal") or {}
+    for text in (goal.get("actual"), se.get("conclusion"), se.get("problems"), se.get("measures")):
+        if str(text or "").strip() and _template(str(text)):
+            out.append(("JX-A33", None))
+    if str(goal.get("actual") or "").strip() and str(goal.get("expected") or "").strip() and \
+            _fold(goal["actual"]) == _fold(goal["expected"]):
+        out.append(("JX-A34", None))
     return out
 
 

@@ -8,6 +8,7 @@ the engine never guesses.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,9 +16,19 @@ from functools import cached_property
 
 from .case import Case, IndicatorRow
 from .decimals import D, fmt, largest_remainder, round_half_up
+from .errors import format_path
 from .values import Value, comparable_numbers, comparison_doubts, notation_for, parse_value
 
 NUM, STR, BOOL = "number", "string", "bool"
+
+# Full-width punctuation read as its half-width form when template wording is looked for (forms
+# print "结合自评情况，说明" and "结合自评情况,说明" alike).
+_FOLD = str.maketrans({"，": ",", "。": ".", "（": "(", "）": ")", "：": ":", "；": ";", "、": ","})
+
+
+def folded(text: str) -> str:
+    """Text compared for template wording: half-width punctuation, no whitespace."""
+    return "".join(str(text or "").split()).translate(_FOLD)
 
 # Every field a rule condition may name, per fact kind, with its type.
 FACT_FIELDS: dict[str, dict[str, str]] = {
@@ -46,6 +57,14 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "unsure": BOOL,  # the parser is unsure of the target or the actual (engine.values doubts)
         "readable": BOOL,  # false: a value could not be read for sure (the row is 待复核, see Fact.review)
         "core": BOOL,  # 是否核心指标 / ★ (v2 forms that mark it)
+        # Where the row is filed, by the pack's vocabulary (level2_classes, name_classes ...):
+        "level2_class": STR, "name_class": STR,
+        "level2_unlikely": BOOL,  # the name belongs to another 二级指标 class, or lacks the words its class needs
+        "level1_unlikely": BOOL,  # the 二级指标 belongs to another 一级指标 (经济效益 under 产出, 数量 under 项目决策)
+        "amount_as_output": BOOL,  # an amount of money (元, 万元, a name ending in 金额/经费) as a 数量/质量/时效 indicator
+        "criteria_mismatch": BOOL,  # the 评分标准 states a rate under another name than the row's (scoresheets)
+        "target_vague": BOOL,  # a qualitative target that states only a direction (vague_targets: 不断提升 …)
+        "in_review": BOOL,  # the case's own review: list names this row or one of its cells (import or transcription unsure)
     },
     "budget": {
         "kind": STR,
@@ -84,6 +103,15 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "adjustment_amount": NUM, "adjustment_amount_abs": NUM,  # 全年预算数 − 年初预算数
         "adjustment_explained": BOOL,  # an 调整原因 cell, or the report names the adjustment
         "money_ratio": NUM,  # largest / smallest of 年初、全年预算数、执行数、目标表资金 (元 under 万元: ~10000)
+        "template_rows": NUM,  # rows left from the template: "……" (template_row_names), a bare "指标2:"
+        "numbered_names": NUM,  # rows whose name keeps the template's numbering ("指标1:…", template_name_prefixes)
+        "copied_rows": NUM,  # rows whose actual is the target verbatim, comparator and all ("≥266米" as the actual)
+        "copied_share": NUM,  # copied_rows / rows with an actual
+    },
+    "text_cell": {
+        "kind": STR, "id": NUM,
+        "template": BOOL,  # the cell holds the form's printed instructions (placeholder_texts)
+        "copies_goal": BOOL,  # the goal's 完成情况 is its 预期目标 verbatim
     },
     "scored_row": {
         "kind": STR, "id": NUM, "row": NUM, "section": STR, "level2": STR, "direction": STR, "rule": STR,
@@ -121,6 +149,7 @@ FACT_KIND_TITLES: dict[str, str] = {
     "document": "整个案卷：目标表日期与金额、预算调整、满分与偏差说明（审核）",
     "scored_budget": "评分之后的预算执行率行：执行数与预算数、自评得分与规则得分（审核）",
     "filing": "评分之后的整份自评：自评总分与规则总分、各类结果的行数（审核）",
+    "text_cell": "表中的一个文字单元格：年度目标完成情况、评价结论、存在问题、改进措施、指标值（审核）",
 }
 
 # The values an enumerated string field can take, wherever it appears (lint flags a condition
@@ -151,7 +180,8 @@ FIELD_UNITS: dict[str, dict[str, str]] = {
 
 # Placeholders a rule's message may use, per fact kind (besides the scoring ones below).
 MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
-    "indicator": ("name", "level2", "target", "actual", "target_text", "actual_text", "qual_band", "review_notes"),
+    "indicator": ("name", "level1", "level2", "row", "target", "actual", "target_text", "actual_text", "qual_band",
+                  "review_notes", "self_score", "weight", "criteria", "ratio_pct"),
     "budget": ("name", "initial", "full_year", "executed", "rate", "rate_text"),
     "sum": ("subject", "total", "parts_sum", "diff", "abs_diff", "parts_text", "check"),
     "share": ("statement", "item", "stated", "computed", "amount", "total", "diff", "abs_diff", "share_text"),
@@ -160,7 +190,8 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "target_match": ("name", "row", "target", "table_target", "table_unit", "unit"),
     "document": ("unit", "year", "initial", "full_year", "target_budget", "target_budget_diff", "target_date",
                  "target_date_iso", "target_date_days_into_year", "adjustment_rate", "adjustment_amount",
-                 "money_figures"),
+                 "money_figures", "template_rows", "numbered_names", "copied_rows", "copied_rows_text"),
+    "text_cell": ("name", "cell", "text", "template_text", "row"),
     "scored_row": ("name", "level2", "row", "target", "actual", "target_text", "actual_text", "qual_band", "rule_score",
                    "weight", "self_score", "diff", "abs_diff", "self_pct", "ratio_pct", "rule", "block_pct",
                    "review_notes"),
@@ -304,8 +335,78 @@ def _review_reason(row: IndicatorRow, target: Value, actual: Value, fields: dict
     return None
 
 
+def class_of(text: str, classes: dict) -> str | None:
+    """The first class (in pack order) one of whose words occurs in `text`."""
+    for name, words in (classes or {}).items():
+        if any(w and w in text for w in words or ()):
+            return str(name)
+    return None
+
+
+def _level2_section(level2: str, vocabulary: dict) -> str | None:
+    """The section a 二级指标 name belongs to by the pack's `section_by_level2` words."""
+    level2 = level2.strip()
+    if not level2:
+        return None
+    for key, words in (vocabulary.get("section_by_level2") or {}).items():
+        if any(w and (level2 == w or level2.startswith(w)) for w in words or ()):
+            return str(key)
+    return None
+
+
+def level_signals(row: IndicatorRow, section: str, target: Value, actual: Value, vocabulary: dict,
+                  section_keys=None) -> dict:
+    """Where a row is filed against what its words say, by the pack's vocabulary: the 二级指标
+    class (`level2_classes`), the class its name suggests (`name_classes`), a class whose rows
+    must name one of its words (`level2_name_words`: a 满意度 row that measures no 满意度), an
+    amount of money filed as an output (`amount_units`, `amount_names`, `amount_unlikely_in`),
+    and a 二级指标 under another 一级指标 (`section_by_level2`, when that names one of the pack's
+    sections `section_keys`: a layout that pools every block in one section cannot tell). The
+    pack's rules decide."""
+    level2_class = class_of(row.level2, vocabulary.get("level2_classes") or {})
+    name_class = class_of(row.name, vocabulary.get("name_classes") or {})
+    name = row.name.strip()
+    required = (vocabulary.get("level2_name_words") or {}).get(level2_class) if level2_class else None
+    lacks_words = bool(required) and not any(w and w in name for w in required)
+    units = {q.unit for v in (target, actual) for q in v.quantities if q.unit}
+    if getattr(row, "unit", "").strip():
+        units.add(row.unit.strip())
+    money = set(vocabulary.get("amount_units") or ())
+    # a name ending in 经费 counts only when no other unit says what is counted ("办公经费 7人" counts people)
+    amount = bool(units & money) or not units and any(w and name.endswith(w) for w in vocabulary.get("amount_names") or ())
+    amount_as_output = amount and level2_class in (vocabulary.get("amount_unlikely_in") or ())
+    level2_section = _level2_section(row.level2, vocabulary)
+    if section_keys is not None and level2_section not in section_keys:
+        level2_section = None
+    return {
+        "level2_class": level2_class,
+        "name_class": name_class,
+        "level2_unlikely": bool(name_class and level2_class and name_class != level2_class) or lacks_words
+        or amount_as_output,
+        "level1_unlikely": bool(level2_section and row.level1.strip() and level2_section != section),
+        "amount_as_output": amount_as_output,
+    }
+
+
+# The measure a 评分标准 states: the words just before its first comparator symbol, after the last
+# sentence break ("以100%为标准。在职人员控制率≦100%,计5分" -> 在职人员控制率).
+_CRITERIA_TERM = re.compile(r"([^。；;，,：:\s（()）]{3,})\s*[≦≤≥≧=＝<>＜＞]")
+_QUOTES = str.maketrans("", "", "“”\"'‘’「」 \u3000")
+
+
+def criteria_mismatch(name: str, criteria: str) -> bool:
+    """Does the 评分标准 measure something the row's name does not (三级指标“财政供养人员控制率”,
+    评分标准“在职人员控制率≦100%”)? Only a criteria text that names its measure before a
+    comparator is compared; quotes and spaces are ignored."""
+    m = _CRITERIA_TERM.search(criteria or "")
+    if not m or not name.strip():
+        return False
+    term, own = m.group(1).translate(_QUOTES), name.translate(_QUOTES)
+    return term not in own and own not in term
+
+
 def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: Decimal | None = None,
-                   weight_source: str = "row") -> Fact:
+                   weight_source: str = "row", section_keys=None, in_review: bool = False) -> Fact:
     """The fact of one indicator row. `weight` is the row's weight when it comes from a heading
     (`weight_source` level2 / level1); by default the row's own."""
     notation = notation_for(vocabulary)
@@ -334,6 +435,11 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "qual_band": _qual_band(actual, vocabulary) if direction == "qualitative" else None,
         "core": row.core,
         "unsure": bool(doubts),
+        **level_signals(row, section, target, actual, vocabulary, section_keys),
+        "in_review": in_review,
+        "criteria_mismatch": criteria_mismatch(row.name, getattr(row, "criteria", "")),
+        "target_vague": target.kind == "qualitative" and any(
+            w and w in row.target for w in vocabulary.get("vague_targets") or ()),
     }
     if target.kind in _COMPARABLE and actual.kind in _COMPARABLE and not doubts:
         # A unit written on one side only ("≥50个" vs "50") is taken as the same unit; units of
@@ -351,13 +457,19 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
     fields["readable"] = review is None
     display = {
         "name": row.name,
+        "level1": row.level1,
         "level2": row.level2,
+        "row": str(row.number),
+        "weight": fmt(weight),
+        "self_score": fmt(row.score),
         "target": display_value(target),
         "actual": display_value(actual, comparator=False),
         "target_text": row.target,
         "actual_text": row.actual,
         "qual_band": fields["qual_band"] or "",
         "review_notes": "；".join(doubts),
+        "criteria": getattr(row, "criteria", ""),
+        "ratio_pct": "" if fields.get("ratio") is None else f"{fmt(round_half_up(fields['ratio'] * 100, 2))}%",
     }
     return Fact(kind="indicator", id=row.number, fields=fields, section=section, item=row.name,
                 row=row, target=target, actual=actual, describe=display, review=review,
@@ -414,7 +526,7 @@ def _placeholder_words(vocabulary: dict) -> tuple[frozenset, tuple]:
         if len(_PLACEHOLDER_CACHE) > 64:
             _PLACEHOLDER_CACHE.clear()
         words = (frozenset(n.strip() for n in vocabulary.get("placeholder_names") or ("",)),
-                 tuple(t for t in vocabulary.get("placeholder_texts") or () if t))
+                 tuple((folded(t), t) for t in vocabulary.get("placeholder_texts") or () if t))
         cached = _PLACEHOLDER_CACHE[key] = (vocabulary, words)
     return cached[1]
 
@@ -432,12 +544,27 @@ def _placeholder(row: IndicatorRow, vocabulary: dict) -> str | None:
     cells = (row.name, row.target, row.actual)
     if not name and not row.target.strip() and not row.actual.strip():
         return "空白行"
-    for text in texts:
-        if any(text in c for c in cells):
+    folded_cells = [folded(c) for c in cells]
+    for key, text in texts:
+        if any(key in c for c in folded_cells):
             return f"未填写的模板行（含“{text}”）"
     if name in names and all(not c.strip() or c.strip() in names for c in (row.target, row.actual)):
         return f"占位行（指标名称为“{row.name}”）"
+    if numbered_name(name, vocabulary):
+        rest = re.sub(r"^\D*?[0-9０-９一二三四五六七八九十]+[:：]?", "", name).strip()
+        if all(not c or c in names for c in (rest, row.target.strip(), row.actual.strip())):
+            return f"模板行（指标名称为“{row.name}”，未填写）"
     return None
+
+
+def numbered_name(name: str, vocabulary: dict) -> bool:
+    """A name that keeps the template's numbering: a `template_name_prefixes` word followed by
+    a number ("指标1:工程质量合格", "指标2")."""
+    name = name.strip()
+    for prefix in vocabulary.get("template_name_prefixes") or ():
+        if prefix and name.startswith(prefix) and re.match(r"[0-9０-９一二三四五六七八九十]+", name[len(prefix):]):
+            return True
+    return False
 
 
 def _strip(label: str | None) -> str:
@@ -529,9 +656,13 @@ def read_case(case: Case, pack) -> Reading:
             section = ""
         kept.append((row, section))
     shared = _heading_weights(kept, pack)
+    keys = frozenset(s.key for s in pack.sections)
+    reviewed = [str(item.field) for item in case.review if item.field]
     for row, section in kept:
         weight, source = shared.get(row.number, (None, "row"))
-        facts.append(indicator_fact(row, section, vocabulary, weight, source))
+        where = format_path(row.path)
+        in_review = any(f == where or f.startswith((where + ".", where + "[")) for f in reviewed)
+        facts.append(indicator_fact(row, section, vocabulary, weight, source, keys, in_review))
     return Reading(facts, tuple(skipped), tuple(unmapped))
 
 

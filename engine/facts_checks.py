@@ -32,10 +32,11 @@ from decimal import Decimal
 
 from .case import Case
 from .decimals import D, fmt, round_half_up
-from .facts import Fact, has_reason, section_of
+from .facts import Fact, class_of, folded, has_reason, numbered_name, section_of
 from .values import in_base_unit, notation_for, parse_value
 
 HUNDRED = Decimal(100)
+_NAME_UNIT = re.compile(r"[（(][^（()）]{1,6}[)）]\s*$")
 _DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
 
 #: What the words of a check are called in the pack's vocabulary, per fact field that uses them
@@ -47,15 +48,20 @@ FIELD_VOCABULARY: dict[str, str] = {
     "level2_unlikely": "name_classes",
     "bounded_rate": "bounded_rates",
     "adjustment_explained": "adjustment_words",
+    "level1_unlikely": "section_by_level2",
+    "amount_as_output": "amount_units",
+    "template": "placeholder_texts",
+    "template_rows": "template_row_names",
+    "numbered_names": "template_name_prefixes",
+    "target_vague": "vague_targets",
 }
 
-
-def _class_of(text: str, classes: dict) -> str | None:
-    """The first class (in pack order) one of whose words occurs in `text`."""
-    for name, words in (classes or {}).items():
-        if any(w and w in text for w in words or ()):
-            return str(name)
-    return None
+def template_text(text: str, vocabulary: dict) -> str | None:
+    """The pack's template wording (`placeholder_texts`) the text holds, or None."""
+    cell = folded(text)
+    if not cell:
+        return None
+    return next((t for t in vocabulary.get("placeholder_texts") or () if t and folded(t) in cell), None)
 
 
 def _places(text: str) -> int:
@@ -166,7 +172,7 @@ def _statement_facts(case: Case, ids: _Ids, places: int) -> list[Fact]:
 
 def _cost_rows(case: Case, vocabulary: dict):
     classes = vocabulary.get("level2_classes") or {"成本": ["成本"]}
-    return [r for r in case.rows if _class_of(r.level2, classes) == "成本"]
+    return [r for r in case.rows if class_of(r.level2, classes) == "成本"]
 
 
 def _actual_amount(text: str, vocabulary: dict) -> Decimal | None:
@@ -351,7 +357,7 @@ def parse_date(text: str | None) -> date | None:
         return None
 
 
-def _document_fact(case: Case, ids: _Ids, places: int, vocabulary: dict) -> Fact:
+def _document_fact(case: Case, ids: _Ids, places: int, vocabulary: dict, pack_total=None) -> Fact:
     tt = case.data.get("target_table") or {}
     b = case.budget
     fid = ids()
@@ -389,10 +395,51 @@ def _document_fact(case: Case, ids: _Ids, places: int, vocabulary: dict) -> Fact
         display["money_figures"] = "、".join(fmt(a) for a in money)
     scored = [r for r in case.rows if r.weight]
     fields["rows"] = len(scored)
-    fields["all_full_marks"] = bool(scored) and all(r.score == r.weight for r in scored)
-    fields["any_reason"] = any(has_reason(r.reason, vocabulary) for r in case.rows)
+    fields["all_full_marks"] = _all_full_marks(case, scored, pack_total)
+    se = case.data.get("self_evaluation") or {}
+    table_reasons = [str(se.get(k) or "") for k in ("problems", "measures")]  # one cell for the whole table
+    fields["any_reason"] = any(has_reason(t, vocabulary) for t in [*(r.reason for r in case.rows), *table_reasons])
     fields["survey_mentioned"] = survey_mentioned(case, vocabulary)
+    leftovers = set(vocabulary.get("template_row_names") or ())
+    template_rows = [r for r in case.rows if r.name.strip() in leftovers
+                     or numbered_name(r.name, vocabulary) and not _has_content(r, vocabulary)]
+    numbered = [r for r in case.rows if numbered_name(r.name, vocabulary)]
+    notation = notation_for(vocabulary)
+    filled = [r for r in case.rows if r.actual.strip()]
+    copied = [r for r in filled if r.actual.strip() == r.target.strip()
+              and parse_value(r.actual, notation, "actual").comparator is not None]
+    fields["copied_rows"] = len(copied)
+    if filled:
+        fields["copied_share"] = Decimal(len(copied)) / Decimal(len(filled))
+    display["copied_rows"] = str(len(copied))
+    display["copied_rows_text"] = "、".join(f"“{r.name.strip()}”" for r in copied[:4]) + (" 等" if len(copied) > 4 else "")
+    fields["template_rows"] = len(template_rows)
+    fields["numbered_names"] = len(numbered)
+    display["template_rows"] = "、".join(f"第 {r.number} 行“{r.name.strip()}”" for r in template_rows[:6]) + (
+        f" 等 {len(template_rows)} 行" if len(template_rows) > 6 else "")
+    display["numbered_names"] = "、".join(f"“{r.name.strip()}”" for r in numbered[:4]) + (
+        f" 等 {len(numbered)} 个" if len(numbered) > 4 else "")
     return Fact(kind="document", id=fid, fields=fields, section="", item="整份材料", describe=display)
+
+
+def _has_content(row, vocabulary: dict) -> bool:
+    """A row holding something besides its name: a value, a weight or a score (a bare "指标2:"
+    left from the template holds nothing; "指标1:/" only the template's not-applicable mark)."""
+    marks = set(vocabulary.get("placeholder_names") or ())
+    name = re.sub(r"^\D*[0-9０-９]+[:：]?", "", row.name.strip())
+    cells = [c.strip() for c in (name, row.target, row.actual)]
+    return row.weight is not None or row.score is not None or any(c and c not in marks for c in cells)
+
+
+def _all_full_marks(case: Case, scored: list, pack_total) -> bool:
+    """Did the department give every indicator full marks? Rows with their own weight: every
+    one scored at it (the budget row is not an indicator). A form whose rows carry no weight
+    (weights only in headings): its stated 自评总分 is the form's maximum."""
+    rows = [r for r in scored if r.score is not None]
+    if rows:
+        return all(r.score == r.weight for r in rows)
+    stated, maximum = case.stated_total_score, case.stated_total_weight or pack_total
+    return stated is not None and maximum is not None and stated >= maximum
 
 
 def survey_mentioned(case: Case, vocabulary: dict) -> bool:
@@ -424,6 +471,51 @@ def _report_text(report: dict) -> str:
     return "\n".join(parts)
 
 
+# The table's free-text cells, with what the form calls them (the goal's 完成情况 is compared
+# with the goal itself).
+# (where, key, what forms call the cell, its longer name): the goal's cell is "年度目标完成情况" on
+# some forms and "年度总体目标完成情况" on others; a finding names both.
+_TEXT_CELLS = (("goal", "actual", "年度目标完成情况", "年度总体目标完成情况"),
+               ("self_evaluation", "conclusion", "评价结论", "评价结论"),
+               ("self_evaluation", "problems", "存在问题", "存在问题"),
+               ("self_evaluation", "measures", "改进措施", "改进措施"))
+
+
+def _text_cell_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fact]:
+    """One fact per free-text cell that holds something: the goal's 完成情况 (年度总体目标完成
+    情况), 评价结论, 存在问题, 改进措施, and an indicator row's 指标值 or 实际完成值. `template`:
+    the cell still holds the form's printed instructions (the pack's `placeholder_texts`);
+    `copies_goal`: the goal's 完成情况 is its 预期目标 written again."""
+    se = case.data.get("self_evaluation") or {}
+    out: list[Fact] = []
+    goal = se.get("goal") or {}
+    for where, key, label, long_label in _TEXT_CELLS:
+        source = goal if where == "goal" else se
+        text = str(source.get(key) or "").strip()
+        if not text:
+            continue
+        fields = {"kind": "text_cell", "id": ids(), "template": False}
+        matched = template_text(text, vocabulary)
+        fields["template"] = matched is not None
+        if where == "goal":
+            expected = str(goal.get("expected") or "").strip()
+            fields["copies_goal"] = bool(expected) and folded(expected) == folded(text)
+        display = {"name": label, "text": text if len(text) <= 60 else text[:60] + "…", "template_text": matched or ""}
+        out.append(Fact(kind="text_cell", id=fields["id"], fields=fields, section="", item=long_label,
+                        describe=display))
+    for row in case.rows:
+        for label, text in (("指标值", row.target), ("实际完成值", row.actual)):
+            matched = template_text(text, vocabulary)
+            if matched is None:
+                continue
+            fid = ids()
+            display = {"name": row.name, "cell": label, "text": text.strip(), "template_text": matched,
+                       "row": str(row.number)}
+            out.append(Fact(kind="text_cell", id=fid, fields={"kind": "text_cell", "id": fid, "template": True},
+                            section="", item=row.name, row=row, describe=display))
+    return out
+
+
 def check_facts(case: Case, pack, start_id: int) -> list[Fact]:
     """Every fact the check rules read before scoring, with ids above `start_id`."""
     ids = _Ids(start_id)
@@ -436,7 +528,8 @@ def check_facts(case: Case, pack, start_id: int) -> list[Fact]:
         *_rate_facts(case, ids, places),
         *_children_facts(case, ids, pack.vocabulary),
         *_target_match_facts(case, ids, pack.vocabulary),
-        _document_fact(case, ids, places, pack.vocabulary),
+        _document_fact(case, ids, places, pack.vocabulary, pack.total),
+        *_text_cell_facts(case, ids, pack.vocabulary),
     ]
 
 
@@ -473,7 +566,9 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
             "actual_comparator": f.get("actual_comparator"), "actual_copies_target": f.get("actual_copies_target"),
             "units_match": f.get("units_match"), "ratio": f.get("ratio"), "target_kind": f.get("target_kind"),
             "actual_kind": f.get("actual_kind"), "actual": f.get("actual"), "qual_band": f.get("qual_band"),
-            "declared_weight": fact.row.weight, "survey_mentioned": survey, "comparable": comparable,
+            "declared_weight": fact.row.weight, "comparable": comparable,
+            # the indicator may name its own basis ("退捕渔民抽样调查满意度")
+            "survey_mentioned": survey or any(w and w in fact.row.name for w in vocabulary.get("survey_words") or ()),
             **_plausibility(fact, vocabulary, block_weights),
         }
         if not comparable:
@@ -518,11 +613,10 @@ def _comparable(fields: dict) -> bool:
 def _plausibility(fact: Fact, vocabulary: dict, block_weights: dict) -> dict:
     """What a reviewer finds implausible in one row, as plain fields (the pack decides)."""
     row = fact.row
-    level2_class = _class_of(row.level2, vocabulary.get("level2_classes") or {})
-    name_class = _class_of(row.name, vocabulary.get("name_classes") or {})
-    out: dict = {"level2_class": level2_class, "name_class": name_class,
+    # where the row is filed: read once, with the indicator fact (engine.facts.level_signals)
+    out: dict = {"level2_class": fact.fields.get("level2_class"), "name_class": fact.fields.get("name_class"),
                  "target_comparator": fact.fields.get("target_comparator"),
-                 "level2_unlikely": bool(name_class and level2_class and name_class != level2_class)}
+                 "level2_unlikely": fact.fields.get("level2_unlikely")}
     actual = fact.actual
     if actual is not None and actual.kind == "quantity" and not actual.uncertain and actual.unit == "%":
         out["actual_pct"] = actual.number
@@ -531,7 +625,9 @@ def _plausibility(fact: Fact, vocabulary: dict, block_weights: dict) -> dict:
     if (target is not None and actual is not None and target.kind == "quantity" and actual.kind == "quantity"
             and not target.uncertain and not actual.uncertain):
         # a 度量单位 column (Sichuan forms) states the unit of both cells
-        out["units_missing"] = not target.unit and not actual.unit and not getattr(row, "unit", "").strip()
+        # a 度量单位 column (Sichuan forms), or a unit in brackets closing the name ("任务完成时限(月)")
+        out["units_missing"] = (not target.unit and not actual.unit and not getattr(row, "unit", "").strip()
+                                and not _NAME_UNIT.search(row.name))
     total, count = block_weights.get(row.level1, (Decimal(0), 0))
     if row.weight and total:
         out["block_share"] = row.weight / total

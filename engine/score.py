@@ -339,7 +339,8 @@ _PART_FEEDS = {
     "target_table": ({"target_match"}, {"target_budget", "target_budget_diff", "target_budget_abs_diff",
                                         "target_date_days_into_year"}),
     "budget": ({"budget", "rate"}, {"initial", "full_year", "executed", "adjustment_rate", "adjustment_abs"}),
-    "indicators": ({"indicator", "scored_row"}, {"rows", "all_full_marks", "any_reason"}),
+    "indicators": ({"indicator", "scored_row"}, {"rows", "all_full_marks", "any_reason", "template_rows",
+                                                 "numbered_names"}),
     "total": (set(), set()),
     "report": ({"share", "share_total"}, set()),
 }
