@@ -469,7 +469,7 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "qual_band": fields["qual_band"] or "",
         "review_notes": "；".join(doubts),
         "criteria": getattr(row, "criteria", ""),
-        "ratio_pct": "" if fields.get("ratio") is None else f"{fmt(round_half_up(fields['ratio'] * 100, 2))}%",
+        "ratio_pct": "" if fields.get("ratio") is None else f"{round_half_up(fields['ratio'] * 100, 2)}%",
     }
     return Fact(kind="indicator", id=row.number, fields=fields, section=section, item=row.name,
                 row=row, target=target, actual=actual, describe=display, review=review,

@@ -411,7 +411,8 @@ def _document_fact(case: Case, ids: _Ids, places: int, vocabulary: dict, pack_to
     fields["copied_rows"] = len(copied)
     if filled:
         fields["copied_share"] = Decimal(len(copied)) / Decimal(len(filled))
-    display["copied_rows"] = str(len(copied))
+    if copied:
+        display["copied_rows"] = str(len(copied))
     display["copied_rows_text"] = "、".join(f"“{r.name.strip()}”" for r in copied[:4]) + (" 等" if len(copied) > 4 else "")
     fields["template_rows"] = len(template_rows)
     fields["numbered_names"] = len(numbered)

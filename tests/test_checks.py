@@ -67,7 +67,8 @@ EXPECTED = {
     "r-total": {"JX-R01": 1},
     "c-target": {"JX-C01": 1},
     "c-budget-date": {"JX-C03": 1, "JX-C04": 1, "JX-C05": 1, "JX-C07": 1},
-    "a-self-scores": {"JX-A01": 2, "JX-A02": 1, "JX-A03": 1, "JX-A04": 1},
+    # 1900 of ≥2000卷 scored 20 of 20 with no reason: unmet at full marks (JX-A03) and no reason (JX-A37)
+    "a-self-scores": {"JX-A01": 2, "JX-A02": 1, "JX-A03": 1, "JX-A04": 1, "JX-A37": 1},
     # 1900件 against ≥2000卷: the units differ, so the row is 待复核 (not readable is not unmet):
     # JX-A07 names the unit mismatch, and no JX-A01 calls the self score of 19 an over-score.
     "a-notation": {"JX-A05": 2, "JX-A06": 1, "JX-A07": 1},

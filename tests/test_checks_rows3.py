@@ -339,7 +339,7 @@ def test_over_achievement_on_a_row_without_points():
     ev = evaluate([row("每年人才驿站服务人次", ">=500人", "1700人", None, None)])
     assert entry(ev).outcome == "review"
     [finding] = alarms(ev, "JX-A09")
-    assert "340%" in finding.message
+    assert "340.00%" in finding.message
     assert not alarms(evaluate([row("服务外包在岸", "20000", "23333.56", None, None)]), "JX-A09")  # 116.7 %
 
 

@@ -38,7 +38,8 @@ def test_explainer_agrees_with_the_matcher_for_every_rule_and_fact_of_the_seed(s
             held += verdict.held
     # Every kind of fact of the seed case was compared, and both verdicts occur.
     assert {f.kind for f in evaluation.facts} == {"budget", "indicator", "sum", "share", "share_total", "rate",
-                                                   "target_match", "document", "scored_row", "scored_budget", "filing"}
+                                                   "target_match", "document", "scored_row", "scored_budget", "filing",
+                                                   "text_cell"}
     assert compared > 500 and 0 < held < compared
 
 
