@@ -188,6 +188,9 @@ def score(data: dict) -> dict:
             blocks[block.get("level1", "")] = (t_ + _num(row.get("weight")), c_ + 1)
     by_section: dict[str, Decimal] = {}
     review_fields = [str(item.get("field") or "") for item in data.get("review") or []]
+    scored_table = any(row.get("score") is not None and not _placeholder(
+        str(row.get("name", "")), str(row.get("target", "")), str(row.get("actual", "")), row)
+        for _b, _l, row in _rows(se.get("indicators")))
     paths = {n: p for n, p in enumerate(((i, j, k) for i, block in enumerate(se.get("indicators") or [])
                                          for j, group in enumerate(block.get("groups") or [])
                                          for k, _row in enumerate(group.get("rows") or [])), start=1)}
@@ -280,6 +283,17 @@ def score(data: dict) -> dict:
                 findings.append(("JX-A39", number))
         if direction == "positive" and ratio is not None and ratio >= OVER and not reason:
             findings.append(("JX-A09", number))
+        unmet = ratio is not None and (direction in ("positive", "equal") and ratio < 1 or direction == "reverse" and ratio > 1)
+        implausible = any(w in name for w in BOUNDED_RATES) and t.kind == "quantity" and not t.uncertain \
+            and t.unit == "%" and t.number > BOUNDED_MAX
+        if unmet and not reason and not implausible and (self_score is None or (weight and self_score / weight >= 1)):
+            findings.append(("JX-A37", number))
+        b_total, b_rows = blocks.get(block.get("level1", ""), (ZERO, 0))
+        if weight and b_total and b_rows == 1 and weight >= 50:   # single_row_block_points
+            findings.append(("JX-A40", number))
+        if scored_table and self_score is None and weight is not None and (t_text.strip() or a_text.strip()) \
+                and not reviewed:
+            findings.append(("JX-A41", number))
         if a.comparator:
             findings.append(("JX-A05", number))
             if a_text.strip() and a_text.strip() == t_text.strip():
@@ -320,9 +334,6 @@ def score(data: dict) -> dict:
                 findings.append(("JX-A03", number))
             if below and not reason:
                 findings.append(("JX-A04", number))
-            if direction in ("positive", "reverse", "equal") and comparable and not full and w > 0 \
-                    and self_score >= w and not reason:
-                findings.append(("JX-A37", number))
             if self_score > w:
                 findings.append(("JX-A13", number))
             if band and w:
@@ -483,8 +494,10 @@ def _document(data, se, full_year, initial, rows) -> list[tuple[str, None]]:
         return row.get("weight") is not None or row.get("score") is not None or any(
             c and c not in PLACEHOLDER_NAMES for c in cells)
 
-    numbered = [r for r in all_rows if NUMBERED.match(str(r.get("name", "")).strip())]
-    if any(str(r.get("name", "")).strip() in TEMPLATE_ROW_NAMES or (r in numbered and not content(r)) for r in all_rows):
+    numbered = [r for r in all_rows if NUMBERED.match(str(r.get("name", "")).strip())
+                or any(m in str(r.get("name", "")) for m in VOCABULARY["template_name_marks"])]
+    if any(str(r.get("name", "")).strip() in TEMPLATE_ROW_NAMES
+           or (NUMBERED.match(str(r.get("name", "")).strip()) and not content(r)) for r in all_rows):
         out.append(("JX-A35", None))
     if numbered:
         out.append(("JX-A36", None))
@@ -497,6 +510,12 @@ def _document(data, se, full_year, initial, rows) -> list[tuple[str, None]]:
     for text in (goal.get("actual"), se.get("conclusion"), se.get("problems"), se.get("measures")):
         if str(text or "").strip() and _template(str(text)):
             out.append(("JX-A33", None))
+    stack = list((data.get("report") or {}).get("sections") or [])
+    while stack:
+        section = stack.pop(0)
+        if _template(str(section.get("heading") or "")) or _template(str(section.get("text") or "")):
+            out.append(("JX-A33", None))
+        stack[0:0] = list(section.get("subsections") or [])
     if str(goal.get("actual") or "").strip() and str(goal.get("expected") or "").strip() and \
             _fold(goal["actual"]) == _fold(goal["expected"]):
         out.append(("JX-A34", None))

@@ -62,6 +62,10 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "level2_unlikely": BOOL,  # the name belongs to another 二级指标 class, or lacks the words its class needs
         "level1_unlikely": BOOL,  # the 二级指标 belongs to another 一级指标 (经济效益 under 产出, 数量 under 项目决策)
         "amount_as_output": BOOL,  # an amount of money (元, 万元, a name ending in 金额/经费) as a 数量/质量/时效 indicator
+        "self_share": NUM,  # self score / weight, when the row states both
+        "bounded_rate": BOOL, "target_pct": NUM,  # a rate that cannot exceed 100 % (bounded_rates), the target in %
+        "block_share": NUM, "block_rows": NUM,  # the row's weight / its 一级指标 block's stated row weights, rows in it
+        "score_blank": BOOL,  # no 得分 on a row holding a value and a weight, while other rows of the table have one
         "criteria_mismatch": BOOL,  # the 评分标准 states a rate under another name than the row's (scoresheets)
         "target_vague": BOOL,  # a qualitative target that states only a direction (vague_targets: 不断提升 …)
         "in_review": BOOL,  # the case's own review: list names this row or one of its cells (import or transcription unsure)
@@ -181,7 +185,7 @@ FIELD_UNITS: dict[str, dict[str, str]] = {
 # Placeholders a rule's message may use, per fact kind (besides the scoring ones below).
 MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "indicator": ("name", "level1", "level2", "row", "target", "actual", "target_text", "actual_text", "qual_band",
-                  "review_notes", "self_score", "weight", "criteria", "ratio_pct"),
+                  "review_notes", "self_score", "weight", "criteria", "ratio_pct", "block_pct", "block"),
     "budget": ("name", "initial", "full_year", "executed", "rate", "rate_text"),
     "sum": ("subject", "total", "parts_sum", "diff", "abs_diff", "parts_text", "check"),
     "share": ("statement", "item", "stated", "computed", "amount", "total", "diff", "abs_diff", "share_text"),
@@ -453,6 +457,11 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
                 fields["ratio"] = a / t
                 percent = all(q.unit == "%" for q in target.quantities)
                 fields["shortfall_pp"] = (t - a) if percent else (t - a) / t * 100
+    if row.score is not None and weight:
+        fields["self_share"] = row.score / weight
+    fields["bounded_rate"] = any(w and w in row.name for w in vocabulary.get("bounded_rates") or ())
+    if target.kind == "quantity" and not target.uncertain and target.unit == "%":
+        fields["target_pct"] = target.number
     review = _review_reason(row, target, actual, fields)
     fields["readable"] = review is None
     display = {
@@ -658,11 +667,25 @@ def read_case(case: Case, pack) -> Reading:
     shared = _heading_weights(kept, pack)
     keys = frozenset(s.key for s in pack.sections)
     reviewed = [str(item.field) for item in case.review if item.field]
+    blocks: dict[tuple, tuple[Decimal, int]] = {}  # a 一级指标 block's stated row weights and rows
+    for row, _section in kept:
+        if row.weight:
+            total, count = blocks.get(row.path[:3], (Decimal(0), 0))
+            blocks[row.path[:3]] = (total + row.weight, count + 1)
+    scored_table = any(row.score is not None for row, _section in kept)
     for row, section in kept:
         weight, source = shared.get(row.number, (None, "row"))
         where = format_path(row.path)
         in_review = any(f == where or f.startswith((where + ".", where + "[")) for f in reviewed)
-        facts.append(indicator_fact(row, section, vocabulary, weight, source, keys, in_review))
+        fact = indicator_fact(row, section, vocabulary, weight, source, keys, in_review)
+        total, count = blocks.get(row.path[:3], (Decimal(0), 0))
+        if row.weight and total:
+            fact.fields["block_share"], fact.fields["block_rows"] = row.weight / total, count
+            fact.display["block_pct"] = f"{round_half_up(row.weight / total * 100, 2)}%"
+            fact.display["block"] = row.level1_label or row.level1
+        fact.fields["score_blank"] = (scored_table and row.score is None and row.weight is not None
+                                      and bool(row.target.strip() or row.actual.strip()))
+        facts.append(fact)
     return Reading(facts, tuple(skipped), tuple(unmapped))
 
 

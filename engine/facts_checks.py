@@ -403,7 +403,8 @@ def _document_fact(case: Case, ids: _Ids, places: int, vocabulary: dict, pack_to
     leftovers = set(vocabulary.get("template_row_names") or ())
     template_rows = [r for r in case.rows if r.name.strip() in leftovers
                      or numbered_name(r.name, vocabulary) and not _has_content(r, vocabulary)]
-    numbered = [r for r in case.rows if numbered_name(r.name, vocabulary)]
+    marks = [m for m in vocabulary.get("template_name_marks") or () if m]
+    numbered = [r for r in case.rows if numbered_name(r.name, vocabulary) or any(m in r.name for m in marks)]
     notation = notation_for(vocabulary)
     filled = [r for r in case.rows if r.actual.strip()]
     copied = [r for r in filled if r.actual.strip() == r.target.strip()
@@ -504,6 +505,18 @@ def _text_cell_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fact]:
         display = {"name": label, "text": text if len(text) <= 60 else text[:60] + "…", "template_text": matched or ""}
         out.append(Fact(kind="text_cell", id=fields["id"], fields=fields, section="", item=long_label,
                         describe=display))
+    # the report's headings and paragraphs ("摘要（2000字以内）" left from the template)
+    stack = list(((case.data.get("report") or {}).get("sections") or []))
+    while stack:
+        section = stack.pop(0)
+        heading, body = str(section.get("heading") or "").strip(), str(section.get("text") or "")
+        matched = template_text(heading, vocabulary) or template_text(body, vocabulary)
+        if matched is not None:
+            fid = ids()
+            display = {"name": heading or "自评报告", "cell": "", "text": heading or body[:60], "template_text": matched}
+            out.append(Fact(kind="text_cell", id=fid, fields={"kind": "text_cell", "id": fid, "template": True},
+                            section="", item=heading or "自评报告", describe=display))
+        stack[0:0] = list(section.get("subsections") or [])
     for row in case.rows:
         for label, text in (("指标值", row.target), ("实际完成值", row.actual)):
             matched = template_text(text, vocabulary)
