@@ -300,8 +300,73 @@ def test_impact_reuses_a_stored_result_only_from_the_same_pack(local):
     fresh = impact_of(app, settings, national, workers=1)
     client.post(f"/filings/{fid}/score", data={"csrf_token": token(client)})
     row = app.extensions["jixiao"]["store"].result(fid)
-    assert _stored_outcome(row, load_pack(national).sha256) == (Decimal("99.26"), "优")
+    assert _stored_outcome(row, load_pack(national).sha256)[:2] == (Decimal("99.26"), "优")
     assert _stored_outcome(row, "0" * 64) is None
     reused = impact_of(app, settings, national, workers=1)
     strip = lambda impact: [(r["old"], r["old_grade"], r["new"], r["new_grade"]) for r in impact["rows"]]  # noqa: E731
     assert strip(fresh) == strip(reused) == [(Decimal("99.26"), "优", Decimal("99.26"), "良")]
+
+
+@pytest.mark.parametrize("params, changed", [
+    ({"reverse_k": 3}, {"JX-S04"}),  # a method's parameter: only filings whose ledger used JX-S04 are scored again
+    ({"execution_cap": "0.9"}, {"JX-E01"}),  # the budget row's rule: every filing has it
+    ({"sum_tolerance": 1}, None),  # a check's condition: every filing is scored again
+])
+def test_impact_scores_again_only_what_the_draft_can_change_and_agrees_with_scoring_everything(local, params, changed):
+    """The preview's shortcut (a stored result that used none of the changed rules keeps its
+    total, its grade read off the draft's bands) gives what scoring every filing under the draft
+    gives."""
+    from engine.api import case_from_document, load_pack, matcher_for
+    from engine.load import load_text
+    from engine.score import score_case
+    from engine.web.policy import draft, impact_of, rules_changed
+
+    app, client = local
+    text = (ROOT / SEED).read_text(encoding="utf-8")
+    reverse = text.replace("株洲市渌口区工商业联合会", "另一单位", 1)
+    for name, body in (("seed.yaml", text), ("other.yaml", reverse)):
+        fid = filing_id(upload(client, name, body.encode("utf-8")))
+        client.post(f"/filings/{fid}/score", data={"csrf_token": token(client)})
+    settings = {"pack": {"id": "edited", "title": "t", "version": "1", "extends": "national-2020", "citation": "c"},
+                "params": {k: Decimal(v) if isinstance(v, str) else v for k, v in params.items()},
+                "grades": [{"grade": "优", "min": 99.5, "max": 100}, {"grade": "良", "min": 80, "max": 99.5},
+                           {"grade": "中", "min": 60, "max": 80}, {"grade": "差", "min": 0, "max": 60}]}
+    national = load_pack(ROOT / "rules" / "national-2020")
+    with draft(app, settings) as folder:
+        child = load_pack(folder)
+        assert rules_changed(national, child) == (None if changed is None else frozenset(changed))
+        expected = {}
+        for f in app.extensions["jixiao"]["store"].filings():
+            case = case_from_document(load_text(f.case_yaml, "x"))
+            old, new = score_case(case, national, matcher_for(national, "python")), score_case(case, child, matcher_for(child, "python"))
+            expected[f.id] = (old.total, old.grade, new.total, new.grade)
+    impact = impact_of(app, settings, ROOT / "rules" / "national-2020", workers=1)
+    assert {r["filing"].id: (r["old"], r["old_grade"], r["new"], r["new_grade"]) for r in impact["rows"]} == expected
+    uses_changed = changed is None or any(e.rule in changed for e in old.ledger)
+    assert impact["rescored"] == (2 if uses_changed else 0)
+    assert impact["grade_changed"] >= 1  # 99.26: 优 under the edited pack, 良 under the draft's bands
+
+
+def test_the_letter_is_rendered_from_the_stored_result_with_last_years_beside_it(local, monkeypatch):
+    """Reading a letter scores nothing: it is the stored result read back; the list and the
+    letter show the same unit's stored result of the year before (engine/previous.py's lookup)."""
+    app, client = local
+    text = (ROOT / SEED).read_text(encoding="utf-8")
+    assert "year: 2022" in text
+    ids = {}
+    for year in (2021, 2022):
+        ids[year] = filing_id(upload(client, f"{year}.yaml", text.replace("year: 2022", f"year: {year}", 1).encode("utf-8")))
+        client.post(f"/filings/{ids[year]}/score", data={"csrf_token": token(client)})
+    stored = app.extensions["jixiao"]["store"].result(ids[2022])
+
+    def no_scoring(*args, **kwargs):
+        raise AssertionError("the letter scored the filing again")
+
+    monkeypatch.setattr(cases, "score_text", no_scoring)
+    letter = client.get(f"/filings/{ids[2022]}/letter.html").get_data(as_text=True)
+    assert "与 2021 年度相比" in letter and stored["total"] in letter
+    data = client.get(f"/filings/{ids[2022]}/letter.json").get_json()
+    assert data["previous"]["year"] == 2021 and data["total"]["score"] == stored["total"]
+    assert client.get(f"/filings/{ids[2021]}/letter.json").get_json().get("previous") is None
+    index = client.get("/").get_data(as_text=True)
+    assert f"{stored['total']}（2021）" in index

@@ -49,14 +49,11 @@ def register(app: Flask) -> None:
     def index():
         filings = store.filings()
         results = store.results()
-        by_key = {}
-        for f in filings:
-            by_key.setdefault((f.unit, f.project), {})[f.year] = f
+        earlier = _previous_index(filings, results)
         rows = []
         for f in filings:
-            earlier = [y for y in by_key[(f.unit, f.project)] if y is not None and f.year is not None and y < f.year]
-            last = by_key[(f.unit, f.project)][max(earlier)] if earlier else None
-            rows.append((f, results.get(f.id), last, results.get(last.id) if last else None))
+            found = earlier.latest_before(f.unit, f.project, f.form, f.year)
+            rows.append((f, results.get(f.id), found[0] if found else None))
         return render_template("index.html", rows=rows, open_reviews={f.id: _review_count(f) for f in filings})
 
     def _review_count(filing) -> int:
@@ -142,13 +139,12 @@ def register(app: Flask) -> None:
         return redirect(url_for("filing", filing_id=filing_id))
 
     def _letter(filing, fmt: str) -> Response:
-        if store.result(filing.id) is None:
+        row = store.result(filing.id)
+        if row is None:
             abort(404)
         from ..report import render
 
-        result = cases.score_text(filing.case_yaml, str(state(app)["rules"]) if state(app)["rules"] else None,
-                                  state(app)["matcher"])
-        result = dataclasses.replace(result, case_file=f"工作台案卷 #{filing.id}（{filing.source_name}）")
+        result = _stored_result(app, filing, row)
         try:
             body = render(result, fmt, datetime.date.today()) if fmt != "json" else render(result, "json")
         except JixiaoError as exc:
@@ -220,6 +216,62 @@ def register(app: Flask) -> None:
             abort(404)
         return Response(Path(run["xlsx"]).read_bytes(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="summary-{job}.xlsx"'})
+
+
+def _previous_index(filings, results):
+    """The stored results by unit, project, form and year: engine/previous.py's index (the same
+    lookup as `jixiao score --previous`), over the store's columns (no result JSON read)."""
+    from ..previous import Previous
+
+    index = Previous("工作台")
+    for f in filings:
+        row = results.get(f.id)
+        if row is not None and f.year is not None:
+            index.add({"case": {"unit": f.unit, "project": f.project, "form": f.form, "year": f.year},
+                       "total": {"score": row["total"], "grade": row["grade"]}, "filing": f.id}, f"工作台案卷 #{f.id}")
+    return index
+
+
+def _letter_rules(app: Flask, pack: dict) -> tuple[str, ...]:
+    """The pack's `letter: self_scoring_rules`, which the result JSON does not carry: from the
+    pack the result names, by content hash (else the pack of that id as it is now)."""
+    from ..api import load_pack
+    from .policy import pack_dirs
+
+    st = state(app)
+    folders = [Path(st["rules"])] if st["rules"] else []
+    folders += [f for f in (pack_dirs(app).get(pack["id"]),) if f is not None]
+    found = []
+    for folder in folders:
+        try:
+            compiled = load_pack(folder)
+        except JixiaoError:
+            continue
+        if compiled.id == pack["id"]:
+            found.append(compiled)
+    best = next((p for p in found if p.sha256 == pack["sha256"]), found[0] if found else None)
+    return tuple(best.letter.get("self_scoring_rules") or ()) if best is not None else ()
+
+
+def _stored_result(app: Flask, filing, row):
+    """The filing's stored result read back for its letter (no scoring again), with last year's
+    stored result beside it when the store has one."""
+    import json
+
+    from ..previous import Previous
+    from ..resultread import result_from_dict
+
+    store = state(app)["store"]
+    data = json.loads(row["result_json"])
+    result = result_from_dict(data, _letter_rules(app, data["pack"]))
+    found = _previous_index(store.filings(), store.results()).latest_before(
+        filing.unit, filing.project, filing.form, filing.year)
+    if found is not None:
+        before = store.result(found[0]["filing"])
+        earlier = Previous("工作台")
+        earlier.add(json.loads(before["result_json"]), found[1])
+        result = earlier.attach(result)
+    return result
 
 
 def _start_batch(app: Flask, ids: list[int], who: str) -> str:

@@ -315,21 +315,67 @@ def run_tests(folder: Path) -> str:
     return f"测试 {len(outcomes)} 项，通过 {len(outcomes) - len(failed)} 项，未通过 {len(failed)} 项"
 
 
-def _impact_chunk(parent_dir: str, draft_dir: str, texts: list[tuple[int, str, tuple | None]]) -> list[tuple]:
-    """A pool task: each (id, case YAML, stored outcome under the edited pack or None) scored
-    under the draft, and under the edited pack where no stored result of that pack exists; the
-    packs are compiled once per process."""
-    from ..api import case_from_document, load_pack, matcher_for
+# ------------------------------------------------------------------ impact preview
+
+
+def _scoring_fingerprint(rule, pack) -> tuple:
+    """What of a rule sets the points it gives or takes, with its parameters resolved to
+    numbers: its method's formula, the method's and the rule's parameters, a review outcome,
+    a deduction."""
+    from ..rulepack import resolve_param
+
+    score = None
+    if rule.score is not None:
+        method = pack.methods.get(rule.score.get("method"))
+        params = {**(method.params if method else {}), **(rule.score.get("params") or {})}
+        score = (rule.score.get("method"), rule.score.get("outcome"), method.formula.source if method else None,
+                 tuple(sorted((name, resolve_param(value, pack.params)) for name, value in params.items())))
+    deduct = None
+    if rule.deduct:
+        deduct = tuple(sorted((k, resolve_param(v, pack.params) if k == "points" else v) for k, v in rule.deduct.items()))
+    return score, deduct
+
+
+def rules_changed(old, new) -> frozenset[str] | None:
+    """The rules whose points differ between the edited pack and the draft, when the draft
+    changes nothing else that moves a total; None when it changes how a filing is read
+    (sections, total, places, vocabulary) or which rules match (the rules, their conditions,
+    kinds, priorities, order): then every filing is scored again. Grade bands are not a reason:
+    a grade is read off the total (`score._grade`)."""
+    if (old.sections, old.total, old.places, old.vocabulary) != (new.sections, new.total, new.places, new.vocabulary):
+        return None
+    if [(r.code, r.applies_to, r.priority, r.when, r.score is None, r.finding is None) for r in old.rules] != \
+            [(r.code, r.applies_to, r.priority, r.when, r.score is None, r.finding is None) for r in new.rules]:
+        return None
+    return frozenset(a.code for a, b in zip(old.rules, new.rules)
+                     if _scoring_fingerprint(a, old) != _scoring_fingerprint(b, new))
+
+
+_WORKER: dict = {}
+
+
+def _impact_worker(packs: bytes) -> None:
+    """A pool process's start: the two packs compiled by the server, not compiled again here."""
+    import pickle
+
+    from ..match import compile_matcher
+
+    old, new = pickle.loads(packs)  # noqa: S301 - pickled by the server process that started this one
+    _WORKER["packs"] = (old, compile_matcher(old.match_rules(), "python"), new, compile_matcher(new.match_rules(), "python"))
+
+
+def _score_filings(old_pack, old_match, new_pack, new_match, texts: list[tuple[int, str, tuple | None]]) -> list[tuple]:
+    """Each (id, case YAML, stored outcome under the edited pack or None) scored under the draft,
+    and under the edited pack where no stored result of that pack exists."""
+    from ..api import case_from_document
     from ..load import load_text
     from ..score import score_case
 
-    old_pack, new_pack = load_pack(parent_dir), load_pack(draft_dir)
-    old_match, new_match = matcher_for(old_pack, "python"), matcher_for(new_pack, "python")
     out = []
     for filing_id, text, stored in texts:
         try:
             case = case_from_document(load_text(text, f"工作台案卷 #{filing_id}"))
-            old = stored or (lambda r: (r.total, r.grade))(score_case(case, old_pack, old_match))
+            old = stored[:2] if stored else (lambda r: (r.total, r.grade))(score_case(case, old_pack, old_match))
             new = score_case(case, new_pack, new_match)
         except JixiaoError as exc:
             out.append((filing_id, "；".join(p.message for p in exc.problems)))
@@ -338,51 +384,80 @@ def _impact_chunk(parent_dir: str, draft_dir: str, texts: list[tuple[int, str, t
     return out
 
 
+def _impact_chunk(texts: list[tuple[int, str, tuple | None]]) -> list[tuple]:
+    """A pool task: a chunk of filings scored with the packs the process started with."""
+    return _score_filings(*_WORKER["packs"], texts)
+
+
 def _stored_outcome(row, pack_sha: str) -> tuple | None:
-    """(total, grade) of a stored result made by exactly this pack (same content hash), else None."""
+    """(total, grade, codes of the rules in its ledger and findings) of a stored result made by
+    exactly this pack (same content hash), else None."""
     if row is None:
         return None
     try:
         data = json.loads(row["result_json"])
         if data["pack"]["sha256"] != pack_sha:
             return None
-        return Decimal(data["total"]["score"]), data["total"]["grade"]
+        codes = frozenset(e["rule"] for e in (*data["ledger"], *data["findings"]))
+        return Decimal(data["total"]["score"]), data["total"]["grade"], codes
     except (ValueError, KeyError, TypeError):
         return None
 
 
-IMPACT_CHUNK = 50
+IMPACT_CHUNK = 25
+IN_PROCESS = 60  # fewer filings to score than this: scored in the server's thread (a pool costs a second to start)
 
 
 def impact_of(app: Flask, settings: dict, parent_dir: Path, progress=None, workers: int | None = None) -> dict:
-    """Every stored filing scored under the edited pack and under the draft: totals, grades, and
-    how many change. Each case is read once and scored under the draft, and under the edited pack
-    unless its stored result was made by that very pack (same content hash); in a pool of
-    processes (one per CPU), each compiling the two packs once; `progress(done, total)` is told as
-    chunks finish."""
+    """Every stored filing under the edited pack and under the draft: totals, grades, and how
+    many change. A filing is scored again only where the draft can change it: its stored result
+    was made by the edited pack (same content hash) and used none of the rules whose points the
+    draft changes (`rules_changed`) -> its total stands and its grade is read off the draft's
+    bands. The rest are scored under the draft (and under the edited pack, without a stored
+    result of it) in a pool of processes (one per CPU) that receive the two packs compiled once
+    here; `progress(done, total)` is told as chunks finish."""
     import multiprocessing
+    import pickle
     from concurrent.futures import ProcessPoolExecutor
 
-    from ..api import load_pack
+    from ..api import load_pack, matcher_for
+    from ..score import _grade
 
     store = state(app)["store"]
     filings = {f.id: f for f in store.filings()}
-    parent_sha = load_pack(parent_dir).sha256
-    stored = store.results()
-    # a filing already scored by the pack being edited need not be scored under it again
-    texts = [(f.id, f.case_yaml, _stored_outcome(stored.get(f.id), parent_sha)) for f in filings.values()]
-    chunks = [texts[i:i + IMPACT_CHUNK] for i in range(0, len(texts), IMPACT_CHUNK)]
-    outcomes: dict[int, tuple] = {}
+    parent = load_pack(parent_dir)
     with draft(app, settings) as folder:
+        child = load_pack(folder)
+    changed = rules_changed(parent, child)
+    stored = store.results()
+    outcomes: dict[int, tuple] = {}
+    texts = []
+    for f in filings.values():
+        before = _stored_outcome(stored.get(f.id), parent.sha256)
+        if before is not None and changed is not None and not before[2] & changed:
+            outcomes[f.id] = (f.id, None, before[0], before[1], before[0], _grade(child, before[0]))
+        else:
+            texts.append((f.id, f.case_yaml, before))
+    if progress is not None:
+        progress(len(outcomes), len(filings))
+    chunks = [texts[i:i + IMPACT_CHUNK] for i in range(0, len(texts), IMPACT_CHUNK)]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(chunks) or 1))
+    if len(texts) < IN_PROCESS or workers == 1:
+        packs = (parent, matcher_for(parent, "python"), child, _draft_matcher(child))
+        for chunk in chunks:
+            for outcome in _score_filings(*packs, chunk):
+                outcomes[outcome[0]] = outcome
+            if progress is not None:
+                progress(len(outcomes), len(filings))
+    else:
         # spawn, not fork: the server has threads
-        workers = max(1, min(workers or os.cpu_count() or 1, len(chunks) or 1))
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(_impact_chunk, str(parent_dir), str(folder), chunk) for chunk in chunks]
-            for future in futures:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_impact_worker,
+                                 initargs=(pickle.dumps((parent, child)),)) as pool:
+            for future in [pool.submit(_impact_chunk, chunk) for chunk in chunks]:
                 for outcome in future.result():
                     outcomes[outcome[0]] = outcome
                 if progress is not None:
-                    progress(len(outcomes), len(texts))
+                    progress(len(outcomes), len(filings))
     rows = []
     for filing_id, filing in filings.items():
         outcome = outcomes[filing_id]
@@ -395,4 +470,12 @@ def impact_of(app: Flask, settings: dict, parent_dir: Path, progress=None, worke
     scored = [r for r in rows if "error" not in r]
     return {"rows": rows, "changed": sum(1 for r in scored if r["delta"] or r["old_grade"] != r["new_grade"]),
             "grade_changed": sum(1 for r in scored if r["old_grade"] != r["new_grade"]),
-            "total_delta": sum((r["delta"] for r in scored), Decimal(0)), "count": len(scored)}
+            "total_delta": sum((r["delta"] for r in scored), Decimal(0)), "count": len(scored),
+            "rescored": len(texts)}
+
+
+def _draft_matcher(pack):
+    """The draft's matcher, compiled from the pack in hand (its folder is gone by now)."""
+    from ..match import compile_matcher
+
+    return compile_matcher(pack.match_rules(), "python")
