@@ -57,7 +57,8 @@ def main() -> None:
         text = SEED.read_text(encoding="utf-8")
         for i in range(args.cases - len(store.filings())):
             store.add_filing(unit=f"单位{i}", project="", year=2022, form="department", source_name=f"{i}.yaml",
-                             raw=b"", kind="yaml", case_yaml=text.replace("株洲市渌口区工商业联合会", f"单位{i}", 1), who="bench")
+                             raw=b"", kind="yaml", case_yaml=text.replace("株洲市渌口区工商业联合会", f"单位{i}", 1), who="bench",
+                             reviews=0)
         # stored filings are scored ones: score them as the workbench would (not timed)
         from engine.report import render as render_result
         from engine.web.cases import score_text
@@ -67,6 +68,16 @@ def main() -> None:
                 result = score_text(filing.case_yaml, None, "python")
                 store.save_result(filing.id, render_result(result, "json"), total=str(result.total), grade=result.grade,
                                   status=result.status, pack=result.pack_id, who="bench")
+        letters, lists = [], []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            assert client.get(f"/filings/{fid}/letter.html").status_code == 200
+            letters.append(time.perf_counter() - started)
+        for _ in range(max(3, args.repeat // 4)):
+            started = time.perf_counter()
+            assert client.get("/").status_code == 200
+            lists.append(time.perf_counter() - started)
+        count = len(store.filings(with_case=False))
         previews = {}
         # a method's parameter (only filings whose stored result used that rule are scored again)
         # and a check's tolerance (in a condition: every filing is scored again under the draft)
@@ -80,6 +91,8 @@ def main() -> None:
     ms = lambda xs: statistics.median(xs) * 1000  # noqa: E731
     print(f"web: filing page (scored)              median {ms(pages):7.1f} ms   target < 100 ms")
     print(f"web: upload + import + score (.docx)   median {ms(uploads):7.1f} ms   target < 2000 ms")
+    print(f"web: letter (html, stored result)      median {ms(letters):7.1f} ms   target < 100 ms (read back, not scored)")
+    print(f"web: list of {count} filings            median {ms(lists):7.1f} ms")
     for label, (preview, impact, seen) in previews.items():
         print(f"web: impact preview, {impact['count']} filings   {preview:7.2f} s    target < 15 s "
               f"({label}: {impact['rescored']} scored again under the draft; {len(seen)} progress updates)")

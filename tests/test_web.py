@@ -370,3 +370,24 @@ def test_the_letter_is_rendered_from_the_stored_result_with_last_years_beside_it
     assert client.get(f"/filings/{ids[2021]}/letter.json").get_json().get("previous") is None
     index = client.get("/").get_data(as_text=True)
     assert f"{stored['total']}（2021）" in index
+
+
+def test_the_list_shows_each_filings_open_review_items_kept_when_saved(local, tmp_path):
+    """The list does not read every case file: the count of open review items is kept when a case
+    is saved (upload, each review edit); a filing stored before the count was kept is counted once."""
+    app, client = local
+    store = app.extensions["jixiao"]["store"]
+    fid = filing_id(upload(client, "seed.docx", write_docx(seed_blocks(), tmp_path / "seed.docx").read_bytes()))
+    open_items = len(cases.validated(store.filing(fid).case_yaml, "x").get("review") or ())
+    assert open_items > 0 and store.filing(fid).reviews == open_items
+
+    def listed_count() -> str:
+        page = client.get("/").get_data(as_text=True)
+        return re.search(r'<td><span class="warn">(\d+) 项</span>', page).group(1)
+
+    assert listed_count() == str(open_items)
+    client.post(f"/filings/{fid}/review/0", data={"csrf_token": token(client), "action": "accept"})
+    assert store.filing(fid).reviews == open_items - 1 and listed_count() == str(open_items - 1)
+    with store._db() as db:  # as a store made before the count was kept
+        db.execute("UPDATE filings SET reviews = NULL")
+    assert listed_count() == str(open_items - 1) and store.filing(fid).reviews == open_items - 1

@@ -47,20 +47,25 @@ def register(app: Flask) -> None:
     @app.route("/")
     @needs("read")
     def index():
-        filings = store.filings()
-        results = store.results()
+        filings = store.filings(with_case=False)
+        results = store.outcomes()
         earlier = _previous_index(filings, results)
         rows = []
         for f in filings:
             found = earlier.latest_before(f.unit, f.project, f.form, f.year)
             rows.append((f, results.get(f.id), found[0] if found else None))
-        return render_template("index.html", rows=rows, open_reviews={f.id: _review_count(f) for f in filings})
+        return render_template("index.html", rows=rows,
+                               open_reviews={f.id: f.reviews if f.reviews is not None else _review_count(f.id) for f in filings})
 
-    def _review_count(filing) -> int:
+    def _review_count(filing_id: int) -> int:
+        """The open review items of a filing stored before their count was kept: counted once, kept."""
+        filing = store.filing(filing_id)
         try:
-            return len(cases.validated(filing.case_yaml, filing.source_name).get("review") or ())
+            count = len(cases.validated(filing.case_yaml, filing.source_name).get("review") or ())
         except JixiaoError:
             return -1
+        store.set_reviews(filing_id, count)
+        return count
 
     @app.route("/upload", methods=["POST"])
     @needs("evaluate")
@@ -82,7 +87,8 @@ def register(app: Flask) -> None:
                 continue
             for up in uploads:
                 added.append(store.add_filing(**_meta(up.case), source_name=up.name, raw=up.raw, kind=up.kind,
-                                              case_yaml=up.case_yaml, who=g.user.name))
+                                              case_yaml=up.case_yaml, who=g.user.name,
+                                              reviews=len(up.case.get("review") or ())))
         for name, why in failed:
             flash(f"未能导入 {name}：{why}")
         if added:
@@ -122,7 +128,8 @@ def register(app: Flask) -> None:
         except (ValueError, JixiaoError) as exc:
             flash(f"未保存：{_problems(exc) if isinstance(exc, JixiaoError) else exc}")
             return redirect(url_for("filing", filing_id=filing_id))
-        store.update_case(filing.id, text, **_meta(case), who=g.user.name, action="复核", detail=detail)
+        store.update_case(filing.id, text, **_meta(case), who=g.user.name, action="复核", detail=detail,
+                          reviews=len(case.get("review") or ()))
         flash(f"已处理：{detail}")
         return redirect(url_for("filing", filing_id=filing_id))
 
@@ -264,7 +271,8 @@ def _stored_result(app: Flask, filing, row):
     store = state(app)["store"]
     data = json.loads(row["result_json"])
     result = result_from_dict(data, _letter_rules(app, data["pack"]))
-    found = _previous_index(store.filings(), store.results()).latest_before(
+    same_unit = store.filings_of(filing.unit, filing.project)
+    found = _previous_index(same_unit, store.outcomes([f.id for f in same_unit])).latest_before(
         filing.unit, filing.project, filing.form, filing.year)
     if found is not None:
         before = store.result(found[0]["filing"])
