@@ -1,6 +1,7 @@
 """Web workbench timings (`make bench`): a scored filing's page, upload + import + score of the
-seed as a 3-page .docx, and the impact preview of two pack edits over N stored filings (one
-that changes a method's parameter, one that changes a check's condition and so every filing).
+seed as a 3-page .docx, a letter and the list, and the impact preview of three pack edits over N
+stored filings (a method's parameter, a check's tolerance, the section weights: the last scores
+every filing again).
 
 Prints the figures and the targets of the web issue beside them; asserts nothing (timings on a
 shared machine vary: read them as a run's record, see benchmarks/README.md).
@@ -79,11 +80,17 @@ def main() -> None:
             lists.append(time.perf_counter() - started)
         count = len(store.filings(with_case=False))
         previews = {}
-        # a method's parameter (only filings whose stored result used that rule are scored again)
-        # and a check's tolerance (in a condition: every filing is scored again under the draft)
-        for label, params in (("reverse_k", {"reverse_k": 3}), ("sum_tolerance", {"sum_tolerance": 1})):
+        # a method's parameter (only filings whose stored result used that rule are scored again), a
+        # check's tolerance (a check that only reports: no total moves, nothing is scored again) and
+        # the provincial weights 20/40/30/10 (every filing is scored again under the draft)
+        weights = [{"key": "预算执行", "title": "预算执行率", "weight": 20, "level1": []},
+                   {"key": "产出", "title": "产出指标", "weight": 40, "level1": ["产出指标", "产出"], "scale_rows": True},
+                   {"key": "效益", "title": "效益指标", "weight": 30, "level1": ["效益指标", "效益"]},
+                   {"key": "满意度", "title": "满意度指标", "weight": 10, "level1": ["满意度指标", "满意度", "服务对象满意度指标"]}]
+        for label, change in (("reverse_k", {"params": {"reverse_k": 3}}), ("sum_tolerance", {"params": {"sum_tolerance": 1}}),
+                              ("weights 20/40/30/10", {"sections": weights})):
             settings = {"pack": {"id": "bench-child", "title": "bench", "version": "1", "extends": "national-2020",
-                                 "citation": "bench"}, "params": params}
+                                 "citation": "bench"}, **change}
             started = time.perf_counter()
             seen = []
             impact = impact_of(app, settings, ROOT / "rules" / "national-2020", lambda done, total: seen.append(done))

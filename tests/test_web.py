@@ -310,7 +310,14 @@ def test_impact_reuses_a_stored_result_only_from_the_same_pack(local):
 @pytest.mark.parametrize("params, changed", [
     ({"reverse_k": 3}, {"JX-S04"}),  # a method's parameter: only filings whose ledger used JX-S04 are scored again
     ({"execution_cap": "0.9"}, {"JX-E01"}),  # the budget row's rule: every filing has it
-    ({"sum_tolerance": 1}, None),  # a check's condition: every filing is scored again
+    ({"sum_tolerance": 1}, set()),  # a check's condition, but the check only reports: no total moves
+    ({"qual_high_low": "0.9"}, {"JX-S05"}),  # the qualitative method's band
+    ({"sections": [  # the weights of the provincial pack (20/40/30/10): every filing is scored again
+        {"key": "预算执行", "title": "预算执行率", "weight": 20, "level1": []},
+        {"key": "产出", "title": "产出指标", "weight": 40, "level1": ["产出指标", "产出"], "scale_rows": True},
+        {"key": "效益", "title": "效益指标", "weight": 30, "level1": ["效益指标", "效益"]},
+        {"key": "满意度", "title": "满意度指标", "weight": 10, "level1": ["满意度指标", "满意度", "服务对象满意度指标"]}]},
+     None),
 ])
 def test_impact_scores_again_only_what_the_draft_can_change_and_agrees_with_scoring_everything(local, params, changed):
     """The preview's shortcut (a stored result that used none of the changed rules keeps its
@@ -328,7 +335,8 @@ def test_impact_scores_again_only_what_the_draft_can_change_and_agrees_with_scor
         fid = filing_id(upload(client, name, body.encode("utf-8")))
         client.post(f"/filings/{fid}/score", data={"csrf_token": token(client)})
     settings = {"pack": {"id": "edited", "title": "t", "version": "1", "extends": "national-2020", "citation": "c"},
-                "params": {k: Decimal(v) if isinstance(v, str) else v for k, v in params.items()},
+                "params": {k: Decimal(v) if isinstance(v, str) else v for k, v in params.items() if k != "sections"},
+                **({"sections": params["sections"]} if "sections" in params else {}),
                 "grades": [{"grade": "优", "min": 99.5, "max": 100}, {"grade": "良", "min": 80, "max": 99.5},
                            {"grade": "中", "min": 60, "max": 80}, {"grade": "差", "min": 0, "max": 60}]}
     national = load_pack(ROOT / "rules" / "national-2020")
@@ -342,7 +350,7 @@ def test_impact_scores_again_only_what_the_draft_can_change_and_agrees_with_scor
             expected[f.id] = (old.total, old.grade, new.total, new.grade)
     impact = impact_of(app, settings, ROOT / "rules" / "national-2020", workers=1)
     assert {r["filing"].id: (r["old"], r["old_grade"], r["new"], r["new_grade"]) for r in impact["rows"]} == expected
-    uses_changed = changed is None or any(e.rule in changed for e in old.ledger)
+    uses_changed = changed is None or any(e.rule in changed for e in (*old.ledger, *old.findings))
     assert impact["rescored"] == (2 if uses_changed else 0)
     assert impact["grade_changed"] >= 1  # 99.26: 优 under the edited pack, 良 under the draft's bands
 

@@ -336,31 +336,37 @@ def _scoring_fingerprint(rule, pack) -> tuple:
     return score, deduct
 
 
+def _counts(rule) -> bool:
+    """Whether a rule can move a total: it scores facts or takes points (a check's `deduct`). A
+    rule that only reports findings changes the letter, never a total or a grade."""
+    return rule.score is not None or bool(rule.deduct)
+
+
 def rules_changed(old, new) -> frozenset[str] | None:
     """The rules whose points differ between the edited pack and the draft, when the draft
     changes nothing else that moves a total; None when it changes how a filing is read
-    (sections, total, places, vocabulary) or which rules match (the rules, their conditions,
-    kinds, priorities, order): then every filing is scored again. Grade bands are not a reason:
-    a grade is read off the total (`score._grade`)."""
+    (sections, total, places, vocabulary) or which rules that count match (their conditions,
+    kinds, priorities, order, a rule that counts added or removed): then every filing is scored
+    again. Grade bands are not a reason: a grade is read off the total (`score._grade`); nor are
+    the rules that only report findings (a check's tolerance): they move no total."""
     if (old.sections, old.total, old.places, old.vocabulary) != (new.sections, new.total, new.places, new.vocabulary):
         return None
-    if [(r.code, r.applies_to, r.priority, r.when, r.score is None, r.finding is None) for r in old.rules] != \
-            [(r.code, r.applies_to, r.priority, r.when, r.score is None, r.finding is None) for r in new.rules]:
+    shape = lambda pack: [(r.code, r.applies_to, r.priority, r.when, r.score is None, bool(r.deduct))  # noqa: E731
+                          for r in pack.rules if _counts(r)]
+    if shape(old) != shape(new):
         return None
-    return frozenset(a.code for a, b in zip(old.rules, new.rules)
-                     if _scoring_fingerprint(a, old) != _scoring_fingerprint(b, new))
+    counting = [r for r in old.rules if _counts(r)]
+    return frozenset(a.code for a in counting if _scoring_fingerprint(a, old) != _scoring_fingerprint(new.rule(a.code), new))
 
 
 _WORKER: dict = {}
 
 
-def _impact_worker(packs: bytes) -> None:
-    """A pool process's start: the two packs compiled by the server, not compiled again here."""
-    import pickle
-
+def _impact_worker(old, new) -> None:
+    """A pool process's start: the two packs compiled by the server (sent by the pool, as every
+    task's arguments are), not compiled again here."""
     from ..match import compile_matcher
 
-    old, new = pickle.loads(packs)  # noqa: S301 - pickled by the server process that started this one
     _WORKER["packs"] = (old, compile_matcher(old.match_rules(), "python"), new, compile_matcher(new.match_rules(), "python"))
 
 
@@ -417,7 +423,6 @@ def impact_of(app: Flask, settings: dict, parent_dir: Path, progress=None, worke
     result of it) in a pool of processes (one per CPU) that receive the two packs compiled once
     here; `progress(done, total)` is told as chunks finish."""
     import multiprocessing
-    import pickle
     from concurrent.futures import ProcessPoolExecutor
 
     from ..api import load_pack, matcher_for
@@ -452,7 +457,7 @@ def impact_of(app: Flask, settings: dict, parent_dir: Path, progress=None, worke
     else:
         # spawn, not fork: the server has threads
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_impact_worker,
-                                 initargs=(pickle.dumps((parent, child)),)) as pool:
+                                 initargs=(parent, child)) as pool:
             for future in [pool.submit(_impact_chunk, chunk) for chunk in chunks]:
                 for outcome in future.result():
                     outcomes[outcome[0]] = outcome
