@@ -56,10 +56,13 @@ def main() -> None:
             pages.append(time.perf_counter() - started)
         store = app.extensions["jixiao"]["store"]
         text = SEED.read_text(encoding="utf-8")
+        from engine.web.cases import case_json
+
         for i in range(args.cases - len(store.filings())):
+            body = text.replace("株洲市渌口区工商业联合会", f"单位{i}", 1)
+            # stored as an upload stores a filing: with its open review items counted and its data as JSON
             store.add_filing(unit=f"单位{i}", project="", year=2022, form="department", source_name=f"{i}.yaml",
-                             raw=b"", kind="yaml", case_yaml=text.replace("株洲市渌口区工商业联合会", f"单位{i}", 1), who="bench",
-                             reviews=0)
+                             raw=b"", kind="yaml", case_yaml=body, who="bench", reviews=0, case_json=case_json(body))
         # stored filings are scored ones: score them as the workbench would (not timed)
         from engine.report import render as render_result
         from engine.web.cases import score_text

@@ -348,8 +348,14 @@ def test_impact_scores_again_only_what_the_draft_can_change_and_agrees_with_scor
             case = case_from_document(load_text(f.case_yaml, "x"))
             old, new = score_case(case, national, matcher_for(national, "python")), score_case(case, child, matcher_for(child, "python"))
             expected[f.id] = (old.total, old.grade, new.total, new.grade)
-    impact = impact_of(app, settings, ROOT / "rules" / "national-2020", workers=1)
-    assert {r["filing"].id: (r["old"], r["old_grade"], r["new"], r["new_grade"]) for r in impact["rows"]} == expected
+    store = app.extensions["jixiao"]["store"]
+    with store._db() as db:  # first as a store made before the JSON, the pack hash and the codes were kept: from the
+        db.execute("UPDATE filings SET case_json = NULL")  # YAML and the result JSON; then from what the store keeps
+        db.execute("UPDATE results SET pack_sha = NULL, rules = NULL")
+    for _ in range(2):
+        impact = impact_of(app, settings, ROOT / "rules" / "national-2020", workers=1)
+        assert {r["filing"].id: (r["old"], r["old_grade"], r["new"], r["new_grade"]) for r in impact["rows"]} == expected
+        assert set(store.case_jsons()) == (set(expected) if impact["rescored"] else set())
     uses_changed = changed is None or any(e.rule in changed for e in (*old.ledger, *old.findings))
     assert impact["rescored"] == (2 if uses_changed else 0)
     assert impact["grade_changed"] >= 1  # 99.26: 优 under the edited pack, 良 under the draft's bands
@@ -399,3 +405,33 @@ def test_the_list_shows_each_filings_open_review_items_kept_when_saved(local, tm
     with store._db() as db:  # as a store made before the count was kept
         db.execute("UPDATE filings SET reviews = NULL")
     assert listed_count() == str(open_items - 1) and store.filing(fid).reviews == open_items - 1
+
+
+def _same(a, b) -> bool:
+    """Equal and of the same types all the way down (a Decimal with the same digits as written)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b and (not isinstance(a, Decimal) or a.as_tuple() == b.as_tuple())
+
+
+def test_the_case_kept_as_json_is_the_case_the_loader_reads():
+    """The store keeps each case's loaded data as JSON for the impact preview: what comes back is
+    what the loader gives, to the type and the digits as written; what JSON cannot give back
+    exactly is not kept."""
+    from engine.load import load_file
+
+    files = sorted((ROOT / "cases").rglob("*.yaml")) + sorted((ROOT / "tests" / "corpus").glob("*/case.yaml"))[:60]
+    assert len(files) > 60
+    for path in files:
+        data = load_file(path).data
+        kept = cases.data_json(data)
+        assert kept is not None and _same(cases.data_from_json(kept), data), path
+    tricky = {"a": Decimal("-0.0"), "b": Decimal("1.50"), "c": Decimal("1E+2"), "d": 5, "e": True, "f": None,
+              "g": ["x", {"h": Decimal("0.001")}], "i": "\u0000不是数"}
+    assert _same(cases.data_from_json(cases.data_json(tricky)), tricky)
+    assert cases.data_json({"\x00d": "1.5"}) is None and cases.data_json({2022: "x"}) is None
+    assert cases.case_json("format: [") is None

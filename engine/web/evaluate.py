@@ -88,7 +88,8 @@ def register(app: Flask) -> None:
             for up in uploads:
                 added.append(store.add_filing(**_meta(up.case), source_name=up.name, raw=up.raw, kind=up.kind,
                                               case_yaml=up.case_yaml, who=g.user.name,
-                                              reviews=len(up.case.get("review") or ())))
+                                              reviews=len(up.case.get("review") or ()),
+                                              case_json=cases.case_json(up.case_yaml)))
         for name, why in failed:
             flash(f"未能导入 {name}：{why}")
         if added:
@@ -129,7 +130,7 @@ def register(app: Flask) -> None:
             flash(f"未保存：{_problems(exc) if isinstance(exc, JixiaoError) else exc}")
             return redirect(url_for("filing", filing_id=filing_id))
         store.update_case(filing.id, text, **_meta(case), who=g.user.name, action="复核", detail=detail,
-                          reviews=len(case.get("review") or ()))
+                          reviews=len(case.get("review") or ()), case_json=cases.case_json(text))
         flash(f"已处理：{detail}")
         return redirect(url_for("filing", filing_id=filing_id))
 
