@@ -259,12 +259,20 @@ def _direction(row: IndicatorRow, target: Value, actual: Value, vocabulary: dict
     return "unknown"
 
 
-def _qual_band(actual: Value, vocabulary: dict) -> str | None:
+def _qual_band(actual: Value, vocabulary: dict, target: Value | None = None) -> str | None:
     if actual.kind != "qualitative" or actual.label is None:
         return None
     for band, words in (vocabulary.get("qualitative_bands") or {}).items():
         if actual.label in words:
             return band
+    # A grade word ("高") says nothing alone ("低" is good for a risk): only the same grade as
+    # the target's is read, as the pack's met band (vocabulary `qualitative_grades`).
+    grades = vocabulary.get("qualitative_grades") or {}
+    label = actual.label.strip()
+    if (target is not None and target.kind == "qualitative" and target.label is not None
+            and label in (grades.get("words") or ()) and target.label.strip() == label
+            and grades.get("met_band") in (vocabulary.get("qualitative_bands") or {})):
+        return grades["met_band"]
     return None
 
 
@@ -331,7 +339,7 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "actual_comparator": actual.comparator,
         "has_reason": has_reason(row.reason, vocabulary),
         "actual_copies_target": bool(row.actual.strip()) and row.actual.strip() == row.target.strip(),
-        "qual_band": _qual_band(actual, vocabulary) if direction == "qualitative" else None,
+        "qual_band": _qual_band(actual, vocabulary, target) if direction == "qualitative" else None,
         "core": row.core,
         "unsure": bool(doubts),
     }

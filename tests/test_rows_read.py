@@ -1,0 +1,83 @@
+"""Rows the engine reads, and rows it must not: the corpus's unscored rows, one fix each.
+
+Each test scores a small v2 case under the national pack and looks at the row's ledger entry:
+`scored` (a rule gave points) or `review` (待复核: kept out of the total, never unmet).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from engine.api import score_file
+from engine.values import notation_for, parse_value
+
+ROOT = Path(__file__).resolve().parent.parent
+NATIONAL = ROOT / "rules" / "national-2020"
+
+
+def _score(tmp_path: Path, rows: list[dict], pack: Path = NATIONAL, year: int = 2021, layout: str | None = None):
+    case = {"format": "jixiao-case/2", "unit": "测试单位", "year": year, "form": "department",
+            "self_evaluation": {"indicators": [{"level1": "产出指标", "groups": [{"level2": "质量指标", "rows": rows}]}]}}
+    if layout:
+        case["layout"] = layout
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    return score_file(path, pack)
+
+
+def _entry(result, name: str):
+    return next(e for e in result.ledger if e.item == name and e.kind == "score")
+
+
+# ───────────────────────── grade words (vocabulary.qualitative_grades) ─────────────────────────
+
+def test_the_grade_words_are_pack_vocabulary():
+    from engine.api import load_pack
+
+    grades = load_pack(NATIONAL).vocabulary["qualitative_grades"]
+    assert grades["met_band"] == "达成" and "高" in grades["words"]
+
+
+def test_an_actual_with_the_targets_grade_word_is_met(tmp_path):
+    """chongqing-2021-kxc-rongmeiti: 管理制度健全性 高 / 高, 3 of 3. The same grade as the target
+    is 达成 (JX-S05, 80–100 %, the self score 3 is in the band)."""
+    result = _score(tmp_path, [{"name": "管理制度健全性", "target": "高", "actual": "高", "weight": 3, "score": 3}])
+    entry = _entry(result, "管理制度健全性")
+    assert entry.outcome == "scored" and entry.rule == "JX-S05" and str(entry.points) == "3.00"
+
+
+@pytest.mark.parametrize("target, actual", [("高", "中"), ("低", "高"), ("好", "高"), ("", "高")])
+def test_a_grade_word_other_than_the_targets_is_not_guessed(tmp_path, target, actual):
+    """"高" against "中", or against a target in other words, or alone: which is better is not
+    written ("低" is good for a risk), so the row is 待复核, not met and not unmet."""
+    result = _score(tmp_path, [{"name": "资产管理规范性", "target": target, "actual": actual, "weight": 3, "score": 3}])
+    entry = _entry(result, "资产管理规范性")
+    assert entry.outcome == "review" and entry.points == 0
+    assert not [f for f in result.findings if f.rule in ("JX-A01", "JX-A02", "JX-A03")]
+
+
+def test_grade_words_are_known_to_the_parser_through_the_pack():
+    from engine.api import load_pack
+
+    notation = notation_for(load_pack(NATIONAL).vocabulary)
+    assert parse_value("高", notation).notes == ()
+    assert parse_value("高").notes == ("未识别的定性表述",)          # without the pack: unknown words
+
+
+# ───────────────────────── a stray character before the number ─────────────────────────
+
+def test_a_damaged_target_is_not_read_as_its_number(tmp_path):
+    """chongqing-2021-kxc-rongmeiti: 组织宣传活动次数 "到0次" (damaged) was read as 0次 and the row
+    scored (JX-A01/A03 raised against it). Now it is 待复核 with the parser's doubt (JX-V01)."""
+    result = _score(tmp_path, [{"name": "组织宣传活动次数", "target": "到0次", "actual": "15次", "weight": 10, "score": 10}])
+    entry = _entry(result, "组织宣传活动次数")
+    assert entry.outcome == "review" and "数值前的单字“到”" in entry.explanation
+    assert [f.rule for f in result.findings if f.row == entry.row and f.severity in ("warning", "error")] == ["JX-V01"]
+
+
+def test_a_count_with_a_filler_word_is_still_read(tmp_path):
+    result = _score(tmp_path, [{"name": "组织宣传活动次数", "target": "≥12次", "actual": "共15次", "weight": 10, "score": 10}])
+    assert _entry(result, "组织宣传活动次数").outcome == "scored"
