@@ -15,8 +15,10 @@ are drafts and are skipped) is a candidate; those whose years, forms and regions
 remain, and the most specific wins: a pack naming the case's layout before one that names none
 (the layout says how the form is to be read), then the longest matching region, a national pack
 last. A pack that names layouts applies only to cases of those layouts. A case that states no
-year is admitted by every year range (its result is provisional until the year is given). Two
-equally specific packs, or none, is an error that lists the candidates. A pack without
+year is admitted by every year range (its result is provisional until the year is given); where
+that leaves packs of different years equally specific (scoresheet and scoresheet-2013), the one
+whose years reach furthest (the current rules) is chosen. Two equally specific packs, or none, is
+an error that lists the candidates. A pack without
 `applies_to` is never chosen on its own (name it with --rules), and a pack does not inherit its
 parent's `applies_to`: a provincial pack says for itself where and when it applies.
 """
@@ -140,6 +142,10 @@ def choose(year: int | None, form: str, region: str | None, candidates: list[Can
         )
     best = max(s for _c, s in scored)
     top = [c for c, s in scored if s == best]
+    if len(top) > 1 and year is None:
+        # no year stated: packs that differ only in their years are not a tie, the current one applies
+        latest = max(_last_year(c) for c in top)
+        top = [c for c in top if _last_year(c) == latest]
     if len(top) > 1:
         names = " and ".join(f"{c.id}（{shown_path(c.directory)}，{c.scope()}）" for c in top)
         raise JixiaoError.single(
@@ -148,6 +154,12 @@ def choose(year: int | None, form: str, region: str | None, candidates: list[Can
                  "(--year), or name a pack with --rules",
         )
     return Selection(top[0], year, form, region, layout)
+
+
+def _last_year(candidate: Candidate) -> float:
+    """The last fiscal year a pack applies to (open-ended: infinity)."""
+    last = (candidate.applies_to.get("years") or {}).get("to")
+    return float("inf") if last is None else float(last)
 
 
 def select_pack(case: Case, rules_dir: Path = RULES_DIR) -> Selection:

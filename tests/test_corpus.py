@@ -164,6 +164,22 @@ def test_concerns_uses_subject_name_and_ledger_item():
     assert run.concerns(_finding("JX-A04", "anything"), None, ledger)
 
 
+def test_a_whole_filing_finding_concerns_the_budget_row_by_either_name():
+    """预算调整率 (JX-C05) is reported on the whole filing; the reviewer names the budget row, as
+    预算执行率 or by the form's own label for it."""
+    c05 = _finding("JX-C05", "整份材料")
+    assert run.concerns(c05, "预算执行率", [])
+    assert run.concerns(c05, "部门整体支出预算调整", [], budget_label="部门整体支出预算调整")
+    assert not run.concerns(c05, "部门整体支出预算调整", [])          # without the label: another row
+    assert not run.concerns(c05, "培训人次", [], budget_label="预算执行情况")
+    assert not run.concerns(_finding("JX-A04", "整份材料", row=3), "预算执行率", [])  # a row's finding
+    checks = {"budget.adjustment": {"title": "t", "rules": ["JX-C05"]}}
+    expected = {"defects": [{"id": "D1", "check": "budget.adjustment", "row": "部门整体支出预算调整", "evidence": "e"}]}
+    result = {"ledger": [], "findings": [c05]}
+    assert run.match(expected, result, checks, budget_label="部门整体支出预算调整")["found"] == ["D1"]
+    assert run.match(expected, result, checks)["missed"] == ["D1"]
+
+
 def test_match_counts_found_missed_false_alarms_and_uncovered():
     """D2's finding names another subject but sits on row 2, whose ledger item is 培训成本; the
     passed R01 check and the info finding are not alarms, so K2 holds and nothing is uncovered."""

@@ -81,3 +81,66 @@ def test_a_damaged_target_is_not_read_as_its_number(tmp_path):
 def test_a_count_with_a_filler_word_is_still_read(tmp_path):
     result = _score(tmp_path, [{"name": "组织宣传活动次数", "target": "≥12次", "actual": "共15次", "weight": 10, "score": 10}])
     assert _entry(result, "组织宣传活动次数").outcome == "scored"
+
+
+# ───────────────────────── 2013–2018 scoresheets (rules/scoresheet-2013) ─────────────────────────
+
+def _scoresheet(tmp_path: Path, year: int) -> Path:
+    case = {"format": "jixiao-case/2", "unit": "", "year": year, "form": "department", "layout": "scoresheet",
+            "self_evaluation": {"indicators": [{"level1": "投入", "label": "投入 16", "points": 16, "groups": [
+                {"level2": "预算配置", "points": 16, "rows": [
+                    {"name": "在职人员控制率", "weight": 8, "score": 8},
+                    {"name": "三公经费变动率", "weight": 8, "score": 0}]}]}]}}
+    path = tmp_path / f"scoresheet-{year}.yaml"
+    path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_a_2018_scoresheet_is_scored_under_the_2013_framework(tmp_path):
+    """scoresheet-2018-jichushuju was refused (no pack for 2018). The 2013 framework (财预〔2013〕53号)
+    pack scores it by the stated scores, and cites 53号, not the 2020 办法."""
+    chosen = []
+    result = score_file(_scoresheet(tmp_path, 2018), None, announce=chosen.append)
+    assert result.pack_id == "scoresheet-2013" and "scoresheet-2013" in chosen[0]
+    assert str(result.total) == "8.00"
+    scored = [e for e in result.ledger if e.kind == "score"]
+    assert {e.rule for e in scored} == {"JX-S50"}
+    assert all("财预〔2013〕53号" in e.citation for e in scored)
+    assert not [f for f in result.findings if "2020" in f.citation]
+
+
+@pytest.mark.parametrize("year, pack", [(2019, "scoresheet"), (2013, "scoresheet-2013")])
+def test_the_2013_pack_covers_only_its_years(tmp_path, year, pack):
+    assert score_file(_scoresheet(tmp_path, year), None).pack_id == pack
+
+
+def test_a_2012_scoresheet_is_still_refused(tmp_path):
+    from engine.errors import JixiaoError
+
+    with pytest.raises(JixiaoError, match="E-PACK-SELECT"):
+        score_file(_scoresheet(tmp_path, 2012), None)
+
+
+def test_a_scoresheet_without_a_year_is_read_under_the_current_pack(tmp_path):
+    """scoresheet-nd-yueyang-glj states no year: scoresheet (2019–2030) and scoresheet-2013
+    (2013–2018) both admit it. Not a tie: the current rules apply, the year stays a review item."""
+    case = yaml.safe_load(_scoresheet(tmp_path, 2018).read_text(encoding="utf-8"))
+    del case["year"]
+    path = tmp_path / "no-year.yaml"
+    path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    result = score_file(path, None)
+    assert result.pack_id == "scoresheet" and result.status == "provisional"
+    assert any(item.source == "year" for item in result.review_items)
+
+
+def test_packs_of_one_span_without_a_year_still_tie():
+    from engine.errors import JixiaoError
+    from engine.packselect import Candidate, choose
+
+    a = Candidate(Path("a"), "a", "1", {"years": {"from": 2019}, "layouts": ["x"]})
+    b = Candidate(Path("b"), "b", "1", {"years": {"from": 2020}, "layouts": ["x"]})
+    with pytest.raises(JixiaoError, match="apply equally"):
+        choose(None, "project", None, [a, b], "x")
+    older = Candidate(Path("c"), "c", "1", {"years": {"from": 2013, "to": 2018}, "layouts": ["x"]})
+    assert choose(None, "project", None, [a, older], "x").candidate.id == "a"
+    assert choose(2018, "project", None, [a, older], "x").candidate.id == "c"

@@ -169,12 +169,22 @@ def _is_alarm(finding: dict) -> bool:
     return finding.get("severity") in ALARM_SEVERITIES and not finding.get("passed")
 
 
-def concerns(finding: dict, row: str | None, ledger: list[dict]) -> bool:
+BUDGET_ROW = "预算执行率"      # what the ledger calls the budget block's row
+WHOLE_FILING = "整份材料"       # the subject of a finding about the whole filing (budget adjustment, dates)
+
+
+def concerns(finding: dict, row: str | None, ledger: list[dict], budget_label: str | None = None) -> bool:
     """Whether a finding concerns the row an expectation names (a 三级指标 name, 预算执行率, a part):
-    its subject, its numbers' name, or the ledger item of its row number contains the name."""
+    its subject, its numbers' name, or the ledger item of its row number contains the name. The
+    budget row goes by 预算执行率 or by the form's own label for it (`budget_label`, e.g.
+    "部门整体支出预算调整"); a finding about the whole filing (预算调整率, whose figures are the
+    budget block's) concerns the budget row."""
     if not row:
         return True
     want = _norm_text(row)
+    if want in {_norm_text(BUDGET_ROW), _norm_text(budget_label)} - {""}:
+        if finding.get("row") is None and finding.get("subject") in (BUDGET_ROW, WHOLE_FILING):
+            return True
     names = [finding.get("subject"), (finding.get("numbers") or {}).get("name")]
     if finding.get("row") is not None:
         names += [e.get("item") for e in ledger if e.get("row") == finding["row"]]
@@ -235,13 +245,13 @@ def found_by_review(expectation: dict, result: dict, checks: dict) -> bool:
 
 
 def covering(expectation: dict, findings: list[dict], ledger: list[dict], checks: dict,
-             exclude: set[int] = frozenset()) -> list[int]:
+             exclude: set[int] = frozenset(), budget_label: str | None = None) -> list[int]:
     """Indexes of the alarm findings that cover an expectation."""
     category = checks.get(expectation.get("check")) or {}
     rules = set(category.get("rules") or [])
     return [i for i, f in enumerate(findings)
             if i not in exclude and _is_alarm(f) and f.get("rule") in rules
-            and of_kind(f, category.get("facts")) and concerns(f, expectation.get("row"), ledger)]
+            and of_kind(f, category.get("facts")) and concerns(f, expectation.get("row"), ledger, budget_label)]
 
 
 def rows_read(result: dict, names: set[str] | None = None) -> int:
@@ -285,22 +295,22 @@ def _total_text(value) -> str:
     return "–" if value is None else str(value)
 
 
-def match(expected: dict, result: dict, checks: dict) -> dict:
+def match(expected: dict, result: dict, checks: dict, budget_label: str | None = None) -> dict:
     """The expectations of one case against its result: defects found and missed, ok checks that
     raised an alarm, and alarms no expectation accounts for (neither a defect it finds nor an ok
-    check it contradicts)."""
+    check it contradicts). `budget_label`: the form's own name for its budget row."""
     findings = result.get("findings") or []
     ledger = result.get("ledger") or []
     covered: set[int] = set()
     found, missed, false_alarms = [], [], []
     for defect in expected.get("defects") or []:
-        hits = covering(defect, findings, ledger, checks)
+        hits = covering(defect, findings, ledger, checks, budget_label=budget_label)
         covered.update(hits)
         (found if hits or found_by_review(defect, result, checks) else missed).append(defect["id"])
     alarmed: set[int] = set()
     for ok in expected.get("ok") or []:
         # a finding that finds an expected defect is accounted for: it is not also a false alarm
-        hits = covering(ok, findings, ledger, checks, exclude=covered)
+        hits = covering(ok, findings, ledger, checks, exclude=covered, budget_label=budget_label)
         alarmed.update(hits)
         if hits:
             false_alarms.append(ok["id"])
@@ -399,7 +409,9 @@ def evaluate(folder: Path, checks: dict, do_import: bool = True) -> CaseReport:
         names = {_norm_text(r["name"]) for r in with_content(case_rows(read_yaml(folder / "case.yaml")))}
         report.rows_read = min(rows_read(result, names), report.rows)
         report.rows_accounted = min(rows_accounted(result, expected, checks, names), report.rows)
-        m = match(expected, result, checks)
+        case = read_yaml(folder / "case.yaml") or {}
+        label = (((case.get("self_evaluation") or {}).get("budget") or {}).get("label"))
+        m = match(expected, result, checks, budget_label=str(label) if label else None)
         report.found, report.missed = m["found"], m["missed"]
         report.false_alarms, report.uncovered = m["false_alarms"], m["uncovered"]
         report.total, report.self_total = _total_text(result.get("total")), _total_text(result.get("self_assessed"))
