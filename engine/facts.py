@@ -283,9 +283,12 @@ def has_reason(text: str, vocabulary: dict) -> bool:
     return len(cleaned) >= int(vocabulary.get("missing_reason_min_chars", 1))
 
 
-def _review_reason(row: IndicatorRow, target: Value, actual: Value, fields: dict) -> str | None:
+def _review_reason(row: IndicatorRow, target: Value, actual: Value, fields: dict,
+                   compare: bool = True) -> str | None:
     """Why the row's values cannot be compared (a review item), or None. Not readable is not
-    unmet: such a row is never scored as a shortfall."""
+    unmet: such a row is never scored as a shortfall. With `compare` False (a pack that scores
+    the stated score, `vocabulary.compare_values: false`), only a damaged cell or a missing
+    weight makes the row 待复核: words the rules would not compare do not."""
     if fields["direction"] == "na":
         return None
     notes = review_notes(target, actual, fields["direction"])
@@ -293,6 +296,8 @@ def _review_reason(row: IndicatorRow, target: Value, actual: Value, fields: dict
         return "；".join(notes)
     if fields["weight"] is None:
         return "该行没有分值（行上和标题中都没有），无法计分"
+    if not compare:
+        return None
     if fields["direction"] == "unknown":
         return f"指标值“{row.target}”无法识别，无法与实际完成值比较"
     if actual.kind == "empty":
@@ -355,7 +360,7 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
                 fields["ratio"] = a / t
                 percent = all(q.unit == "%" for q in target.quantities)
                 fields["shortfall_pp"] = (t - a) if percent else (t - a) / t * 100
-    review = _review_reason(row, target, actual, fields)
+    review = _review_reason(row, target, actual, fields, vocabulary.get("compare_values", True) is not False)
     fields["readable"] = review is None
     display = {
         "name": row.name,

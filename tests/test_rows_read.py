@@ -49,7 +49,14 @@ def test_an_actual_with_the_targets_grade_word_is_met(tmp_path):
     assert entry.outcome == "scored" and entry.rule == "JX-S05" and str(entry.points) == "3.00"
 
 
-@pytest.mark.parametrize("target, actual", [("高", "中"), ("低", "高"), ("好", "高"), ("", "高")])
+def test_the_same_grade_of_effect_is_met(tmp_path):
+    """national-2021-lingling-lyj: 提高就业率 显著 / 显著, 6 of 6."""
+    result = _score(tmp_path, [{"name": "提高就业率", "target": "显著", "actual": "显著", "weight": 6, "score": 6}])
+    entry = _entry(result, "提高就业率")
+    assert entry.outcome == "scored" and entry.rule == "JX-S05" and str(entry.points) == "6.00"
+
+
+@pytest.mark.parametrize("target, actual", [("高", "中"), ("低", "高"), ("好", "高"), ("", "高"), ("显著", "较显著")])
 def test_a_grade_word_other_than_the_targets_is_not_guessed(tmp_path, target, actual):
     """"高" against "中", or against a target in other words, or alone: which is better is not
     written ("低" is good for a risk), so the row is 待复核, not met and not unmet."""
@@ -144,3 +151,57 @@ def test_packs_of_one_span_without_a_year_still_tie():
     older = Candidate(Path("c"), "c", "1", {"years": {"from": 2013, "to": 2018}, "layouts": ["x"]})
     assert choose(None, "project", None, [a, older], "x").candidate.id == "a"
     assert choose(2018, "project", None, [a, older], "x").candidate.id == "c"
+
+
+# ───────────────────────── scoresheets with targets and actuals (scoresheet-2021-yinchuan) ─────────────────────────
+
+SCORESHEET = ROOT / "rules" / "scoresheet"
+
+
+def _sheet_case(tmp_path: Path, level1: str, rows: list[dict]) -> Path:
+    case = {"format": "jixiao-case/2", "unit": "银川市第六中学", "year": 2021, "form": "project", "layout": "scoresheet",
+            "self_evaluation": {"indicators": [{"level1": level1, "groups": [{"level2": "项目管理", "rows": rows}]}]}}
+    path = tmp_path / "sheet.yaml"
+    path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("level1, section", [("项目决策", "投入"), ("项目管理", "过程"), ("项目产出", "产出"),
+                                             ("项目效益", "效益")])
+def test_project_level1_names_map_to_the_scoresheet_sections(tmp_path, level1, section):
+    path = _sheet_case(tmp_path, level1, [{"name": "完整性", "target": "", "actual": "", "weight": 4, "score": 4}])
+    entry = _entry(score_file(path, SCORESHEET), "完整性")
+    assert entry.outcome == "scored" and entry.section == section
+
+
+def test_a_scoresheet_scores_the_stated_score_whatever_the_actual_says(tmp_path):
+    """The scoresheet pack scores the stated 自评得分 and compares nothing (compare_values: false):
+    an actual in words ("持续有效") does not hold the row up; a damaged cell ("M.8万元") still does."""
+    path = _sheet_case(tmp_path, "项目管理", [
+        {"name": "绩效监控有效性", "target": "", "actual": "持续有效", "weight": 2, "score": 2},
+        {"name": "绿化、水电费等成本", "target": "M.8万元", "actual": "14.8万元", "weight": 3, "score": 3}])
+    result = score_file(path, SCORESHEET)
+    words = _entry(result, "绩效监控有效性")
+    assert words.outcome == "scored" and words.rule == "JX-S50" and str(words.points) == "2.00"
+    damaged = _entry(result, "绿化、水电费等成本")
+    assert damaged.outcome == "review" and "M.8万元" in damaged.explanation
+
+
+def test_the_national_pack_still_compares_values(tmp_path):
+    result = _score(tmp_path, [{"name": "绩效监控有效性", "target": "有效", "actual": "持续有效", "weight": 2, "score": 2}])
+    assert _entry(result, "绩效监控有效性").outcome == "review"
+
+
+# ───────────────────────── template rows "指标2:" (placeholder_names) ─────────────────────────
+
+def test_an_unfilled_numbered_template_row_is_skipped_not_reviewed(tmp_path):
+    result = _score(tmp_path, [{"name": "合格率", "target": "≥95%", "actual": "96%", "weight": 5, "score": 5},
+                               {"name": "指标2:"}, {"name": "指标2：", "target": "", "actual": ""}])
+    assert [s.name for s in result.skipped_rows] == ["指标2:", "指标2："]
+    assert not [e for e in result.ledger if e.item.startswith("指标2")]
+    assert not [i for i in result.review_items if i.source == "row"]
+
+
+def test_a_numbered_row_with_points_is_never_skipped(tmp_path):
+    result = _score(tmp_path, [{"name": "指标1:", "target": "", "actual": "", "weight": 5, "score": 5}])
+    assert not result.skipped_rows and _entry(result, "指标1:").outcome == "review"
