@@ -15,10 +15,10 @@ are drafts and are skipped) is a candidate; those whose years, forms and regions
 remain, and the most specific wins: a pack naming the case's layout before one that names none
 (the layout says how the form is to be read), then the longest matching region, a national pack
 last. A pack that names layouts applies only to cases of those layouts. A case that states no
-year is admitted by every year range (its result is provisional until the year is given); where
-that leaves packs of different years equally specific (scoresheet and scoresheet-2013), the one
-whose years reach furthest (the current rules) is chosen. Two equally specific packs, or none, is
-an error that lists the candidates. A pack without
+year is admitted by every year range (its result is provisional until the year is given) and is
+read under the current rules: of the packs that admit it, only those whose years reach furthest
+are candidates (scoresheet, not scoresheet-2013, however specific the older one is). Two equally
+specific packs, or none, is an error that lists the candidates. A pack without
 `applies_to` is never chosen on its own (name it with --rules), and a pack does not inherit its
 parent's `applies_to`: a provincial pack says for itself where and when it applies.
 """
@@ -140,12 +140,12 @@ def choose(year: int | None, form: str, region: str | None, candidates: list[Can
             "E-PACK-SELECT", f"no rule pack applies to this case ({about}); packs: {listing}", stage="load",
             hint="check the case's year, form and region, or name a pack with --rules",
         )
+    if year is None:
+        # no year stated: the current rules apply (a pack for past years only is not a candidate)
+        latest = max(_last_year(c) for c, _s in scored)
+        scored = [(c, s) for c, s in scored if _last_year(c) == latest]
     best = max(s for _c, s in scored)
     top = [c for c, s in scored if s == best]
-    if len(top) > 1 and year is None:
-        # no year stated: packs that differ only in their years are not a tie, the current one applies
-        latest = max(_last_year(c) for c in top)
-        top = [c for c in top if _last_year(c) == latest]
     if len(top) > 1:
         names = " and ".join(f"{c.id}（{shown_path(c.directory)}，{c.scope()}）" for c in top)
         raise JixiaoError.single(

@@ -151,6 +151,26 @@ def test_packs_of_one_span_without_a_year_still_tie():
     older = Candidate(Path("c"), "c", "1", {"years": {"from": 2013, "to": 2018}, "layouts": ["x"]})
     assert choose(None, "project", None, [a, older], "x").candidate.id == "a"
     assert choose(2018, "project", None, [a, older], "x").candidate.id == "c"
+    # an older pack naming the layout does not beat the current national one for a case without a year
+    national = Candidate(Path("n"), "n", "1", {"years": {"from": 2020, "to": 2030}})
+    older_narrative = Candidate(Path("o"), "o", "1", {"years": {"from": 2013, "to": 2018}, "layouts": ["narrative"]})
+    assert choose(None, "department", None, [national, older_narrative], "narrative").candidate.id == "n"
+    assert choose(2018, "department", None, [national, older_narrative], "narrative").candidate.id == "o"
+
+
+@pytest.mark.parametrize("year, pack", [(2018, "scoresheet-2013"), (2021, "national-2020"), (None, "national-2020")])
+def test_a_report_without_a_table_of_2013_to_2018_is_read_under_the_2013_framework(tmp_path, year, pack):
+    """narrative-2018-danzhou-fy (a 2018 report, 投入/过程/效果 scored under the 2013 framework) was
+    refused; a report of a later year, or of no stated year, is read under the national pack."""
+    case = {"format": "jixiao-case/2", "unit": "儋州市人民法院", "form": "department", "layout": "narrative",
+            "report": {"statements": [{"topic": "支出", "quote": "支出5560.46万元,其中:基本支出2956.36万元,项目支出2604.1万元。",
+                                       "total": 5560.46, "items": [{"name": "基本支出", "amount": 2956.36},
+                                                                   {"name": "项目支出", "amount": 2604.1}]}]}}
+    if year:
+        case["year"] = year
+    path = tmp_path / "report.yaml"
+    path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    assert score_file(path, None).pack_id == pack
 
 
 # ───────────────────────── scoresheets with targets and actuals (scoresheet-2021-yinchuan) ─────────────────────────
