@@ -49,9 +49,10 @@ def test_an_actual_with_the_targets_grade_word_is_met(tmp_path):
     assert entry.outcome == "scored" and entry.rule == "JX-S05" and str(entry.points) == "3.00"
 
 
-def test_the_same_grade_of_effect_is_met(tmp_path):
-    """national-2021-lingling-lyj: 提高就业率 显著 / 显著, 6 of 6."""
-    result = _score(tmp_path, [{"name": "提高就业率", "target": "显著", "actual": "显著", "weight": 6, "score": 6}])
+@pytest.mark.parametrize("word", ["显著", "有效"])
+def test_the_same_grade_of_effect_is_met(tmp_path, word):
+    """national-2021-lingling-lyj: 提高就业率 显著 / 显著, 6 of 6; national-2022-yongde: 有效 / 有效."""
+    result = _score(tmp_path, [{"name": "提高就业率", "target": word, "actual": word, "weight": 6, "score": 6}])
     entry = _entry(result, "提高就业率")
     assert entry.outcome == "scored" and entry.rule == "JX-S05" and str(entry.points) == "6.00"
 
@@ -146,7 +147,7 @@ def test_packs_of_one_span_without_a_year_still_tie():
 
     a = Candidate(Path("a"), "a", "1", {"years": {"from": 2019}, "layouts": ["x"]})
     b = Candidate(Path("b"), "b", "1", {"years": {"from": 2020}, "layouts": ["x"]})
-    with pytest.raises(JixiaoError, match="apply equally"):
+    with pytest.raises(JixiaoError, match="E-PACK-SELECT.*(同样适用|apply equally)"):
         choose(None, "project", None, [a, b], "x")
     older = Candidate(Path("c"), "c", "1", {"years": {"from": 2013, "to": 2018}, "layouts": ["x"]})
     assert choose(None, "project", None, [a, older], "x").candidate.id == "a"
