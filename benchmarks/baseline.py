@@ -67,7 +67,7 @@ def _off(stated: Decimal, exact: Decimal, text: str) -> bool:
 GRADES = (("优", Decimal(90)), ("良", Decimal(80)), ("中", Decimal(60)), ("差", ZERO))
 DIRECTION = {">=": "positive", ">": "positive", "<=": "reverse", "<": "reverse", "==": "equal"}
 SECTION_WEIGHTS = {"产出": Decimal(50), "效益": Decimal(30), "满意度": Decimal(10)}
-PLACEHOLDER_NAMES = frozenset(["", "无", "/", "／", "-", "—", "无此项", "暂无", "…", "……", "...", "......"])
+PLACEHOLDER_NAMES = frozenset(VOCABULARY["placeholder_names"])
 _FOLD = str.maketrans({"，": ",", "。": ".", "（": "(", "）": ")", "：": ":", "；": ";", "、": ","})
 
 
@@ -114,11 +114,7 @@ def _placeholder(name: str, t_text: str, a_text: str, row: dict) -> bool:
         return True
     if any(_fold(text) in _fold(cell) for text in PLACEHOLDER_TEXTS for cell in (name, t_text, a_text)):
         return True
-    if name.strip() in PLACEHOLDER_NAMES and all(not c.strip() or c.strip() in PLACEHOLDER_NAMES for c in (t_text, a_text)):
-        return True
-    rest = re.sub(r"^\D*?[0-9０-９一二三四五六七八九十]+[:：]?", "", name.strip()).strip()
-    return bool(NUMBERED.match(name.strip())) and all(
-        not c or c in PLACEHOLDER_NAMES for c in (rest, t_text.strip(), a_text.strip()))
+    return name.strip() in PLACEHOLDER_NAMES and all(not c.strip() or c.strip() in PLACEHOLDER_NAMES for c in (t_text, a_text))
 
 
 def _template(text: str) -> bool:
@@ -137,7 +133,8 @@ def _misfiled(name: str, level2: str, t, a, unit: str) -> bool:
     if level2_class and name_class and level2_class != name_class:
         return True
     words = VOCABULARY["level2_name_words"].get(level2_class or "")
-    if words and not any(w in name for w in words):
+    bare = NUMBERED.match(name.strip()) and not re.sub(r"^\D*?[0-9０-９一二三四五六七八九十]+", "", name.strip()).strip(" :：/／")
+    if words and not bare and not any(w in name for w in words):
         return True
     units = {q.unit for v in (t, a) for q in v.quantities if q.unit} | ({unit.strip()} if unit.strip() else set())
     amount = bool(units & MONEY_UNITS) or not units and any(name.strip().endswith(w) for w in MONEY_NAMES)
