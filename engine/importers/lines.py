@@ -314,6 +314,13 @@ def parse_lines(text: str, name: str = "<text>") -> Source:
     glosses = len(_GLOSS.findall(text))
     if glosses:
         text = _GLOSS.sub("", text)
+    from .glued import parse_glued
+
+    glued = parse_glued(text, name)  # a table whose cells lost every separator
+    if glued is not None:
+        if glosses:
+            glued.notes.append(f"删去了转载网站在汉字后加注的 {glosses} 处拼音（如“衛(wèi)”），它们不是原文")
+        return glued
     level1, level2, other = _row_starts()
     pair_labels = _pair_labels()
     items = _space_rows(_join_split_headers(_classify(text), grid_words, budget_words), grid_words, budget_words)

@@ -1,0 +1,707 @@
+"""Glued text -> Source: a table whose cells lost every separator.
+
+Document mirrors and some page extractions give a filing's tables as one run of characters:
+
+    …三级指标分值年度指标值全年实际值得分未完成原因及拟采取的改进措施产出指标(70分)数量指标
+    安装坡面水标尺10≥266米≥266米10水标尺宽度10≥50厘米≥50厘米10质量指标…总分100100
+
+Such a table is still labelled: its header is a run of column words (`grid_columns` of
+vocabulary.yaml), which gives the order of the cells in every row; the level headings
+(`row_starts`) stand where a block or group begins; and each kind of cell has a shape (`glued:`
+in vocabulary.yaml: a number with a unit or a comparator, a word of a qualitative value, 是/否, a
+percentage). The rows are found by a least-cost parse of the whole body: every way of cutting it
+into headings and rows is weighed by the cells it leaves empty, the digits it has to split ("6620"),
+the words it reads as values rather than as part of a name; the cheapest wins. Nothing read so is
+certain: every cell carries a doubt (each figure goes to review), and a row that could also be
+cut another way at the same cost says so in its cells' doubt.
+
+Only a header run written without any line break inside it starts such a table, so text whose
+cells stand on lines of their own (lines.py) is never read here.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from .grid import Cell, Row, Source, _traditional
+from .vocabulary import vocabulary
+
+GLUED_DOUBT = "从连写文本按表头列序拆分"
+MAX_BODY = 20_000  # characters of one table's body parsed so; longer text is not such a table
+MAX_NAME = 60
+MAX_REASON = 80
+TOP_K = 3
+MIN_HEADER_WORDS = 3
+
+VALUE_ROLES = ("target", "adjusted_target", "actual", "completion")
+#: Which value columns a row with fewer values than value columns fills first.
+VALUE_PRIORITY = ("target", "actual", "completion", "adjusted_target")
+TEXT_ROLES = ("reason", "explanation", "criteria")
+LEVEL_ROLES = ("level1", "level2", "label", "levels")
+
+#: Cost of a column left empty (a row is the cheaper the more of its columns it fills).
+EMPTY_COST = {"target": 1.0, "actual": 1.0, "completion": 1.0, "adjusted_target": 0.0, "unit": 0.5,
+              "comparator": 0.3, "coefficient": 1.5, "weight": 1.0, "score": 1.0, "core": 1.0}
+ROW_COST = 0.5
+QUAL_COST = 0.2  # a value read as a word (高, 好) rather than left in the name
+SPLIT_COST = 0.5  # a number cut out of a longer run of digits ("22" -> 2 | 2)
+DAMAGED_COST = 1.0
+HEADING_IN_NAME_COST = 2.0
+DIGIT_NAME_COST = 0.3
+VALUES_IN_NAME_COST = 2.0
+UNIT_NAME_COST = 1.0
+JUNK_COST = 1.0
+REASON_COST = 0.3
+JUNK_COST_PER_CHAR = 0.3
+BAD_FIGURES_COST = 1.0
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK_OR_PUNCT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff、，。：；（）“”‘’《》【】！？…—：]")
+_NUMBER = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_VALUES_IN_NAME = re.compile(r"[%％]|[0-9][^\s0-9.]{1,3}?[≥≤<>=]?[0-9]")
+_NAME_STOPS = set("。，,；;：:！？!?\n")
+_POINTS = r"(?:[（(]\s*[0-9]+(?:\.[0-9]+)?\s*分\s*[)）]|[0-9]+(?:\.[0-9]+)?分)?"
+_NOTE = r"(?:[（(][^（()）]{0,10}[)）])?"
+
+
+# ─────────────────────────────── vocabulary ───────────────────────────────
+
+def _simple(text: str) -> str:
+    return text.translate(_traditional())
+
+
+@lru_cache(maxsize=1)
+def _lex() -> dict:
+    v = vocabulary()
+    g = v["glued"]
+    header: dict[str, str] = {}
+    for role, words in v["grid_columns"].items():
+        for w in words:
+            header.setdefault(_simple(re.sub(r"[（(][^（()）]*[)）]", "", w)), role)
+    for w in g["level_columns"]:
+        header.setdefault(w, "levels")
+    words = sorted(header, key=len, reverse=True)
+    header_re = re.compile("(?:" + "|".join(re.escape(w) for w in words) + ")" + _NOTE)
+    level1 = set(v["row_starts"]["level1"])
+    level2 = set(v["row_starts"]["level2"])
+    labels = set(v["grid_columns"]["label"])
+    headings = sorted(level1 | level2 | labels, key=len, reverse=True)
+    # a short heading (投入, 产出, 管理) is a common word inside names: a heading only with its points
+    long_ = [re.escape(w) for w in headings if len(w) >= 4]
+    short = [re.escape(w) for w in headings if len(w) < 4]
+    heading_re = re.compile("(?:(?:" + "|".join(long_) + ")" + _POINTS + ")|(?:(?:" + "|".join(short) + ")"
+                            + _POINTS.rstrip("?") + ")")
+    anagrams: dict[int, dict[str, str]] = {}
+    for w in headings:
+        if len(w) >= 4:
+            anagrams.setdefault(len(w), {}).setdefault("".join(sorted(w)), w)
+    directions = sorted(set(v["direction_words"]) | {"≥", "≤", "=", "＝", ">", "<", ">=", "<="}, key=len, reverse=True)
+    ends = [re.escape(w) for w in g["ends"]]
+    return {
+        "header": header, "header_re": header_re,
+        "level1": level1, "level2": level2, "labels": labels, "heading_re": heading_re, "anagrams": anagrams,
+        "units": sorted(set(g["units"]), key=len, reverse=True),
+        "comparators": sorted(g["comparators"], key=len, reverse=True),
+        "damaged_cmp": tuple(g["damaged_comparators"]),
+        "damaged_digits": "".join(g["damaged_digits"]),
+        "qualitative": sorted(set(g["qualitative"]), key=len, reverse=True),
+        "core": tuple(g["core"]),
+        "directions": directions,
+        "direction_anagrams": {"".join(sorted(w)): w for w in v["direction_words"] if len(w) >= 4},
+        "ends": re.compile("(?:" + "|".join(ends) + ")|" + g["section"][1:]),
+        "total": sorted(v["labels"]["total_row"], key=len, reverse=True),
+        "fillers": sorted(g["fillers"], key=len, reverse=True),
+        "page_mark": re.compile(g["page_mark"]),
+    }
+
+
+# ─────────────────────────────── text ───────────────────────────────
+
+def _normalize(text: str) -> tuple[str, list[int], list[bool]]:
+    """The text with a mirror's page marks ("2、" at the start of each page's text) dropped and
+    joined to the page before, and whitespace next to a Chinese character dropped ("成 品粮");
+    with the line of each character, and whether a line break or a space stood before it."""
+    lex = _lex()
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    marks = [i for i, line in enumerate(lines) if lex["page_mark"].match(line)]
+    numbered = set()
+    expect = 1
+    for i in marks:
+        if int(lex["page_mark"].match(lines[i])[1]) == expect:
+            numbered.add(i)
+            expect += 1
+    if expect <= 2:  # a single "1、" is a list item, not a mirror's page
+        numbered = set()
+    chars: list[str] = []
+    line_of: list[int] = []
+    broken: list[bool] = []
+    for i, line in enumerate(lines):
+        joined = i in numbered
+        if joined:
+            line = line[lex["page_mark"].match(line).end():]
+        elif i:
+            chars.append("\n")
+            line_of.append(i + 1)
+            broken.append(True)
+        for ch in line:
+            chars.append(ch)
+            line_of.append(i + 1)
+            broken.append(False)
+    out: list[str] = []
+    out_lines: list[int] = []
+    out_broken: list[bool] = []
+    k = 0
+    n = len(chars)
+    while k < n:
+        ch = chars[k]
+        if ch.isspace() and ch != "\n":
+            j = k
+            while j < n and chars[j].isspace() and chars[j] != "\n":
+                j += 1
+            before = out[-1] if out else ""
+            after = chars[j] if j < n else ""
+            if not (_CJK_OR_PUNCT.match(before or "a") or _CJK_OR_PUNCT.match(after or "a")) and before and after \
+                    and before != "\n" and after != "\n":
+                out.append(" ")
+                out_lines.append(line_of[k])
+                out_broken.append(False)
+            elif j < n:
+                broken[j] = True  # a space stood here
+            k = j
+            continue
+        out.append(ch)
+        out_lines.append(line_of[k])
+        out_broken.append(broken[k])
+        k += 1
+    return "".join(out), out_lines, out_broken
+
+
+def _header_runs(key: str, spaced: list[bool]) -> list[tuple[int, int, list[tuple[str, str, str]]]]:
+    """(start, end, [(word as written, canonical word, role)]) of each run of header words written
+    without separators (a run whose words are mostly separated by spaces is lines.py's)."""
+    lex = _lex()
+    runs = []
+    matches = list(lex["header_re"].finditer(key))
+    k = 0
+    while k < len(matches):
+        m = matches[k]
+        run = [(m.group(0), m.group(0), lex["header"][re.sub(r"[（(][^（()）]*[)）]$", "", m.group(0))])]
+        start, end = m.start(), m.end()
+        k += 1
+        while k < len(matches):
+            nxt = matches[k]
+            gap = key[end:nxt.start()]
+            if gap:
+                word = _near_anagram(gap, lex["header"])
+                if word is None or "\n" in gap:
+                    break
+                run.append((gap, word, lex["header"][word]))
+            if "\n" in key[end:nxt.end()]:
+                break
+            run.append((nxt.group(0), nxt.group(0), lex["header"][re.sub(r"[（(][^（()）]*[)）]$", "", nxt.group(0))]))
+            end = nxt.end()
+            k += 1
+        roles = [r for _w, _c, r in run]
+        bounds = [i for i in _word_starts(start, run)[1:]]
+        if sum(1 for i in bounds if spaced[i]) * 3 > len(bounds):
+            continue
+        if len(run) >= MIN_HEADER_WORDS and "name" in roles and {"target", "actual", "weight", "score"} & set(roles) \
+                and "\n" not in key[start:end]:
+            runs.append((start, end, run))
+    return runs
+
+
+def _word_starts(start: int, run: list) -> list[int]:
+    out = []
+    for written, _c, _r in run:
+        out.append(start)
+        start += len(written)
+    return out
+
+
+def _near_anagram(gap: str, words: dict[str, str]) -> str | None:
+    """A header word whose characters the gap holds in another order, with at most one more
+    (a cell written vertically and read across: "年成值全完值" for 全年完成值)."""
+    if len(gap) > 10 or len(gap) < 3:
+        return None
+    best = None
+    for w in words:
+        if len(w) >= 3 and 0 <= len(gap) - len(w) <= 1 and w != gap:
+            pool = list(gap)
+            ok = True
+            for ch in w:
+                if ch in pool:
+                    pool.remove(ch)
+                else:
+                    ok = False
+                    break
+            if ok and (best is None or len(w) > len(best)):
+                best = w
+    return best
+
+
+# ─────────────────────────────── the parse ───────────────────────────────
+
+class _Table:
+    """The least-cost reading of one table's body."""
+
+    def __init__(self, key: str, text: str, start: int, end: int, roles: list[str]) -> None:
+        self.lex = _lex()
+        self.key, self.text, self.start, self.end = key, text, start, end
+        self.roles = roles
+        after = roles[roles.index("name") + 1:]
+        self.slots: list[tuple[str, ...]] = []
+        for role in after:
+            if role in VALUE_ROLES:
+                if self.slots and self.slots[-1][0] == "values":
+                    self.slots[-1] = (*self.slots[-1], role)
+                else:
+                    self.slots.append(("values", role))
+            elif role in LEVEL_ROLES or role == "name":
+                continue
+            else:
+                self.slots.append((role,))
+        self.slots = [s for s in self.slots if s[0] in ("values", "unit", "comparator", "coefficient", "weight", "score",
+                                                        "core", *TEXT_ROLES)]
+        self.ok = all(s[0] not in TEXT_ROLES for s in self.slots[:-1])  # free text only as the last column
+        self.heading_at: dict[int, tuple[int, str, float]] = {}
+        self.boundary = [False] * (end + 1)
+        self.boundary[end] = True
+        for p in range(start, end):
+            h = self._heading(p)
+            if h is not None:
+                self.heading_at[p] = h
+            if p in self.heading_at or key[p] == "\n" or self._end_at(p):
+                self.boundary[p] = True
+        self.memo_slots: dict[tuple[int, int], list] = {}
+        self.memo: dict[int, tuple[float, tuple]] = {}
+        self.points: Decimal | None = None
+
+    # tokens ---------------------------------------------------------------------------------
+
+    def _heading(self, p: int) -> tuple[int, str, float] | None:
+        m = self.lex["heading_re"].match(self.key, p, self.end)
+        if m:
+            return m.end(), m.group(0), 0.0
+        for length, table in self.lex["anagrams"].items():
+            chunk = self.key[p:p + length]
+            if len(chunk) == length and "".join(sorted(chunk)) in table and chunk not in self.lex["level2"]:
+                return p + length, table["".join(sorted(chunk))], 0.1
+        return None
+
+    def _end_at(self, p: int) -> bool:
+        return bool(self.lex["ends"].match(self.key, p, self.end))
+
+    def _space(self, q: int) -> int:
+        return q + 1 if q < self.end and self.key[q] == " " else q
+
+    def _numbers(self, q: int) -> list[tuple[int, float]]:
+        """Ends of the numbers starting at q, with the cost of cutting a run of digits."""
+        key = self.key
+        m = re.compile(r"[0-9]+(?:\.[0-9]+)?").match(key, q, self.end)
+        if not m:
+            return []
+        out = []
+        for e in range(q + 1, m.end() + 1):
+            if key[e - 1] == "." or (e < self.end and key[e] == "."):
+                continue
+            if _NUMBER.fullmatch(key, q, e):
+                cut = e < self.end and key[e].isdigit()
+                out.append((e, SPLIT_COST if cut else 0.0))
+        return out
+
+    def _units(self, q: int) -> list[int]:
+        return [q + len(u) for u in self.lex["units"] if self.key.startswith(u, q) and q + len(u) <= self.end]
+
+    def _values(self, q: int) -> list[tuple[int, float, str]]:
+        """(end, cost, flag) of each value cell starting at q."""
+        key = self.key
+        q = self._space(q)
+        out: list[tuple[int, float, str]] = []
+        starts = [(q, 0.0, "")]
+        for c in self.lex["comparators"]:
+            if key.startswith(c, q):
+                starts.append((q + len(c), 0.0, ""))
+                break
+        for c in self.lex["damaged_cmp"]:
+            if key.startswith(c, q) and q + len(c) < self.end and (key[q + len(c)].isdigit()
+                                                                  or key[q + len(c)] in self.lex["damaged_digits"]):
+                starts.append((q + len(c), DAMAGED_COST, f"“{c}”疑为比较符的 OCR 误读"))
+        for s, cost, flag in starts:
+            for e, cut in self._numbers(s):
+                out.append((e, cost + cut, flag))
+                for u in self._units(e):
+                    out.append((u, cost + cut, flag))
+            m = re.compile("[0-9" + re.escape(self.lex["damaged_digits"]) + "]+").match(key, s, self.end)
+            if m and not m.group(0).isdigit() and m.group(0)[0] not in "olI":
+                for u in self._units(m.end()):
+                    out.append((u, cost + DAMAGED_COST, "数字中有像数字的字母，疑为 OCR 误读"))
+        for w in self.lex["qualitative"]:
+            if key.startswith(w, q):
+                out.append((q + len(w), QUAL_COST, ""))
+        return out
+
+    def _slot_options(self, slot: tuple[str, ...], q: int) -> list[tuple[int, float, tuple]]:
+        """(end, cost, cells) for one slot at q; cells are (role, start, end, flag)."""
+        kind = slot[0]
+        key = self.key
+        if kind == "values":
+            roles = slot[1:]
+            out = []
+            paths: list[tuple[int, float, tuple]] = [(q, 0.0, ())]
+            for _ in range(len(roles)):
+                paths = [(e, cost + c, (*got, (self._space(pos), e, flag)))
+                         for pos, cost, got in paths for e, c, flag in self._values(pos)]
+                out.extend(paths)
+            out = [(q, 0.0, ())] + out
+            result = []
+            seen = set()
+            for e, cost, got in out:
+                if (e, got) in seen:
+                    continue
+                seen.add((e, got))
+                chosen = [r for r in VALUE_PRIORITY if r in roles][:len(got)]
+                ordered = [r for r in roles if r in chosen]
+                cells = tuple((r, s, t, flag) for r, (s, t, flag) in zip(ordered, got))
+                empty = sum(EMPTY_COST[r] for r in roles if r not in chosen)
+                result.append((e, cost + empty, cells))
+            return result
+        out = [(q, EMPTY_COST.get(kind, 0.0), ())]
+        p = self._space(q)
+        if kind == "unit":
+            out += [(e, 0.0, ((kind, p, e, ""),)) for e in self._units(p)]
+        elif kind == "comparator":
+            for w in self.lex["directions"]:
+                if key.startswith(w, p):
+                    out.append((p + len(w), 0.0, ((kind, p, p + len(w), ""),)))
+            for length in {len(w) for w in self.lex["direction_anagrams"].values()}:
+                chunk = key[p:p + length]
+                if "".join(sorted(chunk)) in self.lex["direction_anagrams"] and chunk not in self.lex["direction_anagrams"].values():
+                    word = self.lex["direction_anagrams"]["".join(sorted(chunk))]
+                    out.append((p + length, 0.0, ((kind, p, p + length, f"字序错乱，疑为“{word}”"),)))
+        elif kind == "coefficient":
+            for e, cut in self._numbers(p):
+                if e < self.end and key[e] in "%％":
+                    out.append((e + 1, cut, ((kind, p, e + 1, ""),)))
+        elif kind in ("weight", "score"):
+            out += [(e, cut, ((kind, p, e, ""),)) for e, cut in self._numbers(p)]
+        elif kind == "core":
+            out += [(p + 1, 0.0, ((kind, p, p + 1, ""),)) for c in self.lex["core"] if key.startswith(c, p)]
+        elif kind in TEXT_ROLES:
+            r = p
+            while r < self.end and not self.boundary[r] and r - p <= MAX_REASON:
+                r += 1
+            chunk = key[p:r]
+            if r > p and self.boundary[r] and not re.search(r"[0-9%％]", chunk) and "\n" not in chunk:
+                out.append((r, REASON_COST, ((kind, p, r, ""),)))
+        return out
+
+    def _slots_from(self, si: int, q: int) -> list[tuple[int, float, tuple]]:
+        if si == len(self.slots):
+            return [(q, 0.0, ())]
+        memo = self.memo_slots.get((si, q))
+        if memo is not None:
+            return memo
+        out = []
+        for e, c, cells in self._slot_options(self.slots[si], q):
+            for e2, c2, rest in self._slots_from(si + 1, e):
+                out.append((e2, c + c2, cells + rest))
+        out.sort(key=lambda x: x[1])
+        kept: dict[int, int] = {}
+        pruned = []
+        for item in out:
+            if kept.get(item[0], 0) < TOP_K:
+                kept[item[0]] = kept.get(item[0], 0) + 1
+                pruned.append(item)
+        self.memo_slots[(si, q)] = pruned
+        return pruned
+
+    # rows -----------------------------------------------------------------------------------
+
+    def _name_cost(self, p: int, e: int) -> float | None:
+        name = self.key[p:e]
+        if len(_CJK.findall(name)) < 2 or any(ch in _NAME_STOPS for ch in name):
+            return None
+        if name[0] in "%％)）、" or re.match(r"[0-9.]+[%％]", name):
+            return None
+        cost = DIGIT_NAME_COST * len(re.findall(r"[0-9]+", name))
+        # a percentage, or two figures in a row, is where a row's cells were, not a name
+        cost += VALUES_IN_NAME_COST * len(_VALUES_IN_NAME.findall(name))
+        if p > 0 and self.key[p - 1].isdigit() and self._units(p):
+            cost += UNIT_NAME_COST  # "0起|市民…": the unit belongs to the figure before
+        for x in range(p, e):
+            h = self.heading_at.get(x)
+            if h is not None and h[0] <= e:
+                cost += HEADING_IN_NAME_COST
+                break
+        return cost
+
+    def _figures_cost(self, cells: tuple) -> float | None:
+        values = {}
+        for role, s, t, _flag in cells:
+            if role in ("weight", "score", "coefficient"):
+                try:
+                    values[role] = Decimal(self.key[s:t].rstrip("%％"))
+                except InvalidOperation:
+                    return None
+        w, sc, co = values.get("weight"), values.get("score"), values.get("coefficient")
+        if (w is not None and w > 100) or (sc is not None and sc > 100) or (co is not None and co > 100):
+            return None
+        cost = 0.0
+        if w is not None and self.points is not None and w > self.points:
+            cost += BAD_FIGURES_COST
+        if w is not None and sc is not None and sc > w:
+            cost += BAD_FIGURES_COST
+        if w is not None and sc is not None and co is not None and (w * co / 100 - sc).copy_abs() > Decimal("0.01"):
+            cost += BAD_FIGURES_COST
+        return cost
+
+    def rows_at(self, p: int) -> list[tuple[float, int, int, tuple]]:
+        """(cost, name end, row end, cells) of each row starting at p, cheapest first."""
+        out = []
+        for e in range(p + 2, min(p + MAX_NAME, self.end) + 1):
+            if self.key[e - 1] == "\n":
+                break
+            name_cost = self._name_cost(p, e)
+            if name_cost is None:
+                continue
+            for end, cost, cells in self._slots_from(0, e):
+                if not cells or (end < self.end and (self.key[end].isdigit() or self.key[end] in "%％.")):
+                    continue
+                fig = self._figures_cost(cells)
+                if fig is None:
+                    continue
+                out.append((ROW_COST + name_cost + cost + fig, e, end, cells))
+        out.sort(key=lambda x: x[0])
+        return out
+
+    def best(self, p: int) -> tuple[float, tuple]:
+        """The cheapest reading of the body from p: (cost, items)."""
+        if p >= self.end:
+            return 0.0, ()
+        hit = self.memo.get(p)
+        if hit is not None:
+            return hit
+        key = self.key
+        options: list[tuple[float, tuple]] = []
+        if key[p] in " \n":
+            if key[p] == "\n":
+                result = (0.0, (("stop", p),))
+                self.memo[p] = result
+                return result
+            c, items = self.best(p + 1)
+            options.append((c, items))
+        for f in self.lex["fillers"]:
+            if key.startswith(f, p):
+                c, items = self.best(p + len(f))
+                options.append((c, items))
+                break
+        for label in self.lex["total"]:
+            if key.startswith(label, p):
+                result = (0.0, (("total", p, p + len(label)),))
+                self.memo[p] = result
+                return result
+        if self._end_at(p):
+            result = (0.0, (("stop", p),))
+            self.memo[p] = result
+            return result
+        h = self.heading_at.get(p)
+        if h is not None:
+            c, items = self.best(h[0])
+            options.append((c + h[2], (("heading", p, h[0], h[1]), *items)))
+        else:  # text before a heading that no row can hold (a damaged heading): skipped, said so
+            for r in range(p + 1, min(p + 13, self.end)):
+                if key[r - 1] == "\n" or key[r - 1].isdigit():
+                    break
+                if r in self.heading_at:
+                    c, items = self.best(r)
+                    options.append((c + JUNK_COST + JUNK_COST_PER_CHAR * (r - p), (("junk", p, r), *items)))
+                    break
+        rows = self.rows_at(p)
+        for k, (cost, e, end, cells) in enumerate(rows):
+            if k >= 8:
+                break
+            c, items = self.best(end)
+            alternatives = [r for r in rows if r[1] == e and r[2] == end and r[3] != cells and r[0] - cost < 0.05]
+            options.append((cost + c, (("row", p, e, end, cells, tuple(a[3] for a in alternatives)), *items)))
+        options.append((JUNK_COST_PER_CHAR * (self.end - p), (("rest", p),)))
+        result = min(options, key=lambda o: o[0])
+        self.memo[p] = result
+        return result
+
+
+# ─────────────────────────────── Source ───────────────────────────────
+
+def parse_glued(text: str, name: str = "<text>") -> Source | None:
+    """The Source of a text holding glued tables, or None when it holds none (or none with rows)."""
+    norm, line_of, spaced = _normalize(text)
+    key = _simple(norm)
+    if len(key) != len(norm):  # pragma: no cover - the mapping is one character to one
+        return None
+    runs = _header_runs(key, spaced)
+    if not runs:
+        return None
+    source = Source(path=name, kind="text")
+    cursor = 0
+    table = -1
+    found_rows = 0
+
+    def where(p: int) -> str:
+        return f"第 {line_of[min(p, len(line_of) - 1)]} 行" if line_of else ""
+
+    def para(a: int, b: int) -> None:
+        for piece in _paragraphs(norm[a:b]):
+            text_, off = piece
+            if text_.strip():
+                source.rows.append(Row(cells=(Cell(paras=(text_,), where=where(a + off)),), table=None,
+                                       where=where(a + off)))
+
+    for n, (start, end, words) in enumerate(runs):
+        body_end = runs[n + 1][0] if n + 1 < len(runs) else len(key)
+        if len(key) - end > MAX_BODY and body_end - end > MAX_BODY:
+            body_end = end + MAX_BODY
+        roles = [r for _w, _c, r in words]
+        t = _Table(key, norm, end, body_end, roles)
+        if not t.ok:
+            continue
+        cost, items = t.best(end)
+        if not any(it[0] == "row" for it in items):
+            continue
+        para(cursor, start)
+        table += 1
+        found_rows += _emit(source, t, table, words, items, where)
+        cursor = _parsed_end(t, items, end)
+    if not found_rows:
+        return None
+    para(cursor, len(norm))
+    source.notes.append("表格文字连写（单元格之间没有分隔），按表头的列序拆分，每一格都需核对")
+    return source
+
+
+def _paragraphs(text: str) -> list[tuple[str, int]]:
+    """Text outside the tables as paragraphs: at line breaks, and with a title (…自评表) on its own."""
+    out = []
+    off = 0
+    for line in text.split("\n"):
+        pieces = re.split(r"([^，。,:：;；\s]{2,38}?(?:自评表|评价表|评分表|目标表)(?:[（(][^（()）]{0,10}[)）])?)", line)
+        o = off
+        for piece in pieces:
+            if piece:
+                out.append((piece, o))
+            o += len(piece)
+        off += len(line) + 1
+    return out
+
+
+def _parsed_end(t: _Table, items: tuple, start: int) -> int:
+    """Where the reading of a table's body stopped (the rest is text again)."""
+    end = start
+    for it in items:
+        kind = it[0]
+        if kind == "row":
+            end = it[3]
+        elif kind in ("heading", "junk"):
+            end = it[2]
+        elif kind == "total":
+            m = re.compile(r" ?[0-9]+(?:\.[0-9]+)?").match(t.key, it[2], t.end)
+            end = m.end() if m else it[2]
+        else:
+            end = it[1]
+    return end
+
+
+def _emit(source: Source, t: _Table, table: int, words, items, where) -> int:
+    text = t.text
+    name_word = next(c for _w, c, r in words if r == "name")
+    value_words = []
+    seen_roles = set()
+    for written, canonical, role in words:
+        if role in LEVEL_ROLES or role == "name" or role in seen_roles:
+            continue
+        seen_roles.add(role)
+        value_words.append((canonical, role))
+    header = ["一级指标", "二级指标", name_word, *[w for w, _r in value_words]]
+    width = len(header)
+    col_of = {role: 3 + k for k, (_w, role) in enumerate(value_words)}
+    row_no = 0
+
+    def add(cells: list[tuple[str, str]], p: int) -> None:
+        nonlocal row_no
+        row_no += 1
+        out = tuple(Cell(paras=(c,), where=where(p), pos=(None, table + 1, row_no, k + 1), doubt=d)
+                    for k, (c, d) in enumerate(cells))
+        source.rows.append(Row(cells=out, table=table, where=where(p), pos=(None, table + 1, row_no, None)))
+
+    add([(w, "") for w in header], t.start)
+    for w, c, _r in words:
+        if w != c:
+            source.notes.append(f"表头“{w}”字序错乱，按“{c}”读入")
+    rows = 0
+    for k, it in enumerate(items):
+        kind = it[0]
+        if kind == "heading":
+            _k, p, e, word = it
+            written = text[p:e]
+            level = _level(word, items[k + 1] if k + 1 < len(items) else None, t)
+            if level is None:
+                continue
+            cells = [("", "")] * width
+            doubt = "" if _simple(written).startswith(word) else f"{GLUED_DOUBT}（字序错乱，疑为“{word}”）"
+            cells[0 if level == "level1" else 1] = (written, doubt)
+            if level == "level1":
+                m = re.search(r"([0-9]+(?:\.[0-9]+)?)\s*分", written)
+                t.points = Decimal(m.group(1)) if m else None
+            add(cells, p)
+        elif kind == "row":
+            _k, p, e, end, cells_, alternatives = it
+            doubt = GLUED_DOUBT
+            if alternatives:
+                alt = "；".join(" | ".join(text[s:x] for _r, s, x, _f in a) for a in alternatives)
+                doubt += f"（也可拆作 {alt}）"
+            cells = [("", "")] * width
+            cells[2] = (text[p:e], doubt)
+            for role, s, x, flag in cells_:
+                if role in col_of:
+                    cells[col_of[role]] = (text[s:x], doubt + (f"，{flag}" if flag else ""))
+            add(cells, p)
+            rows += 1
+        elif kind == "total":
+            _k, p, e = it
+            count = sum(1 for r in ("weight", "score") if r in t.roles)
+            add([(text[p:e], ""), *[(f, GLUED_DOUBT) for f in _total_figures(t, e, count)]], p)
+        elif kind == "junk":
+            source.notes.append(f"{where(it[1])}“{text[it[1]:it[2]]}”不像指标行也不是已知的标题，未读入")
+    return rows
+
+
+def _total_figures(t: _Table, q: int, count: int) -> list[str]:
+    """The figures after a 总分 label: `count` numbers glued ("100100" -> 100 | 100), cut where
+    each is at most 100; nothing when that is not one way only."""
+    key = t.key
+    m = re.compile(r"[0-9]+(?:\.[0-9]+)?").match(key, t._space(q), t.end)
+    if not m or count == 0:
+        return []
+    run = m.group(0)
+    if count == 1:
+        return [run]
+    ways = []
+    for cut in range(1, len(run)):
+        a, b = run[:cut], run[cut:]
+        if _NUMBER.fullmatch(a) and _NUMBER.fullmatch(b) and Decimal(a) <= 100 and Decimal(b) <= 100:
+            ways.append([a, b])
+    return ways[0] if len(ways) == 1 else []
+
+
+def _level(word: str, nxt, t: _Table) -> str | None:
+    lex = t.lex
+    base = re.sub(r"[（(]?[0-9]+(?:\.[0-9]+)?分[)）]?$", "", word)
+    if base in lex["labels"] and base not in lex["level1"] and base not in lex["level2"]:
+        return None
+    if base in lex["level1"] and base in lex["level2"]:
+        nxt_word = nxt[3] if nxt is not None and nxt[0] == "heading" else ""
+        return "level1" if (base != word or nxt_word in lex["level2"]) else "level2"
+    if base in lex["level2"]:
+        return "level2"
+    return "level1"
