@@ -32,7 +32,7 @@ GLUED_DOUBT = "从连写文本按表头列序拆分"
 MAX_BODY = 20_000  # characters of one table's body parsed so; longer text is not such a table
 MAX_NAME = 60
 MAX_REASON = 80
-TOP_K = 3
+TOP_K = 8
 MIN_HEADER_WORDS = 3
 
 VALUE_ROLES = ("target", "adjusted_target", "actual", "completion")
@@ -47,20 +47,21 @@ EMPTY_COST = {"target": 1.0, "actual": 1.0, "completion": 1.0, "adjusted_target"
 ROW_COST = 0.5
 QUAL_COST = 0.2  # a value read as a word (高, 好) rather than left in the name
 SPLIT_COST = 0.5  # a number cut out of a longer run of digits ("22" -> 2 | 2)
-DAMAGED_COST = 1.0
+DAMAGED_COST = 0.4
+UNIT_MISMATCH_COST = 1.0  # a value without the unit its row's 计量单位 cell names
 HEADING_IN_NAME_COST = 2.0
 DIGIT_NAME_COST = 0.3
 VALUES_IN_NAME_COST = 2.0
 UNIT_NAME_COST = 1.0
-JUNK_COST = 1.0
+JUNK_COST = 0.5
 REASON_COST = 0.3
-JUNK_COST_PER_CHAR = 0.3
+JUNK_COST_PER_CHAR = 0.2
 BAD_FIGURES_COST = 1.0
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_OR_PUNCT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff、，。：；（）“”‘’《》【】！？…—：]")
 _NUMBER = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
-_VALUES_IN_NAME = re.compile(r"[%％]|[0-9][^\s0-9.]{1,3}?[≥≤<>=]?[0-9]")
+_VALUES_IN_NAME = re.compile(r"[%％]|[0-9][^\s0-9.\-—~～至]{1,3}?[≥≤<>=]?[0-9]")
 _NAME_STOPS = set("。，,；;：:！？!?\n")
 _POINTS = r"(?:[（(]\s*[0-9]+(?:\.[0-9]+)?\s*分\s*[)）]|[0-9]+(?:\.[0-9]+)?分)?"
 _NOTE = r"(?:[（(][^（()）]{0,10}[)）])?"
@@ -102,6 +103,7 @@ def _lex() -> dict:
     return {
         "header": header, "header_re": header_re,
         "level1": level1, "level2": level2, "labels": labels, "heading_re": heading_re, "anagrams": anagrams,
+        "label_re": re.compile("|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))),
         "units": sorted(set(g["units"]), key=len, reverse=True),
         "comparators": sorted(g["comparators"], key=len, reverse=True),
         "damaged_cmp": tuple(g["damaged_comparators"]),
@@ -266,6 +268,8 @@ class _Table:
         self.slots = [s for s in self.slots if s[0] in ("values", "unit", "comparator", "coefficient", "weight", "score",
                                                         "core", *TEXT_ROLES)]
         self.ok = all(s[0] not in TEXT_ROLES for s in self.slots[:-1])  # free text only as the last column
+        # level headings stand in the text only where the header has a level column
+        self.levels = bool(set(roles) & set(LEVEL_ROLES))
         self.heading_at: dict[int, tuple[int, str, float]] = {}
         self.boundary = [False] * (end + 1)
         self.boundary[end] = True
@@ -282,6 +286,9 @@ class _Table:
     # tokens ---------------------------------------------------------------------------------
 
     def _heading(self, p: int) -> tuple[int, str, float] | None:
+        if not self.levels:  # only the label column's word, repeated where a page broke the table
+            m = self.lex["label_re"].match(self.key, p, self.end)
+            return (m.end(), m.group(0), 0.0) if m else None
         m = self.lex["heading_re"].match(self.key, p, self.end)
         if m:
             return m.end(), m.group(0), 0.0
@@ -424,18 +431,21 @@ class _Table:
         name = self.key[p:e]
         if len(_CJK.findall(name)) < 2 or any(ch in _NAME_STOPS for ch in name):
             return None
-        if name[0] in "%％)）、" or re.match(r"[0-9.]+[%％]", name):
+        if name[0] in "%％)）、-—~～/.·" or re.match(r"[0-9.]+[%％]", name):
             return None
         cost = DIGIT_NAME_COST * len(re.findall(r"[0-9]+", name))
         # a percentage, or two figures in a row, is where a row's cells were, not a name
         cost += VALUES_IN_NAME_COST * len(_VALUES_IN_NAME.findall(name))
         if p > 0 and self.key[p - 1].isdigit() and self._units(p):
             cost += UNIT_NAME_COST  # "0起|市民…": the unit belongs to the figure before
-        for x in range(p, e):
+        x = p
+        while x < e:  # each heading inside the name: it more likely starts a block or group
             h = self.heading_at.get(x)
             if h is not None and h[0] <= e:
                 cost += HEADING_IN_NAME_COST
-                break
+                x = h[0]
+            else:
+                x += 1
         return cost
 
     def _figures_cost(self, cells: tuple) -> float | None:
@@ -450,6 +460,11 @@ class _Table:
         if (w is not None and w > 100) or (sc is not None and sc > 100) or (co is not None and co > 100):
             return None
         cost = 0.0
+        unit = next((self.key[s:t] for role, s, t, _f in cells if role == "unit"), None)
+        if unit is not None:
+            for role, s, t, _f in cells:
+                if role in VALUE_ROLES and re.fullmatch(r"[0-9.]+", self.key[s:t]) and self.key[s:t] != "0":
+                    cost += UNIT_MISMATCH_COST
         if w is not None and self.points is not None and w > self.points:
             cost += BAD_FIGURES_COST
         if w is not None and sc is not None and sc > w:
