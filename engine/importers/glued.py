@@ -281,7 +281,17 @@ class _Table:
                 self.boundary[p] = True
         self.memo_slots: dict[tuple[int, int], list] = {}
         self.memo: dict[int, tuple[float, tuple]] = {}
-        self.points: Decimal | None = None
+        # the points of the level-1 heading before each position ("产出指标(70分)"): a row's weight is
+        # never over them
+        self.points_at: list[Decimal | None] = [None] * (end + 1)
+        points = None
+        for p in range(start, end + 1):
+            h = self.heading_at.get(p)
+            if h is not None:
+                m = re.search(r"([0-9]+(?:\.[0-9]+)?)\s*分", h[1])
+                if m:
+                    points = Decimal(m.group(1))
+            self.points_at[p] = points
 
     # tokens ---------------------------------------------------------------------------------
 
@@ -436,6 +446,8 @@ class _Table:
         cost = DIGIT_NAME_COST * len(re.findall(r"[0-9]+", name))
         # a percentage, or two figures in a row, is where a row's cells were, not a name
         cost += VALUES_IN_NAME_COST * len(_VALUES_IN_NAME.findall(name))
+        if name[-1].isdigit() and e < self.end and self.key[e].isdigit():
+            cost += 2 * SPLIT_COST  # a run of digits cut between the name and the first cell
         if p > 0 and self.key[p - 1].isdigit() and self._units(p):
             cost += UNIT_NAME_COST  # "0起|市民…": the unit belongs to the figure before
         x = p
@@ -448,7 +460,7 @@ class _Table:
                 x += 1
         return cost
 
-    def _figures_cost(self, cells: tuple) -> float | None:
+    def _figures_cost(self, cells: tuple, p: int) -> float | None:
         values = {}
         for role, s, t, _flag in cells:
             if role in ("weight", "score", "coefficient"):
@@ -465,8 +477,9 @@ class _Table:
             for role, s, t, _f in cells:
                 if role in VALUE_ROLES and re.fullmatch(r"[0-9.]+", self.key[s:t]) and self.key[s:t] != "0":
                     cost += UNIT_MISMATCH_COST
-        if w is not None and self.points is not None and w > self.points:
-            cost += BAD_FIGURES_COST
+        points = self.points_at[p]
+        if w is not None and points is not None and w > points:
+            return None  # a row's weight is never over its block's points
         if w is not None and sc is not None and sc > w:
             cost += BAD_FIGURES_COST
         if w is not None and sc is not None and co is not None and (w * co / 100 - sc).copy_abs() > Decimal("0.01"):
@@ -485,7 +498,7 @@ class _Table:
             for end, cost, cells in self._slots_from(0, e):
                 if not cells or (end < self.end and (self.key[end].isdigit() or self.key[end] in "%％.")):
                     continue
-                fig = self._figures_cost(cells)
+                fig = self._figures_cost(cells, p)
                 if fig is None:
                     continue
                 out.append((ROW_COST + name_cost + cost + fig, e, end, cells))
@@ -595,6 +608,10 @@ def parse_glued(text: str, name: str = "<text>") -> Source | None:
     return source
 
 
+_ROLE_NAMES = {"comparator": "指标性质", "target": "指标值", "actual": "完成值", "adjusted_target": "调整指标值",
+               "completion": "完成率", "unit": "计量单位"}
+
+
 def _paragraphs(text: str) -> list[tuple[str, int]]:
     """Text outside the tables as paragraphs: at line breaks, and with a title (…自评表) on its own."""
     out = []
@@ -654,6 +671,7 @@ def _emit(source: Source, t: _Table, table: int, words, items, where) -> int:
         if w != c:
             source.notes.append(f"表头“{w}”字序错乱，按“{c}”读入")
     rows = 0
+    pending: list[str] = []
     for k, it in enumerate(items):
         kind = it[0]
         if kind == "heading":
@@ -663,23 +681,23 @@ def _emit(source: Source, t: _Table, table: int, words, items, where) -> int:
             if level is None:
                 continue
             cells = [("", "")] * width
-            doubt = "" if _simple(written).startswith(word) else f"{GLUED_DOUBT}（字序错乱，疑为“{word}”）"
-            cells[0 if level == "level1" else 1] = (written, doubt)
-            if level == "level1":
-                m = re.search(r"([0-9]+(?:\.[0-9]+)?)\s*分", written)
-                t.points = Decimal(m.group(1)) if m else None
+            if not _simple(written).startswith(word):  # said in the review items of the next row
+                pending.append(f"{'一' if level == 'level1' else '二'}级指标“{written}”字序错乱，疑为“{word}”")
+            cells[0 if level == "level1" else 1] = (written, "")
             add(cells, p)
         elif kind == "row":
             _k, p, e, end, cells_, alternatives = it
-            doubt = GLUED_DOUBT
+            notes = list(pending)
+            pending.clear()
             if alternatives:
-                alt = "；".join(" | ".join(text[s:x] for _r, s, x, _f in a) for a in alternatives)
-                doubt += f"（也可拆作 {alt}）"
+                notes.append("也可拆作 " + "；".join(" | ".join(text[s:x] for _r, s, x, _f in a) for a in alternatives))
+            notes += [f"{_ROLE_NAMES.get(role, role)}“{text[s:x]}”{flag}" for role, s, x, flag in cells_ if flag]
+            doubt = GLUED_DOUBT + (f"（{'；'.join(notes)}）" if notes else "")
             cells = [("", "")] * width
             cells[2] = (text[p:e], doubt)
-            for role, s, x, flag in cells_:
+            for role, s, x, _flag in cells_:
                 if role in col_of:
-                    cells[col_of[role]] = (text[s:x], doubt + (f"，{flag}" if flag else ""))
+                    cells[col_of[role]] = (text[s:x], doubt)
             add(cells, p)
             rows += 1
         elif kind == "total":
