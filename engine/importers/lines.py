@@ -228,8 +228,8 @@ def _join_split_headers(items: list[_Item], grid_words, budget_words) -> list[_I
     while k < len(items):
         it = items[k]
         if k + 1 < len(items) and it.kind in ("line", "cell") and items[k + 1].kind in ("line", "cell") \
-                and len(it.text) <= 4 and not _is_header_word(it.text, grid_words, budget_words) \
-                and (_is_header_word(it.text + items[k + 1].text, grid_words, budget_words)
+                and len(it.text) <= 6 and not _is_header_word(it.text, grid_words, budget_words) \
+                and ((len(it.text) <= 4 and _is_header_word(it.text + items[k + 1].text, grid_words, budget_words))
                      or (not level_of(it.text) and level_of(it.text + items[k + 1].text))):
             out.append(_Item(it.kind, it.line, text=it.text + items[k + 1].text, doubt=it.doubt))
             k += 2
