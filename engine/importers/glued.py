@@ -100,11 +100,15 @@ def _lex() -> dict:
             anagrams.setdefault(len(w), {}).setdefault("".join(sorted(w)), w)
     directions = sorted(set(v["direction_words"]) | {"≥", "≤", "=", "＝", ">", "<", ">=", "<="}, key=len, reverse=True)
     ends = [re.escape(w) for w in g["ends"]]
+    starts = {w[0] for key in ("units", "comparators", "damaged_comparators", "qualitative", "core") for w in g[key]}
+    starts |= {w[0] for w in directions} | {ch for w in v["direction_words"] for ch in w} | {" "}  # scrambled too
     return {
+        "cell_starts": frozenset(starts),
         "header": header, "header_re": header_re,
         "level1": level1, "level2": level2, "labels": labels, "heading_re": heading_re, "anagrams": anagrams,
         "label_re": re.compile("|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))),
         "units": sorted(set(g["units"]), key=len, reverse=True),
+        "units_by_first": _by_first(g["units"]),
         "comparators": sorted(g["comparators"], key=len, reverse=True),
         "damaged_cmp": tuple(g["damaged_comparators"]),
         "damaged_digits": "".join(g["damaged_digits"]),
@@ -117,6 +121,13 @@ def _lex() -> dict:
         "fillers": sorted(g["fillers"], key=len, reverse=True),
         "page_mark": re.compile(g["page_mark"]),
     }
+
+
+def _by_first(words) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for w in sorted(set(words), key=len, reverse=True):
+        out.setdefault(w[0], []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 # ─────────────────────────────── text ───────────────────────────────
@@ -281,6 +292,7 @@ class _Table:
                 self.boundary[p] = True
         self.memo_slots: dict[tuple[int, int], list] = {}
         self.memo: dict[int, tuple[float, tuple]] = {}
+        self.memo_figures: dict[tuple, float | None] = {}
         # the points of the level-1 heading before each position ("产出指标(70分)"): a row's weight is
         # never over them
         self.points_at: list[Decimal | None] = [None] * (end + 1)
@@ -330,7 +342,10 @@ class _Table:
         return out
 
     def _units(self, q: int) -> list[int]:
-        return [q + len(u) for u in self.lex["units"] if self.key.startswith(u, q) and q + len(u) <= self.end]
+        if q >= self.end:
+            return []
+        return [q + len(u) for u in self.lex["units_by_first"].get(self.key[q], ())
+                if self.key.startswith(u, q) and q + len(u) <= self.end]
 
     def _values(self, q: int) -> list[tuple[int, float, str]]:
         """(end, cost, flag) of each value cell starting at q."""
@@ -437,9 +452,11 @@ class _Table:
 
     # rows -----------------------------------------------------------------------------------
 
-    def _name_cost(self, p: int, e: int) -> float | None:
+    def _name_cost(self, p: int, e: int, inside: list[tuple[int, int]]) -> float | None:
+        """The cost of reading key[p:e] as a row's name (None: it cannot be one); `inside`, the
+        headings that start in it."""
         name = self.key[p:e]
-        if len(_CJK.findall(name)) < 2 or any(ch in _NAME_STOPS for ch in name):
+        if len(_CJK.findall(name)) < 2:
             return None
         if name[0] in "%％)）、-—~～/.·" or re.match(r"[0-9.]+[%％]", name):
             return None
@@ -451,16 +468,21 @@ class _Table:
         if p > 0 and self.key[p - 1].isdigit() and self._units(p):
             cost += UNIT_NAME_COST  # "0起|市民…": the unit belongs to the figure before
         x = p
-        while x < e:  # each heading inside the name: it more likely starts a block or group
-            h = self.heading_at.get(x)
-            if h is not None and h[0] <= e:
+        for start, end in inside:  # each heading inside the name: it more likely starts a block or group
+            if start >= x and end <= e:
                 cost += HEADING_IN_NAME_COST
-                x = h[0]
-            else:
-                x += 1
+                x = end
         return cost
 
     def _figures_cost(self, cells: tuple, p: int) -> float | None:
+        key = (cells, self.points_at[p])
+        if key not in self.memo_figures:
+            self.memo_figures[key] = self._figures(cells, self.points_at[p])
+        return self.memo_figures[key]
+
+    def _figures(self, cells: tuple, points: Decimal | None) -> float | None:
+        """The cost of a row's figures: impossible ones (None), inconsistent ones (score over
+        weight, score ≠ weight × coefficient, a value without its row's unit)."""
         values = {}
         for role, s, t, _flag in cells:
             if role in ("weight", "score", "coefficient"):
@@ -477,7 +499,6 @@ class _Table:
             for role, s, t, _f in cells:
                 if role in VALUE_ROLES and re.fullmatch(r"[0-9.]+", self.key[s:t]) and self.key[s:t] != "0":
                     cost += UNIT_MISMATCH_COST
-        points = self.points_at[p]
         if w is not None and points is not None and w > points:
             return None  # a row's weight is never over its block's points
         if w is not None and sc is not None and sc > w:
@@ -489,10 +510,17 @@ class _Table:
     def rows_at(self, p: int) -> list[tuple[float, int, int, tuple]]:
         """(cost, name end, row end, cells) of each row starting at p, cheapest first."""
         out = []
-        for e in range(p + 2, min(p + MAX_NAME, self.end) + 1):
-            if self.key[e - 1] == "\n":
+        limit = min(p + MAX_NAME, self.end)
+        for x in range(p, limit):
+            if self.key[x] in _NAME_STOPS:
+                limit = x
                 break
-            name_cost = self._name_cost(p, e)
+        inside = [(x, self.heading_at[x][0]) for x in range(p, limit) if x in self.heading_at]
+        starts = self.lex["cell_starts"]
+        for e in range(p + 2, limit + 1):
+            if e < self.end and not (self.key[e] in starts or self.key[e].isdigit()):
+                continue  # no cell starts with this character: the name goes on
+            name_cost = self._name_cost(p, e, inside)
             if name_cost is None:
                 continue
             for end, cost, cells in self._slots_from(0, e):
@@ -590,6 +618,9 @@ def parse_glued(text: str, name: str = "<text>") -> Source | None:
         body_end = runs[n + 1][0] if n + 1 < len(runs) else len(key)
         if len(key) - end > MAX_BODY and body_end - end > MAX_BODY:
             body_end = end + MAX_BODY
+        newline = key.find("\n", end, body_end)  # a line break (not a mirror's page mark) ends the table
+        if newline >= 0:
+            body_end = newline
         roles = [r for _w, _c, r in words]
         t = _Table(key, norm, end, body_end, roles)
         if not t.ok:
