@@ -192,3 +192,16 @@ def test_weight_over_the_block_points_is_not_taken():
 @pytest.mark.parametrize("text", ["", "绩效自评表", "三级指标" * 5000])
 def test_odd_inputs_do_not_fail(text):
     parse_glued(text)
+
+
+def test_top_labels_before_a_glued_table_are_read_as_pairs(tmp_path):
+    case = imported(tmp_path, WEIGHT_FIRST).case
+    assert (case["project"], case["supervisor"]) == ("某某项目", "某某局")
+
+
+def test_a_line_with_one_label_stays_a_paragraph():
+    from engine.importers.glued import _label_pairs
+
+    assert _label_pairs("本项目由主管部门统一安排，资金按时拨付。") is None
+    assert _label_pairs("項目名稱水土保持監測主管部門黃岡市水利和湖泊局項目類別1、上級專項") == [
+        ("項目名稱", "水土保持監測", 0), ("主管部門", "黃岡市水利和湖泊局", 10), ("項目類別", "1、上級專項", 23)]

@@ -100,10 +100,16 @@ def _lex() -> dict:
             anagrams.setdefault(len(w), {}).setdefault("".join(sorted(w)), w)
     directions = sorted(set(v["direction_words"]) | {"≥", "≤", "=", "＝", ">", "<", ">=", "<="}, key=len, reverse=True)
     ends = [re.escape(w) for w in g["ends"]]
+    labels_ = v["labels"]
+    top = [*labels_["unit"], *labels_["project"], *labels_["supervisor"], *labels_["implementer"],
+           *labels_["project_category"], labels_["filing_unit"], *labels_["footer"], *g["top_labels"]]
+    top_re = re.compile("(?:" + "|".join(re.escape(_simple(w)) for w in sorted(set(top), key=len, reverse=True))
+                        + ")[：:]?")
     starts = {w[0] for key in ("units", "comparators", "damaged_comparators", "qualitative", "core") for w in g[key]}
     starts |= {w[0] for w in directions} | {ch for w in v["direction_words"] for ch in w} | {" "}  # scrambled too
     return {
         "cell_starts": frozenset(starts),
+        "top_labels": top_re,
         "header": header, "header_re": header_re,
         "level1": level1, "level2": level2, "labels": labels, "heading_re": heading_re, "anagrams": anagrams,
         "label_re": re.compile("|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))),
@@ -607,12 +613,23 @@ def parse_glued(text: str, name: str = "<text>") -> Source | None:
     def where(p: int) -> str:
         return f"第 {line_of[min(p, len(line_of) - 1)]} 行" if line_of else ""
 
-    def para(a: int, b: int) -> None:
+    def para(a: int, b: int, labels: bool = False) -> None:
         for piece in _paragraphs(norm[a:b]):
             text_, off = piece
-            if text_.strip():
+            if not text_.strip():
+                continue
+            pairs = _label_pairs(text_) if labels else None
+            if pairs is None:
                 source.rows.append(Row(cells=(Cell(paras=(text_,), where=where(a + off)),), table=None,
                                        where=where(a + off)))
+                continue
+            for label, value, o in pairs:
+                at = where(a + off + o)
+                cells = (Cell(paras=(label,), where=at),) + ((Cell(paras=(value,), where=at, doubt=GLUED_DOUBT),)
+                                                              if label else ())
+                if not label:
+                    cells = (Cell(paras=(value,), where=at),)
+                source.rows.append(Row(cells=cells, table=None, where=at))
 
     for n, (start, end, words) in enumerate(runs):
         body_end = runs[n + 1][0] if n + 1 < len(runs) else len(key)
@@ -628,7 +645,7 @@ def parse_glued(text: str, name: str = "<text>") -> Source | None:
         cost, items = t.best(end)
         if not any(it[0] == "row" for it in items):
             continue
-        para(cursor, start)
+        para(cursor, start, labels=table < 0)
         table += 1
         found_rows += _emit(source, t, table, words, items, where)
         cursor = _parsed_end(t, items, end)
@@ -641,6 +658,23 @@ def parse_glued(text: str, name: str = "<text>") -> Source | None:
 
 _ROLE_NAMES = {"comparator": "指标性质", "target": "指标值", "actual": "完成值", "adjusted_target": "调整指标值",
                "completion": "完成率", "unit": "计量单位"}
+
+
+def _label_pairs(text: str) -> list[tuple[str, str, int]] | None:
+    """A glued line of the form's top labels ("项目名称某某项目主管部门某某局实施单位…") as
+    (label, value, offset) pairs, the text before the first label as ("", text, 0); None when the
+    line holds fewer than two labels (it is then a paragraph as written)."""
+    hits = list(_lex()["top_labels"].finditer(_simple(text)))
+    if len(hits) < 2:
+        return None
+    out = []
+    if hits[0].start() > 0:
+        out.append(("", text[:hits[0].start()], 0))
+    for k, m in enumerate(hits):
+        end = hits[k + 1].start() if k + 1 < len(hits) else len(text)
+        label = text[m.start():m.end()].rstrip("：:")
+        out.append((label, text[m.end():end].strip(), m.start()))
+    return out
 
 
 def _paragraphs(text: str) -> list[tuple[str, int]]:
