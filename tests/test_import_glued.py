@@ -205,3 +205,21 @@ def test_a_line_with_one_label_stays_a_paragraph():
     assert _label_pairs("本项目由主管部门统一安排，资金按时拨付。") is None
     assert _label_pairs("項目名稱水土保持監測主管部門黃岡市水利和湖泊局項目類別1、上級專項") == [
         ("項目名稱", "水土保持監測", 0), ("主管部門", "黃岡市水利和湖泊局", 10), ("項目類別", "1、上級專項", 23)]
+
+
+def test_a_long_glued_table_is_read_whole():
+    head = "项目自评表一级指标二级指标三级指标分值年度指标值全年实际值得分产出指标数量指标"
+    body = "".join(f"培训班次{k}期10{k % 9 + 1}00人{k % 9 + 1}00人10" for k in range(150))
+    source = parse_glued(head + body)
+    rows = [[c.text for c in r.cells] for r in source.rows if r.table is not None and r.cells[2].text]
+    assert len(rows) == 1 + 150  # the header and every row
+    assert rows[1][2:] == ["培训班次0期", "10", "100人", "100人", "10"]
+    assert rows[150][2:] == ["培训班次149期", "10", "600人", "600人", "10"]
+
+
+@pytest.mark.parametrize("body", ["1" * 20000, "是否高好次个人数" * 2500, "1%≥2次" * 4000])
+def test_glued_nonsense_is_bounded_and_reads_no_rows(body):
+    head = "项目自评表一级指标二级指标三级指标分值年度指标值全年实际值得分"
+    source = parse_glued(head + body)
+    assert source is None or not any(r.cells[2].text for r in source.rows if r.table is not None and len(r.cells) > 2
+                                     and r.cells[2].text != "三级指标")

@@ -21,6 +21,7 @@ cells stand on lines of their own (lines.py) is never read here.
 
 from __future__ import annotations
 
+import heapq
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -29,10 +30,15 @@ from .grid import Cell, Row, Source, _traditional
 from .vocabulary import vocabulary
 
 GLUED_DOUBT = "从连写文本按表头列序拆分"
-MAX_BODY = 20_000  # characters of one table's body parsed so; longer text is not such a table
+MAX_BODY = 8_000  # characters of one table's body parsed so; the rest is read as text
+MAX_ROW_STARTS = 2_000  # positions where rows are tried in one text (~500 rows): past it the rest is text
 MAX_NAME = 60
+MAX_NUMBER_CHARS = 14  # a cell's number is never longer ("123456789.1234"): a longer run is cut no further
 MAX_REASON = 80
-TOP_K = 8
+TOP_K = 8  # readings of a row's cells kept per end position
+MAX_READINGS = 64  # readings of the cells from one position kept in all
+ROWS_PER_START = 8  # rows tried at one position
+ALTERNATIVE_MARGIN = 0.05  # a reading this close to the chosen one is named as an alternative
 MIN_HEADER_WORDS = 3
 
 VALUE_ROLES = ("target", "adjusted_target", "actual", "completion")
@@ -61,7 +67,7 @@ BAD_FIGURES_COST = 1.0
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_OR_PUNCT = re.compile(r"[\u3400-\u9fff\uf900-\ufaff、，。：；（）“”‘’《》【】！？…—：]")
 _NUMBER = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
-_VALUES_IN_NAME = re.compile(r"[%％]|[0-9][^\s0-9.\-—~～至]{1,3}?[≥≤<>=]?[0-9]")
+_FIGURE_PAIR = re.compile(r"[0-9][^\s0-9.\-—~～至%％]{1,3}?[≥≤<>=]?[0-9]")
 _NAME_STOPS = set("。，,；;：:！？!?\n")
 _POINTS = r"(?:[（(]\s*[0-9]+(?:\.[0-9]+)?\s*分\s*[)）]|[0-9]+(?:\.[0-9]+)?分)?"
 _NOTE = r"(?:[（(][^（()）]{0,10}[)）])?"
@@ -266,7 +272,7 @@ def _near_anagram(gap: str, words: dict[str, str]) -> str | None:
 class _Table:
     """The least-cost reading of one table's body."""
 
-    def __init__(self, key: str, text: str, start: int, end: int, roles: list[str]) -> None:
+    def __init__(self, key: str, text: str, start: int, end: int, roles: list[str], budget: list[int]) -> None:
         self.lex = _lex()
         self.key, self.text, self.start, self.end = key, text, start, end
         self.roles = roles
@@ -284,6 +290,7 @@ class _Table:
                 self.slots.append((role,))
         self.slots = [s for s in self.slots if s[0] in ("values", "unit", "comparator", "coefficient", "weight", "score",
                                                         "core", *TEXT_ROLES)]
+        self.scored = any(slot[0] in ("weight", "score", "coefficient") for slot in self.slots)
         self.ok = all(s[0] not in TEXT_ROLES for s in self.slots[:-1])  # free text only as the last column
         # level headings stand in the text only where the header has a level column
         self.levels = bool(set(roles) & set(LEVEL_ROLES))
@@ -297,7 +304,7 @@ class _Table:
             if p in self.heading_at or key[p] == "\n" or self._end_at(p):
                 self.boundary[p] = True
         self.memo_slots: dict[tuple[int, int], list] = {}
-        self.memo: dict[int, tuple[float, tuple]] = {}
+        self.budget = budget  # positions where rows may still be tried, shared by the tables of a text
         self.memo_figures: dict[tuple, float | None] = {}
         # the points of the level-1 heading before each position ("产出指标(70分)"): a row's weight is
         # never over them
@@ -339,7 +346,7 @@ class _Table:
         if not m:
             return []
         out = []
-        for e in range(q + 1, m.end() + 1):
+        for e in range(q + 1, min(m.end(), q + MAX_NUMBER_CHARS) + 1):
             if key[e - 1] == "." or (e < self.end and key[e] == "."):
                 continue
             if _NUMBER.fullmatch(key, q, e):
@@ -453,32 +460,55 @@ class _Table:
             if kept.get(item[0], 0) < TOP_K:
                 kept[item[0]] = kept.get(item[0], 0) + 1
                 pruned.append(item)
+                if len(pruned) >= MAX_READINGS:
+                    break
         self.memo_slots[(si, q)] = pruned
         return pruned
 
     # rows -----------------------------------------------------------------------------------
 
-    def _name_cost(self, p: int, e: int, inside: list[tuple[int, int]]) -> float | None:
-        """The cost of reading key[p:e] as a row's name (None: it cannot be one); `inside`, the
-        headings that start in it."""
-        name = self.key[p:e]
-        if len(_CJK.findall(name)) < 2:
-            return None
-        if name[0] in "%％)）、-—~～/.·" or re.match(r"[0-9.]+[%％]", name):
-            return None
-        cost = DIGIT_NAME_COST * len(re.findall(r"[0-9]+", name))
-        # a percentage, or two figures in a row, is where a row's cells were, not a name
-        cost += VALUES_IN_NAME_COST * len(_VALUES_IN_NAME.findall(name))
-        if name[-1].isdigit() and e < self.end and self.key[e].isdigit():
-            cost += 2 * SPLIT_COST  # a run of digits cut between the name and the first cell
-        if p > 0 and self.key[p - 1].isdigit() and self._units(p):
-            cost += UNIT_NAME_COST  # "0起|市民…": the unit belongs to the figure before
-        x = p
-        for start, end in inside:  # each heading inside the name: it more likely starts a block or group
-            if start >= x and end <= e:
-                cost += HEADING_IN_NAME_COST
-                x = end
-        return cost
+    def _name_costs(self, p: int, limit: int):
+        """(e, cost) for each end e of a row's name starting at p that could be one, worked out
+        incrementally: a name holds two Chinese characters or more; each run of digits in it, each
+        percentage or pair of figures ("100%", "10≥2"), each heading inside it make it dearer; it
+        stops before two such figures (a name does not run over a row's cells)."""
+        key = self.key
+        if key[p] in "%％)）、-—~～/.·" or re.match(r"[0-9.]+[%％]", key[p:p + 16]):
+            return
+        starts = self.lex["cell_starts"]
+        inside = [(x, self.heading_at[x][0]) for x in range(p, limit) if x in self.heading_at]
+        unit_before = p > 0 and key[p - 1].isdigit() and bool(self._units(p))
+        cjk = runs = figures = 0
+        for e in range(p + 1, limit + 1):
+            c = key[e - 1]
+            if _CJK.match(c):
+                cjk += 1
+            elif c.isdigit():
+                if e - 1 == p or not key[e - 2].isdigit():
+                    runs += 1
+                for j in range(max(p, e - 6), e - 2):
+                    if key[j].isdigit() and _FIGURE_PAIR.fullmatch(key, j, e):
+                        figures += 1
+                        break
+            elif c in "%％":
+                figures += 1
+            if figures >= 2:
+                return
+            if e < p + 2 or cjk < 2:
+                continue
+            if e < self.end and not (key[e] in starts or key[e].isdigit()):
+                continue  # no cell starts with this character: the name goes on
+            cost = DIGIT_NAME_COST * runs + VALUES_IN_NAME_COST * figures
+            if c.isdigit() and e < self.end and key[e].isdigit():
+                cost += 2 * SPLIT_COST  # a run of digits cut between the name and the first cell
+            if unit_before:
+                cost += UNIT_NAME_COST  # "0起|市民…": the unit belongs to the figure before
+            x = p
+            for start, end in inside:  # each heading inside the name: it more likely starts a block or group
+                if start >= x and end <= e:
+                    cost += HEADING_IN_NAME_COST
+                    x = end
+            yield e, cost
 
     def _figures_cost(self, cells: tuple, p: int) -> float | None:
         key = (cells, self.points_at[p])
@@ -496,6 +526,8 @@ class _Table:
                     values[role] = Decimal(self.key[s:t].rstrip("%％"))
                 except InvalidOperation:
                     return None
+        if self.scored and not values:
+            return None  # a row of a scored table holds a weight, a score or a coefficient
         w, sc, co = values.get("weight"), values.get("score"), values.get("coefficient")
         if (w is not None and w > 100) or (sc is not None and sc > 100) or (co is not None and co > 100):
             return None
@@ -521,77 +553,92 @@ class _Table:
             if self.key[x] in _NAME_STOPS:
                 limit = x
                 break
-        inside = [(x, self.heading_at[x][0]) for x in range(p, limit) if x in self.heading_at]
-        starts = self.lex["cell_starts"]
-        for e in range(p + 2, limit + 1):
-            if e < self.end and not (self.key[e] in starts or self.key[e].isdigit()):
-                continue  # no cell starts with this character: the name goes on
-            name_cost = self._name_cost(p, e, inside)
-            if name_cost is None:
-                continue
-            for end, cost, cells in self._slots_from(0, e):
+        top: list[float] = []  # the costs of the cheapest ROWS_PER_START rows so far, negated (a max-heap)
+        for e, name_cost in self._name_costs(p, limit):
+            base = ROW_COST + name_cost
+            for end, cost, cells in self._slots_from(0, e):  # cheapest first
+                if len(top) >= ROWS_PER_START and base + cost > -top[0] + ALTERNATIVE_MARGIN:
+                    break  # dearer than the rows kept (figure checks only add to a cost)
                 if not cells or (end < self.end and (self.key[end].isdigit() or self.key[end] in "%％.")):
                     continue
                 fig = self._figures_cost(cells, p)
                 if fig is None:
                     continue
-                out.append((ROW_COST + name_cost + cost + fig, e, end, cells))
+                total = base + cost + fig
+                out.append((total, e, end, cells))
+                heapq.heappush(top, -total)
+                if len(top) > ROWS_PER_START:
+                    heapq.heappop(top)
         out.sort(key=lambda x: x[0])
+        if len(top) >= ROWS_PER_START:
+            out = [o for o in out if o[0] <= -top[0] + ALTERNATIVE_MARGIN]
         return out
 
-    def best(self, p: int) -> tuple[float, tuple]:
-        """The cheapest reading of the body from p: (cost, items)."""
-        if p >= self.end:
-            return 0.0, ()
-        hit = self.memo.get(p)
-        if hit is not None:
-            return hit
+    def _options(self, p: int) -> list[tuple[float, tuple | None, int | None]]:
+        """The ways to read the body at p: (cost, item or None, where the reading goes on or None)."""
         key = self.key
-        options: list[tuple[float, tuple]] = []
-        if key[p] in " \n":
-            if key[p] == "\n":
-                result = (0.0, (("stop", p),))
-                self.memo[p] = result
-                return result
-            c, items = self.best(p + 1)
-            options.append((c, items))
-        for f in self.lex["fillers"]:
-            if key.startswith(f, p):
-                c, items = self.best(p + len(f))
-                options.append((c, items))
-                break
+        if key[p] == "\n" or self._end_at(p):
+            return [(0.0, ("stop", p), None)]
         for label in self.lex["total"]:
             if key.startswith(label, p):
-                result = (0.0, (("total", p, p + len(label)),))
-                self.memo[p] = result
-                return result
-        if self._end_at(p):
-            result = (0.0, (("stop", p),))
-            self.memo[p] = result
-            return result
+                return [(0.0, ("total", p, p + len(label)), None)]
+        options: list[tuple[float, tuple | None, int | None]] = []
+        if key[p] == " ":
+            options.append((0.0, None, p + 1))
+        for f in self.lex["fillers"]:
+            if key.startswith(f, p):
+                options.append((0.0, None, p + len(f)))
+                break
         h = self.heading_at.get(p)
         if h is not None:
-            c, items = self.best(h[0])
-            options.append((c + h[2], (("heading", p, h[0], h[1]), *items)))
+            options.append((h[2], ("heading", p, h[0], h[1]), h[0]))
         else:  # text before a heading that no row can hold (a damaged heading): skipped, said so
             for r in range(p + 1, min(p + 13, self.end)):
                 if key[r - 1] == "\n" or key[r - 1].isdigit():
                     break
                 if r in self.heading_at:
-                    c, items = self.best(r)
-                    options.append((c + JUNK_COST + JUNK_COST_PER_CHAR * (r - p), (("junk", p, r), *items)))
+                    options.append((JUNK_COST + JUNK_COST_PER_CHAR * (r - p), ("junk", p, r), r))
                     break
-        rows = self.rows_at(p)
-        for k, (cost, e, end, cells) in enumerate(rows):
-            if k >= 8:
-                break
-            c, items = self.best(end)
-            alternatives = [r for r in rows if r[1] == e and r[2] == end and r[3] != cells and r[0] - cost < 0.05]
-            options.append((cost + c, (("row", p, e, end, cells, tuple(a[3] for a in alternatives)), *items)))
-        options.append((JUNK_COST_PER_CHAR * (self.end - p), (("rest", p),)))
-        result = min(options, key=lambda o: o[0])
-        self.memo[p] = result
-        return result
+        self.budget[0] -= 1
+        rows = self.rows_at(p) if self.budget[0] >= 0 else []
+        for k, (cost, e, end, cells) in enumerate(rows[:ROWS_PER_START]):
+            alternatives = tuple(r[3] for r in rows if r[1] == e and r[2] == end and r[3] != cells
+                                 and r[0] - cost < ALTERNATIVE_MARGIN)
+            options.append((cost, ("row", p, e, end, cells, alternatives), end))
+        options.append((JUNK_COST_PER_CHAR * (self.end - p), ("rest", p), None))
+        return options
+
+    def best(self, start: int) -> tuple[float, tuple]:
+        """The cheapest reading of the body from `start`: (cost, items). Worked out without
+        recursion (a long table is a long chain of rows), each position once."""
+        choice: dict[int, tuple[float, tuple | None, int | None]] = {}
+        pending: dict[int, list] = {}
+        stack = [start]
+        while stack:
+            p = stack[-1]
+            if p >= self.end or p in choice:
+                stack.pop()
+                continue
+            options = pending.get(p)
+            if options is None:
+                options = pending[p] = self._options(p)
+            missing = [q for _c, _i, q in options if q is not None and q < self.end and q not in choice]
+            if missing:
+                stack.extend(missing)
+                continue
+            stack.pop()
+            choice[p] = min(((c + (choice[q][0] if q is not None and q < self.end else 0.0), item, q)
+                             for c, item, q in options), key=lambda o: o[0])
+            del pending[p]
+        if start >= self.end:
+            return 0.0, ()
+        items = []
+        p: int | None = start
+        while p is not None and p < self.end:
+            _cost, item, p = choice[p]
+            if item is not None:
+                items.append(item)
+        return choice[start][0], tuple(items)
 
 
 # ─────────────────────────────── Source ───────────────────────────────
@@ -606,6 +653,7 @@ def parse_glued(text: str, name: str = "<text>") -> Source | None:
     if not runs:
         return None
     source = Source(path=name, kind="text")
+    budget = [MAX_ROW_STARTS]
     cursor = 0
     table = -1
     found_rows = 0
@@ -639,7 +687,7 @@ def parse_glued(text: str, name: str = "<text>") -> Source | None:
         if newline >= 0:
             body_end = newline
         roles = [r for _w, _c, r in words]
-        t = _Table(key, norm, end, body_end, roles)
+        t = _Table(key, norm, end, body_end, roles, budget)
         if not t.ok:
             continue
         cost, items = t.best(end)
