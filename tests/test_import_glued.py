@@ -223,3 +223,14 @@ def test_glued_nonsense_is_bounded_and_reads_no_rows(body):
     source = parse_glued(head + body)
     assert source is None or not any(r.cells[2].text for r in source.rows if r.table is not None and len(r.cells) > 2
                                      and r.cells[2].text != "三级指标")
+
+
+def test_a_header_ending_in_a_remarks_column():
+    # 说明 as the last column heading is part of the header, not the end of the table
+    text = ("部门整体绩效自评表绩效指标指标名称计量单位指标性质指标值指标权重(分)全年完成值指标得分(分)说明"
+            "森林火灾受害率%≤0.9%10 0.1%10公益林管护面积万亩≥28万亩10 28万亩10")
+    source = parse_glued(text)
+    assert source is not None
+    rows = [[c.text for c in r.cells] for r in source.rows if r.table is not None]
+    assert rows[0][-1] == "说明"
+    assert [r[2] for r in rows[1:]] == ["森林火灾受害率", "公益林管护面积"]
