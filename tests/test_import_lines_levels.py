@@ -34,3 +34,38 @@ def test_a_long_cell_before_a_level_word_is_not_joined(tmp_path):
     case = import_file(path).case
     names = [g["level2"] for b in case["self_evaluation"]["indicators"] for g in b["groups"]]
     assert "运营维护长期指标" not in names
+
+
+SPACED = """项目支出绩效自评表(2022年度)
+项目名称 市级文物保护专项经费
+绩效指标 一级指标 二级指标 三级指标 年度 实际 分值 得分 偏差原因分析及改进措施
+指标值 完成值
+产出指标 数量指标 指标1:修缮建筑面积 6000平方米 6000平方米 7 7
+质量指标 指标1:验收通过率 100% 95% 6 5
+指标2:工程质量管理 ≥95% 98% 6 6
+总分 19 18
+"""
+
+
+def test_space_separated_header_over_two_lines(tmp_path):
+    # "年度 实际" above "指标值 完成值": one header (年度指标值, 实际完成值), not a row named "指标值"
+    path = tmp_path / "page.txt"
+    path.write_text(SPACED, encoding="utf-8")
+    case = import_file(path).case
+    rows = [r for b in case["self_evaluation"]["indicators"] for g in b["groups"] for r in g["rows"]]
+    assert [(r["name"], r["target"], r["actual"], r["weight"], r["score"]) for r in rows] == [
+        ("指标1:修缮建筑面积", "6000平方米", "6000平方米", Decimal(7), Decimal(7)),
+        ("指标1:验收通过率", "100%", "95%", Decimal(6), Decimal(5)),
+        ("指标2:工程质量管理", "≥95%", "98%", Decimal(6), Decimal(6)),
+    ]
+
+
+def test_a_line_below_the_header_that_completes_nothing_stays_a_row():
+    from engine.importers.lines import _complete_header, _header_words
+
+    grid, budget = _header_words()
+    words = ["一级指标", "二级指标", "三级指标", "年度", "实际", "分值", "得分"]
+    assert _complete_header(words, ["指标值", "完成值"], grid, budget) == [
+        "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+    assert _complete_header(words, ["产出指标", "数量指标"], grid, budget) is None
+    assert _complete_header(words, ["指标值", "完成值", "其他"], grid, budget) is None

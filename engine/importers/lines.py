@@ -193,8 +193,13 @@ def _space_rows(items: list[_Item], grid_words, budget_words) -> list[_Item]:
             heads = sum(1 for w in words if _is_header_word(w, grid_words, budget_words))
             if len(words) >= 3 and heads >= 3 and heads * 10 >= len(words) * 6:
                 active = True
-                out.append(_Item("row", it.line, cells=words))
                 k += 1
+                if k < len(items) and items[k].kind == "line":
+                    joined = _complete_header(words, items[k].text.split(), grid_words, budget_words)
+                    if joined is not None:  # "年度 实际" above "指标值 完成值": a header over two lines
+                        words = joined
+                        k += 1
+                out.append(_Item("row", it.line, cells=words))
                 continue
             if active:
                 one = Row(cells=(Cell(paras=(it.text,)),), table=None)
@@ -214,6 +219,24 @@ def _space_rows(items: list[_Item], grid_words, budget_words) -> list[_Item]:
                     k += 1
                     continue
         out.append(it)
+        k += 1
+    return out
+
+
+def _complete_header(words: list[str], below: list[str], grid_words, budget_words) -> list[str] | None:
+    """The header line's words with the line below joined in, when each word below completes the
+    next word of the header line that is no header word by itself ("年度" + "指标值"); else None."""
+    gaps = [i for i, w in enumerate(words) if not _is_header_word(w, grid_words, budget_words)]
+    if not below or len(below) > len(gaps):
+        return None
+    out = list(words)
+    k = 0
+    for w in below:
+        while k < len(gaps) and not _is_header_word(words[gaps[k]] + w, grid_words, budget_words):
+            k += 1
+        if k == len(gaps):
+            return None
+        out[gaps[k]] = words[gaps[k]] + w
         k += 1
     return out
 
