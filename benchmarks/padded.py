@@ -36,6 +36,8 @@ _SHAPES = {
     "document": ("kind", ['{field: rows, op: ">", value: 0}', '{field: any_reason, op: "==", value: false}']),
     "scored_budget": ("kind", ['{field: abs_diff, op: ">", value: 0}']),
     "filing": ("kind", ['{field: abs_diff, op: ">", value: 5}']),
+    "goal": ("kind", ['{field: expected_blank, op: "==", value: false}']),
+    "project_score": ("kind", ['{field: score, op: ">", value: 0}']),
 }
 
 

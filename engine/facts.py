@@ -8,12 +8,13 @@ the engine never guesses.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
-from .case import Case, IndicatorRow
+from .case import Budget, Case, IndicatorRow
 from .decimals import D, fmt, largest_remainder, round_half_up
 from .values import Value, comparable_numbers, comparison_doubts, notation_for, parse_value
 
@@ -46,6 +47,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "unsure": BOOL,  # the parser is unsure of the target or the actual (engine.values doubts)
         "readable": BOOL,  # false: a value could not be read for sure (the row is 待复核, see Fact.review)
         "core": BOOL,  # 是否核心指标 / ★ (v2 forms that mark it)
+        "criteria_unsure": BOOL,  # the 评分标准 text holds a comparator misread by OCR ("控制率Q100%")
     },
     "budget": {
         "kind": STR,
@@ -56,6 +58,13 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "weight": NUM,
         "self_score": NUM,
         "rate": NUM,  # B / A in percent: 95 % is 95 (FIELD_UNITS)
+        # the total row left at 0 or blank while its "其中" funding rows state the amounts: the
+        # figures above are the funding rows' sums (the pack's `budget_from_funding_rows`)
+        "from_parts": BOOL,
+        "adjustment_rate": NUM, "adjustment_abs": NUM,  # (全年预算数 − 年初预算数) / 年初预算数, in %
+        "adjustment_amount": NUM, "adjustment_amount_abs": NUM,  # 全年预算数 − 年初预算数
+        "adjustment_explained": BOOL,  # an 调整原因 cell, or the report names the adjustment
+        "funding_rows_scored": NUM,  # "其中" funding rows that carry a 分值 or 得分 of their own
     },
     "sum": {
         "kind": STR, "id": NUM,
@@ -65,6 +74,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         #                children_actual
         "total": NUM, "parts_sum": NUM, "diff": NUM, "abs_diff": NUM, "parts": NUM,
         "mixed_units": BOOL,  # "其中" parts in units that do not convert to the parent's
+        "incomplete": BOOL,  # parts or the total not stored in the filing / review items: cannot be checked
     },
     "share": {"kind": STR, "id": NUM, "stated": NUM, "computed": NUM, "diff": NUM, "abs_diff": NUM,
               "amount": NUM, "total": NUM,
@@ -79,10 +89,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "kind": STR, "id": NUM, "year": NUM, "initial": NUM, "full_year": NUM, "executed": NUM,
         "target_budget": NUM, "target_budget_diff": NUM, "target_budget_abs_diff": NUM,
         "target_date_days_into_year": NUM,  # negative: dated before the fiscal year
-        "adjustment_rate": NUM, "adjustment_abs": NUM,  # (全年预算数 − 年初预算数) / 年初预算数, in %
         "rows": NUM, "all_full_marks": BOOL, "any_reason": BOOL, "survey_mentioned": BOOL,
-        "adjustment_amount": NUM, "adjustment_amount_abs": NUM,  # 全年预算数 − 年初预算数
-        "adjustment_explained": BOOL,  # an 调整原因 cell, or the report names the adjustment
         "money_ratio": NUM,  # largest / smallest of 年初、全年预算数、执行数、目标表资金 (元 under 万元: ~10000)
     },
     "scored_row": {
@@ -105,6 +112,22 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
     "filing": {
         "kind": STR, "id": NUM, "rule_total": NUM, "self_total": NUM, "max_total": NUM, "diff": NUM, "abs_diff": NUM,
         "rows_full": NUM, "rows_partial": NUM, "rows_zero": NUM, "rows_review": NUM, "rows_na": NUM,
+        "year_stated": BOOL,  # the filing states its fiscal year (not supplied by --year)
+        "total_weight": NUM, "total_score_blank": BOOL,  # the 合计 row states points but no self total
+        "rows_listed": NUM, "rows_filled": NUM,  # indicator rows named; of them, with an actual or a score
+    },
+    "goal": {
+        "kind": STR, "id": NUM,
+        "expected_blank": BOOL,
+        "expected_amount_only": BOOL,  # 预期目标 is only an amount ("43.2")
+        "expected_is_project": BOOL,  # 预期目标 is the project's name
+        "actual_copies_expected": BOOL,  # 实际完成情况 is 预期目标 word for word
+        "other_year": BOOL,  # 预期目标 names only years before the filing's ("2022年…" in a 2023 form)
+    },
+    "project_score": {
+        "kind": STR, "id": NUM, "score": NUM,
+        "grade_blank": BOOL,  # the list has a 自评等级 column, left blank for this project
+        "grade_matches": BOOL,  # the stated grade is the pack's band for the score
     },
 }
 
@@ -120,7 +143,9 @@ FACT_KIND_TITLES: dict[str, str] = {
     "rate": "所填执行率与“执行数 ÷ 预算数”（对账）",
     "document": "整个案卷：目标表日期与金额、预算调整、满分与偏差说明（审核）",
     "scored_budget": "评分之后的预算执行率行：执行数与预算数、自评得分与规则得分（审核）",
-    "filing": "评分之后的整份自评：自评总分与规则总分、各类结果的行数（审核）",
+    "filing": "评分之后的整份自评：自评总分与规则总分、各类结果的行数、年度、是否填写（审核）",
+    "goal": "年度总体目标：预期目标与实际完成情况（审核）",
+    "project_score": "报告所列一个项目的自评分与自评等级（审核）",
 }
 
 # The values an enumerated string field can take, wherever it appears (lint flags a condition
@@ -134,7 +159,8 @@ FIELD_VALUES: dict[str, tuple[str, ...]] = {
     "actual_kind": _VALUE_KINDS,
     "target_comparator": _COMPARATORS,
     "actual_comparator": _COMPARATORS,
-    "check": ("target_by_income", "target_by_spending", "funding_by_income", "funding_by_spending", "statement",
+    "check": ("target_by_income", "target_by_spending", "funding_by_income", "funding_by_spending", "funding_rows_initial",
+              "funding_rows_full_year", "funding_rows_executed", "goal_parts", "count_parts", "count_items", "statement",
               "includes", "cost_vs_spending", "self_scores_vs_total", "weights_vs_stated_total", "weights_vs_pack",
               "section_points", "section_vs_pack", "section_vs_note", "children_target", "children_actual"),
 }
@@ -142,32 +168,35 @@ FIELD_VALUES: dict[str, tuple[str, ...]] = {
 # Fields that hold a percentage, as a number of percent: 95 % is 95, never 0.95 (lint warns when
 # a condition compares one with a fraction-looking value).
 FIELD_UNITS: dict[str, dict[str, str]] = {
-    "budget": {"rate": "percent"},
+    "budget": {"rate": "percent", "adjustment_rate": "percent"},
     "share": {"stated": "percent", "computed": "percent"},
     "share_total": {"stated_sum": "percent"},
     "rate": {"stated": "percent", "computed": "percent"},
-    "document": {"adjustment_rate": "percent"},
 }
 
 # Placeholders a rule's message may use, per fact kind (besides the scoring ones below).
 MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
-    "indicator": ("name", "level2", "target", "actual", "target_text", "actual_text", "qual_band", "review_notes"),
-    "budget": ("name", "initial", "full_year", "executed", "rate", "rate_text"),
+    "indicator": ("name", "level2", "target", "actual", "target_text", "actual_text", "qual_band", "review_notes",
+                  "criteria_notes"),
+    "budget": ("name", "label", "initial", "full_year", "executed", "rate", "rate_text", "adjustment_rate",
+               "adjustment_amount", "funding_rows", "funding_rows_scored_text", "stated_initial", "stated_full_year",
+               "stated_executed"),
     "sum": ("subject", "total", "parts_sum", "diff", "abs_diff", "parts_text", "check"),
     "share": ("statement", "item", "stated", "computed", "amount", "total", "diff", "abs_diff", "share_text"),
     "share_total": ("statement", "stated_sum", "diff", "shares_text"),
-    "rate": ("source", "stated", "computed", "executed", "full_year", "diff"),
+    "rate": ("source", "stated", "computed", "executed", "full_year", "diff", "name"),
     "target_match": ("name", "row", "target", "table_target", "table_unit", "unit"),
     "document": ("unit", "year", "initial", "full_year", "target_budget", "target_budget_diff", "target_date",
-                 "target_date_iso", "target_date_days_into_year", "adjustment_rate", "adjustment_amount",
-                 "money_figures"),
+                 "target_date_iso", "target_date_days_into_year", "money_figures"),
     "scored_row": ("name", "level2", "row", "target", "actual", "target_text", "actual_text", "qual_band", "rule_score",
                    "weight", "self_score", "diff", "abs_diff", "self_pct", "ratio_pct", "rule", "block_pct",
                    "review_notes"),
     "scored_budget": ("name", "rule", "rule_score", "weight", "declared_weight", "self_score", "full_year",
                       "executed", "over_amount", "rate", "diff"),
     "filing": ("rule_total", "self_total", "max_total", "diff", "abs_diff", "direction", "rows_full", "rows_partial", "rows_zero",
-               "rows_review", "rows_na"),
+               "rows_review", "rows_na", "total_weight", "rows_listed", "rows_filled"),
+    "goal": ("name", "label", "expected", "actual", "project", "year", "goal_years"),
+    "project_score": ("name", "score", "grade", "band"),
 }
 SCORE_PLACEHOLDERS = ("weight", "score", "deduction", "formula", "self_score")
 
@@ -275,6 +304,24 @@ def has_reason(text: str, vocabulary: dict) -> bool:
     return len(cleaned) >= int(vocabulary.get("missing_reason_min_chars", 1))
 
 
+_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+
+
+def criteria_doubts(text: str, notation) -> tuple[str, ...]:
+    """A scoresheet's 评分标准 text with a comparator misread by OCR: a Latin look-alike from the
+    pack's `ocr_comparators` standing between Chinese text and a number ("在职人员控制率Q100%"
+    for "≦100%"). Only letters are read this way: a Chinese look-alike (至) is also a word."""
+    notes = []
+    for word, comparator in (notation.ocr or {}).items():
+        if not word or not word.isascii() or not word.isalpha():
+            continue
+        for m in re.finditer(r"(?<=[\u4e00-\u9fff\s])" + re.escape(word) + r"(?=\s*[0-9])", text or ""):
+            number = re.match(r"\s*[0-9][0-9.]*%?", text[m.end():]).group(0).strip()
+            before = text[max(0, m.start() - 8):m.start()].strip()
+            notes.append(f"评分标准“{before}{word}{number}”中的“{word}”可能是比较符“{_SIGNS.get(comparator, comparator)}”的OCR误读，请核对")
+    return tuple(dict.fromkeys(notes))
+
+
 def _review_reason(row: IndicatorRow, target: Value, actual: Value, fields: dict) -> str | None:
     """Why the row's values cannot be compared (a review item), or None. Not readable is not
     unmet: such a row is never scored as a shortfall."""
@@ -335,6 +382,8 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "core": row.core,
         "unsure": bool(doubts),
     }
+    criteria_notes = criteria_doubts(row.criteria, notation) if row.criteria else ()
+    fields["criteria_unsure"] = bool(criteria_notes)
     if target.kind in _COMPARABLE and actual.kind in _COMPARABLE and not doubts:
         # A unit written on one side only ("≥50个" vs "50") is taken as the same unit; units of
         # one dimension convert by the pack's table ("26300米" vs "≥25公里").
@@ -358,17 +407,77 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "actual_text": row.actual,
         "qual_band": fields["qual_band"] or "",
         "review_notes": "；".join(doubts),
+        "criteria_notes": "；".join(criteria_notes),
     }
     return Fact(kind="indicator", id=row.number, fields=fields, section=section, item=row.name,
                 row=row, target=target, actual=actual, describe=display, review=review,
                 weight_source=weight_source)
 
 
-def budget_fact(case: Case, section: str) -> Fact:
+_FUNDING_COLUMNS = ("initial", "full_year", "executed")
+
+
+def funding_rows(case: Case) -> list[dict]:
+    """The budget row's "其中" funding rows (v2 `funding.rows`: 财政拨款 / 上年结转 / 其他资金 ...)."""
+    return list((((case.data.get("self_evaluation") or {}).get("funding") or {}).get("rows")) or [])
+
+
+def budget_of(case: Case, vocabulary: dict) -> tuple[Budget, bool]:
+    """The budget figures the rules read, and whether they are the funding rows' sums.
+
+    A form whose 年度资金总额 row is left at 0 or blank while its "其中" rows state the amounts
+    (202.64 / 132.912 / 132.912 under a 0 / 0 / 0 total): where the pack's vocabulary says
+    `budget_from_funding_rows`, 年初 / 全年 / 执行 are the funding rows' sums (the total row's own
+    figures stay in the case, and the sum check reports the mismatch). Otherwise the row as written."""
     b = case.budget
+    rows = funding_rows(case)
+    if not vocabulary.get("budget_from_funding_rows") or not rows:
+        return b, False
+    if any(getattr(b, c) for c in ("full_year", "executed")):  # a total row with an amount is read as written
+        return b, False
+    sums: dict[str, Decimal | None] = {}
+    for column in _FUNDING_COLUMNS:
+        figures = [D(r[column]) for r in rows if r.get(column) is not None]
+        sums[column] = sum(figures, Decimal(0)) if figures else None
+    if not sums["full_year"]:
+        return b, False
+    return replace(b, initial=sums["initial"] if sums["initial"] is not None else b.initial,
+                   full_year=sums["full_year"], executed=sums["executed"]), True
+
+
+def report_text(report: dict) -> str:
+    """The report's headings and text, in order (what word checks search)."""
+    parts: list[str] = []
+
+    def walk(sections):
+        for s in sections or []:
+            parts.append(str(s.get("heading", "")))
+            parts.append(str(s.get("text", "")))
+            walk(s.get("subsections"))
+
+    walk(report.get("sections"))
+    return "\n".join(parts)
+
+
+def adjustment_explained(case: Case, vocabulary: dict) -> bool:
+    """Is a budget adjustment explained: an 调整原因 cell, or the report using one of the pack's
+    `adjustment_words` ("调整", "追加" ...)?"""
+    budget = (case.data.get("self_evaluation") or {}).get("budget") or {}
+    if str(budget.get("adjustment_reason") or "").strip():
+        return True
+    text = report_text(case.data.get("report") or {})
+    return any(word and word in text for word in vocabulary.get("adjustment_words") or ())
+
+
+def budget_fact(case: Case, section: str, vocabulary: dict | None = None, places: int = 2, fact_id: int = 0) -> Fact:
+    """The budget row: its figures (see `budget_of`), the rate B / A, and the adjustment from
+    年初 to 全年 with whether it is explained. A pack that does not score the budget row (a
+    criteria scoresheet) still checks it: the facts for checks carry it then (`fact_id`)."""
+    vocabulary = vocabulary or {}
+    b, from_parts = budget_of(case, vocabulary)
     fields = {
         "kind": "budget",
-        "id": 0,
+        "id": fact_id,
         "initial": b.initial,
         "full_year": b.full_year,
         "executed": b.executed,
@@ -376,17 +485,44 @@ def budget_fact(case: Case, section: str) -> Fact:
         "self_score": b.self_score,
         # In percent, like every rate in facts (FIELD_UNITS): 95 % is 95, never 0.95.
         "rate": (b.executed / b.full_year * 100) if b.executed is not None and b.full_year else None,
+        "from_parts": from_parts,
     }
     rate = fields["rate"]
+    label = case.budget.label.strip()
     display = {
-        "name": "预算执行率",
+        # the row as the form names it (年度资金总额), so a finding concerns the row a reader sees
+        "name": label or "预算执行率",
+        "label": label or "预算执行率",
         "initial": fmt(b.initial),
         "full_year": fmt(b.full_year),
         "executed": fmt(b.executed),
         "rate": "" if rate is None else f"{fmt(round_half_up(rate, 2))}%",
         "rate_text": b.rate,
     }
-    return Fact(kind="budget", id=0, fields=fields, section=section, item="预算执行率", describe=display)
+    if from_parts:
+        stated = case.budget
+        display.update({"stated_initial": fmt(stated.initial), "stated_full_year": fmt(stated.full_year),
+                        "stated_executed": fmt(stated.executed)})
+    if b.initial and b.full_year is not None:
+        adjustment = round_half_up((b.full_year - b.initial) / b.initial * 100, places)
+        fields["adjustment_rate"], fields["adjustment_abs"] = adjustment, abs(adjustment)
+        display["adjustment_rate"] = f"{adjustment}%"
+    if b.initial is not None and b.full_year is not None:
+        fields["adjustment_amount"] = b.full_year - b.initial
+        fields["adjustment_amount_abs"] = abs(b.full_year - b.initial)
+        fields["adjustment_explained"] = adjustment_explained(case, vocabulary)
+        display["adjustment_amount"] = fmt(b.full_year - b.initial)
+    scored = [r for r in funding_rows(case) if r.get("weight") is not None or r.get("score") is not None]
+    fields["funding_rows_scored"] = len(scored)
+    if scored:
+        display["funding_rows_scored_text"] = "、".join(
+            f"“{r.get('name', '')}”（分值 {fmt(_num_or_none(r.get('weight')))}，得分 {fmt(_num_or_none(r.get('score')))}）"
+            for r in scored)
+    return Fact(kind="budget", id=fact_id, fields=fields, section=section, item="预算执行率", describe=display)
+
+
+def _num_or_none(value) -> Decimal | None:
+    return None if value is None else D(value)
 
 
 @dataclass(frozen=True)
@@ -513,7 +649,7 @@ def read_case(case: Case, pack) -> Reading:
     budget_section = next((s.key for s in pack.sections if not s.level1), None)
     if "budget" in case.parts and budget_section is not None:
         # a pack without a budget section (a criteria scoresheet) does not score the budget row
-        facts.append(budget_fact(case, budget_section))
+        facts.append(budget_fact(case, budget_section, vocabulary, pack.places))
     rows = case.all_rows if vocabulary.get("score_children") else case.rows
     skipped: list[SkippedRow] = []
     unmapped: list[IndicatorRow] = []

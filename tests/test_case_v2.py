@@ -276,9 +276,11 @@ def test_narrative_only_report_without_a_year():
     result = _score("v2-narrative")
     assert result.year is None and result.status == "provisional"
     assert [r.source for r in result.review_items].count("year") == 1
-    assert _open(result) == Counter({"JX-R03": 2})  # 40 / 50 is 80 %, not the stated 82 %
+    # 40 / 50 is 80 %, not the stated 82 %; the filing states no year (JX-F01)
+    assert _open(result) == Counter({"JX-R03": 2, "JX-F01": 1})
     supplied = _score("v2-narrative", year=2023)
     assert supplied.year == 2023 and "year" not in [r.source for r in supplied.review_items]
+    assert "JX-F01" in _open(supplied)  # --year supplies the year; the form still states none
 
 
 def test_weights_in_headings_are_shared_by_the_layout_pack():

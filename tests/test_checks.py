@@ -32,7 +32,7 @@ def test_seed_findings_match_what_a_reviewer_finds(in_root):
         ("JX-C03", "warning"): 1,   # target table 160.48 vs 年初预算数 116.41
         ("JX-C04", "warning"): 1,   # target table dated 2022-12-27
         ("JX-C05", "warning"): 1,   # budget adjustment rate 37.86%
-        ("JX-C07", "info"): 1,      # ... and the report never says why the budget was adjusted
+        ("JX-C07", "warning"): 1,   # ... and the report never says why the budget was adjusted (a defect the department must fix)
         ("JX-A19", "warning"): 1,   # self total 93 vs rule total 99.26: 6.26 apart
     })
     by_rule = {}
