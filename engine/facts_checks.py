@@ -306,14 +306,39 @@ def _heading_facts(case: Case, ids: _Ids, unsure: _Unsure) -> list[Fact]:
     return [f for f in out if f]
 
 
+def _bound_missing_scores(fact: Fact, case: Case, pack, scored_rows) -> None:
+    """Self scores with rows cut off: even at full marks the missing rows can add at most the
+    points not held by the rows that are there (the form's total points, else the pack's, less
+    their weights). A stated 自评总分 above that bound is a mismatch for sure (98 against at most
+    84 + 10), and the sum is checkable again."""
+    counted = [(case.budget.self_score, case.budget.weight)] + [(r.score, r.weight) for r in scored_rows]
+    counted = [(score, weight) for score, weight in counted if score is not None]
+    if any(weight is None for _, weight in counted):
+        return
+    points = case.stated_total_weight if case.stated_total_weight is not None else pack.total
+    missing = points - sum((weight for _, weight in counted), Decimal(0))
+    if missing < 0:
+        return
+    limit = fact.fields["parts_sum"] + missing
+    if fact.fields["total"] > limit + D(pack.params.get("sum_tolerance", 0)):
+        fact.fields["incomplete"] = False
+        fact.display["parts_text"] += f"（未存储的部分即使满分也只有 {fmt(missing)} 分，合计至多 {fmt(limit)}）"
+
+
 def _score_sum_facts(case: Case, ids: _Ids, pack) -> list[Fact]:
     out = []
     se = case.data.get("self_evaluation") or {}
     unsure = _unsure(case)
-    self_scores = [case.budget.self_score] + [r.score for r in case.rows]
+    # "其中" rows that state their own points count with them (the form gives them points)
+    scored_rows = [r for r in case.all_rows if r.parent is None or r.score is not None]
+    weighted_rows = [r for r in case.all_rows if r.parent is None or r.weight is not None]
+    self_scores = [case.budget.self_score] + [r.score for r in scored_rows]
     # a sum over the whole table: any block or row not read for sure leaves it open
-    out.append(_sum_fact(ids, "self_scores_vs_total", "各项自评得分之和与自评总分", case.stated_total_score, self_scores,
-                         incomplete=unsure.total or unsure.budget or bool(unsure.scores)))
+    fact = _sum_fact(ids, "self_scores_vs_total", "各项自评得分之和与自评总分", case.stated_total_score, self_scores,
+                     incomplete=unsure.total or unsure.budget or bool(unsure.scores))
+    if fact is not None and fact.fields["incomplete"] and not unsure.total:
+        _bound_missing_scores(fact, case, pack, scored_rows)
+    out.append(fact)
     # Row weights add up only when every filled row states one: a form whose weights stand in its
     # headings (20+80, weights shared by the pack) has nothing to add up row by row.
     unweighted = any(r.weight is None and (r.target.strip() or r.actual.strip()) for r in case.rows)
@@ -329,7 +354,7 @@ def _score_sum_facts(case: Case, ids: _Ids, pack) -> list[Fact]:
                                  pack.total, [case.budget.weight, *points],
                                  incomplete=unsure.budget or "*" in unsure.weights))  # headings stand even in a cut-off block
         return [f for f in out if f]
-    weights = [case.budget.weight] + [r.weight for r in case.rows]
+    weights = [case.budget.weight] + [r.weight for r in weighted_rows]
     all_weights_unsure = unsure.budget or bool(unsure.weights)
     out.append(_sum_fact(ids, "weights_vs_stated_total", "各项分值之和与表上总分值", case.stated_total_weight, weights,
                          incomplete=unsure.total or all_weights_unsure))
@@ -338,20 +363,24 @@ def _score_sum_facts(case: Case, ids: _Ids, pack) -> list[Fact]:
                              incomplete=all_weights_unsure))
     for i, block in enumerate(se.get("indicators") or []):
         points = block.get("points")
-        rows = [r for r in case.rows if r.level1 == block.get("level1")]
+        rows = [r for r in weighted_rows if r.path[2] == i]
         out.append(_sum_fact(ids, "section_points", f"“{block.get('label') or block.get('level1')}”各行分值之和",
                              points, [r.weight for r in rows],
                              incomplete="*" in unsure.weights or str(i) in unsure.weights or unsure.rows(unsure.weights, rows)))
     for section in pack.sections:
         if not section.level1:
+            if case.budget.weight is not None and "budget" in case.parts:  # the budget row's 分值 (9 where 10 is due)
+                out.append(_sum_fact(ids, "section_vs_pack", f"“{section.title}”分值与规则包规定的 {fmt(section.weight)} 分",
+                                     section.weight, [case.budget.weight], section=section.key,
+                                     incomplete=unsure.budget))
             continue
-        rows = [r for r in case.rows if section_of(r, pack) == section.key]
+        rows = [r for r in weighted_rows if section_of(r, pack) == section.key]
         out.append(_sum_fact(ids, "section_vs_pack", f"“{section.title}”各行分值之和与规则包规定的 {fmt(section.weight)} 分",
                              section.weight if rows else None, [r.weight for r in rows], section=section.key,
                              incomplete=unsure.rows(unsure.weights, rows)))
     allocation = se.get("allocation") or {}
     for level1, points in allocation.items():
-        rows = [r for r in case.rows if r.level1 == level1]
+        rows = [r for r in weighted_rows if r.level1 == level1]
         out.append(_sum_fact(ids, "section_vs_note", f"“{level1}”各行分值之和与表注所述 {fmt(D(points))} 分",
                              points if rows else None, [r.weight for r in rows],
                              incomplete=unsure.rows(unsure.weights, rows)))
@@ -390,6 +419,8 @@ def _children_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fact]:
                         out.append(Fact(kind="sum", id=fid, fields=fields, section="", item=subject, describe=display))
                         continue
                     fact = _sum_fact(ids, f"children_{key}", subject, total, [n for _, n in based])
+                    if fact is not None and len(parts) == 1 and fact.fields["diff"] <= 0:
+                        fact = None  # one "其中" row is a part of its parent, not a breakdown of it
                     if fact is not None:
                         fact.fields["mixed_units"] = False
                         q = parent.quantities[0]
@@ -425,7 +456,8 @@ def _rate_facts(case: Case, ids: _Ids, places: int, vocabulary: dict) -> list[Fa
         display = {"source": source, "stated": _pct(value.number), "computed": _pct(computed),
                    "executed": fmt(b.executed), "full_year": fmt(b.full_year), "diff": fmt(diff),
                    "name": case.budget.label.strip() or "预算执行率"}
-        out.append(Fact(kind="rate", id=fid, fields=fields, section="", item=f"{source}执行率", describe=display))
+        item = "预算执行率" if source == "自评表" else f"{source}执行率"  # the table's own row is 预算执行率
+        out.append(Fact(kind="rate", id=fid, fields=fields, section="", item=item, describe=display))
     return out
 
 

@@ -304,3 +304,40 @@ def test_a_2019_national_filing_and_a_2018_scoresheet_are_scored(in_root):
     assert select_pack(national).candidate.id == "national-2020"
     sheet = case_from_fragment({"year": 2018, "layout": "scoresheet"}, "<t>")
     assert select_pack(sheet).candidate.id == "scoresheet"
+
+
+def test_the_budget_rows_points_are_compared_with_the_packs_and_its_rate_concerns_the_row():
+    ev = evaluate({"self_evaluation": {"budget": {"full_year": 100, "executed": 80, "weight": 9, "rate": "100%",
+                                                  "self_score": 9}}})
+    (points,) = [f for f in findings(ev, "JX-R08") if "预算执行率" in f.subject]
+    assert dict(points.numbers)["parts_sum"] == "9" and dict(points.numbers)["total"] == "10"
+    (rate,) = findings(ev, "JX-R07")
+    assert rate.subject == "预算执行率"
+    assert not [f for f in findings(evaluate({"self_evaluation": {"budget": {"full_year": 1, "executed": 1, "weight": 10}}}),
+                                    "JX-R08") if "预算执行率" in f.subject]
+
+
+def test_a_single_child_row_is_a_part_and_child_points_count_in_their_block():
+    parent = {**row(name="低保人数", target="≥21933人", actual="21980人", weight=5, score=5),
+              "children": [row(name="其中:建档立卡", target="≥9431人", actual="9453人", weight=5, score=5)]}
+    ev = evaluate({"self_evaluation": {"indicators": grid(parent, row(name="乙", weight=40, score=40),
+                                                          label="产出指标(50分)", points=50)}})
+    assert not findings(ev, "JX-R10")
+    (block,) = [f for f in findings(ev, "JX-R02") if dict(f.numbers)["check"] == "section_points"]
+    assert dict(block.numbers)["parts_sum"] == "50"
+
+
+def test_a_self_total_above_what_the_cut_off_rows_could_add_is_a_mismatch_for_sure():
+    def case(total):
+        return {"self_evaluation": {
+            "budget": {"full_year": 10, "executed": 10, "weight": 10, "self_score": 10},
+            "indicators": grid(row(weight=50, score=44), row(name="乙", weight=30, score=30)),
+            "total": {"weight": None, "score": total}},
+            "review": [{"field": "self_evaluation.indicators[0].groups[0].rows[2]", "value": "丙",
+                        "reason": "存档在此行截断"}]}
+    over = evaluate(case(98))  # 10 + 44 + 30 = 84, the missing 10 points at most: 94 < 98
+    (f,) = [f for f in findings(over, "JX-R01") if dict(f.numbers)["check"] == "self_scores_vs_total"]
+    assert "至多 94" in f.message
+    within = evaluate(case(92))  # could be 84 + 8: not checkable
+    assert not [f for f in findings(within, "JX-R01") if dict(f.numbers)["check"] == "self_scores_vs_total"]
+    assert [f for f in findings(within, "JX-R11") if dict(f.numbers)["check"] == "self_scores_vs_total"]
