@@ -296,14 +296,16 @@ def test_a_target_of_290_percent_against_100_percent_is_a_review_item():
     assert parse_value("290%").number == 290  # the value itself is not rewritten
 
 
-# ------------------------------------------------------------------ pack selection by year
-def test_a_2019_national_filing_and_a_2018_scoresheet_are_scored(in_root):
-    from engine.packselect import select_pack
-
-    national = case_from_fragment({"year": 2019, "form": "project"}, "<t>")
-    assert select_pack(national).candidate.id == "national-2020"
-    sheet = case_from_fragment({"year": 2018, "layout": "scoresheet"}, "<t>")
-    assert select_pack(sheet).candidate.id == "scoresheet"
+# ------------------------------------------------------------------ a scoresheet's budget row is checked too
+def test_a_pack_that_does_not_score_the_budget_row_still_checks_it():
+    sheet = load_pack(ROOT / "rules" / "scoresheet")
+    assert all(s.level1 for s in sheet.sections)  # no budget section
+    case = case_from_fragment({"year": 2022, "layout": "scoresheet", "self_evaluation": {
+        "budget": {"label": "部门整体支出预算调整", "initial": 1922.76, "full_year": 2690.62}}}, "<t>")
+    ev = evaluate_case(case, sheet, matcher_for(sheet, "python"))
+    (adjusted,) = [f for f in ev.result.findings if f.rule == "JX-C05"]
+    assert dict(adjusted.numbers)["name"] == "部门整体支出预算调整" and "39.94%" in adjusted.message
+    assert not [e for e in ev.result.ledger if e.row is None]  # and does not score it
 
 
 def test_the_budget_rows_points_are_compared_with_the_packs_and_its_rate_concerns_the_row():

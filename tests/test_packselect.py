@@ -66,7 +66,7 @@ def test_the_repository_packs_select_national_for_the_seed(in_root):
     assert selection.candidate.id == "national-2020"
     assert selection.describe() == (
         "按案卷年度 2022、表式 department、地区 湖南省株洲市渌口区，选用规则包 national-2020 v2020.1"
-        "（rules/national-2020，适用 2019–2030 年，department/project，全国）")
+        "（rules/national-2020，适用 2020–2030 年，department/project，全国）")
 
 
 def test_selection_reads_a_rules_folder(tmp_path):
