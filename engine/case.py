@@ -132,6 +132,7 @@ class Case:
     parts: frozenset[str] = frozenset(PARTS)  # the parts the filing has
     review: tuple[ReviewItem, ...] = ()
     year_supplied: bool = False  # the year came from `--year`, not from the file
+    report_total_score: Decimal | None = None  # the 自评总分 the report states (report.self_score.score)
 
     @property
     def all_rows(self) -> tuple[IndicatorRow, ...]:
@@ -236,6 +237,12 @@ def _review(items) -> tuple[ReviewItem, ...]:
     return tuple(out)
 
 
+def _report_score(report) -> Decimal | None:
+    """The 自评总分 a report states (`report.self_score.score`), or None."""
+    stated = report.get("self_score") if isinstance(report, dict) else None
+    return _num(stated.get("score")) if isinstance(stated, dict) else None
+
+
 def build_case(data: dict, file: str, sha256: str, year: int | None = None) -> Case:
     """The Case of validated data. `year` supplies the fiscal year when the file states none
     (`jixiao score --year`); a year in the file wins."""
@@ -295,4 +302,5 @@ def build_case(data: dict, file: str, sha256: str, year: int | None = None) -> C
         parts=_parts(data, se, rows, target_rows),
         review=_review(data.get("review")),
         year_supplied=stated_year is None and year is not None,
+        report_total_score=_report_score(data.get("report")),
     )

@@ -105,6 +105,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
     "filing": {
         "kind": STR, "id": NUM, "rule_total": NUM, "self_total": NUM, "max_total": NUM, "diff": NUM, "abs_diff": NUM,
         "rows_full": NUM, "rows_partial": NUM, "rows_zero": NUM, "rows_review": NUM, "rows_na": NUM,
+        "report_total": NUM, "report_table_abs_diff": NUM,  # the report's stated 自评总分, its gap to the table's
     },
 }
 
@@ -167,7 +168,7 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "scored_budget": ("name", "rule", "rule_score", "weight", "declared_weight", "self_score", "full_year",
                       "executed", "over_amount", "rate", "diff"),
     "filing": ("rule_total", "self_total", "max_total", "diff", "abs_diff", "direction", "rows_full", "rows_partial", "rows_zero",
-               "rows_review", "rows_na"),
+               "rows_review", "rows_na", "report_total", "report_table_diff"),
 }
 SCORE_PLACEHOLDERS = ("weight", "score", "deduction", "formula", "self_score")
 

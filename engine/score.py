@@ -404,6 +404,15 @@ def _grade(pack: Pack, total: Decimal) -> str:
     return top.grade if total >= top.max else bottom.grade if total < bottom.min else grade
 
 
+def _grade_withheld(pack: Pack, scored_max: Decimal, worth: Decimal) -> bool:
+    """The grade is only provisional (暂不定级) while the points the rules could score are less
+    than the pack's `grade_min_scored_share` of what the sections are worth (the pack's weights,
+    or a scoresheet's own points; at most the pack's total): the rest awaits review or is missing."""
+    share = pack.params.get("grade_min_scored_share")
+    maximum = min(worth, pack.total)
+    return share is not None and maximum > 0 and scored_max < D(share) * maximum
+
+
 def section_weights(case: Case, pack: Pack, facts: list[Fact]) -> dict[str, Decimal]:
     """What each section is worth for this case: the pack's weight, or, where the pack's
     vocabulary says `section_weights: form` (criteria scoresheets, whose blocks differ from form
@@ -560,6 +569,11 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
         sections[-1] = SectionScore(sections[-1].key, sections[-1].title, sections[-1].weight,
                                     sections[-1].score - over, sections[-1].self_score)
     self_items = [e.self_score for e in ledger if e.self_score is not None and e.kind == "score"]
+    # The department's own total: the table's 总分 row, else the total its report states.
+    self_total, self_source = case.stated_total_score, ""
+    if self_total is None and case.report_total_score is not None:
+        self_total, self_source = case.report_total_score, "report"
+    scored_max = sum((e.weight for e in ledger if e.kind == "score" and e.outcome != "review"), ZERO)
     result = Result(
         engine_version=__version__,
         matcher=matcher.name,
@@ -582,8 +596,11 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
         total=total,
         max_total=pack.total,
         grade=_grade(pack, total),
-        self_total=case.stated_total_score,
-        self_grade=_grade(pack, case.stated_total_score) if case.stated_total_score is not None else None,
+        self_total=self_total,
+        self_grade=_grade(pack, self_total) if self_total is not None else None,
+        self_total_source=self_source,
+        scored_max=scored_max,
+        grade_withheld=_grade_withheld(pack, scored_max, sum(worth.values(), ZERO)),
         self_items_sum=sum(self_items, ZERO) if self_items else None,
         ledger=tuple(ledger),
         findings=tuple(findings),

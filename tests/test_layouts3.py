@@ -4,6 +4,7 @@ points await review)."""
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -120,3 +121,102 @@ def test_a_scoresheet_without_targets_and_actuals_gets_neither_check(tmp_path):
     result = score_file(_write(tmp_path, text), matcher="python")
     assert not {"JX-S52", "JX-A04"} & set(_open(result))
     assert result.total == Decimal(42)
+
+
+# --- 3. a report's stated self score -----------------------------------------------------------
+
+NARRATIVE = """\
+format: jixiao-case/2
+unit: 测试图书馆
+year: 2022
+form: project
+layout: narrative
+report:
+  self_score: {score: 97, quote: 自评得分97分。}
+"""
+
+
+def test_a_report_score_is_the_self_total_when_the_table_has_none(tmp_path):
+    from engine.report import render
+
+    result = score_file(_write(tmp_path, NARRATIVE), matcher="python")
+    assert result.self_total == Decimal(97)
+    assert result.self_total_source == "report"
+    assert result.self_grade == "优"
+    assert result.difference is None  # nothing scored: no rule total to compare with
+    letter = render(result, "markdown", datetime.date(2026, 12, 2))
+    assert "97（自评报告所述）" in letter and "（未填写）" not in letter
+    import json
+    assert json.loads(render(result, "json"))["self_assessed"]["source"] == "report"
+
+
+def test_the_seed_table_total_stays_the_self_total_and_agrees_with_its_report():
+    result = score_file(ROOT / "cases" / "2022" / "lukou-gsl.yaml", matcher="python")
+    assert result.self_total_source == ""
+    assert "JX-C21" not in _open(result)
+    assert str(result.total) == "99.26" and result.grade == "优"
+
+
+def test_report_score_against_the_table_total(tmp_path):
+    seed = (ROOT / "cases" / "2022" / "lukou-gsl.yaml").read_text(encoding="utf-8")
+    assert "score: 93" in seed
+    import yaml
+    data = yaml.safe_load(seed)
+    data["report"]["self_score"] = {"score": 97, "quote": "自评得分97分"} if "self_score" not in data["report"] \
+        else {**data["report"]["self_score"], "score": 97}
+    path = _write(tmp_path, yaml.safe_dump(data, allow_unicode=True), "differs.yaml")
+    result = score_file(path, matcher="python")
+    assert _open(result)["JX-C21"] == 1
+    assert result.self_total == Decimal(93)  # the table's 总分 row stays the self total
+    # the sum check still compares the table's item scores with the table's total only
+    assert not any(f.rule == "JX-R01" and "97" in f.message for f in result.findings if not f.passed)
+
+
+def test_a_report_score_does_not_feed_the_sum_check_on_a_partial_table(tmp_path):
+    text = NARRATIVE + """\
+self_evaluation:
+  indicators:
+    - level1: 产出指标
+      groups:
+        - level2: 数量指标
+          rows:
+            - {name: 借阅人次, target: ≥1000人次, actual: 1200人次, weight: 20, score: 20, reason: ""}
+"""
+    result = score_file(_write(tmp_path, text), matcher="python")
+    assert result.self_total == Decimal(97) and result.self_total_source == "report"
+    assert not any(f.rule == "JX-R01" for f in result.findings if not f.passed)
+    assert "JX-C21" not in _open(result)
+
+
+# --- 4. a grade over few scorable points is not a verdict --------------------------------------
+
+def test_a_grade_over_ten_of_a_hundred_points_is_withheld(tmp_path):
+    from engine.report import render
+    from engine.report.summary import case_row
+
+    text = NARRATIVE.replace("report:\n  self_score: {score: 97, quote: 自评得分97分。}\n", "") + """\
+self_evaluation:
+  budget: {full_year: 29.6, executed: 29.6, rate: 100%, weight: null, self_score: null}
+  indicators:
+    - level1: 产出指标
+      groups:
+        - level2: 数量指标
+          rows:
+            - {name: 资助人次, target: 不低于105人, actual: 116人}
+            - {name: 补贴人次, target: 不低于180人, actual: 164人}
+"""
+    result = score_file(_write(tmp_path, text), matcher="python")
+    assert result.total == Decimal(10) and result.scored_max == Decimal(10)
+    assert result.grade_withheld and result.grade == "差"
+    letter = render(result, "markdown", datetime.date(2026, 12, 2))
+    assert "暂不定级" in letter and "等级暂不评定" in letter
+    assert "等级为“差”" not in letter and "等级暂为“差”" not in letter
+    import json
+    total = json.loads(render(result, "json"))["total"]
+    assert total["grade_withheld"] is True and total["scored_max"] == "10.00"
+    assert case_row(result, "x.yaml", "")["grade"] == "暂不定级"
+
+
+def test_a_mostly_scored_result_keeps_its_grade(tmp_path):
+    result = score_file(_write(tmp_path, SCORESHEET), matcher="python")
+    assert not result.grade_withheld

@@ -56,8 +56,11 @@ def tables(result: Result) -> list:
     totals = Table(box=box.SIMPLE_HEAVY, title="总分与等级", title_justify="left")
     for name in ("", "总分", "等级"):
         totals.add_column(name)
-    totals.add_row("规则计算", Text(fmt(result.total), style="bold"), plain(result.grade))
-    totals.add_row("单位自评", fmt(result.self_total), plain(result.self_grade or ""))
+    from .common import rule_grade_text, self_total_text
+
+    totals.add_row("规则计算", Text(fmt(result.total), style="bold"), plain(rule_grade_text(result)))
+    totals.add_row("单位自评", "" if result.self_total is None else plain(self_total_text(result)),
+                   plain(result.self_grade or ""))
     if result.difference is not None:
         totals.add_row("差异（自评 − 规则）", signed(result.difference), "")
     out.append(totals)
