@@ -52,6 +52,7 @@ class IndicatorRow:
     level1_points: Decimal | None = None
     level2_points: Decimal | None = None
     level2_label: str | None = None
+    level2_score: Decimal | None = None  # the 得分 cell merged over the row's level-2 group (group `score`)
     nature: str = ""  # 指标性质 (≥ ≤ =)
     unit: str = ""  # 度量单位
     adjusted_target: str = ""  # 调整指标值
@@ -192,6 +193,7 @@ def _indicator_row(row: dict, path: tuple, block: dict, group: dict, number: _Co
         level1_points=_num(block.get("points")),
         level2_points=_num(group.get("points")),
         level2_label=group.get("label"),
+        level2_score=_num(group.get("score")),
         nature=_text(row.get("nature")),
         unit=_text(row.get("unit")),
         adjusted_target=_text(row.get("adjusted_target")),

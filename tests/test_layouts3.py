@@ -220,3 +220,80 @@ self_evaluation:
 def test_a_mostly_scored_result_keeps_its_grade(tmp_path):
     result = score_file(_write(tmp_path, SCORESHEET), matcher="python")
     assert not result.grade_withheld
+
+
+# --- 2. a 得分 cell merged over a level-2 group ------------------------------------------------
+
+MERGED = """\
+format: jixiao-case/2
+unit: 测试图书馆
+year: 2022
+form: project
+layout: 20+80
+self_evaluation:
+  budget: {full_year: 5, executed: 5, rate: 100%, weight: 20, self_score: 20}
+  indicators:
+    - level1: 产出指标
+      points: 40
+      groups:
+        - level2: 数量指标
+          score: 10
+          rows:
+            - {name: 存储备份器, target: 25TB, actual: 25TB}
+            - {name: 布点覆盖率, target: 100%, actual: 100%}
+        - level2: 质量指标
+          rows:
+            - {name: 验收合格率, target: 100%, actual: 100%, score: 10}
+        - level2: 时效指标
+          score: 10
+          rows:
+            - {name: 服务天数, target: ≥360天, actual: 365天}
+            - {name: 开放时长, target: ≥8小时, actual: 6小时}
+        - level2: 成本指标
+          rows:
+            - {name: 采购成本, target: ≤5万元, actual: 5万元, score: 10}
+    - level1: 满意度指标
+      points: 40
+      groups:
+        - level2: 服务对象满意度指标
+          rows:
+            - {name: 读者满意度, target: ≥90%, actual: 95%, score: 40}
+"""
+
+
+def test_a_merged_score_cell_shares_the_heading_by_group_and_invents_no_row_scores(tmp_path):
+    result = score_file(_write(tmp_path, MERGED), matcher="python")
+    rows = _by_name(result)
+    # 40 points over 4 level-2 groups = 10 each, then over each group's rows
+    assert [rows[n].weight for n in ("存储备份器", "布点覆盖率", "验收合格率", "服务天数", "开放时长", "采购成本")] == \
+        [Decimal(5), Decimal(5), Decimal(10), Decimal(5), Decimal(5), Decimal(10)]
+    assert rows["存储备份器"].self_score is None and rows["服务天数"].self_score is None
+    assert not {"JX-A13", "JX-A01"} & set(_open(result))
+    # the merged cell is the group's self score: 数量 10 = 5 + 5, 时效 10 ≠ 5 + 3.75
+    groups = [f for f in result.findings if f.rule == "JX-G01" and not f.passed]
+    assert len(groups) == 1 and "时效指标" in groups[0].message and "10" in groups[0].message
+    产出 = next(s for s in result.sections if s.key == "年度目标")
+    assert 产出.self_score == Decimal(80)  # 10 + 10 + 10 + 10 + 40: group cells counted once each
+    assert result.self_items_sum == Decimal(100)
+
+
+def test_without_merged_cells_the_heading_is_still_shared_by_row(tmp_path):
+    text = MERGED.replace("          score: 10\n", "")
+    rows = _by_name(score_file(_write(tmp_path, text), matcher="python"))
+    assert rows["存储备份器"].weight == Decimal("6.67") or rows["存储备份器"].weight == Decimal("6.66")
+
+
+def test_a_shared_weight_is_not_a_stated_one_for_score_over_weight(tmp_path):
+    """layout-20-80 reports 自评得分超过分值 only against a 分值 the form states on the row."""
+    text = MERGED.replace("{name: 验收合格率, target: 100%, actual: 100%, score: 10}",
+                          "{name: 验收合格率, target: 100%, actual: 100%, score: 12}")
+    assert "JX-A13" not in _open(score_file(_write(tmp_path, text), matcher="python"))
+    stated = text.replace("score: 12}", "weight: 10, score: 12}")
+    assert _open(score_file(_write(tmp_path, stated, "stated.yaml"), matcher="python"))["JX-A13"] == 1
+
+
+def test_the_huangshi_corpus_filing_has_no_false_score_over_weight():
+    result = score_file(CORPUS / "20+80-2022-huangshi-tsg-gxgc" / "case.yaml", matcher="python")
+    assert "JX-A13" not in _open(result)
+    rows = _by_name(result)
+    assert rows["一个存储备份器"].weight == Decimal(5) and rows["以低价位高质量为采购原则"].weight == Decimal(10)
