@@ -565,10 +565,11 @@ def build_facts(case: Case, pack) -> list[Fact]:
     return read_case(case, pack).facts
 
 
-def group_facts(indicator_facts: list[Fact], ledger, start_id: int) -> list[Fact]:
+def group_facts(indicator_facts: list[Fact], ledger, start_id: int, places: int = 2) -> list[Fact]:
     """After scoring: each level-2 group whose 得分 cell the form merges over its rows (group
     `score`), its stated score against the sum of its rows' rule points. The rows carry no self
-    score of their own: none is invented for them."""
+    score of their own: none is invented for them. Where the pack rescales the rows' stated
+    分值 (scale_rows), the cell is compared on the pack's scale, as a row's self score is."""
     by_row = {e.row: e for e in ledger if e.row is not None and e.kind == "score"}
     groups: dict[tuple, list[Fact]] = {}
     for fact in indicator_facts:
@@ -581,6 +582,9 @@ def group_facts(indicator_facts: list[Fact], ledger, start_id: int) -> list[Fact
         stated = members[0].row.level2_score
         rule = sum((e.points for e in entries), Decimal(0))
         weight = sum((e.weight for e in entries), Decimal(0))
+        declared = [f.row.weight for f in members]
+        if all(w is not None for w in declared) and sum(declared) and sum(declared) != weight:
+            stated = round_half_up(stated * weight / sum(declared), places)
         fields = {"kind": "scored_group", "id": n, "section": members[0].section, "level2": members[0].row.level2,
                   "self_score": stated, "rule_score": rule, "weight": weight, "rows": len(members),
                   "rows_review": review, "self_over_weight": stated > weight}

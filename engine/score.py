@@ -535,7 +535,7 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
     scored = scored_row_facts(case, [f for f in facts if f.kind == "indicator"], ledger,
                               start_id=max((f.id for f in first), default=0), pack=pack)
     scored = [*scored, *group_facts([f for f in facts if f.kind == "indicator"], ledger,
-                                    start_id=max((f.id for f in (*first, *scored)), default=0))]
+                                    start_id=max((f.id for f in (*first, *scored)), default=0), places=pack.places)]
     scored_matches = matcher.match([f.fields for f in scored])
     findings.extend(_findings_for(pack, scored, scored_matches))
     ledger.extend(_deductions(pack, findings, ledger))
