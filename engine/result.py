@@ -210,7 +210,8 @@ class Result:
         """The status in words, for the first line of every report."""
         if self.status == "final":
             return "结果：正式（无待复核项）"
-        return f"结果：暂定（{len(self.review_items)} 项待复核）"
+        withheld = "，等级暂不评定" if self.grade_withheld and not self.nothing_scored else ""
+        return f"结果：暂定（{len(self.review_items)} 项待复核{withheld}）"
 
     @property
     def review_rows(self) -> tuple[LedgerEntry, ...]:

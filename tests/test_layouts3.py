@@ -208,6 +208,7 @@ self_evaluation:
     result = score_file(_write(tmp_path, text), matcher="python")
     assert result.total == Decimal(10) and result.scored_max == Decimal(10)
     assert result.grade_withheld and result.grade == "差"
+    assert result.status_text.endswith("，等级暂不评定）")
     letter = render(result, "markdown", datetime.date(2026, 12, 2))
     assert "暂不定级" in letter and "等级暂不评定" in letter
     assert "等级为“差”" not in letter and "等级暂为“差”" not in letter
