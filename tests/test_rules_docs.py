@@ -36,9 +36,10 @@ def test_explain_from_a_given_pack(in_root):
 
 
 def test_explain_unknown_code_suggests(in_root):
-    res = run("rules", "explain", "JX-S2")
+    # (JX-S2 is now one edit from both JX-S02 and the scoresheet's JX-S52: use an unambiguous slip)
+    res = run("rules", "explain", "JX-V1")
     assert res.exit_code == 2
-    assert "E-RULE-CODE: no rule JX-S2 in any pack under rules/" in res.output and "did you mean JX-S02?" in res.output
+    assert "E-RULE-CODE: no rule JX-V1 in any pack under rules/" in res.output and "did you mean JX-V01?" in res.output
 
 
 def test_overrides_are_found_among_packs(in_root):
