@@ -260,13 +260,6 @@ def _review_entry(fact: Fact, rule: Rule | None, pack: Pack, weight: Decimal) ->
     )
 
 
-def _scores_without_values(fact: Fact, rule: Rule | None, unplaced: set[int]) -> bool:
-    """A row held for review only because its target or actual cannot be read, scored by a rule
-    whose pack says it does not read them (`score: {reads_values: false}`)."""
-    return (rule is not None and rule.score.get("reads_values") is False and rule.score.get("outcome") != "review"
-            and fact.row is not None and fact.row.number not in unplaced)
-
-
 def _finding(rule: Rule, fact: Fact) -> Finding:
     values = dict(fact.display)
     return Finding(
@@ -511,15 +504,10 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
     findings: list[Finding] = []
     review: list[ReviewEntry] = _case_review(case, pack)
     weights = _scaled_weights(pack, facts)
-    unplaced = {r.number for r in reading.unmapped}
     for fact, codes in zip(facts, matches):
         weight = _fact_weight(fact, pack, weights)
         rule = choose_score_rule(pack, codes)
-        if fact.review and _scores_without_values(fact, rule, unplaced):
-            # the rule does not compare target and actual (a scoresheet's stated score): an
-            # unreadable value does not stop it; the row's checks still see it as not comparable
-            ledger.append(score_fact(fact, rule, pack, weight))
-        elif fact.review or (rule is not None and rule.score.get("outcome") == "review"):
+        if fact.review or (rule is not None and rule.score.get("outcome") == "review"):
             entry = _review_entry(fact, rule, pack, weight)
             ledger.append(entry)
             review.append(ReviewEntry("row", fact.item, entry.explanation, row=entry.row,

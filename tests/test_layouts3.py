@@ -83,7 +83,7 @@ def test_scoresheet_names_its_blocks_in_the_ningxia_words(tmp_path):
 
 
 def test_stated_scores_are_counted_even_when_the_actual_is_free_text(tmp_path):
-    """JX-S50 does not read target and actual (`reads_values: false`): a stated 7/7 whose actual
+    """JX-S50 scores the stated score (`compare_values: false`): a stated 7/7 whose actual
     is outside the qualitative word list is 7, not 待复核."""
     rows = _by_name(score_file(_write(tmp_path, SCORESHEET), matcher="python"))
     assert rows["财务管理制度有效性"].outcome != "review"
