@@ -95,8 +95,6 @@ def print_whole(items, console: Console) -> None:
     """Print rich tables and lines. On a terminal they fit its width (long cells fold); piped or
     redirected they are printed whole, each as wide as its content needs, whatever COLUMNS says:
     a file or a tool gets every path, code and explanation in one piece."""
-    from rich.measure import Measurement
-
     if console.is_terminal:
         for item in items:
             console.print(item)
@@ -107,8 +105,14 @@ def print_whole(items, console: Console) -> None:
             if isinstance(item, Text):
                 console.print(item, soft_wrap=True)
                 continue
+            # A table that does not expand takes the widest measure of each column when the
+            # console is wider than their sum: the same lines as at the table's own width,
+            # without measuring every cell once more to find that width first.
             console.width = 100_000
-            console.width = max(Measurement.get(console, console.options, item).maximum, 20)
+            if getattr(item, "expand", False):  # an expanding table would fill the width: measure it first
+                from rich.measure import Measurement
+
+                console.width = max(Measurement.get(console, console.options, item).maximum, 20)
             console.print(item)
     finally:
         console.width = narrow
