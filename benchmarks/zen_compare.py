@@ -134,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
                 group.append((fact, _fact_weight(fact, pack, weights), zen_input))
         groups.append(group)
     rows = [row for group in groups for row in group]
-    print(f"zen-engine {getattr(zen, '__version__', '')} vs jixiao, pack {pack.id}: {len(rows)} rows "
+    from importlib.metadata import version
+
+    print(f"zen-engine {version('zen-engine')} vs jixiao, pack {pack.id}: {len(rows)} rows "
           f"({args.cases} generated cases, seed {args.seed}); {len(score_rules)} score rules in "
           f"{len(tables)} decision tables ({', '.join(sorted(kinds))})")
 
