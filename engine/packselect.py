@@ -15,8 +15,10 @@ are drafts and are skipped) is a candidate; those whose years, forms and regions
 remain, and the most specific wins: a pack naming the case's layout before one that names none
 (the layout says how the form is to be read), then the longest matching region, a national pack
 last. A pack that names layouts applies only to cases of those layouts. A case that states no
-year is admitted by every year range (its result is provisional until the year is given). Two
-equally specific packs, or none, is an error that lists the candidates. A pack without
+year is admitted by every year range (its result is provisional until the year is given) and is
+read under the current rules: of the packs that admit it, only those whose years reach furthest
+are candidates (scoresheet, not scoresheet-2013, however specific the older one is). Two equally
+specific packs, or none, is an error that lists the candidates. A pack without
 `applies_to` is never chosen on its own (name it with --rules), and a pack does not inherit its
 parent's `applies_to`: a provincial pack says for itself where and when it applies.
 """
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .case import Case
-from .errors import JixiaoError, Problem
+from .errors import JixiaoError, Problem, tr
 from .load import load_file, shown_path
 from .rulepack import PACK_FILE, RULES_DIR, pack_folders
 from .validate import schema_problems
@@ -145,19 +147,33 @@ def choose(year: int | None, form: str, region: str | None, candidates: list[Can
     about += f"、版式 {layout}" if layout else ""
     if not scored:
         raise JixiaoError.single(
-            "E-PACK-SELECT", f"no rule pack applies to this case ({about}); packs: {listing}", stage="load",
-            hint="check the case's year, form and region, or name a pack with --rules",
+            "E-PACK-SELECT", tr(f"没有适用于这份案卷（{about}）的规则包；现有规则包：{listing}",
+                                f"no rule pack applies to this case ({about}); packs: {listing}"), stage="load",
+            hint=tr("核对案卷的年度、表式和地区，或用 --rules 指定规则包",
+                    "check the case's year, form and region, or name a pack with --rules"),
         )
+    if year is None:
+        # no year stated: the current rules apply (a pack for past years only is not a candidate)
+        latest = max(_last_year(c) for c, _s in scored)
+        scored = [(c, s) for c, s in scored if _last_year(c) == latest]
     best = max(s for _c, s in scored)
     top = [c for c, s in scored if s == best]
     if len(top) > 1:
         names = " and ".join(f"{c.id}（{shown_path(c.directory)}，{c.scope()}）" for c in top)
         raise JixiaoError.single(
-            "E-PACK-SELECT", f"{len(top)} rule packs apply equally to this case ({about}): {names}", stage="load",
-            hint="narrow one pack's applies_to (years, forms, regions, layouts), give the case's year "
-                 "(--year), or name a pack with --rules",
+            "E-PACK-SELECT", tr(f"有 {len(top)} 个规则包同样适用于这份案卷（{about}）：{names}",
+                                f"{len(top)} rule packs apply equally to this case ({about}): {names}"), stage="load",
+            hint=tr("收窄其中一个规则包的 applies_to（年度、表式、地区、版式），给出案卷的年度（--year），或用 --rules 指定规则包",
+                    "narrow one pack's applies_to (years, forms, regions, layouts), give the case's year "
+                    "(--year), or name a pack with --rules"),
         )
     return Selection(top[0], year, form, region, layout)
+
+
+def _last_year(candidate: Candidate) -> float:
+    """The last fiscal year a pack applies to (open-ended: infinity)."""
+    last = (candidate.applies_to.get("years") or {}).get("to")
+    return float("inf") if last is None else float(last)
 
 
 def select_pack(case: Case, rules_dir: Path = RULES_DIR) -> Selection:
