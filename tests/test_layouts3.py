@@ -271,7 +271,7 @@ def test_a_merged_score_cell_shares_the_heading_by_group_and_invents_no_row_scor
     assert rows["存储备份器"].self_score is None and rows["服务天数"].self_score is None
     assert not {"JX-A13", "JX-A01"} & set(_open(result))
     # the merged cell is the group's self score: 数量 10 = 5 + 5, 时效 10 ≠ 5 + 3.75
-    groups = [f for f in result.findings if f.rule == "JX-G01" and not f.passed]
+    groups = [f for f in result.findings if f.rule == "JX-R12" and not f.passed]
     assert len(groups) == 1 and "时效指标" in groups[0].message and "10" in groups[0].message
     产出 = next(s for s in result.sections if s.key == "年度目标")
     assert 产出.self_score == Decimal(80)  # 10 + 10 + 10 + 10 + 40: group cells counted once each
