@@ -38,6 +38,7 @@ _SHAPES = {
     "filing": ("kind", ['{field: abs_diff, op: ">", value: 5}']),
     "goal": ("kind", ['{field: expected_blank, op: "==", value: false}']),
     "project_score": ("kind", ['{field: score, op: ">", value: 0}']),
+    "scored_group": ("kind", ['{field: abs_diff, op: ">", value: 0}']),
 }
 
 
