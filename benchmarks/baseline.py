@@ -375,7 +375,9 @@ def _reconcile(data, se, full_year, executed, initial, rows, findings) -> None:
     statements = report.get("statements") or []
     for st in statements:
         items, total = st.get("items") or [], st.get("total")
-        _sum(findings, total, [i.get("amount") for i in items])
+        amounts = [i.get("amount") for i in items if i.get("amount") is not None]
+        if len(amounts) > 1 or (amounts and total is not None and sum(map(Decimal, amounts)) > Decimal(total)):
+            _sum(findings, total, amounts)  # one named part is no breakdown unless it exceeds its whole
         shares = []
         for item in items:
             if item.get("share") in (None, ""):
@@ -412,6 +414,10 @@ def _reconcile(data, se, full_year, executed, initial, rows, findings) -> None:
          [_num((se.get("budget") or {}).get("self_score"))] + [r[6] for r in rows])
     unweighted = any(r[5] is None and (r[2].strip() or str(row.get("actual", "")).strip())
                      for r, (_b, _l, row) in zip(rows, _rows(se.get("indicators"))))
+    blocks = se.get("indicators") or []
+    budget_weight = _num((se.get("budget") or {}).get("weight"))
+    if unweighted and blocks and budget_weight is not None and all(b.get("points") is not None for b in blocks):
+        _sum(findings, HUNDRED, [budget_weight] + [_num(b.get("points")) for b in blocks])  # headings vs the pack
     if not unweighted:
         _sum(findings, _num((se.get("total") or {}).get("weight")), weights)
         _sum(findings, HUNDRED, weights)

@@ -37,6 +37,9 @@ _SHAPES = {
     "scored_budget": ("kind", ['{field: abs_diff, op: ">", value: 0}']),
     "filing": ("kind", ['{field: abs_diff, op: ">", value: 5}']),
     "text_cell": ("kind", ['{field: template, op: "==", value: true}']),
+    "goal": ("kind", ['{field: expected_blank, op: "==", value: false}']),
+    "project_score": ("kind", ['{field: score, op: ">", value: 0}']),
+    "scored_group": ("kind", ['{field: abs_diff, op: ">", value: 0}']),
 }
 
 

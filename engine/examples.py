@@ -34,6 +34,7 @@ class ExampleOutcome:
 
 ROW_KINDS = ("indicator", "scored_row")
 BUDGET_KEYS = ("initial", "full_year", "executed", "weight", "rate", "self_score")
+_PART_KEYS = {"self_evaluation", "target_table", "report"}  # a budget example naming these is a case fragment
 
 
 def _deep_merge(base: dict, extra: dict) -> dict:
@@ -61,10 +62,11 @@ def case_from_fragment(given: dict, name: str):
 def fragment_case(pack: Pack, rule: Rule, given: dict):
     """A minimal case around one example fragment. For rules on rows (`indicator`,
     `scored_row`) `given` is one row (plus optional level1/level2); for `budget` it is the
-    budget block; for other kinds it is a piece of a case file, merged over a minimal case."""
+    budget block, or a piece of a case file (when it names a part: its funding rows, a report);
+    for other kinds it is a piece of a case file, merged over a minimal case."""
     given = dict(given)
     data = minimal_case_data()
-    if rule.applies_to == "budget":
+    if rule.applies_to == "budget" and not _PART_KEYS & set(given):
         data["self_evaluation"]["budget"] = {k: given[k] for k in BUDGET_KEYS if k in given}
     elif rule.applies_to in ROW_KINDS:
         section = next((s for s in pack.sections if s.level1), None)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
-from .case import Case, IndicatorRow
+from .case import Budget, Case, IndicatorRow
 from .decimals import D, fmt, largest_remainder, round_half_up
 from .errors import format_path
 from .values import Value, comparable_numbers, comparison_doubts, notation_for, parse_value
@@ -69,6 +69,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "criteria_mismatch": BOOL,  # the 评分标准 states a rate under another name than the row's (scoresheets)
         "target_vague": BOOL,  # a qualitative target that states only a direction (vague_targets: 不断提升 …)
         "in_review": BOOL,  # the case's own review: list names this row or one of its cells (import or transcription unsure)
+        "criteria_unsure": BOOL,  # the 评分标准 text holds a comparator misread by OCR ("控制率Q100%")
     },
     "budget": {
         "kind": STR,
@@ -79,6 +80,13 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "weight": NUM,
         "self_score": NUM,
         "rate": NUM,  # B / A in percent: 95 % is 95 (FIELD_UNITS)
+        # the total row left at 0 or blank while its "其中" funding rows state the amounts: the
+        # figures above are the funding rows' sums (the pack's `budget_from_funding_rows`)
+        "from_parts": BOOL,
+        "adjustment_rate": NUM, "adjustment_abs": NUM,  # (全年预算数 − 年初预算数) / 年初预算数, in %
+        "adjustment_amount": NUM, "adjustment_amount_abs": NUM,  # 全年预算数 − 年初预算数
+        "adjustment_explained": BOOL,  # an 调整原因 cell, or the report names the adjustment
+        "funding_rows_scored": NUM,  # "其中" funding rows that carry a 分值 or 得分 of their own
     },
     "sum": {
         "kind": STR, "id": NUM,
@@ -88,6 +96,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         #                children_actual
         "total": NUM, "parts_sum": NUM, "diff": NUM, "abs_diff": NUM, "parts": NUM,
         "mixed_units": BOOL,  # "其中" parts in units that do not convert to the parent's
+        "incomplete": BOOL,  # parts or the total not stored in the filing / review items: cannot be checked
     },
     "share": {"kind": STR, "id": NUM, "stated": NUM, "computed": NUM, "diff": NUM, "abs_diff": NUM,
               "amount": NUM, "total": NUM,
@@ -102,10 +111,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "kind": STR, "id": NUM, "year": NUM, "initial": NUM, "full_year": NUM, "executed": NUM,
         "target_budget": NUM, "target_budget_diff": NUM, "target_budget_abs_diff": NUM,
         "target_date_days_into_year": NUM,  # negative: dated before the fiscal year
-        "adjustment_rate": NUM, "adjustment_abs": NUM,  # (全年预算数 − 年初预算数) / 年初预算数, in %
         "rows": NUM, "all_full_marks": BOOL, "any_reason": BOOL, "survey_mentioned": BOOL,
-        "adjustment_amount": NUM, "adjustment_amount_abs": NUM,  # 全年预算数 − 年初预算数
-        "adjustment_explained": BOOL,  # an 调整原因 cell, or the report names the adjustment
         "money_ratio": NUM,  # largest / smallest of 年初、全年预算数、执行数、目标表资金 (元 under 万元: ~10000)
         "template_rows": NUM,  # rows left from the template: "……" (template_row_names), a bare "指标2:"
         "numbered_names": NUM,  # rows whose name keeps the template's numbering ("指标1:…", template_name_prefixes)
@@ -137,6 +143,27 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
     "filing": {
         "kind": STR, "id": NUM, "rule_total": NUM, "self_total": NUM, "max_total": NUM, "diff": NUM, "abs_diff": NUM,
         "rows_full": NUM, "rows_partial": NUM, "rows_zero": NUM, "rows_review": NUM, "rows_na": NUM,
+        "year_stated": BOOL,  # the filing states its fiscal year (not supplied by --year)
+        "total_weight": NUM, "total_score_blank": BOOL,  # the 合计 row states points but no self total
+        "rows_listed": NUM, "rows_filled": NUM,  # indicator rows named; of them, with an actual or a score
+        "report_total": NUM, "report_table_abs_diff": NUM,  # the report's stated 自评总分, its gap to the table's
+    },
+    "goal": {
+        "kind": STR, "id": NUM,
+        "expected_blank": BOOL,
+        "expected_amount_only": BOOL,  # 预期目标 is only an amount ("43.2")
+        "expected_is_project": BOOL,  # 预期目标 is the project's name
+        "actual_copies_expected": BOOL,  # 实际完成情况 is 预期目标 word for word
+        "other_year": BOOL,  # 预期目标 names only years before the filing's ("2022年…" in a 2023 form)
+    },
+    "project_score": {
+        "kind": STR, "id": NUM, "score": NUM,
+        "grade_blank": BOOL,  # the list has a 自评等级 column, left blank for this project
+        "grade_matches": BOOL,  # the stated grade is the pack's band for the score
+    },
+    "scored_group": {  # a level-2 group whose 得分 cell is merged over its rows (group `score`)
+        "kind": STR, "id": NUM, "section": STR, "level2": STR, "self_score": NUM, "rule_score": NUM, "weight": NUM,
+        "rows": NUM, "rows_review": NUM, "diff": NUM, "abs_diff": NUM, "self_over_weight": BOOL,
     },
 }
 
@@ -152,7 +179,10 @@ FACT_KIND_TITLES: dict[str, str] = {
     "rate": "所填执行率与“执行数 ÷ 预算数”（对账）",
     "document": "整个案卷：目标表日期与金额、预算调整、满分与偏差说明（审核）",
     "scored_budget": "评分之后的预算执行率行：执行数与预算数、自评得分与规则得分（审核）",
-    "filing": "评分之后的整份自评：自评总分与规则总分、各类结果的行数（审核）",
+    "filing": "评分之后的整份自评：自评总分与规则总分、报告所述自评分、各类结果的行数、年度、是否填写（审核）",
+    "goal": "年度总体目标：预期目标与实际完成情况（审核）",
+    "project_score": "报告所列一个项目的自评分与自评等级（审核）",
+    "scored_group": "评分之后得分栏按二级指标合并的一组：合并格所填得分与组内各行规则得分之和（审核）",
     "text_cell": "表中的一个文字单元格：年度目标完成情况、评价结论、存在问题、改进措施、指标值（审核）",
 }
 
@@ -167,7 +197,8 @@ FIELD_VALUES: dict[str, tuple[str, ...]] = {
     "actual_kind": _VALUE_KINDS,
     "target_comparator": _COMPARATORS,
     "actual_comparator": _COMPARATORS,
-    "check": ("target_by_income", "target_by_spending", "funding_by_income", "funding_by_spending", "statement",
+    "check": ("target_by_income", "target_by_spending", "funding_by_income", "funding_by_spending", "funding_rows_initial",
+              "funding_rows_full_year", "funding_rows_executed", "goal_parts", "count_parts", "count_items", "statement",
               "includes", "cost_vs_spending", "self_scores_vs_total", "weights_vs_stated_total", "weights_vs_pack",
               "section_points", "section_vs_pack", "section_vs_note", "children_target", "children_actual"),
 }
@@ -175,34 +206,38 @@ FIELD_VALUES: dict[str, tuple[str, ...]] = {
 # Fields that hold a percentage, as a number of percent: 95 % is 95, never 0.95 (lint warns when
 # a condition compares one with a fraction-looking value).
 FIELD_UNITS: dict[str, dict[str, str]] = {
-    "budget": {"rate": "percent"},
+    "budget": {"rate": "percent", "adjustment_rate": "percent"},
     "share": {"stated": "percent", "computed": "percent"},
     "share_total": {"stated_sum": "percent"},
     "rate": {"stated": "percent", "computed": "percent"},
-    "document": {"adjustment_rate": "percent"},
 }
 
 # Placeholders a rule's message may use, per fact kind (besides the scoring ones below).
 MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "indicator": ("name", "level1", "level2", "row", "target", "actual", "target_text", "actual_text", "qual_band",
-                  "review_notes", "self_score", "weight", "criteria", "ratio_pct", "block_pct", "block"),
-    "budget": ("name", "initial", "full_year", "executed", "rate", "rate_text"),
+                  "review_notes", "self_score", "weight", "criteria", "ratio_pct", "block_pct", "block", "criteria_notes"),
+    "budget": ("name", "label", "initial", "full_year", "executed", "rate", "rate_text", "adjustment_rate",
+               "adjustment_amount", "funding_rows", "funding_rows_scored_text", "stated_initial", "stated_full_year",
+               "stated_executed"),
     "sum": ("subject", "total", "parts_sum", "diff", "abs_diff", "parts_text", "check"),
     "share": ("statement", "item", "stated", "computed", "amount", "total", "diff", "abs_diff", "share_text"),
     "share_total": ("statement", "stated_sum", "diff", "shares_text"),
-    "rate": ("source", "stated", "computed", "executed", "full_year", "diff"),
+    "rate": ("source", "stated", "computed", "executed", "full_year", "diff", "name"),
     "target_match": ("name", "row", "target", "table_target", "table_unit", "unit"),
     "document": ("unit", "year", "initial", "full_year", "target_budget", "target_budget_diff", "target_date",
-                 "target_date_iso", "target_date_days_into_year", "adjustment_rate", "adjustment_amount",
-                 "money_figures", "template_rows", "numbered_names", "copied_rows", "copied_rows_text"),
+                 "target_date_iso", "target_date_days_into_year", "money_figures", "template_rows", "numbered_names",
+                 "copied_rows", "copied_rows_text"),
     "text_cell": ("name", "cell", "text", "template_text", "row"),
     "scored_row": ("name", "level2", "row", "target", "actual", "target_text", "actual_text", "qual_band", "rule_score",
                    "weight", "self_score", "diff", "abs_diff", "self_pct", "ratio_pct", "rule", "block_pct",
                    "review_notes"),
     "scored_budget": ("name", "rule", "rule_score", "weight", "declared_weight", "self_score", "full_year",
                       "executed", "over_amount", "rate", "diff"),
+    "scored_group": ("level2", "names", "self_score", "rule_score", "weight", "rows", "diff", "abs_diff"),
     "filing": ("rule_total", "self_total", "max_total", "diff", "abs_diff", "direction", "rows_full", "rows_partial", "rows_zero",
-               "rows_review", "rows_na"),
+               "rows_review", "rows_na", "total_weight", "rows_listed", "rows_filled", "report_total", "report_table_diff"),
+    "goal": ("name", "label", "expected", "actual", "project", "year", "goal_years"),
+    "project_score": ("name", "score", "grade", "band"),
 }
 SCORE_PLACEHOLDERS = ("weight", "score", "deduction", "formula", "self_score")
 
@@ -316,6 +351,24 @@ def has_reason(text: str, vocabulary: dict) -> bool:
     if cleaned in (vocabulary.get("missing_reason") or [""]):
         return False
     return len(cleaned) >= int(vocabulary.get("missing_reason_min_chars", 1))
+
+
+_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}
+
+
+def criteria_doubts(text: str, notation) -> tuple[str, ...]:
+    """A scoresheet's 评分标准 text with a comparator misread by OCR: a Latin look-alike from the
+    pack's `ocr_comparators` standing between Chinese text and a number ("在职人员控制率Q100%"
+    for "≦100%"). Only letters are read this way: a Chinese look-alike (至) is also a word."""
+    notes = []
+    for word, comparator in (notation.ocr or {}).items():
+        if not word or not word.isascii() or not word.isalpha():
+            continue
+        for m in re.finditer(r"(?<=[\u4e00-\u9fff\s])" + re.escape(word) + r"(?=\s*[0-9])", text or ""):
+            number = re.match(r"\s*[0-9][0-9.]*%?", text[m.end():]).group(0).strip()
+            before = text[max(0, m.start() - 8):m.start()].strip()
+            notes.append(f"评分标准“{before}{word}{number}”中的“{word}”可能是比较符“{_SIGNS.get(comparator, comparator)}”的OCR误读，请核对")
+    return tuple(dict.fromkeys(notes))
 
 
 def _review_reason(row: IndicatorRow, target: Value, actual: Value, fields: dict,
@@ -460,6 +513,8 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "target_vague": target.kind == "qualitative" and any(
             w and w in row.target for w in vocabulary.get("vague_targets") or ()),
     }
+    criteria_notes = criteria_doubts(row.criteria, notation) if row.criteria else ()
+    fields["criteria_unsure"] = bool(criteria_notes)
     if target.kind in _COMPARABLE and actual.kind in _COMPARABLE and not doubts:
         # A unit written on one side only ("≥50个" vs "50") is taken as the same unit; units of
         # one dimension convert by the pack's table ("26300米" vs "≥25公里").
@@ -494,17 +549,77 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "review_notes": "；".join(doubts),
         "criteria": getattr(row, "criteria", ""),
         "ratio_pct": "" if fields.get("ratio") is None else f"{round_half_up(fields['ratio'] * 100, 2)}%",
+        "criteria_notes": "；".join(criteria_notes),
     }
     return Fact(kind="indicator", id=row.number, fields=fields, section=section, item=row.name,
                 row=row, target=target, actual=actual, describe=display, review=review,
                 weight_source=weight_source)
 
 
-def budget_fact(case: Case, section: str) -> Fact:
+_FUNDING_COLUMNS = ("initial", "full_year", "executed")
+
+
+def funding_rows(case: Case) -> list[dict]:
+    """The budget row's "其中" funding rows (v2 `funding.rows`: 财政拨款 / 上年结转 / 其他资金 ...)."""
+    return list((((case.data.get("self_evaluation") or {}).get("funding") or {}).get("rows")) or [])
+
+
+def budget_of(case: Case, vocabulary: dict) -> tuple[Budget, bool]:
+    """The budget figures the rules read, and whether they are the funding rows' sums.
+
+    A form whose 年度资金总额 row is left at 0 or blank while its "其中" rows state the amounts
+    (202.64 / 132.912 / 132.912 under a 0 / 0 / 0 total): where the pack's vocabulary says
+    `budget_from_funding_rows`, 年初 / 全年 / 执行 are the funding rows' sums (the total row's own
+    figures stay in the case, and the sum check reports the mismatch). Otherwise the row as written."""
     b = case.budget
+    rows = funding_rows(case)
+    if not vocabulary.get("budget_from_funding_rows") or not rows:
+        return b, False
+    if any(getattr(b, c) for c in ("full_year", "executed")):  # a total row with an amount is read as written
+        return b, False
+    sums: dict[str, Decimal | None] = {}
+    for column in _FUNDING_COLUMNS:
+        figures = [D(r[column]) for r in rows if r.get(column) is not None]
+        sums[column] = sum(figures, Decimal(0)) if figures else None
+    if not sums["full_year"]:
+        return b, False
+    return replace(b, initial=sums["initial"] if sums["initial"] is not None else b.initial,
+                   full_year=sums["full_year"], executed=sums["executed"]), True
+
+
+def report_text(report: dict) -> str:
+    """The report's headings and text, in order (what word checks search)."""
+    parts: list[str] = []
+
+    def walk(sections):
+        for s in sections or []:
+            parts.append(str(s.get("heading", "")))
+            parts.append(str(s.get("text", "")))
+            walk(s.get("subsections"))
+
+    walk(report.get("sections"))
+    return "\n".join(parts)
+
+
+def adjustment_explained(case: Case, vocabulary: dict) -> bool:
+    """Is a budget adjustment explained: an 调整原因 cell, or the report using one of the pack's
+    `adjustment_words` ("调整", "追加" ...)?"""
+    budget = (case.data.get("self_evaluation") or {}).get("budget") or {}
+    if str(budget.get("adjustment_reason") or "").strip():
+        return True
+    text = report_text(case.data.get("report") or {})
+    return any(word and word in text for word in vocabulary.get("adjustment_words") or ())
+
+
+def budget_fact(case: Case, section: str, vocabulary: dict | None = None, places: int = 2, fact_id: int = 0) -> Fact:
+    """The budget row: its figures (see `budget_of`), the rate B / A, and the adjustment from
+    年初 to 全年 with whether it is explained. A pack that does not score the budget row (a
+    criteria scoresheet) still checks it: the facts for checks carry it then (`fact_id`)."""
+    vocabulary = vocabulary or {}
+    b, from_parts = budget_of(case, vocabulary)
     fields = {
         "kind": "budget",
-        "id": 0,
+        "id": fact_id,
         "initial": b.initial,
         "full_year": b.full_year,
         "executed": b.executed,
@@ -512,17 +627,44 @@ def budget_fact(case: Case, section: str) -> Fact:
         "self_score": b.self_score,
         # In percent, like every rate in facts (FIELD_UNITS): 95 % is 95, never 0.95.
         "rate": (b.executed / b.full_year * 100) if b.executed is not None and b.full_year else None,
+        "from_parts": from_parts,
     }
     rate = fields["rate"]
+    label = case.budget.label.strip()
     display = {
-        "name": "预算执行率",
+        # the row as the form names it (年度资金总额), so a finding concerns the row a reader sees
+        "name": label or "预算执行率",
+        "label": label or "预算执行率",
         "initial": fmt(b.initial),
         "full_year": fmt(b.full_year),
         "executed": fmt(b.executed),
         "rate": "" if rate is None else f"{fmt(round_half_up(rate, 2))}%",
         "rate_text": b.rate,
     }
-    return Fact(kind="budget", id=0, fields=fields, section=section, item="预算执行率", describe=display)
+    if from_parts:
+        stated = case.budget
+        display.update({"stated_initial": fmt(stated.initial), "stated_full_year": fmt(stated.full_year),
+                        "stated_executed": fmt(stated.executed)})
+    if b.initial and b.full_year is not None:
+        adjustment = round_half_up((b.full_year - b.initial) / b.initial * 100, places)
+        fields["adjustment_rate"], fields["adjustment_abs"] = adjustment, abs(adjustment)
+        display["adjustment_rate"] = f"{adjustment}%"
+    if b.initial is not None and b.full_year is not None:
+        fields["adjustment_amount"] = b.full_year - b.initial
+        fields["adjustment_amount_abs"] = abs(b.full_year - b.initial)
+        fields["adjustment_explained"] = adjustment_explained(case, vocabulary)
+        display["adjustment_amount"] = fmt(b.full_year - b.initial)
+    scored = [r for r in funding_rows(case) if r.get("weight") is not None or r.get("score") is not None]
+    fields["funding_rows_scored"] = len(scored)
+    if scored:
+        display["funding_rows_scored_text"] = "、".join(
+            f"“{r.get('name', '')}”（分值 {fmt(_num_or_none(r.get('weight')))}，得分 {fmt(_num_or_none(r.get('score')))}）"
+            for r in scored)
+    return Fact(kind="budget", id=fact_id, fields=fields, section=section, item="预算执行率", describe=display)
+
+
+def _num_or_none(value) -> Decimal | None:
+    return None if value is None else D(value)
 
 
 @dataclass(frozen=True)
@@ -645,9 +787,27 @@ def _heading_weights(rows: list[tuple[IndicatorRow, str]], pack) -> dict[int, tu
             rest = D(points) - taken
             if rest < 0:
                 continue
-            shares = largest_remainder([rest / len(open_rows)] * len(open_rows), rest, pack.places)
-            for r, w in zip(open_rows, shares):
+            for r, w in _shares(open_rows, rest, level, pack):
                 out[r.number] = (w, level)
+    return out
+
+
+def _shares(rows: list[IndicatorRow], points: Decimal, level: str, pack) -> list[tuple[IndicatorRow, Decimal]]:
+    """Equal shares of a heading's points among its open rows; where the pack's vocabulary says
+    `merged_groups: by_group` and the form merges the 得分 cell over level-2 groups (a group
+    `score`), a level-1 or section heading is shared among its level-2 groups first, then among
+    each group's rows, so a group's rows are worth what its merged cell scores."""
+    places = pack.places
+    if level == "level2" or pack.vocabulary.get("merged_groups") != "by_group" or \
+            not any(r.level2_score is not None for r in rows):
+        return list(zip(rows, largest_remainder([points / len(rows)] * len(rows), points, places)))
+    groups: dict[tuple, list[IndicatorRow]] = {}
+    for r in rows:
+        groups.setdefault((r.path[2], r.path[4]), []).append(r)
+    out = []
+    each = largest_remainder([points / len(groups)] * len(groups), points, places)
+    for members, worth in zip(groups.values(), each):
+        out.extend(zip(members, largest_remainder([worth / len(members)] * len(members), worth, places)))
     return out
 
 
@@ -660,7 +820,7 @@ def read_case(case: Case, pack) -> Reading:
     budget_section = next((s.key for s in pack.sections if not s.level1), None)
     if "budget" in case.parts and budget_section is not None:
         # a pack without a budget section (a criteria scoresheet) does not score the budget row
-        facts.append(budget_fact(case, budget_section))
+        facts.append(budget_fact(case, budget_section, vocabulary, pack.places))
     rows = case.all_rows if vocabulary.get("score_children") else case.rows
     skipped: list[SkippedRow] = []
     unmapped: list[IndicatorRow] = []
@@ -703,3 +863,39 @@ def read_case(case: Case, pack) -> Reading:
 def build_facts(case: Case, pack) -> list[Fact]:
     """All facts of a case: the budget block first, then indicator rows in table order."""
     return read_case(case, pack).facts
+
+
+def group_facts(indicator_facts: list[Fact], ledger, start_id: int, places: int = 2) -> list[Fact]:
+    """After scoring: each level-2 group whose 得分 cell the form merges over its rows (group
+    `score`), its stated score against the sum of its rows' rule points. The rows carry no self
+    score of their own: none is invented for them. Where the pack rescales the rows' stated
+    分值 (scale_rows), the cell is compared on the pack's scale, as a row's self score is."""
+    by_row = {e.row: e for e in ledger if e.row is not None and e.kind == "score"}
+    groups: dict[tuple, list[Fact]] = {}
+    for fact in indicator_facts:
+        if fact.row is not None and fact.row.level2_score is not None and fact.row.parent is None:
+            groups.setdefault((fact.row.path[2], fact.row.path[4]), []).append(fact)
+    out = []
+    for n, members in enumerate(groups.values(), start=start_id + 1):
+        entries = [by_row[f.row.number] for f in members if f.row.number in by_row]
+        review = sum(1 for e in entries if e.outcome == "review")
+        stated = members[0].row.level2_score
+        rule = sum((e.points for e in entries), Decimal(0))
+        weight = sum((e.weight for e in entries), Decimal(0))
+        declared = [f.row.weight for f in members]
+        if all(w is not None for w in declared) and sum(declared) and sum(declared) != weight:
+            stated = round_half_up(stated * weight / sum(declared), places)
+        fields = {"kind": "scored_group", "id": n, "section": members[0].section, "level2": members[0].row.level2,
+                  "self_score": stated, "rule_score": rule, "weight": weight, "rows": len(members),
+                  "rows_review": review, "self_over_weight": stated > weight}
+        display = {"level2": members[0].row.level2 or members[0].row.level1,
+                   "names": "、".join(f.row.name for f in members), "self_score": fmt(stated),
+                   "rule_score": fmt(rule), "weight": fmt(weight), "rows": str(len(members))}
+        if not review:  # rows still to review have no rule score yet: nothing to compare
+            diff = stated - rule
+            fields["diff"], fields["abs_diff"] = diff, abs(diff)
+            display["diff"] = ("+" if diff > 0 else "") + fmt(diff)
+            display["abs_diff"] = fmt(abs(diff))
+        out.append(Fact(kind="scored_group", id=n, fields=fields, section=members[0].section,
+                        item=display["level2"], describe=display))
+    return out

@@ -5,14 +5,19 @@ check rules decide what counts as a defect, with which tolerance and severity. N
 decides that a number is wrong.
 
 Kinds (fields in `engine.facts.FACT_FIELDS`):
-* `sum`          a total and its parts (funding rows, report statements, cost indicators vs
-                 spending, self scores vs 总分, section weights vs "(50分)", weights vs the pack);
+* `sum`          a total and its parts (funding rows, report statements and counts, cost indicators
+                 vs spending, self scores vs 总分, section weights vs "(50分)", weights vs the pack,
+                 the form's nested headings, a cell stating "共X元，其中A元，B元"); `incomplete` when a
+                 part or the total was cut off in the filing or is a review item (not checkable);
 * `share`        one stated share ("占总支出的67.03%") against amount / total;
 * `share_total`  the stated shares of one statement added up, against 100%;
 * `rate`         a stated 执行率 against B / A;
 * `target_match` a self-evaluation row against the same row of the target table;
-* `document`     case-level figures: the target table's budget and date, the adjustment rate,
-                 whether every row got full marks, whether any deviation reason was written;
+* `document`     case-level figures: the target table's budget and date, amounts of different
+                 magnitude, whether every row got full marks, whether any deviation reason was written;
+* `goal`         the 年度总体目标 cells: only an amount or the project's name, a goal speaking of an
+                 earlier year, a completion copying the goal (a total with parts in them is a `sum`);
+* `project_score` one project a report lists with its 自评分 and 自评等级;
 * `scored_row`   an indicator row after scoring: rule score vs self score, signals, and what a
                  reviewer finds implausible (a rate above 100 % that cannot be, a maximum on an
                  output count, a row holding most of its block's points, a row under an unlikely
@@ -20,19 +25,23 @@ Kinds (fields in `engine.facts.FACT_FIELDS`):
 * `scored_budget` the budget row after scoring: 执行数 vs 预算数, its own 得分 vs the rule's;
 * `filing`       the whole filing after scoring: stated 自评总分 vs rule total, rows by outcome.
 
+The budget row's own fact (`engine.facts.budget_fact`) carries its adjustment and its "其中"
+funding rows; a pack that does not score the budget row still gets it here, for its checks.
+
 Every word list used here is the pack's vocabulary (`survey_words`, `level2_classes`,
-`name_classes`, `bounded_rates`, `adjustment_words`); every tolerance a pack parameter.
+`name_classes`, `bounded_rates`, `adjustment_words`, `parts_words`); every tolerance a pack parameter.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from .case import Case
 from .decimals import D, fmt, round_half_up
-from .facts import Fact, class_of, folded, has_reason, numbered_name, section_of
+from .facts import Fact, _strip, budget_fact, budget_of, class_of, folded, funding_rows, has_reason, numbered_name, report_text, section_of
 from .values import in_base_unit, notation_for, parse_value
 
 HUNDRED = Decimal(100)
@@ -87,8 +96,11 @@ def _pct(value: Decimal | None) -> str:
     return "" if value is None else f"{value}%"
 
 
-def _sum_fact(ids: _Ids, check: str, subject: str, total, parts: list, section: str = "") -> Fact | None:
-    """A total against its parts; None when there is nothing to add up."""
+def _sum_fact(ids: _Ids, check: str, subject: str, total, parts: list, section: str = "",
+              incomplete: bool = False) -> Fact | None:
+    """A total against its parts; None when there is nothing to add up. `incomplete`: some parts
+    (or the total) were not stored in the filing or are review items, so the sum cannot be
+    checked (the pack reports it as such, never as a mismatch)."""
     amounts = [D(p) for p in parts if p is not None]
     if total is None or not amounts:
         return None
@@ -97,7 +109,7 @@ def _sum_fact(ids: _Ids, check: str, subject: str, total, parts: list, section: 
     diff = parts_sum - total
     fields = {
         "kind": "sum", "id": ids(), "check": check, "total": total, "parts_sum": parts_sum,
-        "diff": diff, "abs_diff": abs(diff), "parts": len(amounts),
+        "diff": diff, "abs_diff": abs(diff), "parts": len(amounts), "incomplete": incomplete,
     }
     display = {
         "subject": subject, "total": fmt(total), "parts_sum": fmt(parts_sum), "diff": fmt(diff),
@@ -117,6 +129,14 @@ def _funding_facts(case: Case, ids: _Ids) -> list[Fact]:
         se_rows = ((data.get("self_evaluation") or {}).get("funding") or {}).get(key) or []
         out.append(_sum_fact(ids, f"funding_{key}", f"自评表全年预算数（{label}）", case.budget.full_year,
                              [r.get("amount") for r in se_rows]))
+    # the "其中" funding rows (财政拨款 / 上年结转 / 其他资金) against the budget row, column by column;
+    # a blank cell is no part (nothing stated), a blank total nothing to compare with
+    rows = funding_rows(case)
+    label = case.budget.label.strip() or "预算执行率"
+    for column, title in (("initial", "年初预算数"), ("full_year", "全年预算数"), ("executed", "全年执行数")):
+        out.append(_sum_fact(ids, f"funding_rows_{column}", f"“{label}”{title}与“其中”各资金行之和",
+                             getattr(case.budget, column), [r.get(column) for r in rows],
+                             incomplete=_unsure(case).budget))
     return [f for f in out if f]
 
 
@@ -130,8 +150,12 @@ def _statement_facts(case: Case, ids: _Ids, places: int) -> list[Fact]:
         topic = st.get("topic", "")
         items = st.get("items") or []
         total = st.get("total")
-        fact = _sum_fact(ids, "statement", f"报告“{topic}”各项之和", total, [i.get("amount") for i in items])
-        if fact:
+        amounts = [i.get("amount") for i in items]
+        fact = _sum_fact(ids, "statement", f"报告“{topic}”各项之和", total, amounts,
+                         incomplete=bool(st.get("truncated")))
+        # one named part ("985万元（含结转项目50万元）") is not a breakdown: only a part larger than
+        # its whole is a mismatch
+        if fact and (fact.fields["parts"] > 1 or fact.fields["diff"] > 0):
             out.append(fact)
         stated_shares = []
         for item in items:
@@ -202,36 +226,170 @@ def _cost_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fact]:
     return [f for f in out if f]
 
 
+_REVIEW_PATH = re.compile(r"self_evaluation\.indicators(?:\[(\d+|\*)\])?(.*)$")
+_WHOLE_PART = re.compile(r"(?:\.groups(?:\[[^\]]*\])?)?(?:\.rows(?:\[[^\]]*\])?)?(?:\.children(?:\[[^\]]*\])?)?$")
+
+
+@dataclass
+class _Unsure:
+    """What the case's `review:` items say was not stored or not read for sure, as far as sums
+    go: the weights and self scores of indicator blocks (block index, "*" for all), the stated
+    total row, the budget row. A cell-level item (a target, a level-2 name) touches no sum."""
+
+    weights: set = field(default_factory=set)
+    scores: set = field(default_factory=set)
+    total: bool = False
+    budget: bool = False
+
+    row_paths: set = field(default_factory=set)  # rows named one by one (cut off mid-row, merged cells)
+
+    def rows(self, which: set, rows) -> bool:
+        return "*" in which or any(str(r.path[2]) in which for r in rows)
+
+
+def _unsure(case: Case) -> _Unsure:
+    out = _Unsure()
+    for item in case.review:
+        path = item.field.strip()
+        if path == "self_evaluation":  # the table broke off somewhere: nothing in it adds up for sure
+            out.weights.add("*"), out.scores.add("*")
+            out.total = True
+        elif path.startswith("self_evaluation.total"):
+            out.total = True
+        elif path.startswith(("self_evaluation.budget", "self_evaluation.funding")):
+            out.budget = True
+        else:
+            m = _REVIEW_PATH.match(path)
+            if m is None:
+                continue
+            block, rest = m.group(1) or "*", m.group(2)
+            row = re.fullmatch(r"\.groups\[(\d+)\]\.rows\[(\d+)\]", rest)  # a row as a whole, not one cell
+            if row is not None and block != "*":
+                out.row_paths.add((int(block), int(row.group(1)), int(row.group(2))))
+            if rest.endswith(".score"):
+                out.scores.add(block)
+            elif rest.endswith(".weight"):
+                out.weights.add(block)
+            elif _WHOLE_PART.fullmatch(rest):  # a block, group or row as a whole (cut off, merged cells)
+                out.weights.add(block), out.scores.add(block)
+    return out
+
+
+_NOTE_HEADING = re.compile(r"^(?P<name>.*?)[(（]\s*(?P<points>\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"\s+", "", _strip(text or ""))
+
+
+def _heading_facts(case: Case, ids: _Ids, unsure: _Unsure) -> list[Fact]:
+    """A heading the form writes above its level-1 blocks ("年度绩效目标(80分)" in `weights_note`,
+    followed there by "产出指标(60分); 效益指标(40分)") against the blocks' stated points. Only a
+    note that lists the headings one by one, in form order, is read; anything else is left alone."""
+    se = case.data.get("self_evaluation") or {}
+    blocks = {_bare(b.get("label") or b.get("level1") or ""): b for b in se.get("indicators") or []}
+    blocks.update({_bare(b.get("level1") or ""): b for b in se.get("indicators") or []})
+    blocks.pop("", None)
+    headings = []
+    for piece in re.split(r"[;；]", case.weights_note or ""):
+        m = _NOTE_HEADING.match(piece.strip())
+        if m is None:
+            return []  # a note in other words: not read
+        headings.append((m.group("name").strip(), D(m.group("points"))))
+    out = []
+    for i, (name, points) in enumerate(headings):
+        if _bare(name) in blocks:
+            continue
+        children = []
+        for child, child_points in headings[i + 1:]:
+            block = blocks.get(_bare(child))
+            if block is None or block.get("points") is None or D(block["points"]) != child_points:
+                break
+            children.append(child_points)
+        if children:
+            out.append(_sum_fact(ids, "section_points", f"“{name}({fmt(points)}分)”下各一级指标标题分值之和", points,
+                                 children, incomplete="*" in unsure.weights))
+    return [f for f in out if f]
+
+
+def _bound_missing_scores(fact: Fact, case: Case, pack, scored_rows) -> None:
+    """Self scores with rows cut off: even at full marks the missing rows can add at most the
+    points not held by the rows that are there (the form's total points, else the pack's, less
+    their weights). A stated 自评总分 above that bound is a mismatch for sure (98 against at most
+    84 + 10), and the sum is checkable again."""
+    counted = [(case.budget.self_score, case.budget.weight)] + [(r.score, r.weight) for r in scored_rows]
+    counted = [(score, weight) for score, weight in counted if score is not None]
+    if any(weight is None for _, weight in counted):
+        return
+    points = case.stated_total_weight if case.stated_total_weight is not None else pack.total
+    missing = points - sum((weight for _, weight in counted), Decimal(0))
+    if missing < 0:
+        return
+    limit = fact.fields["parts_sum"] + missing
+    if fact.fields["total"] > limit + D(pack.params.get("sum_tolerance", 0)):
+        fact.fields["incomplete"] = False
+        fact.display["parts_text"] += f"（未存储的部分即使满分也只有 {fmt(missing)} 分，合计至多 {fmt(limit)}）"
+
+
 def _score_sum_facts(case: Case, ids: _Ids, pack) -> list[Fact]:
     out = []
     se = case.data.get("self_evaluation") or {}
-    self_scores = [case.budget.self_score] + [r.score for r in case.rows]
-    out.append(_sum_fact(ids, "self_scores_vs_total", "各项自评得分之和与自评总分", case.stated_total_score, self_scores))
+    unsure = _unsure(case)
+    # "其中" rows that state their own points count with them (the form gives them points)
+    scored_rows = [r for r in case.all_rows if r.parent is None or r.score is not None]
+    weighted_rows = [r for r in case.all_rows if r.parent is None or r.weight is not None]
+    self_scores = [case.budget.self_score] + [r.score for r in scored_rows]
+    # a sum over the whole table: any block or row not read for sure leaves it open
+    fact = _sum_fact(ids, "self_scores_vs_total", "各项自评得分之和与自评总分", case.stated_total_score, self_scores,
+                     incomplete=unsure.total or unsure.budget or bool(unsure.scores))
+    if fact is not None and fact.fields["incomplete"] and not unsure.total:
+        _bound_missing_scores(fact, case, pack, scored_rows)
+    out.append(fact)
     # Row weights add up only when every filled row states one: a form whose weights stand in its
     # headings (20+80, weights shared by the pack) has nothing to add up row by row.
     unweighted = any(r.weight is None and (r.target.strip() or r.actual.strip()) for r in case.rows)
+    out.extend(_heading_facts(case, ids, unsure))
     if unweighted:
+        # weights only in the headings: the budget row's and the blocks' stated points add up to the
+        # pack's total (20 + 60 + 40 = 120 on a 100-point form is an overflow the form states itself)
+        blocks = se.get("indicators") or []
+        points = [b.get("points") for b in blocks]
+        if (blocks and all(p is not None for p in points) and "budget" in case.parts
+                and case.budget.weight is not None):
+            out.append(_sum_fact(ids, "weights_vs_pack", f"预算执行与各一级指标标题分值之和与规则包满分 {fmt(pack.total)}",
+                                 pack.total, [case.budget.weight, *points],
+                                 incomplete=unsure.budget or "*" in unsure.weights))  # headings stand even in a cut-off block
         return [f for f in out if f]
-    weights = [case.budget.weight] + [r.weight for r in case.rows]
-    out.append(_sum_fact(ids, "weights_vs_stated_total", "各项分值之和与表上总分值", case.stated_total_weight, weights))
+    weights = [case.budget.weight] + [r.weight for r in weighted_rows]
+    all_weights_unsure = unsure.budget or bool(unsure.weights)
+    out.append(_sum_fact(ids, "weights_vs_stated_total", "各项分值之和与表上总分值", case.stated_total_weight, weights,
+                         incomplete=unsure.total or all_weights_unsure))
     if "budget" in case.parts and "indicators" in case.parts:  # a part missing: its points cannot be added
-        out.append(_sum_fact(ids, "weights_vs_pack", f"各项分值之和与规则包满分 {fmt(pack.total)}", pack.total, weights))
-    for block in se.get("indicators") or []:
+        out.append(_sum_fact(ids, "weights_vs_pack", f"各项分值之和与规则包满分 {fmt(pack.total)}", pack.total, weights,
+                             incomplete=all_weights_unsure))
+    for i, block in enumerate(se.get("indicators") or []):
         points = block.get("points")
-        rows = [r for r in case.rows if r.level1 == block.get("level1")]
+        rows = [r for r in weighted_rows if r.path[2] == i]
         out.append(_sum_fact(ids, "section_points", f"“{block.get('label') or block.get('level1')}”各行分值之和",
-                             points, [r.weight for r in rows]))
+                             points, [r.weight for r in rows],
+                             incomplete="*" in unsure.weights or str(i) in unsure.weights or unsure.rows(unsure.weights, rows)))
     for section in pack.sections:
         if not section.level1:
+            if case.budget.weight is not None and "budget" in case.parts:  # the budget row's 分值 (9 where 10 is due)
+                out.append(_sum_fact(ids, "section_vs_pack", f"“{section.title}”分值与规则包规定的 {fmt(section.weight)} 分",
+                                     section.weight, [case.budget.weight], section=section.key,
+                                     incomplete=unsure.budget))
             continue
-        rows = [r for r in case.rows if section_of(r, pack) == section.key]
+        rows = [r for r in weighted_rows if section_of(r, pack) == section.key]
         out.append(_sum_fact(ids, "section_vs_pack", f"“{section.title}”各行分值之和与规则包规定的 {fmt(section.weight)} 分",
-                             section.weight if rows else None, [r.weight for r in rows], section=section.key))
+                             section.weight if rows else None, [r.weight for r in rows], section=section.key,
+                             incomplete=unsure.rows(unsure.weights, rows)))
     allocation = se.get("allocation") or {}
     for level1, points in allocation.items():
-        rows = [r for r in case.rows if r.level1 == level1]
+        rows = [r for r in weighted_rows if r.level1 == level1]
         out.append(_sum_fact(ids, "section_vs_note", f"“{level1}”各行分值之和与表注所述 {fmt(D(points))} 分",
-                             points if rows else None, [r.weight for r in rows]))
+                             points if rows else None, [r.weight for r in rows],
+                             incomplete=unsure.rows(unsure.weights, rows)))
     return [f for f in out if f]
 
 
@@ -261,12 +419,14 @@ def _children_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fact]:
                     if any(d != dimension and d and dimension for d, _ in based):
                         fid = ids()
                         fields = {"kind": "sum", "id": fid, "check": f"children_{key}", "mixed_units": True,
-                                  "parts": len(parts)}
+                                  "parts": len(parts), "incomplete": False}
                         display = {"subject": subject, "check": f"children_{key}", "total": str(row.get(key)),
                                    "parts_text": " + ".join(str(c.get(key)) for c in children)}
                         out.append(Fact(kind="sum", id=fid, fields=fields, section="", item=subject, describe=display))
                         continue
                     fact = _sum_fact(ids, f"children_{key}", subject, total, [n for _, n in based])
+                    if fact is not None and len(parts) == 1 and fact.fields["diff"] <= 0:
+                        fact = None  # one "其中" row is a part of its parent, not a breakdown of it
                     if fact is not None:
                         fact.fields["mixed_units"] = False
                         q = parent.quantities[0]
@@ -279,8 +439,8 @@ def _children_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fact]:
     return out
 
 
-def _rate_facts(case: Case, ids: _Ids, places: int) -> list[Fact]:
-    b = case.budget
+def _rate_facts(case: Case, ids: _Ids, places: int, vocabulary: dict) -> list[Fact]:
+    b, _ = budget_of(case, vocabulary)
     if b.executed is None or not b.full_year:
         return []
     computed = round_half_up(b.executed / b.full_year * HUNDRED, places)
@@ -290,16 +450,20 @@ def _rate_facts(case: Case, ids: _Ids, places: int) -> list[Fact]:
         if not text:
             continue
         value = parse_value(str(text))
-        if value.kind != "quantity" or value.unit != "%":
+        if value.kind != "quantity" or value.comparator or value.uncertain or value.unit not in ("%", ""):
             continue
+        if value.unit == "" and 0 < value.number <= 1:
+            continue  # a bare "0.95" or "1" in the 执行率 column: a fraction or a percent, not known
         diff = value.number - computed
         fid = ids()
         fields = {"kind": "rate", "id": fid, "stated": value.number, "computed": computed, "diff": diff,
                   "abs_diff": abs(diff), "stated_places": _places(str(text)),
                   "exact_abs_diff": abs(value.number - b.executed / b.full_year * HUNDRED)}
         display = {"source": source, "stated": _pct(value.number), "computed": _pct(computed),
-                   "executed": fmt(b.executed), "full_year": fmt(b.full_year), "diff": fmt(diff)}
-        out.append(Fact(kind="rate", id=fid, fields=fields, section="", item=f"{source}执行率", describe=display))
+                   "executed": fmt(b.executed), "full_year": fmt(b.full_year), "diff": fmt(diff),
+                   "name": case.budget.label.strip() or "预算执行率"}
+        item = "预算执行率" if source == "自评表" else f"{source}执行率"  # the table's own row is 预算执行率
+        out.append(Fact(kind="rate", id=fid, fields=fields, section="", item=item, describe=display))
     return out
 
 
@@ -359,7 +523,7 @@ def parse_date(text: str | None) -> date | None:
 
 def _document_fact(case: Case, ids: _Ids, places: int, vocabulary: dict, pack_total=None) -> Fact:
     tt = case.data.get("target_table") or {}
-    b = case.budget
+    b, _ = budget_of(case, vocabulary)
     fid = ids()
     fields: dict = {"kind": "document", "id": fid, "year": case.year, "initial": b.initial,
                     "full_year": b.full_year, "executed": b.executed}
@@ -378,16 +542,6 @@ def _document_fact(case: Case, ids: _Ids, places: int, vocabulary: dict, pack_to
         fields["target_date_days_into_year"] = (dated - date(case.year, 1, 1)).days
         display["target_date_iso"] = dated.isoformat()
         display["target_date_days_into_year"] = str(fields["target_date_days_into_year"])
-    if b.initial and b.full_year is not None:
-        rate = round_half_up((b.full_year - b.initial) / b.initial * HUNDRED, places)
-        fields["adjustment_rate"] = rate
-        fields["adjustment_abs"] = abs(rate)
-        display["adjustment_rate"] = _pct(rate)
-    if b.initial is not None and b.full_year is not None:
-        fields["adjustment_amount"] = b.full_year - b.initial
-        fields["adjustment_amount_abs"] = abs(b.full_year - b.initial)
-        fields["adjustment_explained"] = adjustment_explained(case, vocabulary)
-        display["adjustment_amount"] = fmt(b.full_year - b.initial)
     money = [a for a in (b.initial, b.full_year, b.executed,
                          D(target_budget) if target_budget is not None else None) if a is not None and a > 0]
     if len(money) > 1:
@@ -446,31 +600,144 @@ def _all_full_marks(case: Case, scored: list, pack_total) -> bool:
 
 def survey_mentioned(case: Case, vocabulary: dict) -> bool:
     """Does the report or any deviation reason mention a survey (the pack's `survey_words`)?"""
-    text = _report_text(case.data.get("report") or {}) + "\n".join(r.reason for r in case.rows)
+    text = report_text(case.data.get("report") or {}) + "\n".join(r.reason for r in case.rows)
     return any(word and word in text for word in vocabulary.get("survey_words") or ())
 
 
-def adjustment_explained(case: Case, vocabulary: dict) -> bool:
-    """Is a budget adjustment explained: an 调整原因 cell, or the report using one of the pack's
-    `adjustment_words` ("调整", "追加" ...)?"""
-    budget = (case.data.get("self_evaluation") or {}).get("budget") or {}
-    if str(budget.get("adjustment_reason") or "").strip():
-        return True
-    text = _report_text(case.data.get("report") or {})
-    return any(word and word in text for word in vocabulary.get("adjustment_words") or ())
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元|元)")
+_SEPARATORS = ",，、;；。:：\n "
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:[-—–~至到]\s*((?:19|20)\d{2})\s*)?年")
 
 
-def _report_text(report: dict) -> str:
-    parts: list[str] = []
+def _cell_parts(text: str, words: tuple) -> tuple[Decimal, list[Decimal], str, str] | None:
+    """A cell that states a total and its parts: "共申请预算资金2026400元,其中村级组织运转400000元,
+    …,村级工作目标奖励100000元。" -> (total, parts, total as written, parts as written), all in
+    the one money unit the cell writes. Read only when it is a plain list: the total is the
+    amount right before the parts word, and every amount after it (to the end of the sentence)
+    closes its item ("30000元每年每人" is a rate, not a part: the cell is left alone)."""
+    for word in words:
+        at = text.find(word) if word else -1
+        if at < 0:
+            continue
+        before = text[:at].rstrip(_SEPARATORS)
+        totals = list(_AMOUNT.finditer(before))
+        if not totals or totals[-1].end() != len(before):
+            return None
+        tail = text[at + len(word):]
+        end = tail.find("。")
+        tail = tail if end < 0 else tail[:end]
+        amounts = list(_AMOUNT.finditer(tail))
+        if len(amounts) < 2:
+            return None
+        for m in amounts:
+            rest = tail[m.end():]
+            if rest and rest[0] not in _SEPARATORS:
+                return None
+        unit = totals[-1].group(2)
+        if any(m.group(2) != unit for m in amounts):
+            return None  # amounts in several money units: not added up here
+        return (D(totals[-1].group(1)), [D(m.group(1)) for m in amounts], totals[-1].group(0),
+                " + ".join(m.group(0) for m in amounts))
+    return None
 
-    def walk(sections):
-        for s in sections or []:
-            parts.append(str(s.get("heading", "")))
-            parts.append(str(s.get("text", "")))
-            walk(s.get("subsections"))
 
-    walk(report.get("sections"))
-    return "\n".join(parts)
+def _goal_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fact]:
+    """The 年度总体目标 cells: a total with its parts written in the text, and what makes the goal
+    no goal (only an amount, the project's name), a goal speaking of another year, an actual that
+    copies the goal word for word."""
+    goal = (case.data.get("self_evaluation") or {}).get("goal") or {}
+    expected, actual = str(goal.get("expected") or "").strip(), str(goal.get("actual") or "").strip()
+    if not expected and not actual:
+        return []
+    notation = notation_for(vocabulary)
+    label = str(goal.get("label") or "").strip() or "年度总体目标"
+    out: list[Fact] = []
+    words = tuple(vocabulary.get("parts_words") or ())
+    for cell, title in ((expected, "预期目标"), (actual, "实际完成情况")):
+        found = _cell_parts(cell, words)
+        if found is None:
+            continue
+        total, parts, total_text, parts_text = found
+        fact = _sum_fact(ids, "goal_parts", f"“{label}”{title}所列各项之和", total, parts)
+        unit = _AMOUNT.search(total_text).group(2)
+        fact.display.update({"total": total_text, "parts_text": parts_text,
+                             "parts_sum": f"{fact.display['parts_sum']}{unit}", "diff": f"{fact.display['diff']}{unit}"})
+        out.append(fact)
+    fid = ids()
+    value = parse_value(expected, notation, "target") if expected else None
+    project = case.project.strip()
+    bare_project = re.sub(r"^[0-9A-Za-z]+[-－—]", "", project)
+    years = []
+    for m in _YEAR.finditer(expected):
+        first = int(m.group(1))
+        years.append((first, int(m.group(2)) if m.group(2) else first))
+    fields = {
+        "kind": "goal", "id": fid,
+        "expected_blank": not expected,
+        "expected_amount_only": bool(value is not None and value.kind == "quantity" and not value.uncertain
+                                     and not value.comparator and value.unit in ("", "元", "万元", "亿元")),
+        "expected_is_project": bool(expected) and len(expected) >= 4 and bool(project) and (
+            expected == project or expected in project or expected == bare_project),
+        "actual_copies_expected": bool(expected) and actual == expected,
+    }
+    if years and case.year is not None:
+        fields["other_year"] = not any(a <= case.year <= b for a, b in years) and min(a for a, _ in years) < case.year
+    display = {"name": label, "label": label, "expected": expected, "actual": actual, "project": project,
+               "year": "" if case.year is None else str(case.year),
+               "goal_years": "、".join(f"{a}年" if a == b else f"{a}—{b}年" for a, b in years)}
+    out.append(Fact(kind="goal", id=fid, fields=fields, section="", item=label, describe=display))
+    return out
+
+
+def _count_facts(case: Case, ids: _Ids) -> list[Fact]:
+    """Counts a report states ("实施项目共15个") against their parts ("年初8个 + 年中增加8个") and
+    against the names it lists. An open list ("…等28个") or a list the text breaks off is no
+    count of its names; "含…" parts are inside others and are not added."""
+    out: list[Fact] = []
+    for c in ((case.data.get("report") or {}).get("counts")) or []:
+        count = c.get("count")
+        if count is None:
+            continue
+        topic, unit = str(c.get("topic", "")), str(c.get("unit") or "")
+        stated = f"{topic}共{fmt(D(count))}{unit}"
+        parts = [p.get("count") for p in c.get("parts") or [] if p.get("count") is not None]
+        if len(parts) > 1:
+            fact = _sum_fact(ids, "count_parts", f"报告“{stated}”各分项个数之和", count, parts,
+                             incomplete=bool(c.get("truncated")))
+            if fact is not None:
+                fact.display["parts_text"] = " + ".join(
+                    f"{p.get('name', '')}{fmt(D(p['count']))}{unit}" for p in c.get("parts") if p.get("count") is not None)
+                out.append(fact)
+        items = c.get("items") or []
+        if items and not c.get("open_list"):
+            fact = _sum_fact(ids, "count_items", f"报告“{stated}”所列名称个数", count, [1] * len(items),
+                             incomplete=bool(c.get("truncated")))
+            if fact is not None:
+                fact.display["parts_text"] = f"{'、'.join(str(i) for i in items)}（{len(items)} 项）"
+                out.append(fact)
+    return out
+
+
+def _project_score_facts(case: Case, ids: _Ids, pack) -> list[Fact]:
+    """Projects a report lists with their 自评分 and 自评等级: a grade left blank, or one not in
+    the band the pack gives the score."""
+    out: list[Fact] = []
+    for p in ((case.data.get("report") or {}).get("project_scores")) or []:
+        if p.get("score") is None:
+            continue
+        score = D(p["score"])
+        grade = str(p.get("grade") or "").strip()
+        band = pack.grade_for(score) if pack.grades else ""
+        fid = ids()
+        fields = {"kind": "project_score", "id": fid, "score": score,
+                  "grade_blank": "grade" in p and not grade}
+        if grade and band:
+            fields["grade_matches"] = grade == band
+        name = str(p.get("name", ""))
+        display = {"name": name, "score": fmt(score), "grade": grade, "band": band}
+        out.append(Fact(kind="project_score", id=fid, fields=fields, section="", item=f"“{name}”的自评等级",
+                        describe=display))
+    return out
 
 
 # The table's free-text cells, with what the form calls them (the goal's 完成情况 is compared
@@ -534,14 +801,22 @@ def check_facts(case: Case, pack, start_id: int) -> list[Fact]:
     """Every fact the check rules read before scoring, with ids above `start_id`."""
     ids = _Ids(start_id)
     places = pack.places
+    unscored_budget = []
+    if "budget" in case.parts and all(s.level1 for s in pack.sections):
+        # the pack does not score the budget row (a criteria scoresheet): its figures are still checked
+        unscored_budget.append(budget_fact(case, "", pack.vocabulary, places, fact_id=ids()))
     return [
+        *unscored_budget,
         *_funding_facts(case, ids),
         *_statement_facts(case, ids, places),
         *_cost_facts(case, ids, pack.vocabulary),
         *_score_sum_facts(case, ids, pack),
-        *_rate_facts(case, ids, places),
+        *_rate_facts(case, ids, places, pack.vocabulary),
         *_children_facts(case, ids, pack.vocabulary),
         *_target_match_facts(case, ids, pack.vocabulary),
+        *_goal_facts(case, ids, pack.vocabulary),
+        *_count_facts(case, ids),
+        *_project_score_facts(case, ids, pack),
         _document_fact(case, ids, places, pack.vocabulary, pack.total),
         *_text_cell_facts(case, ids, pack.vocabulary),
     ]
@@ -652,7 +927,7 @@ def _plausibility(fact: Fact, vocabulary: dict, block_weights: dict) -> dict:
 def _scored_budget_fact(case: Case, entry, ids: _Ids, pack) -> Fact:
     """The budget row after scoring: the department's own 得分 against the rule's, and the
     figures a reviewer checks on it (执行数 above 预算数, a blank or impossible 得分)."""
-    b = case.budget
+    b, _ = budget_of(case, pack.vocabulary if pack is not None else {})
     weight = entry.weight
     declared = b.weight
     own = b.self_score
@@ -662,7 +937,8 @@ def _scored_budget_fact(case: Case, entry, ids: _Ids, pack) -> Fact:
     fields: dict = {"kind": "scored_budget", "id": ids(), "rule": entry.rule, "rule_score": entry.points,
                     "weight": weight, "declared_weight": declared, "self_score": scaled,
                     "self_blank": own is None, "full_year": b.full_year, "executed": b.executed}
-    display = {"name": "预算执行率", "rule": entry.rule, "rule_score": fmt(entry.points), "weight": fmt(weight),
+    display = {"name": case.budget.label.strip() or "预算执行率", "rule": entry.rule, "rule_score": fmt(entry.points),
+               "weight": fmt(weight),
                "declared_weight": fmt(declared), "self_score": fmt(own), "full_year": fmt(b.full_year),
                "executed": fmt(b.executed)}
     if b.executed is not None and b.full_year is not None:
@@ -686,10 +962,20 @@ def _scored_budget_fact(case: Case, entry, ids: _Ids, pack) -> Fact:
 def _filing_fact(case: Case, ledger, outcomes: dict, ids: _Ids, pack) -> Fact:
     """The whole filing: the stated 自评总分 against the rule total, and rows by outcome."""
     rule_total = sum((e.points for e in ledger if e.kind == "score"), Decimal(0))
+    # a row the filing cut off mid-row is not an unfilled row (its cells were not stored)
+    cut = _unsure(case).row_paths
+    listed = [r for r in case.rows if r.name.strip() and (r.path[2], r.path[4], r.path[6]) not in cut]
+    filled = [r for r in listed if r.actual.strip() or r.score is not None]
     fields: dict = {"kind": "filing", "id": ids(), "rule_total": rule_total, "self_total": case.stated_total_score,
-                    **{f"rows_{k}": v for k, v in outcomes.items()}}
+                    **{f"rows_{k}": v for k, v in outcomes.items()},
+                    "year_stated": case.year is not None and not case.year_supplied,
+                    "total_weight": case.stated_total_weight,
+                    "total_score_blank": case.stated_total_weight is not None and case.stated_total_score is None,
+                    "rows_listed": len(listed), "rows_filled": len(filled)}
     display = {"rule_total": fmt(rule_total), "self_total": fmt(case.stated_total_score),
-               **{f"rows_{k}": str(v) for k, v in outcomes.items()}}
+               **{f"rows_{k}": str(v) for k, v in outcomes.items()},
+               "total_weight": fmt(case.stated_total_weight), "rows_listed": str(len(listed)),
+               "rows_filled": str(len(filled))}
     if pack is not None:
         fields["max_total"] = pack.total
         display["max_total"] = fmt(pack.total)
@@ -699,6 +985,13 @@ def _filing_fact(case: Case, ledger, outcomes: dict, ids: _Ids, pack) -> Fact:
         display["diff"] = ("+" if diff > 0 else "") + fmt(diff)
         display["abs_diff"] = fmt(abs(diff))
         display["direction"] = "高" if diff > 0 else "低"
+    if case.report_total_score is not None:  # the 自评总分 the report states, against the table's
+        fields["report_total"] = case.report_total_score
+        display["report_total"] = fmt(case.report_total_score)
+        if case.stated_total_score is not None:
+            gap = case.report_total_score - case.stated_total_score
+            fields["report_table_abs_diff"] = abs(gap)
+            display["report_table_diff"] = ("+" if gap > 0 else "") + fmt(gap)
     return Fact(kind="filing", id=fields["id"], fields=fields, section="", item="自评总分", describe=display)
 
 

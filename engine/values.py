@@ -1018,7 +1018,8 @@ _SAFE_ACTUAL_BOUND = {"positive": (">=", ">", "=="), "equal": (">=", ">", "=="),
 def comparison_doubts(target: Value, actual: Value, direction: str) -> tuple[str, ...]:
     """Doubts that need both cells: a bound written as the actual (`bound_doubt`), and an actual
     such as "285%" against a target of at most 100 % ("≥85%"): the "2" is likely a misread "≥"
-    (as a value it would be far above anything the target asks)."""
+    (as a value it would be far above anything the target asks); likewise a target "290%"
+    against an actual of at most 100 % (the form's "≥90%")."""
     out = []
     bound = bound_doubt(actual, direction)
     if bound:
@@ -1027,6 +1028,13 @@ def comparison_doubts(target: Value, actual: Value, direction: str) -> tuple[str
             and target.kind == "quantity" and target.unit == PERCENT_UNIT and target.number <= _HUNDRED
             and actual.number > _HUNDRED):
         ocr = next((n for n in actual.notes if "OCR" in n), None)
+        if ocr:
+            out.append(ocr)
+    # the other way round: a target "290%" (≥90% misread) against an actual of at most 100 %
+    if (target.kind == "quantity" and target.comparator is None and target.unit == PERCENT_UNIT
+            and target.number > _HUNDRED and actual.kind == "quantity" and actual.unit == PERCENT_UNIT
+            and actual.number <= _HUNDRED):
+        ocr = next((n for n in target.notes if "OCR" in n), None)
         if ocr:
             out.append(ocr)
     return tuple(out)

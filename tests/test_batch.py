@@ -81,7 +81,9 @@ def test_batch_scores_every_case_and_names_the_broken_one(district, tmp_path):
             assert (row["规则总分"], row["规则等级"]) == ("", "未评分")
         else:
             assert Decimal(row["规则总分"]) == Decimal(data["total"]["score"])
-            assert row["规则等级"] == data["total"]["grade"]
+            # a grade over too few scorable points is withheld in the summary (JSON keeps it, marked)
+            expected = "暂不定级" if data["total"].get("grade_withheld") else data["total"]["grade"]
+            assert row["规则等级"] == expected
         open_findings = [f for f in data["findings"] if not f["passed"]]
         assert int(row["错误"]) == sum(f["severity"] == "error" for f in open_findings)
         assert int(row["警告"]) == sum(f["severity"] == "warning" for f in open_findings)
@@ -90,7 +92,7 @@ def test_batch_scores_every_case_and_names_the_broken_one(district, tmp_path):
 
     seed_row = next(c for c in cases if c["案例文件"].endswith("2022/lukou-gsl.yaml"))
     assert (seed_row["规则总分"], seed_row["规则等级"], seed_row["自评总分"], seed_row["差异（自评−规则）"]) == ("99.26", "优", "93", "-6.26")
-    assert (seed_row["错误"], seed_row["警告"], seed_row["提示"]) == ("0", "25", "3")
+    assert (seed_row["错误"], seed_row["警告"], seed_row["提示"]) == ("0", "26", "2")
     assert seed_row["最大扣分项"] == "第 17 行 营造我区良好的营商环境（JX-S02，扣 0.26 分）" and seed_row["最大扣分"] == "0.26"
     assert seed_row["结果文件"] == "results/2022/lukou-gsl.json"
     res = invoke("score", root / "2022" / "lukou-gsl.yaml", "--format", "json", "--matcher", "python")
@@ -101,10 +103,10 @@ def test_batch_scores_every_case_and_names_the_broken_one(district, tmp_path):
     xseed = next(r for r in xcases if r["案例文件"].endswith("2022/lukou-gsl.yaml"))
     assert (xseed["规则总分"], xseed["自评总分"], xseed["差异（自评−规则）"], xseed["年度"]) == (99.26, 93, -6.26, 2022)
     actions = xlsx_rows(out / "summary.xlsx", "整改")
-    assert len(actions) == sum(int(c["整改事项"]) for c in scored) and int(seed_row["整改事项"]) == 6
+    assert len(actions) == sum(int(c["整改事项"]) for c in scored) and int(seed_row["整改事项"]) == 7
     assert len(xlsx_rows(out / "summary.xlsx", "已通过")) == sum(f["已通过"] == "是" for f in findings)
     seed_actions = [r for r in actions if r["案例文件"].endswith("2022/lukou-gsl.yaml")]
-    assert [r["序号"] for r in seed_actions] == [1, 2, 3, 4, 5, 6]
+    assert [r["序号"] for r in seed_actions] == [1, 2, 3, 4, 5, 6, 7]
     assert seed_actions[0]["涉及行"] == "15、16、17、18、20、21" and seed_actions[0]["涉及分值"] == 7
     book = openpyxl.load_workbook(out / "summary.xlsx")
     overview = list(book["概况"].iter_rows(values_only=True))
@@ -151,7 +153,7 @@ def test_the_xlsx_summary_keeps_numbers_styles_and_the_header(in_root, tmp_path)
     assert (total.value, total.number_format, total.data_type) == (99.26, "0.00", "n")
     letter = openpyxl.utils.get_column_letter
     assert (cases.freeze_panes, cases.auto_filter.ref) == ("A2", f"A1:{letter(len(summary.CASE_COLUMNS))}2")
-    assert (actions.freeze_panes, actions.auto_filter.ref) == ("A2", f"A1:{letter(len(summary.ACTION_COLUMNS))}{6 + 1}")
+    assert (actions.freeze_panes, actions.auto_filter.ref) == ("A2", f"A1:{letter(len(summary.ACTION_COLUMNS))}{7 + 1}")  # the seed's seven actions
     fixes = letter(1 + [key for key, _ in summary.ACTION_COLUMNS].index("fixes"))
     assert cases.column_dimensions["A"].width == 36 and actions.column_dimensions[fixes].width == 60
     rules = {rng.sqref: [(r.operator, r.formula) for r in rules] for rng, rules in cases.conditional_formatting._cf_rules.items()}
@@ -172,15 +174,15 @@ def test_rows_past_the_sheet_limit_continue_on_another_sheet(tmp_path, monkeypat
     book = openpyxl.load_workbook(tmp_path / "out" / "summary.xlsx")
     assert book.sheetnames == ["案例", "整改", "已通过", "已通过2", "整改2", "已通过3", "已通过4", "概况"]  # as they filled
     sheets = [xlsx_rows(tmp_path / "out" / "summary.xlsx", name) for name in ("整改", "整改2")]
-    assert [len(rows) for rows in sheets] == [10, 2]  # 2 x 6 actions
-    assert [r["案例文件"] for rows in sheets for r in rows] == [str(tmp_path / "a.yaml")] * 6 + [str(tmp_path / "b.yaml")] * 6
+    assert [len(rows) for rows in sheets] == [10, 4]  # 2 x 7 actions
+    assert [r["案例文件"] for rows in sheets for r in rows] == [str(tmp_path / "a.yaml")] * 7 + [str(tmp_path / "b.yaml")] * 7
     passed = [xlsx_rows(tmp_path / "out" / "summary.xlsx", f"已通过{n or ''}") for n in (0, 2, 3, 4)]
     assert [len(rows) for rows in passed] == [10, 10, 10, 10]  # 2 x 20 passed checks
     assert [r["规则"] for rows in passed for r in rows] == [
         r["规则"] for r in read_csv(tmp_path / "out" / "findings.csv") if r["已通过"] == "是"]
     overview = list(book["概况"].iter_rows(values_only=True))
     assert len(overview) == 11 and overview[-1] == ("…", "其余失败的文件见 summary.csv")
-    assert dict(overview)["整改"] == "共 12 行，超过 Excel 每表 11 行的上限，依次写在 整改、整改2 表中（每表第 1 行为表头）"
+    assert dict(overview)["整改"] == "共 14 行，超过 Excel 每表 11 行的上限，依次写在 整改、整改2 表中（每表第 1 行为表头）"
 
 
 def crash_on_b(index, path, *args):
@@ -438,7 +440,7 @@ def test_summary_rows_come_from_result_properties(in_root):
     result = score_file(SEED, NATIONAL, "python")
     row = summary.case_row(result, SEED, "results/x.json")
     assert (row["total"], row["self_total"], row["difference"]) == (result.total, result.self_total, result.difference)
-    assert (row["errors"], row["warnings"], row["infos"]) == (0, 25, 3)
+    assert (row["errors"], row["warnings"], row["infos"]) == (0, 26, 2)
     assert len(summary.finding_rows(result, SEED)) == len(result.findings) == 48
     assert json.loads(json_report.render(result))["total"]["score"] == "99.26"
 

@@ -63,7 +63,7 @@ def test_pdf_lists_every_action_in_order_and_embeds_its_fonts(letter):
     actions = text.split("二、整改清单", 1)[1].split("三、分项得分", 1)[0]
     squeeze = re.compile(r"\s+")
     places = [actions.index(f"{n}." + squeeze.sub("", a.title)) for n, a in enumerate(result.actions, 1)]
-    assert len(places) == 6 and places == sorted(places)
+    assert len(places) == 7 and places == sorted(places)
     fonts = subprocess.run([_poppler("pdffonts"), str(path)], capture_output=True, text=True, check=True).stdout
     rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
     assert rows and all("yes" in row[-5:-3] for row in rows), fonts  # every font embedded (emb column)

@@ -48,7 +48,7 @@ def test_the_same_units_earlier_result_is_attached(last_year, in_root):
     # 2021 had the same seven problems (row 17 met, the others still "≧", self 93 vs rule 99.52),
     # so all seven recur; its self scores (row 17 raised to 5) no longer added up to the stated 93:
     # a problem gone in 2022
-    assert p.recurring == tuple(titles) and len(titles) == 6 and p.resolved == ("各项之和与合计不符",)
+    assert p.recurring == tuple(titles) and len(titles) == 7 and p.resolved == ("各项之和与合计不符",)
     data = json.loads((ROOT / "schemas" / "result.schema.json").read_text(encoding="utf-8"))
     from engine.report import json as json_report
 
@@ -99,7 +99,7 @@ def test_a_batch_compares_every_case_with_last_years_results(last_year, tmp_path
     assert res.exit_code == 0, res.output
     with open(out / "summary.csv", encoding="utf-8-sig") as handle:
         row = next(csv.DictReader(handle))
-    assert (row["上年规则总分"], row["较上年"], row["上年已有的问题"]) == ("99.52", "-0.26", "6")  # the six actions of the seed letter, all recurring
+    assert (row["上年规则总分"], row["较上年"], row["上年已有的问题"]) == ("99.52", "-0.26", "7")  # the seven actions of the seed letter, all recurring
     result = json.loads(next((out / "results").rglob("*.json")).read_text(encoding="utf-8"))
     assert result["previous"]["year"] == 2021 and result["previous"]["change"] == "-0.26"
     again = CliRunner().invoke(main, ["batch", str(ROOT / SEED), "--out", str(last_year), "--previous", str(last_year)])

@@ -59,7 +59,7 @@ def test_result_properties_behind_the_reports(seed):
     assert [e.difference for e in result.deductions] == [D(x) for x in ("-0.84", "-0.84", "-1.74", "-0.84", "-1", "-1")]
     top = result.top_deduction
     assert (top.row, top.deduction, top.rule) == (17, D("0.26"), "JX-S02")
-    assert result.finding_counts == {"error": 0, "warning": 25, "info": 3}  # + JX-A19 (93 vs 99.26), JX-C07
+    assert result.finding_counts == {"error": 0, "warning": 26, "info": 2}  # + JX-A19 (93 vs 99.26), JX-C07 (a warning: no reason for the adjustment)
     assert len(result.passed_checks) == 20
     assert [s.difference for s in result.sections] == [D(0), D(0), D("-6.26"), D(0)]
 
@@ -124,7 +124,7 @@ def test_markdown_tables_match_the_json(seed):
 
 def test_letter_starts_with_the_conclusion_and_the_actions(seed):
     """The seed's letter: conclusion first, saying what the rules and the department each took
-    off, then the six actions a reviewer would write, then the tables; rule codes, hashes and the
+    off, then the seven actions a reviewer would write, then the tables; rule codes, hashes and the
     matcher only in the appendix."""
     result, _ = seed
     text = md_report.render(result, DATE)
@@ -132,12 +132,12 @@ def test_letter_starts_with_the_conclusion_and_the_actions(seed):
     assert headings == ["一、结论", "二、整改清单", "三、分项得分", "四、得分说明", "五、问题明细（按行）", "附录：评分依据"]
     conclusion = _md_section(text, "一、结论")
     assert "规则扣 0.74 分；单位自评另扣 7.00 分。" in conclusion
-    assert "自评比规则计算低 6.26 分" in conclusion and "需要整改的问题 6 项" in conclusion
+    assert "自评比规则计算低 6.26 分" in conclusion and "需要整改的问题 7 项" in conclusion
     actions = _md_section(text, "二、整改清单")
     titles = re.findall(r"^\d+\. \*\*(.+?)\*\*", actions, flags=re.MULTILINE)
     assert sorted(titles) == sorted(["实际完成值写成了表达式", "扣分却没有写偏差原因", "自评表指标值与绩效目标表不一致",
                                      "绩效目标表的预算数与年初预算数不一致", "绩效目标表填报日期不在预算年度开始之前",
-                                     "预算调整幅度较大"])  # JX-A19 (自评总分与规则总分相差较大) is about self-scoring: not an action
+                                     "预算调整幅度较大", "预算有调整却没有说明原因"])  # JX-A19 (自评总分与规则总分相差较大) is about self-scoring: not an action
     assert titles[:2] == ["实际完成值写成了表达式", "扣分却没有写偏差原因"]  # 7 points at stake each, before the rest
     assert actions.count("涉及：第 15、16、17、18、20、21 行") == 2
     assert "涉及：第 7 行：做好非公经济人士参政议政、建言献策" in actions

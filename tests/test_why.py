@@ -39,7 +39,7 @@ def test_explainer_agrees_with_the_matcher_for_every_rule_and_fact_of_the_seed(s
     # Every kind of fact of the seed case was compared, and both verdicts occur.
     assert {f.kind for f in evaluation.facts} == {"budget", "indicator", "sum", "share", "share_total", "rate",
                                                    "target_match", "document", "scored_row", "scored_budget", "filing",
-                                                   "text_cell"}
+                                                   "text_cell", "goal"}
     assert compared > 500 and 0 < held < compared
 
 
@@ -77,7 +77,10 @@ def test_why_by_name_code_and_budget(seed):
     by_code = explain_why(pack, evaluation, "jx-r03")
     assert {f.fact.kind for f in by_code.facts} == {"share"} and all(len(f.rules) == 1 for f in by_code.facts)
     budget = explain_why(pack, evaluation, "预算执行率")
-    assert [r.rule.code for r in budget.facts[0].rules] == ["JX-E01", "JX-E02"]
+    # the score rules first, then the checks on the budget row (adjustment, funding rows), in pack order
+    assert [r.rule.code for r in budget.facts[0].rules] == ["JX-E01", "JX-E02", "JX-C05", "JX-E24", "JX-E25", "JX-C06",
+                                                            "JX-C07"]
+    assert budget.facts[0].rules[2].outcome == "成立，报告问题（warning）"  # 37.86 % adjusted
     assert budget.facts[0].rules[0].outcome == "成立，采用：计 10 分"
 
 
