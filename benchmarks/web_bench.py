@@ -1,5 +1,7 @@
 """Web workbench timings (`make bench`): a scored filing's page, upload + import + score of the
-seed as a 3-page .docx, and the impact preview of a pack edit over N stored filings.
+seed as a 3-page .docx, a letter and the list, and the impact preview of three pack edits over N
+stored filings (a method's parameter, a check's tolerance, the section weights: the last scores
+every filing again).
 
 Prints the figures and the targets of the web issue beside them; asserts nothing (timings on a
 shared machine vary: read them as a run's record, see benchmarks/README.md).
@@ -54,9 +56,13 @@ def main() -> None:
             pages.append(time.perf_counter() - started)
         store = app.extensions["jixiao"]["store"]
         text = SEED.read_text(encoding="utf-8")
+        from engine.web.cases import case_json
+
         for i in range(args.cases - len(store.filings())):
+            body = text.replace("株洲市渌口区工商业联合会", f"单位{i}", 1)
+            # stored as an upload stores a filing: with its open review items counted and its data as JSON
             store.add_filing(unit=f"单位{i}", project="", year=2022, form="department", source_name=f"{i}.yaml",
-                             raw=b"", kind="yaml", case_yaml=text.replace("株洲市渌口区工商业联合会", f"单位{i}", 1), who="bench")
+                             raw=b"", kind="yaml", case_yaml=body, who="bench", reviews=0, case_json=case_json(body))
         # stored filings are scored ones: score them as the workbench would (not timed)
         from engine.report import render as render_result
         from engine.web.cases import score_text
@@ -66,18 +72,40 @@ def main() -> None:
                 result = score_text(filing.case_yaml, None, "python")
                 store.save_result(filing.id, render_result(result, "json"), total=str(result.total), grade=result.grade,
                                   status=result.status, pack=result.pack_id, who="bench")
-        settings = {"pack": {"id": "bench-child", "title": "bench", "version": "1", "extends": "national-2020",
-                             "citation": "bench"}, "params": {"reverse_k": 3}}
-        started = time.perf_counter()
-        seen = []
-        impact = impact_of(app, settings, ROOT / "rules" / "national-2020", lambda done, total: seen.append(done))
-        preview = time.perf_counter() - started
+        letters, lists = [], []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            assert client.get(f"/filings/{fid}/letter.html").status_code == 200
+            letters.append(time.perf_counter() - started)
+        for _ in range(max(3, args.repeat // 4)):
+            started = time.perf_counter()
+            assert client.get("/").status_code == 200
+            lists.append(time.perf_counter() - started)
+        count = len(store.filings(with_case=False))
+        previews = {}
+        # a method's parameter (only filings whose stored result used that rule are scored again), a
+        # check's tolerance (a check that only reports: no total moves, nothing is scored again) and
+        # the provincial weights 20/40/30/10 (every filing is scored again under the draft)
+        weights = [{"key": "预算执行", "title": "预算执行率", "weight": 20, "level1": []},
+                   {"key": "产出", "title": "产出指标", "weight": 40, "level1": ["产出指标", "产出"], "scale_rows": True},
+                   {"key": "效益", "title": "效益指标", "weight": 30, "level1": ["效益指标", "效益"]},
+                   {"key": "满意度", "title": "满意度指标", "weight": 10, "level1": ["满意度指标", "满意度", "服务对象满意度指标"]}]
+        for label, change in (("reverse_k", {"params": {"reverse_k": 3}}), ("sum_tolerance", {"params": {"sum_tolerance": 1}}),
+                              ("weights 20/40/30/10", {"sections": weights})):
+            settings = {"pack": {"id": "bench-child", "title": "bench", "version": "1", "extends": "national-2020",
+                                 "citation": "bench"}, **change}
+            started = time.perf_counter()
+            seen = []
+            impact = impact_of(app, settings, ROOT / "rules" / "national-2020", lambda done, total: seen.append(done))
+            previews[label] = (time.perf_counter() - started, impact, seen)
     ms = lambda xs: statistics.median(xs) * 1000  # noqa: E731
     print(f"web: filing page (scored)              median {ms(pages):7.1f} ms   target < 100 ms")
     print(f"web: upload + import + score (.docx)   median {ms(uploads):7.1f} ms   target < 2000 ms")
-    print(f"web: impact preview, {impact['count']} filings       {preview:7.2f} s    target < 15 s "
-          f"({preview / max(impact['count'], 1) * 1000:.1f} ms per filing, two packs each; {len(seen)} progress updates)")
-
+    print(f"web: letter (html, stored result)      median {ms(letters):7.1f} ms   target < 100 ms (read back, not scored)")
+    print(f"web: list of {count} filings            median {ms(lists):7.1f} ms")
+    for label, (preview, impact, seen) in previews.items():
+        print(f"web: impact preview, {impact['count']} filings   {preview:7.2f} s    target < 15 s "
+              f"({label}: {impact['rescored']} scored again under the draft; {len(seen)} progress updates)")
 
 if __name__ == "__main__":
     main()

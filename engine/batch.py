@@ -48,7 +48,7 @@ from pathlib import Path
 
 from .api import load_pack, matcher_for, score_file
 from .atomic import leftovers, write_atomic
-from .errors import JixiaoError, Problem
+from .errors import JixiaoError, Problem, tr
 from .load import load_file
 from .report import json as json_report
 from .report import summary
@@ -145,7 +145,7 @@ def _discover(paths: Iterable[str | Path], skip: str | Path | None = None) -> tu
         elif os.path.exists(root):
             add(root, _file_key(root))
         else:
-            raise JixiaoError.single("E-FILE", "no such file or folder", stage="batch", file=str(given))
+            raise JixiaoError.single("E-FILE", tr("没有这个文件或文件夹", "no such file or folder"), stage="batch", file=str(given))
     return found, seen
 
 
@@ -287,9 +287,12 @@ def _not_a_case(path: str) -> list[Problem] | None:
     declared = data.get("format") if isinstance(data, dict) else None
     if declared in CASE_FORMATS:
         return None
-    found = "it has no top-level format" if declared is None else f"its top-level format is {declared!r}"
-    return [Problem(code="E-NOT-CASE", stage="batch", file=path, field="format",
-                    message=f"not a case file: {found}, expected {' or '.join(map(repr, CASE_FORMATS))}")]
+    expected = " 或 ".join(CASE_FORMATS)
+    return [Problem(code="E-NOT-CASE", stage="batch", file=path, field="format", message=tr(
+        ("不是案卷文件：顶层没有 format" if declared is None else f"不是案卷文件：顶层 format 是 {declared!r}")
+        + f"，应为 {expected}",
+        f"not a case file: {'it has no top-level format' if declared is None else f'its top-level format is {declared!r}'}"
+        f", expected {' or '.join(map(repr, CASE_FORMATS))}"))]
 
 
 def score_one(index: int, path: str, result_name: str, out: str, pack_dir: str | None,
@@ -319,7 +322,7 @@ def score_one(index: int, path: str, result_name: str, out: str, pack_dir: str |
     except Exception as exc:  # noqa: BLE001 - a bug shows up on this case and the run goes on
         problems = [Problem(
             code="E-INTERNAL", stage="batch", file=path,
-            message=f"internal error (a bug in jixiao, please report it): {type(exc).__name__}: {exc}")]
+            message=_internal(exc))]
     _remove_result(target)
     return index, summary.failed_rows(path, problems)
 
@@ -372,7 +375,7 @@ def import_and_score(path: str, result_name: str, out: str, pack_dir: str | None
     except Exception as exc:  # noqa: BLE001 - a bug shows up on this file and the run goes on
         problems = [Problem(
             code="E-INTERNAL", stage="import", file=path,
-            message=f"internal error (a bug in jixiao, please report it): {type(exc).__name__}: {exc}")]
+            message=_internal(exc))]
     stem = result_name.removesuffix(".json")
     _remove_result(Path(out) / RESULTS / result_name)
     _remove_result(Path(out) / CASES / f"{stem}.yaml")
@@ -397,7 +400,7 @@ def _score_imported(shown: str, case_file: str, result_name: str, out: str, pack
     except Exception as exc:  # noqa: BLE001
         problems = [Problem(
             code="E-INTERNAL", stage="batch", file=case_file,
-            message=f"internal error (a bug in jixiao, please report it): {type(exc).__name__}: {exc}")]
+            message=_internal(exc))]
     _remove_result(target)
     return summary.failed_rows(shown, problems, note)
 
@@ -511,8 +514,14 @@ def _worker_failure(job: tuple, exc: BaseException | str) -> tuple[int, summary.
     why = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
     return index, summary.failed_rows(path, [Problem(
         code="E-WORKER", stage="batch", file=path,
-        message=f"not scored: the worker process scoring this file stopped (killed, crashed or out of memory), "
-                f"also when it was tried again alone: {why}")])
+        message=tr(f"未评分：评分这份文件的工作进程中止了（被终止、崩溃或内存不足），单独重试时也是如此：{why}",
+                   f"not scored: the worker process scoring this file stopped (killed, crashed or out of memory), "
+                   f"also when it was tried again alone: {why}"))])
+
+
+def _internal(exc: Exception) -> str:
+    return tr(f"内部错误（jixiao 的缺陷，请报告）：{type(exc).__name__}: {exc}",
+              f"internal error (a bug in jixiao, please report it): {type(exc).__name__}: {exc}")
 
 
 def _outcomes(jobs: "_Jobs", workers: int, out: str, pack_dir: str | None, matcher: str | None,
@@ -745,7 +754,8 @@ def run_batch(paths: list[str], out_dir: str | Path, pack_dir: str | None = None
     `scorer` stands in for score_one (tests; a module-level function, so workers can import it)."""
     files, keys = _discover(paths, out_dir)
     if not files:
-        raise JixiaoError.single("E-BATCH-EMPTY", "no case files (*.yaml, *.yml) or filings found", stage="batch",
+        raise JixiaoError.single("E-BATCH-EMPTY", tr("没有找到案卷文件（*.yaml、*.yml）或可导入的材料",
+                                                    "no case files (*.yaml, *.yml) or filings found"), stage="batch",
                                  file=", ".join(str(p) for p in paths))
     pack = load_pack(pack_dir) if pack_dir is not None else None  # a broken pack: one error, not N failures
     out = Path(out_dir)

@@ -11,6 +11,7 @@ import datetime
 import click
 
 from . import __version__
+from .errors import tr
 from .commands.common import err_console, handle_errors, note, write_output
 from .report import BINARY_FORMATS, FORMATS
 from .report.terminal import plain
@@ -103,13 +104,14 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
     refuse_overwriting_input(output, case, *_pack_files(rules_dir))
     if why is not None:
         if fmt != "table":
-            raise click.UsageError("--why prints a report for people; use it without --format")
+            raise click.UsageError(tr("--why 输出给人读的说明，不能与 --format 同用", "--why prints a report for people; use it without --format"))
         from .commands.why import print_why_for
 
         print_why_for(case, rules_dir, matcher, why, output, year=year)
         return
     if fmt in BINARY_FORMATS and not output:
-        raise click.UsageError(f"--format {fmt} writes a binary file: give --output FILE.{fmt}")
+        raise click.UsageError(tr(f"--format {fmt} 写的是二进制文件：请用 --output 文件.{fmt} 指定输出文件",
+                                     f"--format {fmt} writes a binary file: give --output FILE.{fmt}"))
     result = score_file(case, rules_dir, matcher, announce=note, year=year)
     if previous_dir is not None:
         from .previous import Previous

@@ -58,6 +58,7 @@ from decimal import (
 from typing import Callable, Iterable, Mapping
 
 from .decimals import D, fmt, is_finite_number
+from .errors import tr
 
 __all__ = ["LIMITS", "ExprError", "Expr", "compile_expr"]
 
@@ -89,14 +90,15 @@ _CONTEXT = Context(
 class ExprError(ValueError):
     """A formula was rejected, or could not be evaluated or rendered.
 
-    `code` is one of the E-EXPR-* codes above; `message` says what was wrong and, when the
-    problem is at one place, ends with "(col N)"; `col` is that 1-based column, or None."""
+    `code` is one of the E-EXPR-* codes above; `message` says what was wrong, in the user's
+    language (`errors.tr`: Chinese unless JIXIAO_LANG says English) and, when the problem is at
+    one place, ends with "（第 N 列）" / "(col N)"; `col` is that 1-based column, or None."""
 
     def __init__(self, code: str, message: str, col: int | None = None) -> None:
         super().__init__(code, message, col)  # the constructor's arguments, so pickle works
         self.code = code
         self.col = col
-        self.message = message if col is None else f"{message} (col {col})"
+        self.message = message if col is None else message + tr(f"（第 {col} 列）", f" (col {col})")
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
@@ -243,21 +245,23 @@ def compile_expr(source: str, allowed_names: Iterable[str] | None = None) -> Exp
 
     With `allowed_names`, every name in the formula must be one of them."""
     if not isinstance(source, str):
-        raise ExprError("E-EXPR-SYNTAX", f"a formula must be text, not {type(source).__name__}")
+        raise ExprError("E-EXPR-SYNTAX", tr(f"公式须是文本，不能是 {type(source).__name__}",
+                                            f"a formula must be text, not {type(source).__name__}"))
     if isinstance(allowed_names, str):
         raise TypeError("allowed_names must be a collection of names, not one string")
     allowed = None if allowed_names is None else frozenset(allowed_names)
     limit = LIMITS["max_chars"]
     if len(source) > limit:
         raise ExprError(
-            "E-EXPR-SIZE", f"the formula is {len(source)} characters long; the limit is {limit}"
+            "E-EXPR-SIZE", tr(f"公式长 {len(source)} 个字符，上限是 {limit} 个",
+                              f"the formula is {len(source)} characters long; the limit is {limit}")
         )
     # One character for one character, so columns in `text` are columns in `source`.
     text = "".join(" " if ch.isspace() else ch for ch in source)
     body = text.lstrip()  # ast.parse rejects leading spaces as an indent
     lead = len(text) - len(body)
     if not body:
-        raise ExprError("E-EXPR-SYNTAX", "the formula is empty")
+        raise ExprError("E-EXPR-SYNTAX", tr("公式是空的", "the formula is empty"))
     try:
         with warnings.catch_warnings():  # e.g. "invalid escape sequence": rejected anyway
             warnings.simplefilter("ignore")
@@ -265,7 +269,7 @@ def compile_expr(source: str, allowed_names: Iterable[str] | None = None) -> Exp
     except SyntaxError as exc:
         raise _syntax_error(exc, text, lead) from None
     except (ValueError, RecursionError, MemoryError) as exc:  # e.g. lone surrogates
-        raise ExprError("E-EXPR-SYNTAX", f"the formula cannot be parsed: {exc}") from None
+        raise ExprError("E-EXPR-SYNTAX", tr(f"公式无法解析：{exc}", f"the formula cannot be parsed: {exc}")) from None
     checker = _Checker(text, lead, allowed)
     root = checker.check(tree.body, _NUMBER, 1)
     return Expr(source, frozenset(checker.names), root)
@@ -273,20 +277,21 @@ def compile_expr(source: str, allowed_names: Iterable[str] | None = None) -> Exp
 
 def _syntax_error(exc: SyntaxError, text: str, lead: int) -> ExprError:
     if exc.offset is None:  # e.g. a NUL character: no position given
-        return ExprError("E-EXPR-SYNTAX", f"syntax error: {exc.msg}")
+        return ExprError("E-EXPR-SYNTAX", tr(f"公式写法有误（{exc.msg}）", f"syntax error: {exc.msg}"))
     if exc.offset == 0:  # the parser ran out of input
         return ExprError(
             "E-EXPR-SYNTAX",
-            f"{exc.msg}: the formula ends too early",
+            tr(f"公式不完整，末尾缺少内容（{exc.msg}）", f"{exc.msg}: the formula ends too early"),
             len(text.rstrip()) + 1,
         )
     col = lead + exc.offset
     ch = text[col - 1] if col <= len(text) else ""
     if ch in _LOOKALIKES:
         return ExprError(
-            "E-EXPR-SYNTAX", f"{ch!r} is not an operator here; write {_LOOKALIKES[ch]}", col
+            "E-EXPR-SYNTAX", tr(f"“{ch}”在公式中不是运算符，请写 {_LOOKALIKES[ch]}",
+                                f"{ch!r} is not an operator here; write {_LOOKALIKES[ch]}"), col
         )
-    return ExprError("E-EXPR-SYNTAX", f"syntax error: {exc.msg}", col)
+    return ExprError("E-EXPR-SYNTAX", tr(f"公式写法有误（{exc.msg}）", f"syntax error: {exc.msg}"), col)
 
 
 class _Checker:
@@ -326,12 +331,12 @@ class _Checker:
         for token in tokenize.generate_tokens(io.StringIO(body).readline):
             at = self.lead + token.start[1]
             if token.type == tokenize.COMMENT:
-                raise self.fail("E-EXPR-SYNTAX", "comments (#) are not allowed", at)
+                raise self.fail("E-EXPR-SYNTAX", tr("公式中不能写注释（#）", "comments (#) are not allowed"), at)
             if token.string == "(":
                 opens.append(at)
                 if len(opens) > limit:
                     raise self.fail(
-                        "E-EXPR-DEPTH", f"parentheses are nested more than {limit} deep", at
+                        "E-EXPR-DEPTH", tr(f"括号嵌套超过 {limit} 层", f"parentheses are nested more than {limit} deep"), at
                     )
             elif token.string == ")":
                 start = opens.pop()
@@ -372,28 +377,27 @@ class _Checker:
         if depth > LIMITS["max_depth"]:
             raise self.fail(
                 "E-EXPR-DEPTH",
-                f"the formula is nested more than {LIMITS['max_depth']} levels deep",
+                tr(f"公式嵌套超过 {LIMITS['max_depth']} 层", f"the formula is nested more than {LIMITS['max_depth']} levels deep"),
                 start,
             )
         self.count += 1
         if self.count > LIMITS["max_nodes"]:
             raise self.fail(
                 "E-EXPR-SIZE",
-                f"the formula has more than {LIMITS['max_nodes']} parts"
-                " (numbers, names, operators, calls)",
+                tr(f"公式超过 {LIMITS['max_nodes']} 个组成部分（数、名称、运算符、函数调用）",
+                   f"the formula has more than {LIMITS['max_nodes']} parts (numbers, names, operators, calls)"),
                 start,
             )
         produces = _produces(node)
         if produces is None:
-            raise self.fail("E-EXPR-FORBIDDEN", f"{_describe(node)} is not allowed", start)
+            raise self.fail("E-EXPR-FORBIDDEN", _not_allowed(_describe(node)), start)
         if produces != want:
             if want == _NUMBER:
-                message = (
-                    f"{_describe(node)} is only allowed in the condition of"
-                    " 'a if condition else b'"
-                )
+                message = tr(f"{_zh(_describe(node))}只能用在“a if 条件 else b”的条件里",
+                             f"{_describe(node)} is only allowed in the condition of 'a if condition else b'")
             else:
-                message = "a condition must be a comparison, such as 'actual >= target'"
+                message = tr("条件须是一个比较，如 actual >= target",
+                             "a condition must be a comparison, such as 'actual >= target'")
             raise self.fail("E-EXPR-FORBIDDEN", message, start)
         checked = self._translate(node, start, depth + 1)
         parens = self.parens(start, end)
@@ -412,7 +416,7 @@ class _Checker:
         if isinstance(node, ast.UnaryOp):
             op = _UNARY.get(type(node.op))
             if op is None:
-                raise self.fail("E-EXPR-FORBIDDEN", f"{_describe(node.op)} is not allowed", start)
+                raise self.fail("E-EXPR-FORBIDDEN", _not_allowed(_describe(node.op)), start)
             sort = _TRUTH if op.symbol == "not" else _NUMBER
             operand = self.check(node.operand, sort, depth)
             return _Node("not" if sort == _TRUTH else "unary", (operand,), (op,), col=col)
@@ -423,7 +427,7 @@ class _Checker:
             if op is None:
                 _, symbol = _REJECTED_OPS.get(type(node.op), ("", ""))
                 at = self.operator_at(node.left, node.right, symbol)
-                raise self.fail("E-EXPR-FORBIDDEN", f"{_describe(node.op)} is not allowed", at)
+                raise self.fail("E-EXPR-FORBIDDEN", _not_allowed(_describe(node.op)), at)
             right = self.check(node.right, _NUMBER, depth)
             at = self.operator_at(node.left, node.right, op.symbol)
             return _Node("binary", (left, right), (op,), col=at + 1)
@@ -448,7 +452,7 @@ class _Checker:
                     _, symbol = _REJECTED_OPS.get(type(op_node), ("", ""))
                     at = self.operator_at(left, right, symbol)
                     raise self.fail(
-                        "E-EXPR-FORBIDDEN", f"{_describe(op_node)} is not allowed", at
+                        "E-EXPR-FORBIDDEN", _not_allowed(_describe(op_node)), at
                     )
                 ops.append(op)
                 operands.append(self.check(right, _NUMBER, depth))
@@ -465,30 +469,32 @@ class _Checker:
         _, end = self.span(node)
         written = self.text[start:end]
         if isinstance(node.value, bool) or not isinstance(node.value, numbers.Number):
-            raise self.fail("E-EXPR-FORBIDDEN", f"{_describe(node)} is not allowed", start)
+            raise self.fail("E-EXPR-FORBIDDEN", _not_allowed(_describe(node)), start)
         if not _LITERAL.fullmatch(written):
             raise self.fail(
                 "E-EXPR-LITERAL",
-                f"number {written!r} must be written as digits with an optional decimal point",
+                tr(f"数“{written}”须写成阿拉伯数字，可带小数点",
+                   f"number {written!r} must be written as digits with an optional decimal point"),
                 start,
             )
         digits = sum(ch.isdigit() for ch in written)
         limit = LIMITS["max_literal_digits"]
         if digits > limit:
             raise self.fail(
-                "E-EXPR-LITERAL", f"number {written} has {digits} digits; the limit is {limit}",
+                "E-EXPR-LITERAL", tr(f"数 {written} 有 {digits} 位数字，上限是 {limit} 位",
+                                     f"number {written} has {digits} digits; the limit is {limit}"),
                 start,
             )
         return D(written)
 
     def _name(self, name: str, start: int) -> None:
         if name.startswith("_"):
-            message = f"name {name!r} is not allowed: it starts with '_'"
+            message = tr(f"不能用名称“{name}”：名称不能以 _ 开头", f"name {name!r} is not allowed: it starts with '_'")
         elif name in _FUNCTIONS:
-            message = f"{name!r} is a function; call it as {name}(...)"
+            message = tr(f"“{name}”是函数，须写成 {name}(…)", f"{name!r} is a function; call it as {name}(...)")
         elif self.allowed is not None and name not in self.allowed:
-            known = ", ".join(sorted(self.allowed)) or "none"
-            message = f"unknown name {name!r} (known names: {known})"
+            known = ", ".join(sorted(self.allowed)) or tr("无", "none")
+            message = tr(f"不认识的名称“{name}”（可用的名称：{known}）", f"unknown name {name!r} (known names: {known})")
         else:
             self.names.add(name)
             return
@@ -499,15 +505,16 @@ class _Checker:
         if not isinstance(func, ast.Name):
             what = _REJECTED.get(type(func))
             if what:
-                message = f"{what} is not allowed"
+                message = _not_allowed(what)
             else:
-                message = f"only these functions can be called: {_FUNCTION_LIST}"
+                message = tr(f"只能调用这些函数：{_FUNCTION_LIST}", f"only these functions can be called: {_FUNCTION_LIST}")
             raise self.fail("E-EXPR-FORBIDDEN", message, self.span(func)[0])
         function = _FUNCTIONS.get(func.id)
         if function is None:
             raise self.fail(
                 "E-EXPR-FORBIDDEN",
-                f"calling {func.id!r} is not allowed; the functions are {_FUNCTION_LIST}",
+                tr(f"不能调用“{func.id}”；可用的函数：{_FUNCTION_LIST}",
+                   f"calling {func.id!r} is not allowed; the functions are {_FUNCTION_LIST}"),
                 start,
             )
         if node.keywords:
@@ -515,7 +522,7 @@ class _Checker:
             written = "**" if keyword.arg is None else f"{keyword.arg}="
             raise self.fail(
                 "E-EXPR-FORBIDDEN",
-                f"keyword argument {written} is not allowed",
+                tr(f"不能用关键字参数 {written}", f"keyword argument {written} is not allowed"),
                 self.span(keyword)[0],
             )
         self.call_opens.add(self.text.index("(", self.span(func)[1]))
@@ -525,7 +532,10 @@ class _Checker:
             wanted = f"exactly {low}" if low == high else f"at least {low}"
             plural = "" if low == 1 else "s"
             raise self.fail(
-                "E-EXPR-SYNTAX", f"{func.id}() takes {wanted} argument{plural}, got {count}", start
+                "E-EXPR-SYNTAX",
+                tr(f"{func.id}() 须有{'' if low == high else '至少'} {low} 个参数，这里有 {count} 个",
+                   f"{func.id}() takes {wanted} argument{plural}, got {count}"),
+                start,
             )
         return _Node("call", args, name=func.id, col=start + 1)
 
@@ -556,6 +566,31 @@ def _describe(node: ast.AST) -> str:
         return _REJECTED_OPS[type(node)][0]
     return _REJECTED.get(type(node), type(node).__name__)
 
+
+
+# The descriptions above in Chinese (messages are Chinese unless JIXIAO_LANG says English).
+_ZH = {
+    "attribute access": "属性访问（.）", "subscript": "下标（[ ]）", "slice": "切片", "starred argument": "星号参数（*）",
+    "lambda": "lambda 表达式", "assignment expression :=": "赋值表达式 :=", "f-string": "f 字符串",
+    "comprehension": "推导式", "list": "列表", "tuple": "元组", "set": "集合", "dict": "字典", "await": "await",
+    "power operator **": "乘方运算符 **", "floor division //": "整除运算符 //", "remainder operator %": "取余运算符 %",
+    "matrix product @": "矩阵乘运算符 @", "shift operator <<": "移位运算符 <<", "shift operator >>": "移位运算符 >>",
+    "bitwise operator |": "位运算符 |", "bitwise operator ^": "位运算符 ^", "bitwise operator &": "位运算符 &",
+    "bitwise operator ~": "位运算符 ~", "comparison 'is'": "比较 is", "comparison 'is not'": "比较 is not",
+    "comparison 'in'": "比较 in", "comparison 'not in'": "比较 not in", "string": "文本（字符串）",
+    "bytes literal": "字节串", "comparison": "比较",
+}
+
+
+def _zh(description: str) -> str:
+    """A `_describe` text in Chinese."""
+    if description.startswith("constant "):
+        return "常量 " + description[len("constant "):]
+    return _ZH.get(description, description)
+
+
+def _not_allowed(description: str) -> str:
+    return tr(f"公式中不允许{_zh(description)}", f"{description} is not allowed")
 
 # --- The compiled formula -----------------------------------------------------------------
 
@@ -596,7 +631,7 @@ class Expr:
 
     def _render(self, values: dict[str, Decimal]) -> str:
         if any(value.adjusted() >= _CONTEXT.prec for value in values.values()):
-            raise ExprError("E-EXPR-EVAL", "a value is too large to display (more than 28 digits)")
+            raise ExprError("E-EXPR-EVAL", tr("数值过大，无法显示（超过 28 位）", "a value is too large to display (more than 28 digits)"))
         with localcontext(_CONTEXT):
             return _render(self._tree, values)
 
@@ -605,13 +640,14 @@ class Expr:
         a conditional takes. Decimal and int are accepted; float and bool are not."""
         missing = sorted(name for name in self.names if name not in env)
         if missing:
-            raise ExprError("E-EXPR-EVAL", f"no value given for {', '.join(missing)}")
+            raise ExprError("E-EXPR-EVAL", tr(f"没有给出 {', '.join(missing)} 的值", f"no value given for {', '.join(missing)}"))
         values = {}
         for name in sorted(self.names):
             value = env[name]
             if not is_finite_number(value):
                 raise ExprError(
-                    "E-EXPR-EVAL", f"the value of {name!r} must be a finite Decimal, got {value!r}"
+                    "E-EXPR-EVAL", tr(f"“{name}”的值须是有限的十进制数，这里是 {value!r}",
+                                      f"the value of {name!r} must be a finite Decimal, got {value!r}")
                 )
             values[name] = D(value)
         return values
@@ -619,8 +655,8 @@ class Expr:
 
 def _arithmetic_trouble(exc: DecimalException) -> str:
     if isinstance(exc, Overflow):
-        return "a result is too large (beyond 1E+999999)"
-    return f"invalid arithmetic ({type(exc).__name__})"
+        return tr("计算结果过大（超过 1E+999999）", "a result is too large (beyond 1E+999999)")
+    return tr(f"无效的运算（{type(exc).__name__}）", f"invalid arithmetic ({type(exc).__name__})")
 
 
 # --- The evaluator --------------------------------------------------------------------------
@@ -637,7 +673,7 @@ def _number(node: _Node, values: Mapping[str, Decimal]) -> Decimal:
     if kind == "binary":
         left, right = (_number(arg, values) for arg in node.args)
         if node.ops[0] is _DIVIDE and right.is_zero():
-            raise ExprError("E-EXPR-EVAL", "division by zero", node.col)
+            raise ExprError("E-EXPR-EVAL", tr("除数为零", "division by zero"), node.col)
         return node.ops[0].apply(left, right)
     if kind == "call":
         return _FUNCTIONS[node.name].apply(*(_number(arg, values) for arg in node.args))

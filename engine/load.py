@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from .errors import JixiaoError, Problem, format_path, lang
+from .errors import JixiaoError, Problem, format_path, lang, tr
 
 # Limits, documented in tests/bad_inputs/README.md; chosen far above any real filing.
 MAX_FILE_BYTES = 1024 * 1024  # a real case file is ~20 KB; scoring takes ~1 ms per indicator row
@@ -55,7 +55,8 @@ def _remember_key(seen: dict, key_node) -> None:
     if key in seen:
         raise _Refusal(
             "E-YAML-DUPKEY",
-            f"duplicate key {key_node.value!r} (first at line {seen[key].line + 1})",
+            tr(f"键 {key_node.value!r} 重复（第一次出现在第 {seen[key].line + 1} 行）",
+               f"duplicate key {key_node.value!r} (first at line {seen[key].line + 1})"),
             key_node.start_mark,
         )
     seen[key] = key_node.start_mark
@@ -95,7 +96,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         then its children in order), through the same scalar constructors. A tag or key it does
         not handle (merge `<<`, `=`, explicit tags) raises _Fallback."""
         if depth > MAX_DEPTH:
-            raise _Refusal("E-YAML-DEPTH", f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
+            raise _Refusal("E-YAML-DEPTH", tr(f"嵌套超过 {MAX_DEPTH} 层", f"nesting deeper than {MAX_DEPTH} levels"), node.start_mark)
         kind, tag = node.__class__, node.tag
         if kind is yaml.ScalarNode:
             if tag == _STR:
@@ -108,7 +109,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             seen: dict[Any, Any] = {}
             for key_node, _ in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
-                    raise _Refusal("E-YAML-KEY", "a mapping key must be a plain value", key_node.start_mark)
+                    raise _Refusal("E-YAML-KEY", tr("映射的键须是简单的值（文字或数）", "a mapping key must be a plain value"), key_node.start_mark)
                 if key_node.tag in _SPECIAL_KEYS:
                     raise _Fallback
                 _remember_key(seen, key_node)
@@ -130,7 +131,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             if self._alias_uses > MAX_ALIASES:
                 raise _Refusal(
                     "E-YAML-ALIAS",
-                    f"more than {MAX_ALIASES} uses of aliases (*name) in the file; use {self._alias_uses} is of the value anchored here",
+                    tr(f"文件中别名（*名称）用了超过 {MAX_ALIASES} 次；第 {self._alias_uses} 次用的是这里锚定的值",
+                       f"more than {MAX_ALIASES} uses of aliases (*name) in the file; use {self._alias_uses} is of the value anchored here"),
                     node.start_mark,
                 )
             if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
@@ -139,13 +141,14 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                 kind = "mapping" if isinstance(node, yaml.MappingNode) else "list"
                 raise _Refusal(
                     "E-YAML-ALIAS",
-                    f"the {kind} anchored here is used again by an alias (*name): aliases of mappings or lists are not allowed in case or pack files",
+                    tr(f"这里锚定的{'映射' if kind == 'mapping' else '列表'}又被别名（*名称）引用：案卷和规则包文件中不能用映射或列表的别名",
+                       f"the {kind} anchored here is used again by an alias (*name): aliases of mappings or lists are not allowed in case or pack files"),
                     node.start_mark,
                 )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise _Refusal("E-YAML-DEPTH", f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
+                raise _Refusal("E-YAML-DEPTH", tr(f"嵌套超过 {MAX_DEPTH} 层", f"nesting deeper than {MAX_DEPTH} levels"), node.start_mark)
             return super().construct_object(node, deep=True)
         finally:
             self._depth -= 1
@@ -155,10 +158,10 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             seen: dict[Any, Any] = {}
             for key_node, _ in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
-                    raise _Refusal("E-YAML-KEY", "a mapping key must be a plain value", key_node.start_mark)
+                    raise _Refusal("E-YAML-KEY", tr("映射的键须是简单的值（文字或数）", "a mapping key must be a plain value"), key_node.start_mark)
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     # `<<: *anchor` copies a mapping: an alias of a collection by another name.
-                    raise _Refusal("E-YAML-ALIAS", "merge keys (<<) are not allowed in case or pack files", key_node.start_mark)
+                    raise _Refusal("E-YAML-ALIAS", tr("案卷和规则包文件中不能用合并键（<<）", "merge keys (<<) are not allowed in case or pack files"), key_node.start_mark)
                 _remember_key(seen, key_node)
         return super().construct_mapping(node, deep=True)
 
@@ -187,19 +190,21 @@ def _construct_decimal(loader: _Loader, node) -> Decimal:
     text = loader.construct_scalar(node).replace("_", "")
     lowered = text.lower()
     if lowered in (".nan", ".inf", "+.inf", "-.inf"):
-        raise _Refusal("E-YAML-NUMBER", f"{text} is not a usable number", node.start_mark)
+        raise _Refusal("E-YAML-NUMBER", tr(f"{text} 不是可用的数", f"{text} is not a usable number"), node.start_mark)
     if len(text) > MAX_NUMBER_CHARS:
-        raise _Refusal("E-YAML-NUMBER", f"a number written with {len(text)} characters ({shorten(text, 20)}) "
-                       f"is out of range (|x| ≤ 1e15, at most {MAX_NUMBER_CHARS} characters)", node.start_mark)
+        raise _Refusal("E-YAML-NUMBER", tr(f"这个数写了 {len(text)} 个字符（{shorten(text, 20)}），超出范围（|x| ≤ 1e15，最多 {MAX_NUMBER_CHARS} 个字符）",
+                                           f"a number written with {len(text)} characters ({shorten(text, 20)}) "
+                                           f"is out of range (|x| ≤ 1e15, at most {MAX_NUMBER_CHARS} characters)"), node.start_mark)
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise _Refusal("E-YAML-NUMBER", f"{text!r} is not a number", node.start_mark) from None
+        raise _Refusal("E-YAML-NUMBER", tr(f"{text!r} 不是数", f"{text!r} is not a number"), node.start_mark) from None
     if not value.is_finite() or abs(value) > MAX_ABS_NUMBER:
-        raise _Refusal("E-YAML-NUMBER", f"{text} is out of range (|x| ≤ 1e15)", node.start_mark)
+        raise _Refusal("E-YAML-NUMBER", tr(f"{text} 超出范围（|x| ≤ 1e15）", f"{text} is out of range (|x| ≤ 1e15)"), node.start_mark)
     if value and abs(value) < MIN_ABS_NUMBER:
-        raise _Refusal("E-YAML-NUMBER", f"{text} is too small to be an amount, a weight or a share "
-                       "(0, or |x| ≥ 1e-100)", node.start_mark)
+        raise _Refusal("E-YAML-NUMBER", tr(f"{text} 太小，不会是金额、分值或比例（应为 0，或 |x| ≥ 1e-100）",
+                                           f"{text} is too small to be an amount, a weight or a share "
+                                           "(0, or |x| ≥ 1e-100)"), node.start_mark)
     return value
 
 
@@ -208,18 +213,21 @@ _DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
 
 def _construct_int(loader: _Loader, node) -> int:
     if len(node.value) > MAX_NUMBER_CHARS:  # int() of 5 000 digits raises ValueError (and is slow)
-        raise _Refusal("E-YAML-NUMBER", f"a number written with {len(node.value)} characters "
-                       f"({shorten(node.value, 20)}) is out of range (|x| ≤ 1e15)", node.start_mark)
+        raise _Refusal("E-YAML-NUMBER", tr(f"这个数写了 {len(node.value)} 个字符（{shorten(node.value, 20)}），超出范围（|x| ≤ 1e15）",
+                                           f"a number written with {len(node.value)} characters "
+                                           f"({shorten(node.value, 20)}) is out of range (|x| ≤ 1e15)"), node.start_mark)
     value = yaml.SafeLoader.construct_yaml_int(loader, node)
     if not _DECIMAL_INT.fullmatch(node.value):
         raise _Refusal(
             "E-YAML-NUMBER",
-            f"{node.value} is not a plain decimal number (YAML reads it as {value}: octal, hex, binary or base 60); "
-            "write the digits without a leading 0, or quote it as text",
+            tr(f"{node.value} 不是普通的十进制数（YAML 会把它读成 {value}：八进制、十六进制、二进制或六十进制）；"
+               "去掉开头的 0，或加引号作为文字",
+               f"{node.value} is not a plain decimal number (YAML reads it as {value}: octal, hex, binary or base 60); "
+               "write the digits without a leading 0, or quote it as text"),
             node.start_mark,
         )
     if abs(value) > MAX_ABS_NUMBER:
-        raise _Refusal("E-YAML-NUMBER", f"{value} is out of range (|x| ≤ 1e15)", node.start_mark)
+        raise _Refusal("E-YAML-NUMBER", tr(f"{value} 超出范围（|x| ≤ 1e15）", f"{value} is out of range (|x| ≤ 1e15)"), node.start_mark)
     return value
 
 
@@ -306,13 +314,16 @@ def decode(raw: bytes, path: str) -> tuple[str, str]:
             return raw.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise JixiaoError.single(
-                "E-ENCODING", f"the file starts like UTF-16 text but is not (bad bytes at offset {exc.start})",
-                stage="load", file=path, line=1, hint="save the file as UTF-8",
+                "E-ENCODING", tr(f"文件开头像 UTF-16 文本，但不是（第 {exc.start} 字节处有错）",
+                                 f"the file starts like UTF-16 text but is not (bad bytes at offset {exc.start})"),
+                stage="load", file=path, line=1, hint=tr("在编辑器中另存为 UTF-8", "save the file as UTF-8"),
             ) from None
     if b"\x00" in raw:
         raise JixiaoError.single(
-            "E-ENCODING", "the file contains NUL bytes: it is binary (or UTF-16/32 without a BOM), not a YAML text file",
-            stage="load", file=path, line=raw[: raw.index(b"\x00")].count(b"\n") + 1, hint="save the file as UTF-8",
+            "E-ENCODING", tr("文件中有 NUL 字节：这是二进制文件（或不带 BOM 的 UTF-16/32），不是 YAML 文本文件",
+                             "the file contains NUL bytes: it is binary (or UTF-16/32 without a BOM), not a YAML text file"),
+            stage="load", file=path, line=raw[: raw.index(b"\x00")].count(b"\n") + 1,
+            hint=tr("在编辑器中另存为 UTF-8", "save the file as UTF-8"),
         )
     try:
         return raw.decode("utf-8-sig"), "utf-8"
@@ -324,9 +335,10 @@ def decode(raw: bytes, path: str) -> tuple[str, str]:
         line = raw[: utf8_error.start].count(b"\n") + 1
         raise JixiaoError.single(
             "E-ENCODING",
-            f"the file is neither UTF-8 nor GB18030/GBK text (bad byte at offset {utf8_error.start})",
+            tr(f"文件既不是 UTF-8 也不是 GB18030/GBK 文本（第 {utf8_error.start} 字节处有错）",
+               f"the file is neither UTF-8 nor GB18030/GBK text (bad byte at offset {utf8_error.start})"),
             stage="load", file=path, line=line,
-            hint="save the file as UTF-8",
+            hint=tr("在编辑器中另存为 UTF-8", "save the file as UTF-8"),
         ) from None
 
 
@@ -403,7 +415,7 @@ def load_text(text: str, path: str, encoding: str = "utf-8", sha256: str | None 
             stripped = line.lstrip(" ")
             if stripped.startswith("\t"):
                 raise JixiaoError.single(
-                    "E-YAML-TAB", "a tab is used for indentation; YAML needs spaces",
+                    "E-YAML-TAB", tr("用制表符（Tab）缩进了：YAML 只能用空格缩进", "a tab is used for indentation; YAML needs spaces"),
                     stage="load", file=path, line=number, col=len(line) - len(stripped) + 1,
                 )
     try:
@@ -411,9 +423,10 @@ def load_text(text: str, path: str, encoding: str = "utf-8", sha256: str | None 
     except _Refusal as exc:
         raise JixiaoError.single(exc.code, exc.message, **_where(path, exc.mark, text)) from None
     except yaml.constructor.ConstructorError as exc:
-        message = exc.problem or "cannot construct this value"
+        message = exc.problem or tr("无法读出这个值", "cannot construct this value")
         if "could not determine a constructor" in message:
-            message = f"tag not allowed: {message.split('for the tag')[-1].strip()} (only plain YAML is accepted)"
+            tag = message.split('for the tag')[-1].strip()
+            message = tr(f"不允许的标签 {tag}（只接受普通的 YAML）", f"tag not allowed: {tag} (only plain YAML is accepted)")
         raise JixiaoError.single("E-YAML-TAG", message, **_where(path, exc.problem_mark, text)) from None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, path) from None
@@ -422,14 +435,15 @@ def load_text(text: str, path: str, encoding: str = "utf-8", sha256: str | None 
         # the first character it refuses, so the first occurrence of that character is where.
         at = text.find(chr(exc.character))
         raise JixiaoError.single(
-            "E-YAML-CHAR", f"character U+{exc.character:04X} is not allowed in YAML text (a control character or a non-character)",
+            "E-YAML-CHAR", tr(f"YAML 文本中不能有字符 U+{exc.character:04X}（控制字符或非字符）",
+                              f"character U+{exc.character:04X} is not allowed in YAML text (a control character or a non-character)"),
             stage="load", file=path, line=text.count("\n", 0, at) + 1, col=at - text.rfind("\n", 0, at),
         ) from None
     except yaml.YAMLError as exc:
         raise JixiaoError.single("E-YAML-SYNTAX", str(exc).strip(), stage="load", file=path) from None
     except RecursionError:
         raise JixiaoError.single(
-            "E-YAML-DEPTH", f"nesting deeper than {MAX_DEPTH} levels", stage="load", file=path
+            "E-YAML-DEPTH", tr(f"嵌套超过 {MAX_DEPTH} 层", f"nesting deeper than {MAX_DEPTH} levels"), stage="load", file=path
         ) from None
     if sha256 is None:
         sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -530,7 +544,7 @@ def load_file(path: str | Path) -> Document:
     raw = read_regular_file(name, MAX_FILE_BYTES)
     text, encoding = decode(raw, name)
     if not text.strip():  # after decoding: a BOM alone is empty too
-        raise JixiaoError.single("E-EMPTY", "the file is empty", stage="load", file=name, line=1)
+        raise JixiaoError.single("E-EMPTY", tr("文件是空的", "the file is empty"), stage="load", file=name, line=1)
     return load_text(text, name, encoding, hashlib.sha256(raw).hexdigest())
 
 

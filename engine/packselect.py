@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .case import Case
-from .errors import JixiaoError, Problem
+from .errors import JixiaoError, Problem, tr
 from .load import load_file, shown_path
 from .rulepack import PACK_FILE, RULES_DIR, pack_folders
 from .validate import schema_problems
@@ -135,17 +135,21 @@ def choose(year: int | None, form: str, region: str | None, candidates: list[Can
     about += f"、版式 {layout}" if layout else ""
     if not scored:
         raise JixiaoError.single(
-            "E-PACK-SELECT", f"no rule pack applies to this case ({about}); packs: {listing}", stage="load",
-            hint="check the case's year, form and region, or name a pack with --rules",
+            "E-PACK-SELECT", tr(f"没有适用于这份案卷（{about}）的规则包；现有规则包：{listing}",
+                                f"no rule pack applies to this case ({about}); packs: {listing}"), stage="load",
+            hint=tr("核对案卷的年度、表式和地区，或用 --rules 指定规则包",
+                    "check the case's year, form and region, or name a pack with --rules"),
         )
     best = max(s for _c, s in scored)
     top = [c for c, s in scored if s == best]
     if len(top) > 1:
         names = " and ".join(f"{c.id}（{shown_path(c.directory)}，{c.scope()}）" for c in top)
         raise JixiaoError.single(
-            "E-PACK-SELECT", f"{len(top)} rule packs apply equally to this case ({about}): {names}", stage="load",
-            hint="narrow one pack's applies_to (years, forms, regions, layouts), give the case's year "
-                 "(--year), or name a pack with --rules",
+            "E-PACK-SELECT", tr(f"有 {len(top)} 个规则包同样适用于这份案卷（{about}）：{names}",
+                                f"{len(top)} rule packs apply equally to this case ({about}): {names}"), stage="load",
+            hint=tr("收窄其中一个规则包的 applies_to（年度、表式、地区、版式），给出案卷的年度（--year），或用 --rules 指定规则包",
+                    "narrow one pack's applies_to (years, forms, regions, layouts), give the case's year "
+                    "(--year), or name a pack with --rules"),
         )
     return Selection(top[0], year, form, region, layout)
 

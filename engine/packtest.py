@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .api import load_case
 from .decimals import D, fmt
-from .errors import JixiaoError
+from .errors import JixiaoError, tr
 from .examples import case_from_fragment, run_example
 from .load import Document, load_file
 from .result import Result
@@ -186,8 +186,9 @@ def file_outcomes(pack: Pack, matcher, path: Path) -> list[TestOutcome]:
             try:
                 case = load_case(case_path)
             except JixiaoError as exc:
-                raise JixiaoError([doc.problem("E-TEST-CASE", f"test {test['name']!r}: the case file {test['case']} "
-                                               "cannot be read", ("tests", i, "case")), *exc.problems]) from None
+                raise JixiaoError([doc.problem("E-TEST-CASE", tr(f"测试“{test['name']}”：读不了案卷文件 {test['case']}",
+                                                                 f"test {test['name']!r}: the case file {test['case']} "
+                                                                 "cannot be read"), ("tests", i, "case")), *exc.problems]) from None
         else:
             case = case_from_fragment(test["given"], f"<test {test['name']}>")
         result = score_case(case, pack, matcher)

@@ -37,23 +37,33 @@ class Previous:
                 found.skipped.append((str(path), "不是普通文件或过大"))
                 continue
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                case = data["case"]
-                key = (case["unit"], case.get("project") or "", case["form"])
-                year = int(case["year"])
-                data["total"]["score"], data["total"]["grade"]
+                found.add(json.loads(path.read_text(encoding="utf-8")), str(path))
             except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
                 found.skipped.append((str(path), "不是 jixiao 评分结果"))
                 continue
-            found.by_key.setdefault(key, {})[year] = (data, str(path))
         return found
+
+    def add(self, data: dict, source: str) -> None:
+        """Index one result's data (as its JSON reads); KeyError, TypeError or ValueError when it
+        is not a jixiao result. A later `add` for the same unit, project, form and year wins."""
+        case = data["case"]
+        key = (case["unit"], case.get("project") or "", case["form"])
+        year = int(case["year"])
+        data["total"]["score"], data["total"]["grade"]
+        self.by_key.setdefault(key, {})[year] = (data, source)
+
+    def latest_before(self, unit: str, project: str, form: str, year: int | None) -> tuple[dict, str] | None:
+        """The same unit's (and project's, and form's) latest result of a year before `year`:
+        (its data, where it came from); None if there is none."""
+        years = self.by_key.get((unit, project or "", form), {})
+        earlier = [y for y in years if year is not None and y < year]
+        return years[max(earlier)] if earlier else None
 
     def attach(self, result: Result) -> Result:
         """`result` with the comparison to the same unit's latest earlier result, if there is one."""
-        years = self.by_key.get((result.unit, result.project, result.form), {})
-        earlier = [y for y in years if result.year is not None and y < result.year]
-        if not earlier:
+        found = self.latest_before(result.unit, result.project, result.form, result.year)
+        if found is None:
             return result
-        data, source = years[max(earlier)]
+        data, source = found
         titles = tuple(a.title for a in result.actions)
         return dataclasses.replace(result, previous=compare(titles, result.total, data, source))

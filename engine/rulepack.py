@@ -510,7 +510,8 @@ def _check_letter(chain: list[PackSource], settings: dict, rules: dict, problems
     doc = next((raw.settings_doc for raw in reversed(chain) if "letter" in raw.settings), chain[-1].settings_doc)
     for path, code in named:
         if code not in rules:
-            problems.append(doc.problem("E-PACK-LETTER", f"letter names {code!r}, which the pack does not define", path, "compile"))
+            problems.append(doc.problem("E-PACK-LETTER", tr(f"letter 中写的 {code} 不是这个规则包的规则",
+                                                           f"letter names {code!r}, which the pack does not define"), path, "compile"))
 
 
 def compile_pack(chain: list[PackSource]) -> Pack:
@@ -724,7 +725,8 @@ def read_sources(directory: str | Path) -> tuple[list[PackSource], list[Problem]
             # The schema check reported it; only a plain folder name is looked for.
             if not any(p.field == "pack.extends" for p in problems):
                 problems.append(raw.settings_doc.problem(
-                    "E-PACK-EXTENDS", "extends names one pack folder (lowercase letters, digits, '-')",
+                    "E-PACK-EXTENDS", tr("extends 须写一个规则包文件夹的名称（小写字母、数字、连字符）",
+                                         "extends names one pack folder (lowercase letters, digits, '-')"),
                     ("pack", "extends"), "load"))
             chain[0] = replace(chain[0], settings_ok=False)
             return chain, problems

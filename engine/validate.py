@@ -71,6 +71,17 @@ def _shown(value) -> str:
     return str(value) if isinstance(value, Decimal) else repr(value)
 
 
+_FULL_COLON_KEY = re.compile(r"^\s*([A-Za-z_\u4e00-\u9fff][\w.\-\u4e00-\u9fff]*)\s*：")
+
+
+def _full_colon_key(error: jsonschema.ValidationError) -> str:
+    """The key of `key： value`, read as one string where a mapping was wanted (a full-width
+    colon typed on a Chinese keyboard is not YAML's separator); "" when that is not the slip."""
+    wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+    found = _FULL_COLON_KEY.match(error.instance) if "object" in wanted and isinstance(error.instance, str) else None
+    return found.group(1) if found else ""
+
+
 def _message_zh(error: jsonschema.ValidationError) -> str:
     """The schema violation in Chinese, naming the slip where there is one."""
     if error.validator == "additionalProperties":
@@ -95,6 +106,9 @@ def _message_zh(error: jsonschema.ValidationError) -> str:
         return f"这里必须填写（应为{_types_zh(error.validator_value)}）"
     if error.validator == "type":
         message = f"{_shown(error.instance)} 应为{_types_zh(error.validator_value)}"
+        slip = _full_colon_key(error)
+        if slip:
+            message += f"：`{slip}：` 用了全角冒号“：”，YAML 只认半角冒号“:”，应写成 `{slip}: …`"
         if "string" in error.validator_value and isinstance(error.instance, (bool, int, Decimal)):
             message += "（没加引号时 YAML 把它读成数，或把 yes/no/on/off/true/false 读成真假值：把文字放在引号里）"
         return message
@@ -145,6 +159,9 @@ def _message_en(error: jsonschema.ValidationError) -> str:
         message = message.replace(repr(error.instance), str(error.instance), 1)
     if error.validator == "type" and "string" in error.validator_value and isinstance(error.instance, (bool, int, Decimal)):
         message += " (unquoted, YAML reads it as a number or, for yes/no/on/off/true/false, as true or false: put the text in quotes)"
+    if error.validator == "type" and _full_colon_key(error):
+        key = _full_colon_key(error)
+        message += f": `{key}：` has a full-width colon; YAML reads only the ASCII ':' (write `{key}: …`)"
     return message
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .decimals import fmt
-from .errors import JixiaoError
+from .errors import JixiaoError, tr
 from .facts import FACT_KIND_TITLES, Fact
 from .match.explain import Verdict, explain_condition, value_text
 from .rulepack import Pack, Rule
@@ -121,9 +121,14 @@ def _no_such(query: str, evaluation: Evaluation, pack: Pack) -> JixiaoError:
     names = sorted({f.item for f in evaluation.facts if f.kind == "indicator"})
     guess = closest(query, [*names, *(r.code for r in pack.rules)])
     span = f"rows 1–{max(rows)}" if rows else "no indicator rows"
+    span_zh = f"案卷有第 1–{max(rows)} 行" if rows else "案卷没有指标行"
     return JixiaoError.single(
-        "E-WHY", f"--why {query!r} names no row, indicator or rule code of this case and pack (the case has {span})",
-        stage="score", file=evaluation.result.case_file, hint=(f"did you mean {guess!r}? " if guess else "") + "give a row number, an indicator name, 预算执行率, or a rule code such as JX-S02",
+        "E-WHY", tr(f"--why {query!r} 不是这份案卷的行号、指标名称，也不是规则包的规则编号（{span_zh}）",
+                    f"--why {query!r} names no row, indicator or rule code of this case and pack (the case has {span})"),
+        stage="score", file=evaluation.result.case_file,
+        hint=(tr(f"是不是 {guess!r}？", f"did you mean {guess!r}? ") if guess else "")
+        + tr("请给出行号、指标名称、预算执行率，或规则编号（如 JX-S02）",
+             "give a row number, an indicator name, 预算执行率, or a rule code such as JX-S02"),
     )
 
 

@@ -201,7 +201,7 @@ def test_a_killed_worker_fails_only_the_case_it_was_scoring_and_the_pool_goes_on
     assert (run.inputs, run.scored, run.failed) == (21, 20, 1)
     [(file, error)] = run.failures
     assert file == str(tmp_path / "b.yaml")
-    assert "E-WORKER: not scored: the worker process scoring this file stopped" in error and "BrokenProcessPool" in error
+    assert "E-WORKER: 未评分：评分这份文件的工作进程中止了" in error and "BrokenProcessPool" in error
     cases = read_csv(out / "summary.csv")
     assert [c["案例文件"] for c in cases] == sorted(str(tmp_path / f"{n}.yaml") for n in names)
     assert {c["案例文件"] for c in cases if c["状态"] == "失败"} == {file}
@@ -265,8 +265,8 @@ def test_other_yaml_is_a_failure_with_a_clear_error(tmp_path):
     run = run_batch([str(tmp_path / "in")], tmp_path / "out", str(ROOT / NATIONAL), "python", jobs=1)
     errors = dict(run.failures)
     assert (run.inputs, run.scored, run.failed) == (3, 0, 3)
-    assert "E-NOT-CASE: not a case file: it has no top-level format, expected 'jixiao-case/1' or 'jixiao-case/2'" in errors[str(tmp_path / "in" / "pack.yaml")]
-    assert "E-NOT-CASE: not a case file: its top-level format is 'jixiao-case/3'" in errors[str(tmp_path / "in" / "v2.yaml")]
+    assert "E-NOT-CASE: 不是案卷文件：顶层没有 format，应为 jixiao-case/1 或 jixiao-case/2" in errors[str(tmp_path / "in" / "pack.yaml")]
+    assert "E-NOT-CASE: 不是案卷文件：顶层 format 是 'jixiao-case/3'" in errors[str(tmp_path / "in" / "v2.yaml")]
     assert "E-EMPTY" in errors[str(tmp_path / "in" / "empty.yaml")]
 
 

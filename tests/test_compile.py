@@ -50,6 +50,12 @@ SECTIONS = {
         "  - {key: 效益, title: 效益指标, weight: 30, level1: [效益指标, 效益]}\n"
         "  - {key: 满意度, title: 满意度指标, weight: 10, level1: [满意度指标, 满意度]}\n",
         "E-LINT-RESCALE", 9, "scale_rows"),
+    # a full-width colon typed on a Chinese keyboard: the only key of `params` is read as the text
+    # "reverse_k： 3" where a mapping is wanted
+    "full-width-colon": ("params:\n  reverse_k： 3\n", "E-SCHEMA", 8, "用了全角冒号“：”"),
+    # a formula outside the language (the power operator): the expression compiler's message, in Chinese
+    "formula": ("methods:\n  reverse:\n    title: 反向\n    formula: weight ** 2\n    params: {k: reverse_k}\n",
+                "E-EXPR-FORBIDDEN", 10, "公式中不允许乘方运算符 **"),
 }
 
 

@@ -1,4 +1,8 @@
-"""Tests for engine.expr: the whitelisted, Decimal-only formula language."""
+"""Tests for engine.expr: the whitelisted, Decimal-only formula language.
+
+Messages are Chinese by default and English with JIXIAO_LANG=en; the tests below that check a
+message's words read the English ones (the module runs with JIXIAO_LANG=en), and
+`test_messages_are_chinese_by_default` checks the Chinese of every kind of message."""
 
 from __future__ import annotations
 
@@ -18,6 +22,21 @@ from hypothesis import strategies as st
 
 from engine.decimals import D, round_half_up
 from engine.expr import LIMITS, Expr, ExprError, compile_expr
+
+@pytest.fixture(autouse=True, scope="module")
+def english_messages():
+    """The module's message checks read the English words (a module-scoped fixture: hypothesis
+    refuses function-scoped ones)."""
+    import os
+
+    before = os.environ.get("JIXIAO_LANG")
+    os.environ["JIXIAO_LANG"] = "en"
+    yield
+    if before is None:
+        os.environ.pop("JIXIAO_LANG", None)
+    else:
+        os.environ["JIXIAO_LANG"] = before
+
 
 CODES = {
     "E-EXPR-SYNTAX",
@@ -766,3 +785,33 @@ def test_module_never_runs_code_nor_uses_float():
     assert not called & {"eval", "exec", "compile", "float", "__import__"}
     names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     assert "float" not in names
+
+
+@pytest.mark.parametrize("source, names, values, chinese", [
+    (7, None, None, "公式须是文本，不能是 int"),
+    ("", None, None, "公式是空的"),
+    ("a +", None, None, "公式不完整"),
+    ("a × b", None, None, "“×”在公式中不是运算符，请写 *（第 3 列）"),
+    ("a # note", None, None, "公式中不能写注释（#）"),
+    ("a ** 2", None, None, "公式中不允许乘方运算符 **（第 3 列）"),
+    ("a.b", None, None, "公式中不允许属性访问（.）"),
+    ("'x'", None, None, "公式中不允许文本（字符串）"),
+    ("a < b", None, None, "比较只能用在“a if 条件 else b”的条件里"),
+    ("a if b else c", None, None, "条件须是一个比较"),
+    ("1e5", None, None, "数“1e5”须写成阿拉伯数字"),
+    ("_x", None, None, "不能用名称“_x”：名称不能以 _ 开头"),
+    ("min", None, None, "“min”是函数，须写成 min(…)"),
+    ("actul", ["actual", "weight"], None, "不认识的名称“actul”（可用的名称：actual, weight）"),
+    ("open(1)", None, None, "不能调用“open”；可用的函数：abs, ceil, floor, max, min"),
+    ("abs(a, b)", None, None, "abs() 须有 1 个参数，这里有 2 个"),
+    ("min(a)", None, None, "min() 须有至少 2 个参数，这里有 1 个"),
+    ("a / b", None, {"a": 1, "b": 0}, "除数为零（第 3 列）"),
+    ("a + b", None, {"a": 1}, "没有给出 b 的值"),
+])
+def test_messages_are_chinese_by_default(monkeypatch, source, names, values, chinese):
+    monkeypatch.setenv("JIXIAO_LANG", "zh")
+    with pytest.raises(ExprError) as info:
+        expr = compile_expr(source, names)
+        expr.evaluate(env_of(**(values or {})))
+    assert chinese in info.value.message, info.value.message
+    assert info.value.code in CODES

@@ -84,4 +84,4 @@ def test_a_ratio_too_large_to_show_is_a_score_error_at_the_rule(tmp_path):
     scoring = ROOT / "rules" / "national-2020" / "scoring.yaml"
     line = scoring.read_text(encoding="utf-8").splitlines().index("  - code: JX-S01") + 1
     assert (f"{scoring}:{line + 9}:5: E-SCORE: 规则 JX-S01（full：weight * ratio / ratio）对“人员保障”无法计算："
-            "a value is too large to display (more than 28 digits)（字段：rules[4].score）") in res.output
+            "数值过大，无法显示（超过 28 位）（字段：rules[4].score）") in res.output

@@ -89,7 +89,7 @@ def test_a_python_tag_in_a_case_is_refused_and_does_not_run(tmp_path, payload):
                     encoding="utf-8")
     res = CliRunner().invoke(main, ["score", str(case)])
     assert res.exit_code == 2, res.output
-    assert f"{case}:8:7: E-YAML-TAG: tag not allowed" in res.output and "（字段：unit）" in res.output
+    assert f"{case}:8:7: E-YAML-TAG: 不允许的标签" in res.output and "（字段：unit）" in res.output
     assert not sentinel.exists()
 
 
@@ -105,7 +105,7 @@ def test_a_python_tag_in_a_pack_is_refused_and_does_not_run(tmp_path, payload):
         f"    citation: {payload.format(sentinel=sentinel)}\n", 1), encoding="utf-8")
     res = CliRunner().invoke(main, ["score", str(ROOT / SEED), "--rules", str(pack)])
     assert res.exit_code == 2, res.output
-    assert f"{scoring}:" in res.output and "E-YAML-TAG: tag not allowed" in res.output
+    assert f"{scoring}:" in res.output and "E-YAML-TAG: 不允许的标签" in res.output
     assert not sentinel.exists()
 
 

@@ -35,7 +35,7 @@ def test_no_pack_applies():
     p = err.value.problems[0]
     assert p.code == "E-PACK-SELECT"
     assert p.message == (
-        "no rule pack applies to this case (2035 年度 department、地区 湖南省); packs: "
+        "没有适用于这份案卷（2035 年度 department、地区 湖南省）的规则包；现有规则包："
         "national-2020（2020–2030 年，department/project，全国）; hubei-2023（2023–… 年，各类表式，湖北省）; "
         "wuhan-2024（2024 年，各类表式，湖北省武汉市）; draft（未声明 applies_to，不自动选用）")
     assert "--rules" in p.hint
@@ -53,7 +53,7 @@ def test_two_equally_specific_packs_are_an_error_naming_both():
     with pytest.raises(JixiaoError) as err:
         choose(2023, "department", "湖北省宜昌市", [NATIONAL, HUBEI, other])
     message = err.value.problems[0].message
-    assert message.startswith("2 rule packs apply equally to this case (2023 年度 department、地区 湖北省宜昌市): ")
+    assert message.startswith("有 2 个规则包同样适用于这份案卷（2023 年度 department、地区 湖北省宜昌市）：")
     assert "hubei-2023（rules/hubei-2023，2023–… 年，各类表式，湖北省）" in message and "hubei-alt（rules/hubei-alt" in message
 
 

@@ -36,3 +36,20 @@ def test_rules_diff_piped_at_80_columns_is_whole(in_root):
     assert any("rationale" in line and "每低于 1 个百分点扣 0.5 分（非百分比指标按相对差距计），扣完为止。" in line
                for line in lines)
     assert any("cases/examples/r-share.yaml" in line and "分值折算（预算执行）" in line for line in lines)
+
+
+def test_rules_explain_piped_at_80_columns_prints_whole_lines(in_root):
+    """`jixiao rules explain CODE | cat`: the page's Markdown, no line folded at the pipe's width."""
+    from engine.problemcodes import lookup
+    from engine.api import load_pack
+
+    res = piped("rules", "explain", "E-LINT-WEIGHTS")
+    assert res.exit_code == 0, res.output
+    assert piped("rules", "explain", "E-LINT-WEIGHTS", columns=300).stdout == res.stdout
+    entry = lookup("E-LINT-WEIGHTS")
+    lines = res.stdout.splitlines()
+    assert any(entry.cause in line for line in lines) and any(entry.fix in line for line in lines), res.stdout
+    rule = piped("rules", "explain", "JX-S02")
+    assert rule.exit_code == 0 and piped("rules", "explain", "JX-S02", columns=300).stdout == rule.stdout
+    rationale = load_pack(NATIONAL).rule("JX-S02").rationale.strip()
+    assert len(rationale) > 20 and any(rationale in line for line in rule.stdout.splitlines()), rule.stdout

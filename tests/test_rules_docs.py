@@ -21,8 +21,8 @@ def test_explain_prints_what_why_parameters_examples_citation(in_root):
     assert res.exit_code == 0, res.output
     out = res.stdout
     for text in ("JX-S04 超出指标值的反向指标按超出比例扣分", "检查什么",
-                 "条件：direction = reverse 且 actual > target 且 target > 0",
-                 "公式 weight * (1 - (actual - target) / ((k - 1) * target))",
+                 "条件：`direction = reverse 且 actual > target 且 target > 0`",  # piped: the page's Markdown
+                 "公式 `weight * (1 - (actual - target) / ((k - 1) * target))`",
                  "为什么", "达到 k 倍指标值时得0分", "参数", "计分方法 reverse 的默认值，即规则包参数 reverse_k",
                  "target: ≤100万元, actual: 110万元, weight: 4", "按本规则计 3.60 分",
                  "依据", "财预〔2020〕10号 附件2 评分说明（反向指标，实践口径 k=2）", "在其他规则包中"):
@@ -35,10 +35,13 @@ def test_explain_from_a_given_pack(in_root):
     assert "未完成的正向指标按差距分档扣分" in res.stdout and "step_points" in res.stdout
 
 
-def test_explain_unknown_code_suggests(in_root):
+def test_explain_unknown_code_suggests(in_root, monkeypatch):
+    monkeypatch.setenv("JIXIAO_LANG", "zh")  # first, so that the value `--lang en` sets is undone after
     res = run("rules", "explain", "JX-S2")
     assert res.exit_code == 2
-    assert "E-RULE-CODE: no rule JX-S2 in any pack under rules/" in res.output and "did you mean JX-S02?" in res.output
+    assert "E-RULE-CODE: rules/ 下的任何规则包中没有规则 JX-S2" in res.output and "是不是 JX-S02？" in res.output
+    english = run("--lang", "en", "rules", "explain", "JX-S2")
+    assert "E-RULE-CODE: no rule JX-S2 in any pack under rules/" in english.output and "did you mean JX-S02?" in english.output
 
 
 def test_overrides_are_found_among_packs(in_root):

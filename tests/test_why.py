@@ -87,7 +87,8 @@ def test_why_unknown_row_suggests(seed):
     with pytest.raises(JixiaoError) as err:
         explain_why(pack, evaluation, "人员保证")
     problem = err.value.problems[0]
-    assert problem.code == "E-WHY" and problem.hint.startswith("did you mean '人员保障'?")
+    assert problem.code == "E-WHY" and problem.hint.startswith("是不是 '人员保障'？")
+    assert "不是这份案卷的行号" in problem.message
 
 
 def test_cli_why_prints_verdicts(in_root):

@@ -186,10 +186,23 @@ def _repository_packs() -> dict:
     return packs
 
 
-def _explain_problem_code(code: str) -> None:
-    """`jixiao rules explain E-LINT-WEIGHTS`: the registry's title, cause and fix."""
+def _print_markdown(text: str) -> None:
+    """A page on the terminal, laid out by rich; piped or redirected, its Markdown as written,
+    whole lines whatever COLUMNS says (rich would fold every paragraph at the pipe's 80
+    columns). Pack text is shown, never obeyed: control characters are escaped either way."""
     from rich.markdown import Markdown
 
+    from ..report.terminal import printable
+
+    console = Console(highlight=False)
+    if console.is_terminal:
+        console.print(Markdown(printable(text)))
+    else:
+        click.echo(printable(text).rstrip("\n"))
+
+
+def _explain_problem_code(code: str) -> None:
+    """`jixiao rules explain E-LINT-WEIGHTS`: the registry's title, cause and fix."""
     from ..errors import JixiaoError
     from ..problemcodes import REGISTRY, lookup, markdown
     from ..validate import closest
@@ -200,7 +213,7 @@ def _explain_problem_code(code: str) -> None:
         raise JixiaoError.single("E-RULE-CODE", tr(f"没有问题代码 {code}", f"no problem code {code}"), stage="load",
                                  hint=tr(f"是不是 {guess}？", f"did you mean {guess}?") if guess
                                  else tr("问题代码见 docs/problem-codes.md", "see docs/problem-codes.md"))
-    Console(highlight=False).print(Markdown(markdown(entry)))
+    _print_markdown(markdown(entry))
 
 
 @rules.command("explain")
@@ -211,9 +224,7 @@ def _explain_problem_code(code: str) -> None:
 def explain_cmd(code: str, rules_dir: str | None) -> None:
     """Print the documentation of rule CODE: what it checks, why, its parameters, examples and
     citation, and which packs override it. A problem code (E-LINT-WEIGHTS, E-YAML-SYNTAX ...)
-    prints its title, cause and fix."""
-    from rich.markdown import Markdown
-
+    prints its title, cause and fix. Piped, the page is printed as Markdown, in whole lines."""
     from ..api import load_pack
     from ..errors import JixiaoError
     from ..ruledoc import overrides_of, rule_markdown
@@ -233,11 +244,11 @@ def explain_cmd(code: str, rules_dir: str | None) -> None:
     if pack is None or code not in pack._by_code:
         known = sorted({r.code for p in ([pack] if pack else packs.values()) for r in p.rules})
         guess = closest(code, known)
-        where = f"pack {pack.id}" if pack else "any pack under rules/"
-        raise JixiaoError.single("E-RULE-CODE", f"no rule {code} in {where}", stage="load",
-                                 hint=f"did you mean {guess}?" if guess else f"rule codes: {', '.join(known)}")
-    text = rule_markdown(pack, pack.rule(code), overrides_of(code, packs))
-    Console(highlight=False).print(Markdown(text))
+        where = tr(f"规则包 {pack.id}", f"pack {pack.id}") if pack else tr("rules/ 下的任何规则包", "any pack under rules/")
+        raise JixiaoError.single("E-RULE-CODE", tr(f"{where}中没有规则 {code}", f"no rule {code} in {where}"), stage="load",
+                                 hint=tr(f"是不是 {guess}？", f"did you mean {guess}?") if guess
+                                 else tr(f"规则编号：{'、'.join(known)}", f"rule codes: {', '.join(known)}"))
+    _print_markdown(rule_markdown(pack, pack.rule(code), overrides_of(code, packs)))
 
 
 @rules.command("doc")
@@ -264,4 +275,4 @@ def doc_cmd(pack: str, output: str) -> None:
             (folder / name).write_text(text, encoding="utf-8")
     except OSError as exc:
         raise JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="report", file=output) from None
-    click.echo(f"wrote {len(pages)} pages to {output}", err=True)
+    click.echo(tr(f"已写出 {len(pages)} 个页面到 {output}", f"wrote {len(pages)} pages to {output}"), err=True)

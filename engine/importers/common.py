@@ -29,7 +29,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from ..errors import JixiaoError, format_path
+from ..errors import JixiaoError, format_path, tr
 from ..load import MAX_ABS_NUMBER
 from ..values import parse_value
 from .grid import Cell, Row, Source, clean, squeeze
@@ -1219,14 +1219,14 @@ class _Reader:
         if False:
             raise JixiaoError.single(
                 "E-IMPORT-YEAR", "表名和年度栏中都没有读到年度 (no fiscal year found in the titles or the period)",
-                stage="import", file=self.source.path, hint="pass it with --year 2022",
+                stage="import", file=self.source.path, hint=tr("用 --year 指定年度，如 --year 2022", "pass it with --year 2022"),
             )
         period = self.se.get("period")
         chosen = int(re.match(r"[0-9]{4}", period).group()) if period else years[0]
         if not YEAR_RANGE[0] <= chosen <= YEAR_RANGE[1]:
             raise JixiaoError.single(
                 "E-IMPORT-YEAR", f"读到的年度 {chosen} 不在 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间 (the fiscal year read is out of range)",
-                stage="import", file=self.source.path, hint="pass it with --year 2022",
+                stage="import", file=self.source.path, hint=tr("用 --year 指定年度，如 --year 2022", "pass it with --year 2022"),
             )
         if len(years) > 1:
             self.note("year", chosen, "各表名中的年度不一致：" + "、".join(str(y) for y in years))
@@ -1412,7 +1412,7 @@ def to_format(case: dict, fmt: str, path: str) -> dict:
     if "year" not in case:
         raise JixiaoError.single(
             "E-IMPORT-YEAR", "表名和年度栏中都没有读到年度 (no fiscal year found in the titles or the period)",
-            stage="import", file=path, hint="pass it with --year 2022",
+            stage="import", file=path, hint=tr("用 --year 指定年度，如 --year 2022", "pass it with --year 2022"),
         )
     return case
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import JixiaoError
+from ..errors import JixiaoError, tr
 from ..load import decode
 from .grid import Cell, Format, Row, Source, clean
 
@@ -42,7 +42,8 @@ def read_text(path: str | Path, raw: bytes | None = None) -> Source:
         raw = Path(path).read_bytes()
     if len(raw) > MAX_TEXT_BYTES:
         raise JixiaoError.single(
-            "E-IMPORT-SIZE", f"the file is {len(raw)} bytes; a text copy of a filing is far below 5 MiB",
+            "E-IMPORT-SIZE", tr(f"文件有 {len(raw)} 字节；一份材料的文本副本远小于 5 MiB",
+                                f"the file is {len(raw)} bytes; a text copy of a filing is far below 5 MiB"),
             stage="import", file=name,
         )
     if b"\x00" in raw:

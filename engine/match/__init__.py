@@ -91,7 +91,7 @@ import functools
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from engine.errors import JixiaoError
+from engine.errors import JixiaoError, tr
 
 from .contract import MatchRule, check_condition, to_nnf
 from .python import PythonMatcher
@@ -143,16 +143,16 @@ def compile_matcher(rules: Sequence[MatchRule], which: str | None = None) -> Mat
         if why is not None:
             raise JixiaoError.single(
                 "E-MATCHER",
-                f"the durable matcher is not available: {why}",
+                tr(f"durable 匹配器不可用：{why}", f"the durable matcher is not available: {why}"),
                 stage="match",
-                hint="install durable-rules==2.0.28 (Python < 3.13, needs a C compiler) "
-                "or use the python matcher",
+                hint=tr("安装 durable-rules==2.0.28（Python < 3.13，需要 C 编译器），或改用 python 匹配器（--matcher python）",
+                        "install durable-rules==2.0.28 (Python < 3.13, needs a C compiler) or use the python matcher"),
             )
         from .durable import DurableMatcher
 
         return DurableMatcher(rules)
     raise JixiaoError.single(
         "E-MATCHER",
-        f"unknown matcher {which!r}; expected one of {', '.join(MATCHERS)}",
+        tr(f"不认识的匹配器 {which!r}；可用：{', '.join(MATCHERS)}", f"unknown matcher {which!r}; expected one of {', '.join(MATCHERS)}"),
         stage="match",
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from engine.errors import JixiaoError, Problem, format_path
+from engine.errors import JixiaoError, Problem, format_path, tr
 
 __all__ = [
     "MatchRule",
@@ -127,13 +127,13 @@ _FINITE_INT = 10**300  # well inside the range of a double
 def _number_problem(value: Any) -> str | None:
     """Why an int/Decimal cannot be a fact number, or None."""
     if isinstance(value, Decimal) and not value.is_finite():
-        return f"number {value} is not finite"
+        return tr(f"数 {value} 不是有限数", f"number {value} is not finite")
     try:
         f = float(value)
     except OverflowError:
-        return f"number {value} is outside the range of a double"
+        return tr(f"数 {value} 超出双精度数的范围", f"number {value} is outside the range of a double")
     if math.isinf(f):
-        return f"number {value} is outside the range of a double"
+        return tr(f"数 {value} 超出双精度数的范围", f"number {value} is outside the range of a double")
     return None
 
 
@@ -141,29 +141,28 @@ def _string_problem(value: str) -> str | None:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return f"string {value!r} is not valid Unicode (lone surrogate)"
+        return tr(f"文本 {value!r} 不是有效的 Unicode（单独的代理字符）", f"string {value!r} is not valid Unicode (lone surrogate)")
     return None
 
 
 def _literal_problem(value: Any, op: str) -> str | None:
     """Why `value` cannot be the literal of a leaf with operator `op` (not `in`), or None."""
     if value is None:
-        return f"op {op!r} needs a value, not null (use op 'missing' to test absence)"
+        return tr(f"比较符 {op} 需要一个值，不能是空（null）；要判断字段缺失，用 op: missing",
+                  f"op {op!r} needs a value, not null (use op 'missing' to test absence)")
     if isinstance(value, float):
-        return (
-            f"float literal {value!r}: numbers must be int or Decimal (the loader converts "
-            "through str, so 0.1 stays exactly 0.1)"
-        )
+        return tr(f"浮点数 {value!r}：条件中的数须是整数或 Decimal（读入时按文本转换，0.1 即精确的 0.1）",
+                  f"float literal {value!r}: numbers must be int or Decimal (the loader converts "
+                  "through str, so 0.1 stays exactly 0.1)")
     if value is True or value is False:
         if op in ORDERING:
-            return f"op {op!r} orders numbers; {value!r} is a bool"
+            return tr(f"比较符 {op} 只用于比较数的大小，{value!r} 是布尔值", f"op {op!r} orders numbers; {value!r} is a bool")
         return None
     if isinstance(value, str):
         if op in ORDERING:
-            return (
-                f"op {op!r} orders numbers; {value!r} is a string (string ordering is not "
-                "supported: durable_rules compares raw JSON text, so 'a' > 'a ')"
-            )
+            return tr(f"比较符 {op} 只用于比较数的大小，“{value}”是文本（不支持比较文本的大小）",
+                      f"op {op!r} orders numbers; {value!r} is a string (string ordering is not "
+                      "supported: durable_rules compares raw JSON text, so 'a' > 'a ')")
         return _string_problem(value)
     if isinstance(value, (int, Decimal)):
         why = _number_problem(value)
@@ -171,12 +170,11 @@ def _literal_problem(value: Any, op: str) -> str | None:
             return why
         f = abs(float(value))
         if f != 0 and not (LITERAL_MIN <= f < LITERAL_MAX):
-            return (
-                f"number {value} is out of range: literals must be 0 or have a magnitude "
-                "from 0.0001 up to (not including) 1e16"
-            )
+            return tr(f"数 {value} 超出范围：条件中的数须为 0，或绝对值在 0.0001 以上、1e16 以下",
+                      f"number {value} is out of range: literals must be 0 or have a magnitude "
+                      "from 0.0001 up to (not including) 1e16")
         return None
-    return f"unsupported literal type {type(value).__name__}"
+    return tr(f"不支持的值类型 {type(value).__name__}", f"unsupported literal type {type(value).__name__}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -193,12 +191,13 @@ def _check_field_name(name: Any, path: tuple, what: str) -> list[Problem]:
         return [
             _problem(
                 "E-COND-FIELD",
-                f"{what} must be a field name (letters, digits, underscore), got {name!r}",
+                tr(f"{what} 须是字段名（字母、数字、下划线），这里是 {name!r}",
+                   f"{what} must be a field name (letters, digits, underscore), got {name!r}"),
                 path,
             )
         ]
     if name in _RESERVED_FIELDS:
-        return [_problem("E-COND-FIELD", f"field name {name!r} is reserved", path)]
+        return [_problem("E-COND-FIELD", tr(f"字段名 {name} 是保留名，不能使用", f"field name {name!r} is reserved"), path)]
     return []
 
 
@@ -207,7 +206,8 @@ def _check_node(node: Any, path: tuple) -> list[Problem]:
         return [
             _problem(
                 "E-COND-NODE",
-                f"a condition must be a mapping, got {type(node).__name__}",
+                tr(f"条件须是映射（all、any、not，或 field/op/value 一项比较），这里是 {type(node).__name__}",
+                   f"a condition must be a mapping, got {type(node).__name__}"),
                 path,
             )
         ]
@@ -218,7 +218,7 @@ def _check_node(node: Any, path: tuple) -> list[Problem]:
                 return [
                     _problem(
                         "E-COND-NODE",
-                        f"'{combinator}' must be the only key of its mapping",
+                        tr(f"{combinator} 须单独成为一层（同一层不能再有其他键）", f"'{combinator}' must be the only key of its mapping"),
                         path,
                     )
                 ]
@@ -227,7 +227,7 @@ def _check_node(node: Any, path: tuple) -> list[Problem]:
                 return [
                     _problem(
                         "E-COND-NODE",
-                        f"'{combinator}' needs a list of conditions",
+                        tr(f"{combinator} 后面须是条件的列表", f"'{combinator}' needs a list of conditions"),
                         path + (combinator,),
                     )
                 ]
@@ -235,9 +235,9 @@ def _check_node(node: Any, path: tuple) -> list[Problem]:
                 return [
                     _problem(
                         "E-COND-NODE",
-                        f"empty '{combinator}' list",
+                        tr(f"{combinator} 的列表是空的", f"empty '{combinator}' list"),
                         path + (combinator,),
-                        hint="leave the condition out to mean 'always'",
+                        hint=tr("要表示“总是适用”，不写条件即可", "leave the condition out to mean 'always'"),
                     )
                 ]
             problems: list[Problem] = []
@@ -246,7 +246,8 @@ def _check_node(node: Any, path: tuple) -> list[Problem]:
             return problems
     if "not" in keys:
         if keys != {"not"}:
-            return [_problem("E-COND-NODE", "'not' must be the only key of its mapping", path)]
+            return [_problem("E-COND-NODE", tr("not 须单独成为一层（同一层不能再有其他键）",
+                                               "'not' must be the only key of its mapping"), path)]
         return _check_node(node["not"], path + ("not",))
     return _check_leaf(node, path)
 
@@ -257,19 +258,22 @@ def _check_leaf(node: Mapping, path: tuple) -> list[Problem]:
         return [
             _problem(
                 "E-COND-NODE",
-                f"unknown key(s) {', '.join(sorted(map(str, unknown)))}; a condition is "
-                "all/any/not or a leaf with field, op and value or other",
+                tr(f"不认识的键 {', '.join(sorted(map(str, unknown)))}；条件须是 all、any、not，"
+                   "或含 field、op 和 value（或 other）的一项比较",
+                   f"unknown key(s) {', '.join(sorted(map(str, unknown)))}; a condition is "
+                   "all/any/not or a leaf with field, op and value or other"),
                 path,
             )
         ]
     if "field" not in node or "op" not in node:
-        return [_problem("E-COND-NODE", "a leaf needs 'field' and 'op'", path)]
+        return [_problem("E-COND-NODE", tr("一项比较须有 field 和 op", "a leaf needs 'field' and 'op'"), path)]
     problems = _check_field_name(node["field"], path + ("field",), "'field'")
     op = node["op"]
     if op not in OPS:
         problems.append(
             _problem(
-                "E-COND-OP", f"unknown op {op!r}; expected one of {', '.join(OPS)}", path + ("op",)
+                "E-COND-OP", tr(f"不认识的比较符 {op!r}；可用：{', '.join(OPS)}（也接受 ≥、≤、≠）",
+                                f"unknown op {op!r}; expected one of {', '.join(OPS)}"), path + ("op",)
             )
         )
         return problems
@@ -277,21 +281,24 @@ def _check_leaf(node: Mapping, path: tuple) -> list[Problem]:
     if op in PRESENCE:
         if has_value or has_other:
             problems.append(
-                _problem("E-COND-OPERAND", f"op {op!r} takes neither 'value' nor 'other'", path)
+                _problem("E-COND-OPERAND", tr(f"比较符 {op} 后面不写 value 或 other",
+                                              f"op {op!r} takes neither 'value' nor 'other'"), path)
             )
         return problems
     if has_value and has_other:
         problems.append(
-            _problem("E-COND-OPERAND", "give either 'value' or 'other', not both", path)
+            _problem("E-COND-OPERAND", tr("value 和 other 只能写一个", "give either 'value' or 'other', not both"), path)
         )
         return problems
     if not has_value and not has_other:
-        problems.append(_problem("E-COND-OPERAND", f"op {op!r} needs 'value' or 'other'", path))
+        problems.append(_problem("E-COND-OPERAND", tr(f"比较符 {op} 须有 value 或 other",
+                                                      f"op {op!r} needs 'value' or 'other'"), path))
         return problems
     if has_other:
         if op == "in":
             problems.append(
-                _problem("E-COND-OPERAND", "op 'in' takes a 'value' list, not 'other'", path)
+                _problem("E-COND-OPERAND", tr("比较符 in 须用 value 给出列表，不能用 other",
+                                              "op 'in' takes a 'value' list, not 'other'"), path)
             )
         else:
             problems += _check_field_name(node["other"], path + ("other",), "'other'")
@@ -302,17 +309,18 @@ def _check_leaf(node: Mapping, path: tuple) -> list[Problem]:
             problems.append(
                 _problem(
                     "E-COND-TYPE",
-                    f"op 'in' needs a list value, got {type(value).__name__}",
+                    tr(f"比较符 in 的 value 须是列表，这里是 {type(value).__name__}",
+                       f"op 'in' needs a list value, got {type(value).__name__}"),
                     path + ("value",),
                 )
             )
         elif not value:
             problems.append(
-                _problem("E-COND-TYPE", "op 'in' needs a non-empty list", path + ("value",))
+                _problem("E-COND-TYPE", tr("比较符 in 的列表不能是空的", "op 'in' needs a non-empty list"), path + ("value",))
             )
         else:
             for i, item in enumerate(value):
-                why = "nested list" if isinstance(item, list) else _literal_problem(item, "==")
+                why = tr("列表中不能再套列表", "nested list") if isinstance(item, list) else _literal_problem(item, "==")
                 if why:
                     problems.append(_problem("E-COND-TYPE", why, path + ("value", i)))
         return problems
@@ -320,7 +328,7 @@ def _check_leaf(node: Mapping, path: tuple) -> list[Problem]:
         problems.append(
             _problem(
                 "E-COND-TYPE",
-                f"op {op!r} takes a single value; use op 'in' for a list",
+                tr(f"比较符 {op} 只比较一个值；与列表比较请用 in", f"op {op!r} takes a single value; use op 'in' for a list"),
                 path + ("value",),
             )
         )
@@ -347,10 +355,12 @@ def check_condition(condition: Any, path: tuple = ()) -> list[Problem]:
         problems.append(
             _problem(
                 "E-COND-SIZE",
-                f"condition multiplies out to {n} alternatives (all of several any), at most "
-                f"{MAX_ALTERNATIVES} are supported",
+                tr(f"条件展开后有 {n} 个并列分支（几个 any 套在 all 里），最多支持 {MAX_ALTERNATIVES} 个",
+                   f"condition multiplies out to {n} alternatives (all of several any), at most "
+                   f"{MAX_ALTERNATIVES} are supported"),
                 path,
-                hint="split the rule, or factor the common parts out of the 'any' lists",
+                hint=tr("把规则拆成几条，或把各 any 列表中相同的部分提出来",
+                        "split the rule, or factor the common parts out of the 'any' lists"),
             )
         )
     else:
@@ -359,11 +369,13 @@ def check_condition(condition: Any, path: tuple = ()) -> list[Problem]:
             problems.append(
                 _problem(
                     "E-COND-SIZE",
-                    f"condition is too deeply nested for the durable matcher ({worst} nested "
-                    f"operators in one alternative, at most {MAX_NESTING}); lists for 'in' count "
-                    "1 each, or more when they mix strings, numbers and bools",
+                    tr(f"条件嵌套过深（一个分支中有 {worst} 层嵌套的运算，最多 {MAX_NESTING} 层）；"
+                       "每个 in 列表算 1 层，混有文本、数和布尔值时算得更多",
+                       f"condition is too deeply nested for the durable matcher ({worst} nested "
+                       f"operators in one alternative, at most {MAX_NESTING}); lists for 'in' count "
+                       "1 each, or more when they mix strings, numbers and bools"),
                     path,
-                    hint="split the rule, or merge 'in' lists on the same field",
+                    hint=tr("把规则拆成几条，或把同一字段的几个 in 列表合并", "split the rule, or merge 'in' lists on the same field"),
                 )
             )
     fields = {name for leaf in leaves(nnf) for name in _leaf_fields(leaf)}
@@ -371,7 +383,7 @@ def check_condition(condition: Any, path: tuple = ()) -> list[Problem]:
         problems.append(
             _problem(
                 "E-COND-SIZE",
-                f"condition reads {len(fields)} fields, at most {MAX_RULE_FIELDS}",
+                tr(f"条件用到 {len(fields)} 个字段，最多 {MAX_RULE_FIELDS} 个", f"condition reads {len(fields)} fields, at most {MAX_RULE_FIELDS}"),
                 path,
             )
         )

@@ -47,23 +47,25 @@ def register(app: Flask) -> None:
     @app.route("/")
     @needs("read")
     def index():
-        filings = store.filings()
-        results = store.results()
-        by_key = {}
-        for f in filings:
-            by_key.setdefault((f.unit, f.project), {})[f.year] = f
+        filings = store.filings(with_case=False)
+        results = store.outcomes()
+        earlier = _previous_index(filings, results)
         rows = []
         for f in filings:
-            earlier = [y for y in by_key[(f.unit, f.project)] if y is not None and f.year is not None and y < f.year]
-            last = by_key[(f.unit, f.project)][max(earlier)] if earlier else None
-            rows.append((f, results.get(f.id), last, results.get(last.id) if last else None))
-        return render_template("index.html", rows=rows, open_reviews={f.id: _review_count(f) for f in filings})
+            found = earlier.latest_before(f.unit, f.project, f.form, f.year)
+            rows.append((f, results.get(f.id), found[0] if found else None))
+        return render_template("index.html", rows=rows,
+                               open_reviews={f.id: f.reviews if f.reviews is not None else _review_count(f.id) for f in filings})
 
-    def _review_count(filing) -> int:
+    def _review_count(filing_id: int) -> int:
+        """The open review items of a filing stored before their count was kept: counted once, kept."""
+        filing = store.filing(filing_id)
         try:
-            return len(cases.validated(filing.case_yaml, filing.source_name).get("review") or ())
+            count = len(cases.validated(filing.case_yaml, filing.source_name).get("review") or ())
         except JixiaoError:
             return -1
+        store.set_reviews(filing_id, count)
+        return count
 
     @app.route("/upload", methods=["POST"])
     @needs("evaluate")
@@ -85,7 +87,9 @@ def register(app: Flask) -> None:
                 continue
             for up in uploads:
                 added.append(store.add_filing(**_meta(up.case), source_name=up.name, raw=up.raw, kind=up.kind,
-                                              case_yaml=up.case_yaml, who=g.user.name))
+                                              case_yaml=up.case_yaml, who=g.user.name,
+                                              reviews=len(up.case.get("review") or ()),
+                                              case_json=cases.case_json(up.case_yaml)))
         for name, why in failed:
             flash(f"未能导入 {name}：{why}")
         if added:
@@ -125,7 +129,8 @@ def register(app: Flask) -> None:
         except (ValueError, JixiaoError) as exc:
             flash(f"未保存：{_problems(exc) if isinstance(exc, JixiaoError) else exc}")
             return redirect(url_for("filing", filing_id=filing_id))
-        store.update_case(filing.id, text, **_meta(case), who=g.user.name, action="复核", detail=detail)
+        store.update_case(filing.id, text, **_meta(case), who=g.user.name, action="复核", detail=detail,
+                          reviews=len(case.get("review") or ()), case_json=cases.case_json(text))
         flash(f"已处理：{detail}")
         return redirect(url_for("filing", filing_id=filing_id))
 
@@ -142,13 +147,12 @@ def register(app: Flask) -> None:
         return redirect(url_for("filing", filing_id=filing_id))
 
     def _letter(filing, fmt: str) -> Response:
-        if store.result(filing.id) is None:
+        row = store.result(filing.id)
+        if row is None:
             abort(404)
         from ..report import render
 
-        result = cases.score_text(filing.case_yaml, str(state(app)["rules"]) if state(app)["rules"] else None,
-                                  state(app)["matcher"])
-        result = dataclasses.replace(result, case_file=f"工作台案卷 #{filing.id}（{filing.source_name}）")
+        result = _stored_result(app, filing, row)
         try:
             body = render(result, fmt, datetime.date.today()) if fmt != "json" else render(result, "json")
         except JixiaoError as exc:
@@ -220,6 +224,63 @@ def register(app: Flask) -> None:
             abort(404)
         return Response(Path(run["xlsx"]).read_bytes(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="summary-{job}.xlsx"'})
+
+
+def _previous_index(filings, results):
+    """The stored results by unit, project, form and year: engine/previous.py's index (the same
+    lookup as `jixiao score --previous`), over the store's columns (no result JSON read)."""
+    from ..previous import Previous
+
+    index = Previous("工作台")
+    for f in filings:
+        row = results.get(f.id)
+        if row is not None and f.year is not None:
+            index.add({"case": {"unit": f.unit, "project": f.project, "form": f.form, "year": f.year},
+                       "total": {"score": row["total"], "grade": row["grade"]}, "filing": f.id}, f"工作台案卷 #{f.id}")
+    return index
+
+
+def _letter_rules(app: Flask, pack: dict) -> tuple[str, ...]:
+    """The pack's `letter: self_scoring_rules`, which the result JSON does not carry: from the
+    pack the result names, by content hash (else the pack of that id as it is now)."""
+    from ..api import load_pack
+    from .policy import pack_dirs
+
+    st = state(app)
+    folders = [Path(st["rules"])] if st["rules"] else []
+    folders += [f for f in (pack_dirs(app).get(pack["id"]),) if f is not None]
+    found = []
+    for folder in folders:
+        try:
+            compiled = load_pack(folder)
+        except JixiaoError:
+            continue
+        if compiled.id == pack["id"]:
+            found.append(compiled)
+    best = next((p for p in found if p.sha256 == pack["sha256"]), found[0] if found else None)
+    return tuple(best.letter.get("self_scoring_rules") or ()) if best is not None else ()
+
+
+def _stored_result(app: Flask, filing, row):
+    """The filing's stored result read back for its letter (no scoring again), with last year's
+    stored result beside it when the store has one."""
+    import json
+
+    from ..previous import Previous
+    from ..resultread import result_from_dict
+
+    store = state(app)["store"]
+    data = json.loads(row["result_json"])
+    result = result_from_dict(data, _letter_rules(app, data["pack"]))
+    same_unit = store.filings_of(filing.unit, filing.project)
+    found = _previous_index(same_unit, store.outcomes([f.id for f in same_unit])).latest_before(
+        filing.unit, filing.project, filing.form, filing.year)
+    if found is not None:
+        before = store.result(found[0]["filing"])
+        earlier = Previous("工作台")
+        earlier.add(json.loads(before["result_json"]), found[1])
+        result = earlier.attach(result)
+    return result
 
 
 def _start_batch(app: Flask, ids: list[int], who: str) -> str:

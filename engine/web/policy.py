@@ -10,6 +10,7 @@ pack is an ordinary pack folder: `jixiao rules lint DATA/packs/ID` accepts it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import json
 import os
@@ -315,84 +316,208 @@ def run_tests(folder: Path) -> str:
     return f"测试 {len(outcomes)} 项，通过 {len(outcomes) - len(failed)} 项，未通过 {len(failed)} 项"
 
 
-def _impact_chunk(parent_dir: str, draft_dir: str, texts: list[tuple[int, str, tuple | None]]) -> list[tuple]:
-    """A pool task: each (id, case YAML, stored outcome under the edited pack or None) scored
-    under the draft, and under the edited pack where no stored result of that pack exists; the
-    packs are compiled once per process."""
-    from ..api import case_from_document, load_pack, matcher_for
+# ------------------------------------------------------------------ impact preview
+
+
+def _scoring_fingerprint(rule, pack) -> tuple:
+    """What of a rule sets the points it gives or takes, with its parameters resolved to
+    numbers: its method's formula, the method's and the rule's parameters, a review outcome,
+    a deduction."""
+    from ..rulepack import resolve_param
+
+    score = None
+    if rule.score is not None:
+        method = pack.methods.get(rule.score.get("method"))
+        params = {**(method.params if method else {}), **(rule.score.get("params") or {})}
+        score = (rule.score.get("method"), rule.score.get("outcome"), method.formula.source if method else None,
+                 tuple(sorted((name, resolve_param(value, pack.params)) for name, value in params.items())))
+    deduct = None
+    if rule.deduct:
+        deduct = tuple(sorted((k, resolve_param(v, pack.params) if k == "points" else v) for k, v in rule.deduct.items()))
+    return score, deduct
+
+
+def _counts(rule) -> bool:
+    """Whether a rule can move a total: it scores facts or takes points (a check's `deduct`). A
+    rule that only reports findings changes the letter, never a total or a grade."""
+    return rule.score is not None or bool(rule.deduct)
+
+
+def rules_changed(old, new) -> frozenset[str] | None:
+    """The rules whose points differ between the edited pack and the draft, when the draft
+    changes nothing else that moves a total; None when it changes how a filing is read
+    (sections, total, places, vocabulary) or which rules that count match (their conditions,
+    kinds, priorities, order, a rule that counts added or removed): then every filing is scored
+    again. Grade bands are not a reason: a grade is read off the total (`score._grade`); nor are
+    the rules that only report findings (a check's tolerance): they move no total."""
+    if (old.sections, old.total, old.places, old.vocabulary) != (new.sections, new.total, new.places, new.vocabulary):
+        return None
+    shape = lambda pack: [(r.code, r.applies_to, r.priority, r.when, r.score is None, bool(r.deduct))  # noqa: E731
+                          for r in pack.rules if _counts(r)]
+    if shape(old) != shape(new):
+        return None
+    counting = [r for r in old.rules if _counts(r)]
+    return frozenset(a.code for a in counting if _scoring_fingerprint(a, old) != _scoring_fingerprint(new.rule(a.code), new))
+
+
+def _counting_only(pack):
+    """The pack with only the rules that can move a total (`_counts`): it gives every filing the
+    total the whole pack gives, without matching and writing the findings the preview does not
+    show (about a third of the time of scoring a filing)."""
+    return dataclasses.replace(pack, rules=tuple(r for r in pack.rules if _counts(r)))
+
+
+_WORKER: dict = {}
+
+
+def _impact_worker(old, new) -> None:
+    """A pool process's start: the two packs compiled by the server (sent by the pool, as every
+    task's arguments are), not compiled again here."""
+    from ..match import compile_matcher
+
+    _WORKER["packs"] = (old, compile_matcher(old.match_rules(), "python"), new, compile_matcher(new.match_rules(), "python"))
+
+
+def _score_filings(old_pack, old_match, new_pack, new_match, texts: list[tuple]) -> list[tuple]:
+    """Each (id, case YAML, its loaded data as JSON or None, stored outcome under the edited pack
+    or None) scored under the draft, and under the edited pack where no stored result of that
+    pack exists. The case is read from its JSON where the store keeps it (`cases.data_json`), else
+    from its YAML, and then its JSON is returned for the store to keep."""
+    import hashlib
+
+    from ..api import case_from_document
+    from ..case import build_case
     from ..load import load_text
     from ..score import score_case
+    from .cases import data_from_json, data_json
 
-    old_pack, new_pack = load_pack(parent_dir), load_pack(draft_dir)
-    old_match, new_match = matcher_for(old_pack, "python"), matcher_for(new_pack, "python")
     out = []
-    for filing_id, text, stored in texts:
+    for filing_id, text, kept, stored in texts:
+        name = f"工作台案卷 #{filing_id}"
         try:
-            case = case_from_document(load_text(text, f"工作台案卷 #{filing_id}"))
-            old = stored or (lambda r: (r.total, r.grade))(score_case(case, old_pack, old_match))
+            if kept is not None:  # kept only for a case the schema accepted (`cases.case_json`)
+                data = data_from_json(kept)
+                case = build_case(data, name, hashlib.sha256(text.encode("utf-8")).hexdigest())
+            else:
+                doc = load_text(text, name)
+                case = case_from_document(doc)
+                data = doc.data
+            old = stored[:2] if stored else (lambda r: (r.total, r.grade))(score_case(case, old_pack, old_match))
             new = score_case(case, new_pack, new_match)
         except JixiaoError as exc:
             out.append((filing_id, "；".join(p.message for p in exc.problems)))
         else:
-            out.append((filing_id, None, old[0], old[1], new.total, new.grade))
+            out.append((filing_id, None, old[0], old[1], new.total, new.grade, None if kept else data_json(data)))
     return out
 
 
+def _impact_chunk(texts: list[tuple[int, str, tuple | None]]) -> list[tuple]:
+    """A pool task: a chunk of filings scored with the packs the process started with."""
+    return _score_filings(*_WORKER["packs"], texts)
+
+
 def _stored_outcome(row, pack_sha: str) -> tuple | None:
-    """(total, grade) of a stored result made by exactly this pack (same content hash), else None."""
+    """(total, grade, codes of the rules in its ledger and findings) of a stored result made by
+    exactly this pack (same content hash), else None. From the columns the store keeps, else
+    (a result stored before them, or a full row) from the result's JSON."""
     if row is None:
+        return None
+    if "pack_sha" in row.keys() and row["pack_sha"] is not None:
+        if row["pack_sha"] != pack_sha:
+            return None
+        return Decimal(row["total"]), row["grade"], frozenset((row["rules"] or "").split())
+    if "result_json" not in row.keys():
         return None
     try:
         data = json.loads(row["result_json"])
         if data["pack"]["sha256"] != pack_sha:
             return None
-        return Decimal(data["total"]["score"]), data["total"]["grade"]
+        codes = frozenset(e["rule"] for e in (*data["ledger"], *data["findings"]))
+        return Decimal(data["total"]["score"]), data["total"]["grade"], codes
     except (ValueError, KeyError, TypeError):
         return None
 
 
-IMPACT_CHUNK = 50
+IMPACT_CHUNK = 25
+IN_PROCESS = 60  # fewer filings to score than this: scored in the server's thread (a pool costs a second to start)
 
 
 def impact_of(app: Flask, settings: dict, parent_dir: Path, progress=None, workers: int | None = None) -> dict:
-    """Every stored filing scored under the edited pack and under the draft: totals, grades, and
-    how many change. Each case is read once and scored under the draft, and under the edited pack
-    unless its stored result was made by that very pack (same content hash); in a pool of
-    processes (one per CPU), each compiling the two packs once; `progress(done, total)` is told as
+    """Every stored filing under the edited pack and under the draft: totals, grades, and how
+    many change. A filing is scored again only where the draft can change it: its stored result
+    was made by the edited pack (same content hash) and used none of the rules whose points the
+    draft changes (`rules_changed`) -> its total stands and its grade is read off the draft's
+    bands. The rest are scored under the draft (and under the edited pack, without a stored
+    result of it), from the loaded data the store keeps as JSON (else from the YAML, and the JSON
+    is then kept), with the rules that count only (`_counting_only`), in a pool of processes (one
+    per CPU) that receive the two packs compiled once here; `progress(done, total)` is told as
     chunks finish."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from ..api import load_pack
+    from ..score import _grade
 
     store = state(app)["store"]
     filings = {f.id: f for f in store.filings()}
-    parent_sha = load_pack(parent_dir).sha256
-    stored = store.results()
-    # a filing already scored by the pack being edited need not be scored under it again
-    texts = [(f.id, f.case_yaml, _stored_outcome(stored.get(f.id), parent_sha)) for f in filings.values()]
-    chunks = [texts[i:i + IMPACT_CHUNK] for i in range(0, len(texts), IMPACT_CHUNK)]
-    outcomes: dict[int, tuple] = {}
+    parent = load_pack(parent_dir)
     with draft(app, settings) as folder:
+        child = load_pack(folder)
+    changed = rules_changed(parent, child)
+    stored = store.scored_by_pack()
+    legacy = [i for i, row in stored.items() if row["pack_sha"] is None]
+    if legacy:  # results stored before the hash and codes were kept: read from their JSON
+        stored.update({i: row for i, row in store.results().items() if i in set(legacy)})
+    kept = store.case_jsons()
+    outcomes: dict[int, tuple] = {}
+    texts = []
+    for f in filings.values():
+        before = _stored_outcome(stored.get(f.id), parent.sha256)
+        if before is not None and changed is not None and not before[2] & changed:
+            outcomes[f.id] = (f.id, None, before[0], before[1], before[0], _grade(child, before[0]), None)
+        else:
+            texts.append((f.id, f.case_yaml, kept.get(f.id), before))
+    if progress is not None:
+        progress(len(outcomes), len(filings))
+    chunks = [texts[i:i + IMPACT_CHUNK] for i in range(0, len(texts), IMPACT_CHUNK)]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(chunks) or 1))
+    parent, child = _counting_only(parent), _counting_only(child)
+    if len(texts) < IN_PROCESS or workers == 1:
+        packs = (parent, _draft_matcher(parent), child, _draft_matcher(child))
+        for chunk in chunks:
+            for outcome in _score_filings(*packs, chunk):
+                outcomes[outcome[0]] = outcome
+            if progress is not None:
+                progress(len(outcomes), len(filings))
+    else:
         # spawn, not fork: the server has threads
-        workers = max(1, min(workers or os.cpu_count() or 1, len(chunks) or 1))
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(_impact_chunk, str(parent_dir), str(folder), chunk) for chunk in chunks]
-            for future in futures:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_impact_worker,
+                                 initargs=(parent, child)) as pool:
+            for future in [pool.submit(_impact_chunk, chunk) for chunk in chunks]:
                 for outcome in future.result():
                     outcomes[outcome[0]] = outcome
                 if progress is not None:
-                    progress(len(outcomes), len(texts))
+                    progress(len(outcomes), len(filings))
+    store.keep_case_json({i: (filings[i].case_yaml, o[6]) for i, o in outcomes.items() if o[1] is None and o[6]})
     rows = []
     for filing_id, filing in filings.items():
         outcome = outcomes[filing_id]
         if outcome[1] is not None:
             rows.append({"filing": filing, "error": outcome[1]})
         else:
-            _, _, old, old_grade, new, new_grade = outcome
+            _, _, old, old_grade, new, new_grade, _ = outcome
             rows.append({"filing": filing, "old": old, "old_grade": old_grade, "new": new, "new_grade": new_grade,
                          "delta": new - old})
     scored = [r for r in rows if "error" not in r]
     return {"rows": rows, "changed": sum(1 for r in scored if r["delta"] or r["old_grade"] != r["new_grade"]),
             "grade_changed": sum(1 for r in scored if r["old_grade"] != r["new_grade"]),
-            "total_delta": sum((r["delta"] for r in scored), Decimal(0)), "count": len(scored)}
+            "total_delta": sum((r["delta"] for r in scored), Decimal(0)), "count": len(scored),
+            "rescored": len(texts)}
+
+
+def _draft_matcher(pack):
+    """A matcher compiled from the pack in hand (the draft's folder is gone by now; a pack of
+    counting rules only shares its content hash with the whole pack, so not the cached one)."""
+    from ..match import compile_matcher
+
+    return compile_matcher(pack.match_rules(), "python")
