@@ -383,8 +383,9 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
     display = {
         "name": row.name,
         "level2": row.level2,
-        "target": display_value(target),
-        "actual": display_value(actual, comparator=False),
+        # a date is shown as written ("2022年12月30日"), not as its parts
+        "target": row.target.strip() if direction == "deadline" else display_value(target),
+        "actual": row.actual.strip() if direction == "deadline" else display_value(actual, comparator=False),
         "target_text": row.target,
         "actual_text": row.actual,
         "qual_band": fields["qual_band"] or "",

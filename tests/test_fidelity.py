@@ -189,6 +189,13 @@ def test_deadline_rows(target, actual, outcome):
     assert not _alarms(result, "JX-A03") and not _alarms(result, "JX-A01")
 
 
+def test_a_date_is_shown_as_written():
+    rows = ["{name: 完成时间, target: 2022年12月30日, actual: 2022年12月30日, weight: 6, score: 5}"]
+    _, _, result = _score(rows)
+    (deducted,) = _alarms(result, "JX-A02")
+    assert "实际完成 2022年12月30日，已达到指标值 2022年12月30日" in deducted.message
+
+
 def test_linxiang_deadline_is_met():
     result = score_file(CORPUS / "national-2023-linxiang-lcj-shourongsuo" / "case.yaml")
     row = next(e for e in result.ledger if e.row == 3)
