@@ -283,12 +283,20 @@ def _deadline(row: IndicatorRow, target: Value, actual: Value, direction: str, v
     return None, None
 
 
-def _qual_band(actual: Value, vocabulary: dict) -> str | None:
+def _qual_band(actual: Value, vocabulary: dict, target: Value | None = None) -> str | None:
     if actual.kind != "qualitative" or actual.label is None:
         return None
     for band, words in (vocabulary.get("qualitative_bands") or {}).items():
         if actual.label in words:
             return band
+    # A grade word ("高") says nothing alone ("低" is good for a risk): only the same grade as
+    # the target's is read, as the pack's met band (vocabulary `qualitative_grades`).
+    grades = vocabulary.get("qualitative_grades") or {}
+    label = actual.label.strip()
+    if (target is not None and target.kind == "qualitative" and target.label is not None
+            and label in (grades.get("words") or ()) and target.label.strip() == label
+            and grades.get("met_band") in (vocabulary.get("qualitative_bands") or {})):
+        return grades["met_band"]
     return None
 
 
@@ -299,9 +307,12 @@ def has_reason(text: str, vocabulary: dict) -> bool:
     return len(cleaned) >= int(vocabulary.get("missing_reason_min_chars", 1))
 
 
-def _review_reason(row: IndicatorRow, target: Value, actual: Value, fields: dict) -> str | None:
+def _review_reason(row: IndicatorRow, target: Value, actual: Value, fields: dict,
+                   compare: bool = True) -> str | None:
     """Why the row's values cannot be compared (a review item), or None. Not readable is not
-    unmet: such a row is never scored as a shortfall."""
+    unmet: such a row is never scored as a shortfall. With `compare` False (a pack that scores
+    the stated score, `vocabulary.compare_values: false`), only a damaged cell or a missing
+    weight makes the row 待复核: words the rules would not compare do not."""
     if fields["direction"] == "na":
         return None
     notes = review_notes(target, actual, fields["direction"])
@@ -309,6 +320,8 @@ def _review_reason(row: IndicatorRow, target: Value, actual: Value, fields: dict
         return "；".join(notes)
     if fields["weight"] is None:
         return "该行没有分值（行上和标题中都没有），无法计分"
+    if not compare:
+        return None
     if fields["direction"] == "unknown":
         return f"指标值“{row.target}”无法识别，无法与实际完成值比较"
     if actual.kind == "empty":
@@ -360,7 +373,7 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "actual_comparator": actual.comparator,
         "has_reason": has_reason(row.reason, vocabulary),
         "actual_copies_target": bool(row.actual.strip()) and row.actual.strip() == row.target.strip(),
-        "qual_band": _qual_band(actual, vocabulary) if direction == "qualitative" else None,
+        "qual_band": _qual_band(actual, vocabulary, target) if direction == "qualitative" else None,
         "core": row.core,
         "unsure": bool(doubts),
     }
@@ -378,7 +391,8 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
                 fields["ratio"] = a / t
                 percent = all(q.unit == "%" for q in target.quantities)
                 fields["shortfall_pp"] = (t - a) if percent else (t - a) / t * 100
-    review = _review_reason(row, target, actual, fields) or date_doubt
+    compare = vocabulary.get("compare_values", True) is not False
+    review = _review_reason(row, target, actual, fields, compare) or (date_doubt if compare else None)
     fields["readable"] = review is None
     display = {
         "name": row.name,

@@ -15,8 +15,10 @@ are drafts and are skipped) is a candidate; those whose years, forms and regions
 remain, and the most specific wins: a pack naming the case's layout before one that names none
 (the layout says how the form is to be read), then the longest matching region, a national pack
 last. A pack that names layouts applies only to cases of those layouts. A case that states no
-year is admitted by every year range (its result is provisional until the year is given). Two
-equally specific packs, or none, is an error that lists the candidates. A pack without
+year is admitted by every year range (its result is provisional until the year is given) and is
+read under the current rules: of the packs that admit it, only those whose years reach furthest
+are candidates (scoresheet, not scoresheet-2013, however specific the older one is). Two equally
+specific packs, or none, is an error that lists the candidates. A pack without
 `applies_to` is never chosen on its own (name it with --rules), and a pack does not inherit its
 parent's `applies_to`: a provincial pack says for itself where and when it applies.
 """
@@ -140,6 +142,10 @@ def choose(year: int | None, form: str, region: str | None, candidates: list[Can
             hint=tr("核对案卷的年度、表式和地区，或用 --rules 指定规则包",
                     "check the case's year, form and region, or name a pack with --rules"),
         )
+    if year is None:
+        # no year stated: the current rules apply (a pack for past years only is not a candidate)
+        latest = max(_last_year(c) for c, _s in scored)
+        scored = [(c, s) for c, s in scored if _last_year(c) == latest]
     best = max(s for _c, s in scored)
     top = [c for c, s in scored if s == best]
     if len(top) > 1:
@@ -152,6 +158,12 @@ def choose(year: int | None, form: str, region: str | None, candidates: list[Can
                     "(--year), or name a pack with --rules"),
         )
     return Selection(top[0], year, form, region, layout)
+
+
+def _last_year(candidate: Candidate) -> float:
+    """The last fiscal year a pack applies to (open-ended: infinity)."""
+    last = (candidate.applies_to.get("years") or {}).get("to")
+    return float("inf") if last is None else float(last)
 
 
 def select_pack(case: Case, rules_dir: Path = RULES_DIR) -> Selection:

@@ -222,7 +222,7 @@ _COMPARATOR_SIGNS = (">=", ">", "<=", "<", "==")
 
 def notation_for(vocabulary: dict | None) -> Notation:
     """The notation of a pack's vocabulary (`vocabulary.notation` adds words; its
-    `qualitative_bands` and `not_applicable` words are known too). Computed once per vocabulary
+    `qualitative_bands`, `qualitative_grades` and `not_applicable` words are known too). Computed once per vocabulary
     object; None gives the parser's own tables."""
     if not vocabulary:
         return DEFAULT_NOTATION
@@ -262,7 +262,8 @@ def _build_notation(vocabulary: dict) -> Notation:
     aliases = {**base.aliases, **{_normalize(str(k)): _normalize(str(v)) for k, v in
                                   (spec.get("unit_aliases") or {}).items()}}
     qualitative = set(base.qualitative)
-    for words in (vocabulary.get("qualitative_bands") or {}).values():
+    for words in [*(vocabulary.get("qualitative_bands") or {}).values(),
+                  (vocabulary.get("qualitative_grades") or {}).get("words")]:
         qualitative.update(_normalize(str(w)).replace(" ", "") for w in words or [])
     ocr = {**base.ocr, **_by_comparator(spec.get("ocr_comparators"))}
     return Notation(
@@ -810,6 +811,9 @@ def _assemble(text: str, parts: list, notation: Notation, role: str | None) -> V
             quantities = tuple(_quantity(n, notation) for n in numbers)
             value = Value(text, "compound", comparator, quantities, notes=_unit_notes(quantities))
     doubts = _word_doubts(_ignored_words(text, parts, notation, keep_filler=True), value, notation, role)
+    stray = _stray_leading_character(text, parts, notation)
+    if stray:
+        doubts.append(stray)
     if not doubts:
         return value
     return Value(value.text, value.kind, value.comparator, value.quantities, value.label,
@@ -840,6 +844,22 @@ def _word_doubts(words: list[str], value: Value, notation: Notation, role: str |
                 shown = f"“{hedge}”" if bare == hedge else f"“{hedge}”（“{bare}”）"
                 doubts.append(f"含{shown}，不是确定的完成值，需人工复核")
     return doubts
+
+
+def _stray_leading_character(text: str, parts: list, notation: Notation) -> str | None:
+    """A single ideograph that opens the cell, before its number and known to no table
+    ("到0次", where the form had a comparator or more words): the character that made the value
+    cannot be told from a misread one, so the number is not read as the value (a doubt). Longer
+    words ("帮扶28个村", "节约5万元") are only noted: they name what is counted."""
+    if len(parts) < 2 or not isinstance(parts[0], _Word) or not isinstance(parts[1], _Number):
+        return None
+    word = parts[0]
+    if word.end - word.start != 1 or not _is_ideograph(text[word.start]):
+        return None
+    char = _normalize(text[word.start])
+    if char in notation.filler or char in notation.zero_words:
+        return None
+    return f"数值前的单字“{text[word.start]}”无法理解（可能是识别错误的比较符或缺字），需人工复核"
 
 
 def _assemble_quantity(

@@ -164,6 +164,22 @@ def test_concerns_uses_subject_name_and_ledger_item():
     assert run.concerns(_finding("JX-A04", "anything"), None, ledger)
 
 
+def test_a_whole_filing_finding_concerns_the_budget_row_by_either_name():
+    """预算调整率 (JX-C05) is reported on the whole filing; the reviewer names the budget row, as
+    预算执行率 or by the form's own label for it."""
+    c05 = _finding("JX-C05", "整份材料")
+    assert run.concerns(c05, "预算执行率", [])
+    assert run.concerns(c05, "部门整体支出预算调整", [], budget_label="部门整体支出预算调整")
+    assert not run.concerns(c05, "部门整体支出预算调整", [])          # without the label: another row
+    assert not run.concerns(c05, "培训人次", [], budget_label="预算执行情况")
+    assert not run.concerns(_finding("JX-A04", "整份材料", row=3), "预算执行率", [])  # a row's finding
+    checks = {"budget.adjustment": {"title": "t", "rules": ["JX-C05"]}}
+    expected = {"defects": [{"id": "D1", "check": "budget.adjustment", "row": "部门整体支出预算调整", "evidence": "e"}]}
+    result = {"ledger": [], "findings": [c05]}
+    assert run.match(expected, result, checks, budget_label="部门整体支出预算调整")["found"] == ["D1"]
+    assert run.match(expected, result, checks)["missed"] == ["D1"]
+
+
 def test_match_counts_found_missed_false_alarms_and_uncovered():
     """D2's finding names another subject but sits on row 2, whose ledger item is 培训成本; the
     passed R01 check and the info finding are not alarms, so K2 holds and nothing is uncovered."""
@@ -213,6 +229,86 @@ def test_rows_read_counts_distinct_scored_rows():
     assert run.rows_read(SYNTH_RESULT, {"培训人次"}) == 1          # an entry for another row does not count
     assert run.rows_read({"ledger": [{"row": 3, "kind": "review"}]}) == 0
     assert run.rows_read({"ledger": [{"row": 3, "kind": "score", "outcome": "review"}]}) == 0  # 待复核 is not read
+
+
+# ───────────────────────────── review items (待复核) ─────────────────────────────
+
+REVIEW_CHECKS = {
+    "row.unreadable": {"title": "t", "rules": ["JX-V01"], "found_by_review": True, "unscorable": True},
+    "row.score_without_values": {"title": "t", "rules": [], "found_by_review": ["JX-S09"], "unscorable": True},
+    "row.no_reason": {"title": "t", "rules": ["JX-A04"]},
+}
+
+REVIEW_RESULT = {
+    "ledger": [
+        {"row": 1, "item": "培训人次", "kind": "score", "outcome": "scored", "rule": "JX-S01"},
+        {"row": 2, "item": "组织宣传活动次数", "kind": "score", "outcome": "review", "rule": "JX-S01"},
+        {"row": 3, "item": "工程质量合格", "kind": "score", "outcome": "review", "rule": "JX-S09"},
+        {"row": 4, "item": "满意度", "kind": "score", "outcome": "review", "rule": "JX-S90"},
+    ],
+    "findings": [],
+    "review_items": [
+        {"source": "row", "subject": "组织宣传活动次数", "row": 2, "reason": "指标值“到0次”…"},
+        {"source": "row", "subject": "工程质量合格", "row": 3, "reason": "指标值与实际完成值都空白"},
+        {"source": "row", "subject": "满意度", "row": 4, "reason": "单位不同"},
+        {"source": "case", "subject": "self_evaluation.budget", "row": None, "reason": "抽取时丢失"},
+    ],
+}
+
+
+def test_a_review_item_finds_an_unreadable_row_but_is_not_a_finding():
+    """row.unreadable ("须人工复核") is found when jixiao put that row to review; the review item
+    is not an alarm, so it is neither uncovered nor a false alarm, and other categories are not
+    found by review items."""
+    expected = {"defects": [{"id": "D1", "check": "row.unreadable", "row": "组织宣传活动次数", "evidence": "e"},
+                            {"id": "D2", "check": "row.unreadable", "row": "培训人次", "evidence": "e"},   # scored
+                            {"id": "D3", "check": "row.no_reason", "row": "满意度", "evidence": "e"}]}
+    m = run.match(expected, REVIEW_RESULT, REVIEW_CHECKS)
+    assert m["found"] == ["D1"] and m["missed"] == ["D2", "D3"] and m["uncovered"] == []
+
+
+def test_found_by_review_ignores_the_transcribers_own_notes_and_filters_by_rule():
+    unnamed = {"id": "D1", "check": "row.unreadable", "evidence": "e"}
+    assert run.found_by_review(unnamed, REVIEW_RESULT, REVIEW_CHECKS)
+    only_case_note = {**REVIEW_RESULT, "review_items": [REVIEW_RESULT["review_items"][-1]]}
+    assert not run.found_by_review(unnamed, only_case_note, REVIEW_CHECKS)   # source "case": the transcriber's
+    blank = {"id": "D2", "check": "row.score_without_values", "row": "工程质量合格", "evidence": "e"}
+    assert run.found_by_review(blank, REVIEW_RESULT, REVIEW_CHECKS)
+    other_rule = {"id": "D3", "check": "row.score_without_values", "row": "满意度", "evidence": "e"}
+    assert not run.found_by_review(other_rule, REVIEW_RESULT, REVIEW_CHECKS)  # 待复核 by JX-S90, not JX-S09
+
+
+def test_rows_accounted_adds_review_rows_the_reviewer_also_found_unscorable():
+    names = {"培训人次", "组织宣传活动次数", "工程质量合格", "满意度"}
+    marked = {"defects": [{"id": "D1", "check": "row.unreadable", "row": "组织宣传活动次数", "evidence": "e"},
+                          {"id": "D2", "check": "row.no_reason", "row": "满意度", "evidence": "e"}]}
+    assert run.rows_read(REVIEW_RESULT, names) == 1
+    # 满意度 is 待复核 but the reviewer read it (no_reason is not unscorable): not accounted
+    assert run.rows_accounted(REVIEW_RESULT, marked, REVIEW_CHECKS, names) == 2
+    whole_case = {"defects": [{"id": "D1", "check": "row.unreadable", "evidence": "all rows"}]}
+    assert run.rows_accounted(REVIEW_RESULT, whole_case, REVIEW_CHECKS, names) == 4
+    assert run.rows_accounted(REVIEW_RESULT, whole_case, REVIEW_CHECKS, {"培训人次"}) == 1
+    assert run.rows_accounted(REVIEW_RESULT, {}, REVIEW_CHECKS, names) == 1
+
+
+def test_evaluate_reports_rows_accounted_and_a_refusal_note(tmp_path, monkeypatch):
+    folder = _write_folder(tmp_path, **{
+        "provenance.yaml": {**{k: "x" for k in run.PROVENANCE_KEYS}, "refusal_note": "没有适用于 2019 年的规则"},
+        "case.yaml": {"format": "jixiao-case/2", "unit": "u", "form": "project", "self_evaluation": {"indicators": [
+            {"level1": "产出指标", "groups": [{"level2": "数量指标", "rows": [
+                {"name": "培训人次", "target": "≥1", "actual": "1"},
+                {"name": "组织宣传活动次数", "target": "到0次", "actual": "3次"}]}]}]}},
+        "expected.yaml": {"written": "d", "rows": 2,
+                          "defects": [{"id": "D1", "check": "row.unreadable", "row": "组织宣传活动次数", "evidence": "e"}]}})
+    monkeypatch.setattr(run, "score", lambda path, pack=None: (REVIEW_RESULT, None))
+    report = run.evaluate(folder, REVIEW_CHECKS, do_import=False)
+    assert (report.rows, report.rows_read, report.rows_accounted, report.found) == (2, 1, 2, ["D1"])
+    monkeypatch.setattr(run, "score", lambda path, pack=None: (None, "E-PACK-SELECT: no rule pack"))
+    refused = run.evaluate(folder, REVIEW_CHECKS, do_import=False)
+    assert refused.status == "refused" and refused.rows_accounted == 0
+    text = run.render_text(run.summarize([refused]))
+    assert "refused: national-2022-x: E-PACK-SELECT: no rule pack" in text
+    assert "why no pack applies: 没有适用于 2019 年的规则" in text
 
 
 def test_total_text_reads_either_shape():
@@ -282,7 +378,8 @@ def test_summarize_and_render_count_per_family_and_list_refusals():
     assert s["families"]["sichuan"]["refused"] == 1 and s["families"]["national"]["scored"] == 1
     text = run.render_text(s, "abc1234", "2026-12-02")
     assert "refused: b: E-CASE-SECTION 一级指标无法识别 / 第二行" in text
-    assert "rows read:                       2 / 5 (40.0%)" in text
+    assert "rows scored:                     2 / 5 (40.0%)" in text
+    assert "rows accounted:                  0 / 5 (0.0%)" in text
     assert "expected defects found:          1 / 3 (33.3%)" in text
     assert "import, rows reproduced:         1 / 5 (20.0%)" in text
 

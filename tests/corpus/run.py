@@ -6,10 +6,14 @@ normal pack selection, or `provenance.yaml: pack:` when a filing needs another o
 `expected.yaml` before the tool was run:
 
 - cases scored / refused (a refusal is counted with its message, never a crash);
-- rows read: rows holding a value that got a ledger entry (at most `rows:` per case), against
-  `rows:` transcribed;
+- rows scored: rows holding a value that got a ledger entry other than 待复核 (at most `rows:` per
+  case), against `rows:` transcribed; and rows accounted: those plus the rows jixiao sent to review
+  (待复核) that the reviewer also marked as not scorable (a category with `unscorable: true` in
+  checks.yaml: unreadable, blank actual, placeholder, unfilled form);
 - expected defects found: a finding (warning or error, not a passed check) whose rule is in the
-  defect's category `rules` (checks.yaml) and, when the expectation names a row, concerns it;
+  defect's category `rules` (checks.yaml) and, when the expectation names a row, concerns it; for
+  a category with `found_by_review: true` (row.unreadable, "须人工复核") also a review item jixiao
+  made for that row (review items are not findings: a row it could not read is put to a person);
 - false alarms: expected-ok checks for which such a finding was raised;
 - findings no expectation covers;
 - import: rows of the hand transcription (those holding a value besides their name) the importer
@@ -165,12 +169,22 @@ def _is_alarm(finding: dict) -> bool:
     return finding.get("severity") in ALARM_SEVERITIES and not finding.get("passed")
 
 
-def concerns(finding: dict, row: str | None, ledger: list[dict]) -> bool:
+BUDGET_ROW = "预算执行率"      # what the ledger calls the budget block's row
+WHOLE_FILING = "整份材料"       # the subject of a finding about the whole filing (budget adjustment, dates)
+
+
+def concerns(finding: dict, row: str | None, ledger: list[dict], budget_label: str | None = None) -> bool:
     """Whether a finding concerns the row an expectation names (a 三级指标 name, 预算执行率, a part):
-    its subject, its numbers' name, or the ledger item of its row number contains the name."""
+    its subject, its numbers' name, or the ledger item of its row number contains the name. The
+    budget row goes by 预算执行率 or by the form's own label for it (`budget_label`, e.g.
+    "部门整体支出预算调整"); a finding about the whole filing (预算调整率, whose figures are the
+    budget block's) concerns the budget row."""
     if not row:
         return True
     want = _norm_text(row)
+    if want in {_norm_text(BUDGET_ROW), _norm_text(budget_label)} - {""}:
+        if finding.get("row") is None and finding.get("subject") in (BUDGET_ROW, WHOLE_FILING):
+            return True
     names = [finding.get("subject"), (finding.get("numbers") or {}).get("name")]
     if finding.get("row") is not None:
         names += [e.get("item") for e in ledger if e.get("row") == finding["row"]]
@@ -188,14 +202,56 @@ def of_kind(finding: dict, facts: list[str] | None) -> bool:
     return any(kind == f or (f.endswith("_") and kind.startswith(f)) for f in facts)
 
 
+ENGINE_REVIEW_SOURCES = ("row",)   # review items jixiao made itself (not the transcriber's own `review:` list)
+
+
+def review_rows(result: dict) -> list[dict]:
+    """The review items jixiao raised for a row it could not score (待复核), each a dict with the
+    row's number and name: the transcriber's own `review:` notes (source "case") are not the
+    tool's work and are left out."""
+    return [item for item in result.get("review_items") or []
+            if item.get("source") in ENGINE_REVIEW_SOURCES and item.get("row") is not None]
+
+
+def review_concerns(item: dict, row: str | None, ledger: list[dict]) -> bool:
+    """Whether a review item concerns the row an expectation names (any row when it names none):
+    the item's subject, or the ledger item of its row number, contains the name."""
+    if not row:
+        return True
+    want = _norm_text(row)
+    names = [item.get("subject")] + [e.get("item") for e in ledger if e.get("row") == item.get("row")]
+    return any(want and (want == _norm_text(n) or want in _norm_text(n)) for n in names if n)
+
+
+def found_by_review(expectation: dict, result: dict, checks: dict) -> bool:
+    """Whether jixiao's review items find an expectation: only for a category marked
+    `found_by_review` (row.unreadable: the reviewer's "须人工复核" is what a review item says).
+    `true`: a review item of any reason concerning the row; a list of rule codes: only review
+    items whose row's 待复核 ledger entry came from one of those rules (row.score_without_values:
+    JX-S09, "有分值、自评，但指标值与实际完成值都空白")."""
+    category = checks.get(expectation.get("check")) or {}
+    wanted = category.get("found_by_review")
+    if not wanted:
+        return False
+    ledger = result.get("ledger") or []
+    codes = set(wanted) if isinstance(wanted, list) else None
+    for item in review_rows(result):
+        if not review_concerns(item, expectation.get("row"), ledger):
+            continue
+        if codes is None or any(e.get("row") == item.get("row") and e.get("outcome") == "review"
+                                and e.get("rule") in codes for e in ledger):
+            return True
+    return False
+
+
 def covering(expectation: dict, findings: list[dict], ledger: list[dict], checks: dict,
-             exclude: set[int] = frozenset()) -> list[int]:
+             exclude: set[int] = frozenset(), budget_label: str | None = None) -> list[int]:
     """Indexes of the alarm findings that cover an expectation."""
     category = checks.get(expectation.get("check")) or {}
     rules = set(category.get("rules") or [])
     return [i for i, f in enumerate(findings)
             if i not in exclude and _is_alarm(f) and f.get("rule") in rules
-            and of_kind(f, category.get("facts")) and concerns(f, expectation.get("row"), ledger)]
+            and of_kind(f, category.get("facts")) and concerns(f, expectation.get("row"), ledger, budget_label)]
 
 
 def rows_read(result: dict, names: set[str] | None = None) -> int:
@@ -208,6 +264,27 @@ def rows_read(result: dict, names: set[str] | None = None) -> int:
                 and (names is None or _norm_text(e.get("item")) in names)})
 
 
+def rows_accounted(result: dict, expected: dict, checks: dict, names: set[str] | None = None) -> int:
+    """Rows scored, plus rows sent to review (待复核) that the reviewer also marked as not scorable
+    (an expectation whose category says `unscorable: true`, naming the row, or naming no row:
+    then it is about every row of the case). A review row the reviewer thought readable is not
+    accounted for: the tool should have read it."""
+    ledger = result.get("ledger") or []
+    marks = [e for e in (expected.get("defects") or [])
+             if (checks.get(e.get("check")) or {}).get("unscorable")]
+    scored = {e["row"] for e in ledger if e.get("row") is not None and e.get("kind") != "review"
+              and e.get("outcome") != "review" and (names is None or _norm_text(e.get("item")) in names)}
+    accounted = set(scored)
+    for e in ledger:
+        if (e.get("row") is None or e["row"] in scored or e.get("outcome") != "review"
+                or (names is not None and _norm_text(e.get("item")) not in names)):
+            continue
+        item = _norm_text(e.get("item"))
+        if any(not m.get("row") or _norm_text(m["row"]) == item or _norm_text(m["row"]) in item for m in marks):
+            accounted.add(e["row"])
+    return len(accounted)
+
+
 def _total_text(value) -> str:
     """A result's total or self-assessed total, whatever its shape (a number, or a mapping with
     score/total and grade)."""
@@ -218,22 +295,22 @@ def _total_text(value) -> str:
     return "–" if value is None else str(value)
 
 
-def match(expected: dict, result: dict, checks: dict) -> dict:
+def match(expected: dict, result: dict, checks: dict, budget_label: str | None = None) -> dict:
     """The expectations of one case against its result: defects found and missed, ok checks that
     raised an alarm, and alarms no expectation accounts for (neither a defect it finds nor an ok
-    check it contradicts)."""
+    check it contradicts). `budget_label`: the form's own name for its budget row."""
     findings = result.get("findings") or []
     ledger = result.get("ledger") or []
     covered: set[int] = set()
     found, missed, false_alarms = [], [], []
     for defect in expected.get("defects") or []:
-        hits = covering(defect, findings, ledger, checks)
+        hits = covering(defect, findings, ledger, checks, budget_label=budget_label)
         covered.update(hits)
-        (found if hits else missed).append(defect["id"])
+        (found if hits or found_by_review(defect, result, checks) else missed).append(defect["id"])
     alarmed: set[int] = set()
     for ok in expected.get("ok") or []:
         # a finding that finds an expected defect is accounted for: it is not also a false alarm
-        hits = covering(ok, findings, ledger, checks, exclude=covered)
+        hits = covering(ok, findings, ledger, checks, exclude=covered, budget_label=budget_label)
         alarmed.update(hits)
         if hits:
             false_alarms.append(ok["id"])
@@ -292,7 +369,8 @@ class CaseReport:
     status: str = "scored"            # scored | refused | broken (folder malformed)
     message: str = ""
     rows: int = 0
-    rows_read: int = 0
+    rows_read: int = 0               # rows scored
+    rows_accounted: int = 0          # rows scored + 待复核 rows the reviewer also found not scorable
     defects: int = 0
     found: list = field(default_factory=list)
     missed: list = field(default_factory=list)
@@ -304,6 +382,7 @@ class CaseReport:
     import_rows: int = 0
     import_reproduced: int = 0
     import_message: str = ""
+    refusal_note: str = ""           # provenance `refusal_note`: why the refusal is right (no rule for that year…)
     same_as: str = ""                # another folder transcribing the same filing (provenance same_filing_as)
 
 
@@ -324,11 +403,15 @@ def evaluate(folder: Path, checks: dict, do_import: bool = True) -> CaseReport:
     result, refusal = score(folder / "case.yaml", prov.get("pack"))
     if result is None:
         report.status, report.message = "refused", refusal or ""
+        report.refusal_note = " ".join(str(prov.get("refusal_note") or "").split())
         report.missed = [d["id"] for d in expected.get("defects") or []]
     else:
         names = {_norm_text(r["name"]) for r in with_content(case_rows(read_yaml(folder / "case.yaml")))}
         report.rows_read = min(rows_read(result, names), report.rows)
-        m = match(expected, result, checks)
+        report.rows_accounted = min(rows_accounted(result, expected, checks, names), report.rows)
+        case = read_yaml(folder / "case.yaml") or {}
+        label = (((case.get("self_evaluation") or {}).get("budget") or {}).get("label"))
+        m = match(expected, result, checks, budget_label=str(label) if label else None)
         report.found, report.missed = m["found"], m["missed"]
         report.false_alarms, report.uncovered = m["false_alarms"], m["uncovered"]
         report.total, report.self_total = _total_text(result.get("total")), _total_text(result.get("self_assessed"))
@@ -358,6 +441,7 @@ def summarize(reports: list[CaseReport]) -> dict:
             "broken": sum(r.status == "broken" for r in rs),
             "rows": sum(r.rows for r in rs),
             "rows_read": sum(r.rows_read for r in rs),
+            "rows_accounted": sum(r.rows_accounted for r in rs),
             "defects": sum(r.defects for r in rs),
             "defects_found": sum(len(r.found) for r in rs),
             "ok": sum(r.ok for r in rs),
@@ -381,30 +465,35 @@ def render_text(summary: dict, commit: str = "", date: str = "") -> str:
     for c in summary["cases"]:
         if c["status"] != "scored":
             out.append(f"  {c['status']}: {c['id']}: {_first_lines(c['message'])}")
+            if c.get("refusal_note"):
+                out.append(f"      why no pack applies: {c['refusal_note']}")
     twins = sorted({tuple(sorted((c["id"], c["same_as"]))) for c in summary["cases"] if c.get("same_as")})
     if twins:
         out.append(f"same filing in two folders (counted twice until one is kept): {len(twins)}")
         out += [f"  {a} = {b}" for a, b in twins]
     out += [
-        f"rows read:                       {t['rows_read']} / {t['rows']} ({_pct(t['rows_read'], t['rows'])})",
+        f"rows scored:                     {t['rows_read']} / {t['rows']} ({_pct(t['rows_read'], t['rows'])})",
+        f"rows accounted:                  {t['rows_accounted']} / {t['rows']} ({_pct(t['rows_accounted'], t['rows'])})"
+        "   (scored, or 待复核 where the reviewer also marked the row unreadable, blank or a placeholder)",
         f"expected defects found:          {t['defects_found']} / {t['defects']} ({_pct(t['defects_found'], t['defects'])})",
         f"false alarms on expected-ok:     {t['false_alarms']} / {t['ok']} ({_pct(t['false_alarms'], t['ok'])})",
         f"findings no expectation covers:  {t['uncovered']}",
         f"import, rows reproduced:         {t['import_reproduced']} / {t['import_rows']} "
         f"({_pct(t['import_reproduced'], t['import_rows'])})",
         "",
-        f"{'family':<14}{'cases':>6}{'scored':>7}{'refused':>8}{'rows read':>12}{'defects':>10}"
+        f"{'family':<14}{'cases':>6}{'scored':>7}{'refused':>8}{'rows scored':>12}{'accounted':>10}{'defects':>10}"
         f"{'false al.':>10}{'uncov.':>7}{'import':>10}",
     ]
     for fam, f in summary["families"].items():
         out.append(f"{fam:<14}{f['cases']:>6}{f['scored']:>7}{f['refused']:>8}"
                    f"{str(f['rows_read']) + '/' + str(f['rows']):>12}"
+                   f"{str(f['rows_accounted']) + '/' + str(f['rows']):>10}"
                    f"{str(f['defects_found']) + '/' + str(f['defects']):>10}"
                    f"{str(f['false_alarms']) + '/' + str(f['ok']):>10}{f['uncovered']:>7}"
                    f"{str(f['import_reproduced']) + '/' + str(f['import_rows']):>10}")
     out += ["", "per case (missed defects, false alarms, uncovered findings):"]
     for c in summary["cases"]:
-        line = (f"  {c['id']}: {c['status']}, rows {c['rows_read']}/{c['rows']}, "
+        line = (f"  {c['id']}: {c['status']}, rows {c['rows_read']}/{c['rows']} (accounted {c['rows_accounted']}), "
                 f"defects {len(c['found'])}/{c['defects']}, false alarms {len(c['false_alarms'])}/{c['ok']}, "
                 f"uncovered {len(c['uncovered'])}, import {c['import_reproduced']}/{c['import_rows']}")
         if c["total"] is not None:
