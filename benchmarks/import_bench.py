@@ -58,6 +58,7 @@ def write_all(folder: Path, slow: bool) -> dict[str, Path]:
         "text (pipe)": write_pipe(blocks, folder / "pipe.txt"),
         "text (tabs)": write_tsv(blocks, folder / "tabs.txt"),
         "text (cell per line)": write_cell_lines(blocks, folder / "cells.txt"),
+        "text (glued)": write_glued(blocks, folder / "glued.txt"),
     }
     if slow and shutil.which("soffice"):
         for kind, source in (("doc", files["docx"]), ("xls", files["xlsx"])):
@@ -72,6 +73,21 @@ def write_all(folder: Path, slow: bool) -> dict[str, Path]:
         if available():
             files["scan page (OCR)"] = scan(blocks, folder / "scan.png", font)
     return files
+
+
+def write_glued(blocks, path: Path) -> Path:
+    """A table's cells run together without any separator, empty and merged cells vanished (what
+    a document mirror's text gives); paragraphs on lines of their own."""
+    from tests.import_forms import LEFT, UP, P
+
+    lines = []
+    for block in blocks:
+        if isinstance(block, P):
+            lines.append(block.text)
+            continue
+        lines.append("".join(t.replace("\n", "") for row in block.grid for t in row if t not in (LEFT, UP)))
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
 
 
 def scan(blocks, path: Path, font_path: Path) -> Path:

@@ -81,7 +81,7 @@ CORE_MARKS = tuple(_V["core_marks"])
 CORE_YES = frozenset(_V["core_yes"])
 PLACEHOLDERS = tuple(_V["placeholders"])
 #: Optional v2 row columns copied as written.
-EXTRA_ROLES = ("adjusted_target", "coefficient", "explanation", "criteria")
+EXTRA_ROLES = ("adjusted_target", "coefficient", "explanation", "criteria", "completion")
 
 _BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 _POINTS = re.compile(

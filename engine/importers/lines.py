@@ -193,8 +193,13 @@ def _space_rows(items: list[_Item], grid_words, budget_words) -> list[_Item]:
             heads = sum(1 for w in words if _is_header_word(w, grid_words, budget_words))
             if len(words) >= 3 and heads >= 3 and heads * 10 >= len(words) * 6:
                 active = True
-                out.append(_Item("row", it.line, cells=words))
                 k += 1
+                if k < len(items) and items[k].kind == "line":
+                    joined = _complete_header(words, items[k].text.split(), grid_words, budget_words)
+                    if joined is not None:  # "年度 实际" above "指标值 完成值": a header over two lines
+                        words = joined
+                        k += 1
+                out.append(_Item("row", it.line, cells=words))
                 continue
             if active:
                 one = Row(cells=(Cell(paras=(it.text,)),), table=None)
@@ -218,6 +223,24 @@ def _space_rows(items: list[_Item], grid_words, budget_words) -> list[_Item]:
     return out
 
 
+def _complete_header(words: list[str], below: list[str], grid_words, budget_words) -> list[str] | None:
+    """The header line's words with the line below joined in, when each word below completes the
+    next word of the header line that is no header word by itself ("年度" + "指标值"); else None."""
+    gaps = [i for i, w in enumerate(words) if not _is_header_word(w, grid_words, budget_words)]
+    if not below or len(below) > len(gaps):
+        return None
+    out = list(words)
+    k = 0
+    for w in below:
+        while k < len(gaps) and not _is_header_word(words[gaps[k]] + w, grid_words, budget_words):
+            k += 1
+        if k == len(gaps):
+            return None
+        out[gaps[k]] = words[gaps[k]] + w
+        k += 1
+    return out
+
+
 def _join_split_headers(items: list[_Item], grid_words, budget_words) -> list[_Item]:
     """A header cell written over two lines ("年度" / "指标值", "全年" / "执行数"), or a level
     heading ("经济效益" / "指标"), as one cell."""
@@ -228,8 +251,8 @@ def _join_split_headers(items: list[_Item], grid_words, budget_words) -> list[_I
     while k < len(items):
         it = items[k]
         if k + 1 < len(items) and it.kind in ("line", "cell") and items[k + 1].kind in ("line", "cell") \
-                and len(it.text) <= 4 and not _is_header_word(it.text, grid_words, budget_words) \
-                and (_is_header_word(it.text + items[k + 1].text, grid_words, budget_words)
+                and len(it.text) <= 6 and not _is_header_word(it.text, grid_words, budget_words) \
+                and ((len(it.text) <= 4 and _is_header_word(it.text + items[k + 1].text, grid_words, budget_words))
                      or (not level_of(it.text) and level_of(it.text + items[k + 1].text))):
             out.append(_Item(it.kind, it.line, text=it.text + items[k + 1].text, doubt=it.doubt))
             k += 2
@@ -314,6 +337,13 @@ def parse_lines(text: str, name: str = "<text>") -> Source:
     glosses = len(_GLOSS.findall(text))
     if glosses:
         text = _GLOSS.sub("", text)
+    from .glued import parse_glued
+
+    glued = parse_glued(text, name)  # a table whose cells lost every separator
+    if glued is not None:
+        if glosses:
+            glued.notes.append(f"删去了转载网站在汉字后加注的 {glosses} 处拼音（如“衛(wèi)”），它们不是原文")
+        return glued
     level1, level2, other = _row_starts()
     pair_labels = _pair_labels()
     items = _space_rows(_join_split_headers(_classify(text), grid_words, budget_words), grid_words, budget_words)

@@ -1,0 +1,71 @@
+"""One cell per paragraph (lines.py): a level heading a narrow column wrapped over two cells
+("可持续影响" / "指标") is one heading, not a heading and a row named "指标"."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from engine.importers import import_file
+
+CELLS = ["项目支出绩效自评表", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+         "产出指标", "数量指标", "培训人数", "100", "100", "10", "10",
+         "效益指标", "可持续影响", "指标", "指标1长期使用性", "100", "100", "10", "10",
+         "总分", "20", "20"]
+
+
+def test_wrapped_level_heading_of_five_characters(tmp_path):
+    path = tmp_path / "filing.txt"
+    path.write_text("\n\n".join(CELLS) + "\n", encoding="utf-8")
+    case = import_file(path).case
+    blocks = case["self_evaluation"]["indicators"]
+    assert [(b["level1"], [(g["level2"], [r["name"] for r in g["rows"]]) for g in b["groups"]]) for b in blocks] == [
+        ("产出指标", [("数量指标", ["培训人数"])]),
+        ("效益指标", [("可持续影响指标", ["指标1长期使用性"])]),
+    ]
+    row = blocks[1]["groups"][0]["rows"][0]
+    assert (row["target"], row["actual"], row["weight"], row["score"]) == ("100", "100", Decimal(10), Decimal(10))
+
+
+def test_a_long_cell_before_a_level_word_is_not_joined(tmp_path):
+    # "运营维护长期" + "指标" is no heading: the two cells stay apart
+    cells = [c if c != "可持续影响" else "运营维护长期" for c in CELLS]
+    path = tmp_path / "filing.txt"
+    path.write_text("\n\n".join(cells) + "\n", encoding="utf-8")
+    case = import_file(path).case
+    names = [g["level2"] for b in case["self_evaluation"]["indicators"] for g in b["groups"]]
+    assert "运营维护长期指标" not in names
+
+
+SPACED = """项目支出绩效自评表(2022年度)
+项目名称 市级文物保护专项经费
+绩效指标 一级指标 二级指标 三级指标 年度 实际 分值 得分 偏差原因分析及改进措施
+指标值 完成值
+产出指标 数量指标 指标1:修缮建筑面积 6000平方米 6000平方米 7 7
+质量指标 指标1:验收通过率 100% 95% 6 5
+指标2:工程质量管理 ≥95% 98% 6 6
+总分 19 18
+"""
+
+
+def test_space_separated_header_over_two_lines(tmp_path):
+    # "年度 实际" above "指标值 完成值": one header (年度指标值, 实际完成值), not a row named "指标值"
+    path = tmp_path / "page.txt"
+    path.write_text(SPACED, encoding="utf-8")
+    case = import_file(path).case
+    rows = [r for b in case["self_evaluation"]["indicators"] for g in b["groups"] for r in g["rows"]]
+    assert [(r["name"], r["target"], r["actual"], r["weight"], r["score"]) for r in rows] == [
+        ("指标1:修缮建筑面积", "6000平方米", "6000平方米", Decimal(7), Decimal(7)),
+        ("指标1:验收通过率", "100%", "95%", Decimal(6), Decimal(5)),
+        ("指标2:工程质量管理", "≥95%", "98%", Decimal(6), Decimal(6)),
+    ]
+
+
+def test_a_line_below_the_header_that_completes_nothing_stays_a_row():
+    from engine.importers.lines import _complete_header, _header_words
+
+    grid, budget = _header_words()
+    words = ["一级指标", "二级指标", "三级指标", "年度", "实际", "分值", "得分"]
+    assert _complete_header(words, ["指标值", "完成值"], grid, budget) == [
+        "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+    assert _complete_header(words, ["产出指标", "数量指标"], grid, budget) is None
+    assert _complete_header(words, ["指标值", "完成值", "其他"], grid, budget) is None
