@@ -110,7 +110,8 @@ def test_the_corpus_case_kxc_damaged_targets_are_review():
     result = score_file(CORPUS / "chongqing-2021-kxc-rongmeiti" / "case.yaml")
     by_row = {e.row: e for e in result.ledger if e.row is not None}
     assert by_row[16].outcome == "review" and by_row[17].outcome == "review"
-    assert not [f for f in _alarms(result) if f.row in (16, 17)]
+    # never unmet or over-scored (a JX-V01 "needs review" warning is what it should say)
+    assert not [f for f in _alarms(result) if f.row in (16, 17) and f.rule != "JX-V01"]
 
 
 # ── 2. lower-is-better rate names (Chongqing vocabulary) ──────────────────────────────────────
