@@ -36,6 +36,7 @@ _SHAPES = {
     "document": ("kind", ['{field: rows, op: ">", value: 0}', '{field: any_reason, op: "==", value: false}']),
     "scored_budget": ("kind", ['{field: abs_diff, op: ">", value: 0}']),
     "filing": ("kind", ['{field: abs_diff, op: ">", value: 5}']),
+    "scored_group": ("kind", ['{field: abs_diff, op: ">", value: 0}']),
 }
 
 

@@ -17,7 +17,6 @@ from .load import Document, load_file
 from .match import compile_matcher
 from .packselect import select_pack
 from .result import Result
-from .lint import checked_pack
 from .rulepack import Pack
 from .score import Evaluation, evaluate_case, score_case
 from .validate import validate
@@ -40,11 +39,21 @@ def _pack_cached(directory: str) -> Pack:
     """Compile a pack for scoring, `rules test`, `rules diff` and batch workers alike: every
     error `jixiao rules lint` reports (schema, compile, fields and values in conditions,
     weights, grades, rescaling, placeholders, methods) refuses the pack. Lint's warnings (the
-    pairwise analysis of rules) are not run here: they cost time and do not make scores wrong."""
-    pack, problems = checked_pack(directory)
+    pairwise analysis of rules) are not run here: they cost time and do not make scores wrong.
+    A pack that compiled cleanly before, from the same bytes and by the same engine, is taken
+    from the on-disk cache (engine/packcache.py) instead."""
+    from . import packcache
+
+    pack = packcache.cached_pack(directory)
+    if pack is not None:
+        return pack
+    from .lint import checked_chain  # not imported on a cache hit
+
+    chain, pack, problems = checked_chain(directory)
     if problems or pack is None:
         raise JixiaoError(list(problems) or [Problem("E-PACK", tr("无法编译这个规则包", "the pack cannot be compiled"),
                                                      "compile", file=directory)])
+    packcache.store_pack(directory, chain, pack)
     return pack
 
 

@@ -52,6 +52,7 @@ class IndicatorRow:
     level1_points: Decimal | None = None
     level2_points: Decimal | None = None
     level2_label: str | None = None
+    level2_score: Decimal | None = None  # the 得分 cell merged over the row's level-2 group (group `score`)
     nature: str = ""  # 指标性质 (≥ ≤ =)
     unit: str = ""  # 度量单位
     adjusted_target: str = ""  # 调整指标值
@@ -132,6 +133,7 @@ class Case:
     parts: frozenset[str] = frozenset(PARTS)  # the parts the filing has
     review: tuple[ReviewItem, ...] = ()
     year_supplied: bool = False  # the year came from `--year`, not from the file
+    report_total_score: Decimal | None = None  # the 自评总分 the report states (report.self_score.score)
 
     @property
     def all_rows(self) -> tuple[IndicatorRow, ...]:
@@ -191,6 +193,7 @@ def _indicator_row(row: dict, path: tuple, block: dict, group: dict, number: _Co
         level1_points=_num(block.get("points")),
         level2_points=_num(group.get("points")),
         level2_label=group.get("label"),
+        level2_score=_num(group.get("score")),
         nature=_text(row.get("nature")),
         unit=_text(row.get("unit")),
         adjusted_target=_text(row.get("adjusted_target")),
@@ -238,6 +241,12 @@ def _review(items) -> tuple[ReviewItem, ...]:
             where=tuple((k, _text(where[k])) for k in ("file", "page", "table", "row", "col") if where.get(k) is not None),
         ))
     return tuple(out)
+
+
+def _report_score(report) -> Decimal | None:
+    """The 自评总分 a report states (`report.self_score.score`), or None."""
+    stated = report.get("self_score") if isinstance(report, dict) else None
+    return _num(stated.get("score")) if isinstance(stated, dict) else None
 
 
 def build_case(data: dict, file: str, sha256: str, year: int | None = None) -> Case:
@@ -299,4 +308,5 @@ def build_case(data: dict, file: str, sha256: str, year: int | None = None) -> C
         parts=_parts(data, se, rows, target_rows),
         review=_review(data.get("review")),
         year_supplied=stated_year is None and year is not None,
+        report_total_score=_report_score(data.get("report")),
     )

@@ -108,6 +108,11 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
     "filing": {
         "kind": STR, "id": NUM, "rule_total": NUM, "self_total": NUM, "max_total": NUM, "diff": NUM, "abs_diff": NUM,
         "rows_full": NUM, "rows_partial": NUM, "rows_zero": NUM, "rows_review": NUM, "rows_na": NUM,
+        "report_total": NUM, "report_table_abs_diff": NUM,  # the report's stated 自评总分, its gap to the table's
+    },
+    "scored_group": {  # a level-2 group whose 得分 cell is merged over its rows (group `score`)
+        "kind": STR, "id": NUM, "section": STR, "level2": STR, "self_score": NUM, "rule_score": NUM, "weight": NUM,
+        "rows": NUM, "rows_review": NUM, "diff": NUM, "abs_diff": NUM, "self_over_weight": BOOL,
     },
 }
 
@@ -124,6 +129,7 @@ FACT_KIND_TITLES: dict[str, str] = {
     "document": "整个案卷：目标表日期与金额、预算调整、满分与偏差说明（审核）",
     "scored_budget": "评分之后的预算执行率行：执行数与预算数、自评得分与规则得分（审核）",
     "filing": "评分之后的整份自评：自评总分与规则总分、各类结果的行数（审核）",
+    "scored_group": "评分之后得分栏按二级指标合并的一组：合并格所填得分与组内各行规则得分之和（审核）",
 }
 
 # The values an enumerated string field can take, wherever it appears (lint flags a condition
@@ -169,8 +175,9 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
                    "review_notes"),
     "scored_budget": ("name", "rule", "rule_score", "weight", "declared_weight", "self_score", "full_year",
                       "executed", "over_amount", "rate", "diff", "declared_weight_diff"),
+    "scored_group": ("level2", "names", "self_score", "rule_score", "weight", "rows", "diff", "abs_diff"),
     "filing": ("rule_total", "self_total", "max_total", "diff", "abs_diff", "direction", "rows_full", "rows_partial", "rows_zero",
-               "rows_review", "rows_na"),
+               "rows_review", "rows_na", "report_total", "report_table_diff"),
 }
 SCORE_PLACEHOLDERS = ("weight", "score", "deduction", "formula", "self_score")
 
@@ -546,9 +553,27 @@ def _heading_weights(rows: list[tuple[IndicatorRow, str]], pack) -> dict[int, tu
             rest = D(points) - taken
             if rest < 0:
                 continue
-            shares = largest_remainder([rest / len(open_rows)] * len(open_rows), rest, pack.places)
-            for r, w in zip(open_rows, shares):
+            for r, w in _shares(open_rows, rest, level, pack):
                 out[r.number] = (w, level)
+    return out
+
+
+def _shares(rows: list[IndicatorRow], points: Decimal, level: str, pack) -> list[tuple[IndicatorRow, Decimal]]:
+    """Equal shares of a heading's points among its open rows; where the pack's vocabulary says
+    `merged_groups: by_group` and the form merges the 得分 cell over level-2 groups (a group
+    `score`), a level-1 or section heading is shared among its level-2 groups first, then among
+    each group's rows, so a group's rows are worth what its merged cell scores."""
+    places = pack.places
+    if level == "level2" or pack.vocabulary.get("merged_groups") != "by_group" or \
+            not any(r.level2_score is not None for r in rows):
+        return list(zip(rows, largest_remainder([points / len(rows)] * len(rows), points, places)))
+    groups: dict[tuple, list[IndicatorRow]] = {}
+    for r in rows:
+        groups.setdefault((r.path[2], r.path[4]), []).append(r)
+    out = []
+    each = largest_remainder([points / len(groups)] * len(groups), points, places)
+    for members, worth in zip(groups.values(), each):
+        out.extend(zip(members, largest_remainder([worth / len(members)] * len(members), worth, places)))
     return out
 
 
@@ -623,3 +648,39 @@ def under_review(fact: Fact, items: tuple[ReviewItem, ...]) -> Fact:
 def build_facts(case: Case, pack) -> list[Fact]:
     """All facts of a case: the budget block first, then indicator rows in table order."""
     return read_case(case, pack).facts
+
+
+def group_facts(indicator_facts: list[Fact], ledger, start_id: int, places: int = 2) -> list[Fact]:
+    """After scoring: each level-2 group whose 得分 cell the form merges over its rows (group
+    `score`), its stated score against the sum of its rows' rule points. The rows carry no self
+    score of their own: none is invented for them. Where the pack rescales the rows' stated
+    分值 (scale_rows), the cell is compared on the pack's scale, as a row's self score is."""
+    by_row = {e.row: e for e in ledger if e.row is not None and e.kind == "score"}
+    groups: dict[tuple, list[Fact]] = {}
+    for fact in indicator_facts:
+        if fact.row is not None and fact.row.level2_score is not None and fact.row.parent is None:
+            groups.setdefault((fact.row.path[2], fact.row.path[4]), []).append(fact)
+    out = []
+    for n, members in enumerate(groups.values(), start=start_id + 1):
+        entries = [by_row[f.row.number] for f in members if f.row.number in by_row]
+        review = sum(1 for e in entries if e.outcome == "review")
+        stated = members[0].row.level2_score
+        rule = sum((e.points for e in entries), Decimal(0))
+        weight = sum((e.weight for e in entries), Decimal(0))
+        declared = [f.row.weight for f in members]
+        if all(w is not None for w in declared) and sum(declared) and sum(declared) != weight:
+            stated = round_half_up(stated * weight / sum(declared), places)
+        fields = {"kind": "scored_group", "id": n, "section": members[0].section, "level2": members[0].row.level2,
+                  "self_score": stated, "rule_score": rule, "weight": weight, "rows": len(members),
+                  "rows_review": review, "self_over_weight": stated > weight}
+        display = {"level2": members[0].row.level2 or members[0].row.level1,
+                   "names": "、".join(f.row.name for f in members), "self_score": fmt(stated),
+                   "rule_score": fmt(rule), "weight": fmt(weight), "rows": str(len(members))}
+        if not review:  # rows still to review have no rule score yet: nothing to compare
+            diff = stated - rule
+            fields["diff"], fields["abs_diff"] = diff, abs(diff)
+            display["diff"] = ("+" if diff > 0 else "") + fmt(diff)
+            display["abs_diff"] = fmt(abs(diff))
+        out.append(Fact(kind="scored_group", id=n, fields=fields, section=members[0].section,
+                        item=display["level2"], describe=display))
+    return out

@@ -605,6 +605,13 @@ def _filing_fact(case: Case, ledger, outcomes: dict, ids: _Ids, pack) -> Fact:
         display["diff"] = ("+" if diff > 0 else "") + fmt(diff)
         display["abs_diff"] = fmt(abs(diff))
         display["direction"] = "高" if diff > 0 else "低"
+    if case.report_total_score is not None:  # the 自评总分 the report states, against the table's
+        fields["report_total"] = case.report_total_score
+        display["report_total"] = fmt(case.report_total_score)
+        if case.stated_total_score is not None:
+            gap = case.report_total_score - case.stated_total_score
+            fields["report_table_abs_diff"] = abs(gap)
+            display["report_table_diff"] = ("+" if gap > 0 else "") + fmt(gap)
     return Fact(kind="filing", id=fields["id"], fields=fields, section="", item="自评总分", describe=display)
 
 

@@ -110,10 +110,16 @@ def lint_pack(directory: str | Path) -> LintReport:
 def checked_pack(directory: str | Path) -> tuple[Pack | None, tuple[Problem, ...]]:
     """The compiler every command uses: read and compile the pack, then run the error-level
     checks (linear in the pack's size). The pack is usable only when no problem is returned."""
+    _chain, pack, problems = checked_chain(directory)
+    return pack, problems
+
+
+def checked_chain(directory: str | Path) -> tuple[list[PackSource], Pack | None, tuple[Problem, ...]]:
+    """`checked_pack`, with the pack sources it was compiled from (what the pack cache records)."""
     chain, pack, problems = inspect_pack(directory)
     if pack is not None:
         problems += compile_problems(pack, chain, problems)
-    return pack, _ordered(problems)
+    return chain, pack, _ordered(problems)
 
 
 # --------------------------------------------------------------------------- editor schema line

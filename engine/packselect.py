@@ -111,11 +111,20 @@ class Selection:
 
 
 def read_candidates(rules_dir: Path = RULES_DIR) -> list[Candidate]:
-    """Every pack folder under `rules_dir`, with what its pack.yaml says it applies to."""
+    """Every pack folder under `rules_dir`, with what its pack.yaml says it applies to (from
+    the on-disk cache when no pack.yaml changed: engine/packcache.py)."""
+    from . import packcache
+
+    folders = pack_folders(rules_dir)
+    rows = packcache.cached_candidates(str(rules_dir), folders)
+    if rows is not None:
+        return [Candidate(folder, *row[1:]) for folder, row in zip(folders, rows)]
     out = []
+    files = []
     problems: list[Problem] = []
-    for folder in pack_folders(rules_dir):
+    for folder in folders:
         doc = load_file(folder / PACK_FILE)
+        files.append((doc.path, doc.sha256))
         found = schema_problems(doc, "rulepack.schema.json")
         if found:
             problems.extend(found)
@@ -124,6 +133,7 @@ def read_candidates(rules_dir: Path = RULES_DIR) -> list[Candidate]:
         out.append(Candidate(folder, meta.get("id", folder.name), str(meta.get("version", "")), meta.get("applies_to") or {}))
     if problems:
         raise JixiaoError(problems)
+    packcache.store_candidates(str(rules_dir), files, [[str(c.directory), c.id, c.version, c.applies_to] for c in out])
     return out
 
 

@@ -196,6 +196,9 @@ class Result:
     supervisor: str = ""  # 主管部门
     implementer: str = ""  # 实施单位, when it differs from the unit
     project_category: str = ""  # 项目类别
+    self_total_source: str = ""  # "report": self_total is the total the report states (no 总分 row)
+    scored_max: Decimal | None = None  # the points the rules could score (rows and budget not in review)
+    grade_withheld: bool = False  # too few points scorable (pack `grade_min_scored_share`): grade provisional
 
     @property
     def status(self) -> str:
@@ -207,7 +210,8 @@ class Result:
         """The status in words, for the first line of every report."""
         if self.status == "final":
             return "结果：正式（无待复核项）"
-        return f"结果：暂定（{len(self.review_items)} 项待复核）"
+        withheld = "，等级暂不评定" if self.grade_withheld and not self.nothing_scored else ""
+        return f"结果：暂定（{len(self.review_items)} 项待复核{withheld}）"
 
     @property
     def review_rows(self) -> tuple[LedgerEntry, ...]:
@@ -228,7 +232,9 @@ class Result:
     def difference(self) -> Decimal | None:
         """The stated self total minus the rule total (自评 − 规则; positive: the department
         scored itself higher than the rules give)."""
-        return None if self.self_total is None else self.self_total - self.total
+        if self.self_total is None or self.nothing_scored:  # no rule total to compare with
+            return None
+        return self.self_total - self.total
 
     @property
     def deductions(self) -> tuple[LedgerEntry, ...]:
@@ -306,9 +312,12 @@ class Result:
             },
             "status": self.status,
             "total": {"score": _s(self.total, p), "max": _s(self.max_total, p), "grade": self.grade,
-                      **({"nothing_scored": True} if self.nothing_scored else {})},
+                      **({"nothing_scored": True} if self.nothing_scored else {}),
+                      **({"grade_withheld": True, "scored_max": _s(self.scored_max, p)}
+                         if self.grade_withheld and not self.nothing_scored else {})},
             "self_assessed": {
                 "total": _s(self.self_total),
+                **({"source": "report"} if self.self_total_source == "report" else {}),
                 "grade": self.self_grade,
                 "items_sum": _s(self.self_items_sum, p),
             },

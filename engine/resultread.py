@@ -64,6 +64,8 @@ def result_from_dict(data: dict, self_scoring_rules: tuple[str, ...] = ()) -> Re
                        for s in data["sections"]),
         total=total, max_total=Decimal(data["total"]["max"]), grade=data["total"]["grade"],
         self_total=_d(own["total"]), self_grade=own["grade"], self_items_sum=_d(own["items_sum"]),
+        self_total_source=own.get("source", ""),
+        scored_max=_d(data["total"].get("scored_max")), grade_withheld=bool(data["total"].get("grade_withheld")),
         ledger=tuple(_ledger(e) for e in data["ledger"]),
         findings=tuple(_finding(f) for f in data["findings"]),
         actions=tuple(_action(a) for a in data.get("actions", ())),

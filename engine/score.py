@@ -19,7 +19,7 @@ from .case import FORMAT_V2, Case
 from .decimals import D, fmt, largest_remainder, round_half_up
 from .errors import JixiaoError, Problem, format_path, tr
 from .expr import ExprError
-from .facts import Fact, read_case
+from .facts import Fact, group_facts, read_case
 from .facts_checks import check_facts, scored_row_facts
 from .result import Finding, LedgerEntry, NotCheckable, Result, ReviewEntry, SectionScore, Skipped
 from .rulepack import Pack, Rule, resolve_param
@@ -408,6 +408,15 @@ def _grade(pack: Pack, total: Decimal) -> str:
     return top.grade if total >= top.max else bottom.grade if total < bottom.min else grade
 
 
+def _grade_withheld(pack: Pack, scored_max: Decimal, worth: Decimal) -> bool:
+    """The grade is only provisional (暂不定级) while the points the rules could score are less
+    than the pack's `grade_min_scored_share` of what the sections are worth (the pack's weights,
+    or a scoresheet's own points; at most the pack's total): the rest awaits review or is missing."""
+    share = pack.params.get("grade_min_scored_share")
+    maximum = min(worth, pack.total)
+    return share is not None and maximum > 0 and scored_max < D(share) * maximum
+
+
 def section_weights(case: Case, pack: Pack, facts: list[Fact]) -> dict[str, Decimal]:
     """What each section is worth for this case: the pack's weight, or, where the pack's
     vocabulary says `section_weights: form` (criteria scoresheets, whose blocks differ from form
@@ -524,6 +533,8 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
     findings.extend(_findings_for(pack, first, matches))
     scored = scored_row_facts(case, [f for f in facts if f.kind == "indicator"], ledger,
                               start_id=max((f.id for f in first), default=0), pack=pack)
+    scored = [*scored, *group_facts([f for f in facts if f.kind == "indicator"], ledger,
+                                    start_id=max((f.id for f in (*first, *scored)), default=0), places=pack.places)]
     scored_matches = matcher.match([f.fields for f in scored])
     findings.extend(_findings_for(pack, scored, scored_matches))
     ledger.extend(_deductions(pack, findings, ledger))
@@ -532,12 +543,15 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
     ledger.extend(capped)
     findings.extend(cap_findings)
 
+    merged = [f for f in scored if f.kind == "scored_group"]
     sections = []
     for s in pack.sections:
         entries = [e for e in ledger if e.section == s.key]
         # rows under review have no rule score: their self scores are left out of the comparison
         self_scores = [e.self_score for e in entries if e.self_score is not None and e.kind == "score"
                        and e.outcome != "review"]
+        # a merged 得分 cell is the self score of its whole group (its rows carry none)
+        self_scores += [g.fields["self_score"] for g in merged if g.section == s.key and not g.fields["rows_review"]]
         sections.append(SectionScore(
             key=s.key, title=s.title, weight=worth[s.key],
             score=sum((e.points for e in entries), ZERO),
@@ -559,6 +573,12 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
         sections[-1] = SectionScore(sections[-1].key, sections[-1].title, sections[-1].weight,
                                     sections[-1].score - over, sections[-1].self_score)
     self_items = [e.self_score for e in ledger if e.self_score is not None and e.kind == "score"]
+    self_items += [g.fields["self_score"] for g in merged]
+    # The department's own total: the table's 总分 row, else the total its report states.
+    self_total, self_source = case.stated_total_score, ""
+    if self_total is None and case.report_total_score is not None:
+        self_total, self_source = case.report_total_score, "report"
+    scored_max = sum((e.weight for e in ledger if e.kind == "score" and e.outcome != "review"), ZERO)
     result = Result(
         engine_version=__version__,
         matcher=matcher.name,
@@ -581,8 +601,11 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
         total=total,
         max_total=pack.total,
         grade=_grade(pack, total),
-        self_total=case.stated_total_score,
-        self_grade=_grade(pack, case.stated_total_score) if case.stated_total_score is not None else None,
+        self_total=self_total,
+        self_grade=_grade(pack, self_total) if self_total is not None else None,
+        self_total_source=self_source,
+        scored_max=scored_max,
+        grade_withheld=_grade_withheld(pack, scored_max, sum(worth.values(), ZERO)),
         self_items_sum=sum(self_items, ZERO) if self_items else None,
         ledger=tuple(ledger),
         findings=tuple(findings),

@@ -4,12 +4,15 @@ Every violation becomes a Problem naming file, line, column and the field path, 
 python-jsonschema (what happened, where), with `best_match` picking the useful error out of
 `oneOf`/`anyOf` noise. Validators are built once per schema and reused.
 
-Fast path: jsonschema takes ~10–20 ms to walk a 12 KB case, more than parsing it. Most documents
-are valid, so each schema is also compiled once into plain Python predicates (`fast_check`) for
-the keywords our schemas use; a document they accept is valid and needs no more work. Anything
-they reject, and any schema using a keyword they do not know, goes through jsonschema as before,
-so every error message comes from jsonschema. The predicates must never accept what jsonschema
-rejects: tests/test_validate_fast.py checks them against jsonschema on mutated documents.
+Fast path: jsonschema takes ~10–20 ms to walk a 12 KB case, more than parsing it, and ~50 ms to
+import. Most documents are valid, so each schema is also compiled once, from the schema file
+alone, into plain Python predicates (`fast_check`) for the keywords our schemas use (`oneOf`,
+`not`, `propertyNames` of the rule-pack schema included); a document they accept is valid and
+needs no more work, and jsonschema is not even imported. Anything they reject or cannot judge,
+and any schema using a keyword they do not know, goes through jsonschema as before, so every
+error message comes from jsonschema. The predicates must agree with jsonschema exactly (`not`
+and `oneOf` invert a mistake): tests/test_validate_fast.py checks them against jsonschema on
+mutated cases and rule-pack files.
 """
 
 from __future__ import annotations
@@ -22,9 +25,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-from jsonschema.exceptions import best_match
-
 from .errors import JixiaoError, Problem, lang
 from .load import Document
 
@@ -33,8 +33,11 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 
 @lru_cache(maxsize=None)
 def validator(schema_name: str) -> jsonschema.protocols.Validator:
-    path = SCHEMA_DIR / schema_name
-    schema = json.loads(path.read_text(encoding="utf-8"))
+    """jsonschema's validator for a schema: imported and built only to explain a document the
+    fast path rejected (or could not judge), never on the way of a valid one."""
+    import jsonschema
+
+    schema = schema_of(schema_name)
     cls = jsonschema.validators.validator_for(schema)
     # No cls.check_schema(schema) here: the schemas ship with the code and are checked against
     # their meta-schema by tests/test_casefile.py (test_every_schema_is_valid); checking them on
@@ -188,8 +191,14 @@ def _error_path(error: jsonschema.ValidationError) -> list:
 
 def schema_problems(doc: Document, schema_name: str, code: str = "E-SCHEMA") -> list[Problem]:
     fast = fast_check(schema_name)
-    if fast is not None and fast(doc.data):
-        return []
+    if fast is not None:
+        try:
+            if fast(doc.data):
+                return []
+        except _Unsure:
+            pass
+    from jsonschema.exceptions import best_match
+
     errors = list(validator(schema_name).iter_errors(doc.data))
     problems = []
     for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
@@ -212,41 +221,69 @@ def validate(doc: Document, schema_name: str, code: str = "E-SCHEMA") -> None:
 # --------------------------------------------------------------------------- fast path
 
 Check = Callable[[Any], bool]
-_ANNOTATIONS = frozenset({"title", "description", "$schema", "$id", "$defs", "$comment", "examples", "default"})
+_ANNOTATIONS = frozenset({"title", "description", "$schema", "$id", "$defs", "$comment", "examples", "default",
+                          "x-message"})
 _KEYWORDS = frozenset({"$ref", "type", "const", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum",
-                       "required", "properties", "additionalProperties", "items", "minItems", "maxItems",
-                       "if", "then", "else"})
-# Python types whose JSON Schema type is known without asking jsonschema's type checker; any other
-# type (float, subclasses, ...) is asked, so the answer is always jsonschema's.
-_KNOWN_TYPES = {str: "string", dict: "object", list: "array", type(None): "null", bool: "boolean"}
-_NUMBERS = (int, Decimal)
+                       "exclusiveMinimum", "exclusiveMaximum", "required", "properties", "additionalProperties",
+                       "propertyNames", "minProperties", "items", "minItems", "maxItems", "if", "then", "else",
+                       "not", "oneOf", "anyOf", "allOf"})
+# The JSON Schema type of each Python type the loader produces. jsonschema's type checker says the
+# same for these (bool is never a number or an integer; Decimal is a number, not an integer).
+# Any other type (float, subclasses, ...) makes the predicate raise _Unsure, and jsonschema decides.
+_TYPE_OF = {str: ("string",), dict: ("object",), list: ("array",), type(None): ("null",), bool: ("boolean",),
+            int: ("integer", "number"), Decimal: ("number",)}
 
 
 class _Unsupported(Exception):
     """The schema uses something the fast path does not implement: use jsonschema only."""
 
 
+class _Unsure(Exception):
+    """The document holds a value the fast path cannot judge exactly (a float, a subclass): ask
+    jsonschema."""
+
+
+@lru_cache(maxsize=None)
+def schema_of(schema_name: str) -> dict:
+    """The schema as shipped (parsed once per process, without importing jsonschema)."""
+    return json.loads((SCHEMA_DIR / schema_name).read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=None)
 def fast_check(schema_name: str) -> Check | None:
-    """A predicate that is True only for documents valid against the schema, or None when the
-    schema uses a keyword the fast path does not implement."""
-    cls = type(validator(schema_name))
-    schema = validator(schema_name).schema
+    """A predicate that is True exactly for the documents jsonschema finds valid against the
+    schema and False exactly for those it rejects (it raises _Unsure for a value it cannot
+    judge), or None when the schema uses a keyword the fast path does not implement. Built from
+    the schema file alone: jsonschema is imported only to explain a document it rejects."""
+    schema = schema_of(schema_name)
     try:
-        return _FastCompiler(schema, cls.TYPE_CHECKER).compile(schema)
+        return _FastCompiler(schema).compile(schema)
     except _Unsupported:
         return None
 
 
+def _types_of(x) -> tuple[str, ...]:
+    found = _TYPE_OF.get(type(x))
+    if found is None:
+        raise _Unsure(type(x).__name__)
+    return found
+
+
 class _FastCompiler:
-    def __init__(self, root: dict, type_checker) -> None:
+    """Compiles a JSON Schema (draft 2020-12, the keywords in _KEYWORDS) into one predicate per
+    subschema. Every predicate is exact in both directions (True = jsonschema finds no error,
+    False = it finds one), because `not` and `oneOf` turn a wrong False into a wrong True;
+    tests/test_validate_fast.py compares them with jsonschema on mutated documents."""
+
+    def __init__(self, root: dict) -> None:
         self.root = root
-        self.is_type = type_checker.is_type
         self.refs: dict[str, Check] = {}
 
     def compile(self, schema) -> Check:
         if schema is True:
             return lambda x: True
+        if schema is False:
+            return lambda x: False
         if not isinstance(schema, dict) or set(schema) - _KEYWORDS - _ANNOTATIONS:
             raise _Unsupported(schema)
         checks: list[Check] = []
@@ -264,24 +301,30 @@ class _FastCompiler:
                 checks.append(lambda x: not isinstance(x, str) or search(x) is not None)
         for key in ("const", "enum"):
             if key in schema:
-                allowed = [schema[key]] if key == "const" else schema[key]
-                if not all(isinstance(a, str) for a in allowed):
-                    raise _Unsupported(key)  # jsonschema's equality for numbers and bools differs
-                wanted = frozenset(allowed)
-                checks.append(lambda x, wanted=wanted: isinstance(x, str) and x in wanted)
+                checks.append(self._constants([schema[key]] if key == "const" else schema[key]))
         if "minLength" in schema or "maxLength" in schema:
             low, high = schema.get("minLength", 0), schema.get("maxLength", float("inf"))
             checks.append(lambda x: not isinstance(x, str) or low <= len(x) <= high)
-        if "minimum" in schema or "maximum" in schema:
-            low, high = schema.get("minimum"), schema.get("maximum")
-            is_number = self._type("number")
-            checks.append(lambda x: not is_number(x) or ((low is None or x >= low) and (high is None or x <= high)))
-        if {"required", "properties", "additionalProperties"} & set(schema):
+        if {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"} & set(schema):
+            checks.append(self._bounds(schema))
+        if {"required", "properties", "additionalProperties", "propertyNames", "minProperties"} & set(schema):
             checks.append(self._object(schema))
         if {"items", "minItems", "maxItems"} & set(schema):
             checks.append(self._array(schema))
         if "if" in schema:
             checks.append(self._conditional(schema))
+        if "not" in schema:
+            inner = self.compile(schema["not"])
+            checks.append(lambda x: not inner(x))
+        if "allOf" in schema:
+            parts = [self.compile(s) for s in schema["allOf"]]
+            checks.append(lambda x: all(part(x) for part in parts))
+        if "anyOf" in schema:
+            parts = [self.compile(s) for s in schema["anyOf"]]
+            checks.append(lambda x: any(part(x) for part in parts))
+        if "oneOf" in schema:
+            parts = [self.compile(s) for s in schema["oneOf"]]
+            checks.append(lambda x: sum(1 for part in parts if part(x)) == 1)
         if not checks:
             return lambda x: True
         if len(checks) == 1:
@@ -292,15 +335,54 @@ class _FastCompiler:
         return lambda x: all(check(x) for check in checks)
 
     def _ref(self, ref: str) -> Check:
-        if not ref.startswith("#/$defs/") or ref.count("/") != 2 or ref[8:] not in self.root.get("$defs", {}):
-            raise _Unsupported(ref)
+        """A reference inside the same schema (`#/$defs/cell`, `#/$defs/rule/properties/title`)."""
+        target = self._resolve(ref)
         refs = self.refs
         if ref not in refs:
             refs[ref] = None  # type: ignore[assignment]  # being compiled: recursive uses go through refs
-            refs[ref] = self.compile(self.root["$defs"][ref[8:]])
+            refs[ref] = self.compile(target)
         if refs[ref] is None:
             return lambda x: refs[ref](x)
         return refs[ref]
+
+    def _resolve(self, ref: str):
+        if not isinstance(ref, str) or not ref.startswith("#/"):
+            raise _Unsupported(ref)  # another document, or an anchor
+        node = self.root
+        for part in ref[2:].split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                raise _Unsupported(ref)
+        return node
+
+    @staticmethod
+    def _constants(allowed: list) -> Check:
+        """`const` / `enum` of strings and booleans (jsonschema's equality for numbers, lists and
+        mappings has more cases than these need)."""
+        if all(isinstance(a, str) for a in allowed):
+            wanted = frozenset(allowed)
+            return lambda x: isinstance(x, str) and x in wanted
+        if all(isinstance(a, bool) for a in allowed):  # jsonschema: True equals only True, not 1
+            flags = tuple(allowed)
+            return lambda x: any(x is flag for flag in flags)
+        raise _Unsupported("const")
+
+    @staticmethod
+    def _bounds(schema: dict) -> Check:
+        low, high = schema.get("minimum"), schema.get("maximum")
+        above, below = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+
+        def check(x) -> bool:
+            if "number" not in _types_of(x):
+                return True
+            return ((low is None or not x < low) and (high is None or not x > high)
+                    and (above is None or not x <= above) and (below is None or not x >= below))
+
+        return check
 
     def _conditional(self, schema: dict) -> Check:
         """`if`/`then`/`else` (the case schema picks its version by `format`). The branch taken
@@ -326,37 +408,35 @@ class _FastCompiler:
 
         return check
 
-    def _type(self, names) -> Check:
+    @staticmethod
+    def _type(names) -> Check:
         names = (names,) if isinstance(names, str) else tuple(names)
         exact = {"string": str, "object": dict, "array": list, "boolean": bool}
         if len(names) == 1 and names[0] in exact:
             cls = exact[names[0]]
             return lambda x: isinstance(x, cls)  # jsonschema's own test for these four
-        is_type = self.is_type
-
-        def check(x) -> bool:
-            known = _KNOWN_TYPES.get(type(x))
-            if known is not None:
-                return known in names
-            if type(x) in _NUMBERS and ("number" in names or (type(x) is int and "integer" in names)):
-                return True
-            return any(is_type(x, name) for name in names)  # float, Decimal as "integer", subclasses
-
-        return check
+        wanted = frozenset(names)
+        return lambda x: not wanted.isdisjoint(_types_of(x))
 
     def _object(self, schema: dict) -> Check:
         required = tuple(schema.get("required", ()))
         properties = {k: self.compile(v) for k, v in schema.get("properties", {}).items()}
         extra = schema.get("additionalProperties", True)
         extra_check = None if extra in (True, False) else self.compile(extra)
+        key_check = self.compile(schema["propertyNames"]) if "propertyNames" in schema else None
+        least = schema.get("minProperties", 0)
 
         def check(x) -> bool:
             if not isinstance(x, dict):
                 return True
+            if len(x) < least:
+                return False
             for key in required:
                 if key not in x:
                     return False
             for key, value in x.items():
+                if key_check is not None and not key_check(key):
+                    return False
                 sub = properties.get(key) if isinstance(key, str) else None
                 if sub is not None:
                     if not sub(value):

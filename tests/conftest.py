@@ -4,6 +4,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The compiled-pack cache (engine/packcache.py) of the test session lives in a folder of its own,
+# never in the user's ~/.cache; the CLI subprocesses the tests start inherit it.
+if "JIXIAO_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["JIXIAO_CACHE_DIR"] = tempfile.mkdtemp(prefix="jixiao-test-cache-")
 SEED = "cases/2022/lukou-gsl.yaml"
 NATIONAL = "rules/national-2020"
 

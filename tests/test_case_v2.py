@@ -327,7 +327,7 @@ def test_unreadable_rows_are_review_not_unmet():
 def test_the_strict_flag_exits_1_on_a_provisional_result(in_root):
     runner = CliRunner()
     provisional = runner.invoke(main, ["score", "cases/examples/v2-unreadable.yaml", "--strict", "--matcher", "python"])
-    assert provisional.exit_code == 1 and "暂定（5 项待复核）" in provisional.output
+    assert provisional.exit_code == 1 and "暂定（5 项待复核，等级暂不评定）" in provisional.output
     final = runner.invoke(main, ["score", "cases/examples/v2-no-level1.yaml", "--strict", "--matcher", "python"])
     assert final.exit_code == 0 and final.stdout.startswith("结果：正式")
 
@@ -340,10 +340,10 @@ def test_status_is_the_first_line_of_every_report(in_root, tmp_path):
     result = _score("v2-unreadable")
     assert render(result, "json", datetime.date(2025, 1, 31)).count('"status": "provisional"') == 1
     md = render(result, "markdown", datetime.date(2025, 1, 31)).splitlines()  # among the first lines
-    at = next(i for i, line in enumerate(md) if "结果：暂定（5 项待复核）" in line)
+    at = next(i for i, line in enumerate(md) if "结果：暂定（5 项待复核，等级暂不评定）" in line)
     assert at < 10 and any(line.startswith("- 待复核：") for line in md[at:at + 4])
     html = render(result, "html", datetime.date(2025, 1, 31))
-    assert html.index("结果：暂定（5 项待复核）") < html.index("二、")
+    assert html.index("结果：暂定（5 项待复核，等级暂不评定）") < html.index("二、")
 
 
 def test_the_scoresheet_pack_scores_stated_points():

@@ -429,3 +429,29 @@ def test_the_scoreboard_replaces_only_its_own_section():
     out = run.with_scoreboard(readme, "new\n", "abc", "2026-12-02")
     assert "## Scoreboard history\nkept\n" in out and "## After\nkept too\n" in out
     assert "old" not in out and out.count("## Scoreboard\n") == 1 and "```\nnew\n```" in out
+
+
+def test_case_rows_give_each_row_its_field_path():
+    case = {"self_evaluation": {"indicators": [
+        {"groups": [{"rows": [{"name": "面积", "children": [{"name": "其中鱼塘"}]}]},
+                    {"rows": [{"name": "人数"}]}]}]}}
+    assert [r["_path"] for r in run.case_rows(case)] == [
+        "self_evaluation.indicators[0].groups[0].rows[0]",
+        "self_evaluation.indicators[0].groups[0].rows[0].children[0]",
+        "self_evaluation.indicators[0].groups[1].rows[0]"]
+
+
+def test_compare_rows_counts_differences_named_by_review_items():
+    """A row read differently counts as flagged only when every differing field (or the whole row)
+    is named by one of the imported case's review items."""
+    hand = [{"name": "甲", "target": "300", "actual": "320"}, {"name": "乙", "target": "5", "actual": "6"},
+            {"name": "丙", "target": "1", "actual": "1"}, {"name": "丁", "target": "2", "actual": "2"}]
+    imported = [{"name": "甲", "target": "300", "actual": "32", "_path": "p[0]"},
+                {"name": "乙", "target": "50", "actual": "60", "_path": "p[1]"},
+                {"name": "丙", "target": "7", "actual": "1", "_path": "p[2]"},
+                {"name": "丁", "target": "2", "actual": "2", "_path": "p[3]"}]
+    flagged = {"p[0].actual", "p[1].target", "p[2]"}
+    c = run.compare_rows(hand, imported, flagged)
+    assert c["reproduced"] == 1 and c["differing"] == 3
+    assert c["differing_flagged"] == 2                # 乙's actual differs unflagged
+    assert run.compare_rows(hand, imported)["differing_flagged"] == 0

@@ -36,12 +36,13 @@ def test_explain_from_a_given_pack(in_root):
 
 
 def test_explain_unknown_code_suggests(in_root, monkeypatch):
+    # (JX-S2 is now one edit from both JX-S02 and the scoresheet's JX-S52: use an unambiguous slip)
     monkeypatch.setenv("JIXIAO_LANG", "zh")  # first, so that the value `--lang en` sets is undone after
-    res = run("rules", "explain", "JX-S2")
+    res = run("rules", "explain", "JX-V1")
     assert res.exit_code == 2
-    assert "E-RULE-CODE: rules/ 下的任何规则包中没有规则 JX-S2" in res.output and "是不是 JX-S02？" in res.output
-    english = run("--lang", "en", "rules", "explain", "JX-S2")
-    assert "E-RULE-CODE: no rule JX-S2 in any pack under rules/" in english.output and "did you mean JX-S02?" in english.output
+    assert "E-RULE-CODE: rules/ 下的任何规则包中没有规则 JX-V1" in res.output and "是不是 JX-V01？" in res.output
+    english = run("--lang", "en", "rules", "explain", "JX-V1")
+    assert "E-RULE-CODE: no rule JX-V1 in any pack under rules/" in english.output and "did you mean JX-V01?" in english.output
 
 
 def test_overrides_are_found_among_packs(in_root):

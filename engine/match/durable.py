@@ -73,7 +73,6 @@ Actions
 
 from __future__ import annotations
 
-import copy
 import functools
 import hashlib
 import itertools
@@ -286,6 +285,17 @@ def _plan(compiled: list[CompiledRule]) -> list[_Shard]:
     return shards
 
 
+def _copy_tree(node):
+    """A copy of a ruleset definition's mappings and lists (what register_rulesets alters); the
+    leaves (text, numbers, the no-op action) are shared. copy.deepcopy did the same at several
+    times the cost, a tenth of a cold `jixiao score`."""
+    if type(node) is dict:
+        return {key: _copy_tree(value) for key, value in node.items()}
+    if type(node) is list:
+        return [_copy_tree(value) for value in node]
+    return node
+
+
 class DurableMatcher:
     """Matches facts with durable_rules; same results as PythonMatcher (see `engine.match`)."""
 
@@ -319,7 +329,7 @@ class DurableMatcher:
             definition[_OPEN_RULE] = {"all": [{"m": {_OPEN_FIELD: 1}}], "run": _no_op}
             try:
                 # register_rulesets deletes "run" from the definition it is given
-                self._host.register_rulesets(copy.deepcopy({shard.name: definition}))
+                self._host.register_rulesets({shard.name: _copy_tree(definition)})
             except Exception as e:  # the C core reports errors as bare exceptions
                 raise JixiaoError.single(
                     "E-MATCHER", f"durable_rules rejected ruleset {shard.name}: {e}", stage="match"

@@ -160,6 +160,27 @@ def _compare(difference: Decimal | None, what: str) -> str:
 
 
 NOT_SCORED = "未评分"
+GRADE_WITHHELD = "暂不定级"
+REPORT_SOURCE = "自评报告所述"
+
+
+def rule_grade_text(result: Result) -> str:
+    """The rule grade as every output shows it: marked provisional while too few points could be
+    scored (the pack's grade_min_scored_share)."""
+    if result.grade_withheld:
+        return f"{GRADE_WITHHELD}（已计分部分为“{result.grade}”）"
+    return result.grade
+
+
+def _source(result: Result) -> str:
+    return f"（{REPORT_SOURCE}）" if result.self_total_source == "report" else ""
+
+
+def self_total_text(result: Result) -> str:
+    """The department's own total, with where it came from when not from the table's 总分 row."""
+    if result.self_total is None:
+        return NOT_FILLED
+    return fmt(result.self_total) + _source(result)
 
 
 def summary_rows(result: Result) -> list[tuple[str, str, str]]:
@@ -167,8 +188,8 @@ def summary_rows(result: Result) -> list[tuple[str, str, str]]:
     if result.nothing_scored:
         rows = [("按规则计算", NOT_SCORED, "")]
     else:
-        rows = [("按规则计算", f"{fmt(result.total)} / {fmt(result.max_total)}", result.grade)]
-    rows.append(("单位自评", fmt(result.self_total) or NOT_FILLED, result.self_grade or ""))
+        rows = [("按规则计算", f"{fmt(result.total)} / {fmt(result.max_total)}", rule_grade_text(result))]
+    rows.append(("单位自评", self_total_text(result), result.self_grade or ""))
     if result.difference is not None and not result.nothing_scored:
         rows.append(("自评比规则", versus(result.difference) + " 分", ""))
     return rows
@@ -185,11 +206,15 @@ def summary_sentence(result: Result) -> str:
         text = (f"{who} {year_text(result)}的材料中没有能按规则计分的预算执行率行或绩效指标行，本函不给出得分和等级，"
                 "只列出可以核对的内容和核对结果。")
         if result.self_total is not None:
-            text += f"单位自评 {fmt(result.self_total)} 分，无法与规则得分比较。"
+            text += f"单位自评 {fmt(result.self_total)} 分{_source(result)}，无法与规则得分比较。"
         return text + (f"需要整改的问题 {len(result.actions)} 项，见整改清单。" if result.actions else "未发现需要整改的问题。")
     provisional = "暂" if result.status != "final" else ""
-    text = (f"按规则计算，{who} {year_text(result)}{provisional}得 {fmt(result.total)} 分（满分 {fmt(result.max_total)}），"
-            f"等级{provisional}为“{result.grade}”。")
+    text = f"按规则计算，{who} {year_text(result)}{provisional}得 {fmt(result.total)} 分（满分 {fmt(result.max_total)}），"
+    if result.grade_withheld:
+        text += (f"但能按规则计分的只有 {fmt(result.scored_max)} 分，其余待复核或无法评分，等级暂不评定"
+                 f"（按已计分部分为“{result.grade}”，不是结论）。")
+    else:
+        text += f"等级{provisional}为“{result.grade}”。"
     if result.review_rows:
         text += (f"另有 {len(result.review_rows)} 行指标（分值合计 {fmt(result.review_points)} 分）无法自动判断，"
                  "暂不计入总分，核实后重新评分。")
@@ -199,7 +224,7 @@ def summary_sentence(result: Result) -> str:
     if result.self_total is None:
         text += "单位未填写自评总分。"
     else:
-        text += f"单位自评 {fmt(result.self_total)} 分，等级为“{result.self_grade}”，自评{_compare(result.difference, '规则计算')}。"
+        text += f"单位自评 {fmt(result.self_total)} 分{_source(result)}，等级为“{result.self_grade}”，自评{_compare(result.difference, '规则计算')}。"
     if result.actions:
         text += f"需要整改的问题 {len(result.actions)} 项，见整改清单。"
     else:

@@ -56,8 +56,11 @@ def tables(result: Result) -> list:
     totals = Table(box=box.SIMPLE_HEAVY, title="总分与等级", title_justify="left")
     for name in ("", "总分", "等级"):
         totals.add_column(name)
-    totals.add_row("规则计算", Text(fmt(result.total), style="bold"), plain(result.grade))
-    totals.add_row("单位自评", fmt(result.self_total), plain(result.self_grade or ""))
+    from .common import rule_grade_text, self_total_text
+
+    totals.add_row("规则计算", Text(fmt(result.total), style="bold"), plain(rule_grade_text(result)))
+    totals.add_row("单位自评", "" if result.self_total is None else plain(self_total_text(result)),
+                   plain(result.self_grade or ""))
     if result.difference is not None:
         totals.add_row("差异（自评 − 规则）", signed(result.difference), "")
     out.append(totals)
@@ -91,12 +94,16 @@ def print_result(result: Result, console: Console) -> None:
     print_whole(tables(result), console)
 
 
+PIPED_MAX_WIDTH = 1000  # cells; the widest line of any corpus case or example is ~710
+
+
 def print_whole(items, console: Console) -> None:
     """Print rich tables and lines. On a terminal they fit its width (long cells fold); piped or
-    redirected they are printed whole, each as wide as its content needs, whatever COLUMNS says:
-    a file or a tool gets every path, code and explanation in one piece."""
-    from rich.measure import Measurement
-
+    redirected they are printed whole, each as wide as its content needs (up to PIPED_MAX_WIDTH),
+    whatever COLUMNS says: a file or a tool gets every path, code and explanation in one piece.
+    The cap keeps the output linear in the case's size: one 50,000-character cell (a sum of
+    10,000 row weights in a finding) made every row of its table 50,000 cells wide, 500 MB of
+    spaces for the largest accepted case; past the cap such a cell folds."""
     if console.is_terminal:
         for item in items:
             console.print(item)
@@ -107,8 +114,14 @@ def print_whole(items, console: Console) -> None:
             if isinstance(item, Text):
                 console.print(item, soft_wrap=True)
                 continue
-            console.width = 100_000
-            console.width = max(Measurement.get(console, console.options, item).maximum, 20)
+            # A table that does not expand takes the widest measure of each column when the
+            # console is at least as wide as their sum: the same lines as at the table's own
+            # width, without measuring every cell once more to find that width first.
+            console.width = PIPED_MAX_WIDTH
+            if getattr(item, "expand", False):  # an expanding table would fill the width: measure it first
+                from rich.measure import Measurement
+
+                console.width = min(max(Measurement.get(console, console.options, item).maximum, 20), PIPED_MAX_WIDTH)
             console.print(item)
     finally:
         console.width = narrow

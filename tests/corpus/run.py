@@ -103,20 +103,27 @@ def structure_problems(folder: Path, checks: dict) -> list[str]:
 
 def case_rows(case: dict) -> list[dict]:
     """The indicator rows of a case's self-evaluation table in form order ("其中" children after
-    their parent), each with the fields compared: name, target, actual, weight, score."""
+    their parent), each with the fields compared: name, target, actual, weight, score — and, under
+    the key "_path", the row's field path in the case ("self_evaluation.indicators[0].groups[1].rows[2]"),
+    which review items name."""
     rows: list[dict] = []
 
-    def add(row: dict) -> None:
-        rows.append({k: row.get(k) for k in ROW_FIELDS})
-        for child in row.get("children") or []:
-            add(child)
+    def add(row: dict, path: str) -> None:
+        rows.append({**{k: row.get(k) for k in ROW_FIELDS}, "_path": path})
+        for c, child in enumerate(row.get("children") or []):
+            add(child, f"{path}.children[{c}]")
 
     se = (case or {}).get("self_evaluation") or {}
-    for block in se.get("indicators") or []:
-        for group in block.get("groups") or []:
-            for row in group.get("rows") or []:
-                add(row)
+    for b, block in enumerate(se.get("indicators") or []):
+        for g, group in enumerate(block.get("groups") or []):
+            for r, row in enumerate(group.get("rows") or []):
+                add(row, f"self_evaluation.indicators[{b}].groups[{g}].rows[{r}]")
     return rows
+
+
+def flagged_fields(case: dict) -> set[str]:
+    """The field paths the case's own `review:` items name (an importer's doubts)."""
+    return {str(item.get("field") or "") for item in (case or {}).get("review") or [] if isinstance(item, dict)}
 
 
 def with_content(rows: list[dict]) -> list[dict]:
@@ -141,12 +148,14 @@ def _norm_value(value) -> str:
     return format(number.normalize(), "f") if number.is_finite() else text
 
 
-def compare_rows(hand: list[dict], imported: list[dict]) -> dict:
+def compare_rows(hand: list[dict], imported: list[dict], flagged: set[str] = frozenset()) -> dict:
     """How many hand-transcribed rows the importer reproduced. Rows are paired by name in order
     (the first unused imported row of the same name); a pair is reproduced when every compared
-    field is equal. Returns counts and, per field, how many paired rows differ in it."""
+    field is equal. Returns counts and, per field, how many paired rows differ in it; `flagged`
+    (the imported case's review fields) counts the differing pairs whose every differing field,
+    or the whole row, is named by a review item ("every difference in review:")."""
     used = [False] * len(imported)
-    reproduced = paired = 0
+    reproduced = paired = differing_flagged = 0
     field_misses = {k: 0 for k in ROW_FIELDS[1:]}
     for row in hand:
         name = _norm_text(row.get("name"))
@@ -158,9 +167,12 @@ def compare_rows(hand: list[dict], imported: list[dict]) -> dict:
                 for k in diff:
                     field_misses[k] += 1
                 reproduced += not diff
+                path = other.get("_path") or ""
+                if diff and path and (path in flagged or all(f"{path}.{k}" in flagged for k in diff)):
+                    differing_flagged += 1
                 break
     return {"rows": len(hand), "imported_rows": len(imported), "paired": paired, "reproduced": reproduced,
-            "field_misses": field_misses}
+            "differing": paired - reproduced, "differing_flagged": differing_flagged, "field_misses": field_misses}
 
 
 # ───────────────────────────── matching findings to expectations ─────────────────────────────
@@ -355,7 +367,9 @@ def import_rows(source: Path) -> tuple[list[dict] | None, str | None]:
     finally:
         sys.path.pop(0)
     try:
-        return case_rows(import_file(str(source)).case), None
+        case = import_file(str(source)).case
+        flagged = flagged_fields(case)
+        return [{**row, "_flagged": flagged} for row in case_rows(case)], None
     except JixiaoError as exc:
         return None, exc.render()
     except Exception as exc:
@@ -381,6 +395,8 @@ class CaseReport:
     self_total: str | None = None
     import_rows: int = 0
     import_reproduced: int = 0
+    import_differing: int = 0        # paired rows the importer read differently from the hand transcription
+    import_flagged: int = 0          # … of which every difference is named by a review item
     import_message: str = ""
     refusal_note: str = ""           # provenance `refusal_note`: why the refusal is right (no rule for that year…)
     same_as: str = ""                # another folder transcribing the same filing (provenance same_filing_as)
@@ -422,7 +438,10 @@ def evaluate(folder: Path, checks: dict, do_import: bool = True) -> CaseReport:
         if imported is None:
             report.import_message = failure or ""
         else:
-            report.import_reproduced = compare_rows(hand, imported)["reproduced"]
+            flagged = imported[0]["_flagged"] if imported else set()
+            compared = compare_rows(hand, imported, flagged)
+            report.import_reproduced = compared["reproduced"]
+            report.import_differing, report.import_flagged = compared["differing"], compared["differing_flagged"]
     return report
 
 
@@ -449,6 +468,8 @@ def summarize(reports: list[CaseReport]) -> dict:
             "uncovered": sum(len(r.uncovered) for r in rs),
             "import_rows": sum(r.import_rows for r in rs),
             "import_reproduced": sum(r.import_reproduced for r in rs),
+            "import_differing": sum(r.import_differing for r in rs),
+            "import_flagged": sum(r.import_flagged for r in rs),
         }
 
     families = sorted({r.family for r in reports})
@@ -480,6 +501,8 @@ def render_text(summary: dict, commit: str = "", date: str = "") -> str:
         f"findings no expectation covers:  {t['uncovered']}",
         f"import, rows reproduced:         {t['import_reproduced']} / {t['import_rows']} "
         f"({_pct(t['import_reproduced'], t['import_rows'])})",
+        f"import, rows read differently:   {t['import_differing']}, of which every difference is in review: "
+        f"{t['import_flagged']} ({_pct(t['import_flagged'], t['import_differing'])})",
         "",
         f"{'family':<14}{'cases':>6}{'scored':>7}{'refused':>8}{'rows scored':>12}{'accounted':>10}{'defects':>10}"
         f"{'false al.':>10}{'uncov.':>7}{'import':>10}",
