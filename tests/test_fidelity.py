@@ -208,7 +208,7 @@ def test_linxiang_deadline_is_met():
 
 def test_a_stated_budget_weight_other_than_the_packs_is_reported_and_explained():
     _, _, result = _score(ROWS[1:], budget="{full_year: 29, executed: 27.8, weight: 9, rate: 95.86%, self_score: 8}")
-    found = _alarms(result, "JX-E24")
+    found = _alarms(result, "JX-E26")
     assert len(found) == 1 and "9 分" in found[0].message and "10 分" in found[0].message
     budget = result.ledger[0]
     assert budget.weight == Decimal("10") and "规则包规定的 10 分" in budget.explanation and "9 分" in budget.explanation
@@ -216,13 +216,13 @@ def test_a_stated_budget_weight_other_than_the_packs_is_reported_and_explained()
 
 def test_the_packs_weight_on_the_form_raises_nothing():
     _, _, result = _score(ROWS[1:], budget="{full_year: 29, executed: 27.8, weight: 10, rate: 95.86%, self_score: 9.59}")
-    assert not _alarms(result, "JX-E24")
+    assert not _alarms(result, "JX-E26")
     assert "规则包规定" not in result.ledger[0].explanation
 
 
 def test_yuan_budget_weight():
     result = score_file(CORPUS / "national-2022-yuan-wlj-wenwu" / "case.yaml")
-    assert [f.subject for f in _alarms(result, "JX-E24")] == ["预算执行率"]
+    assert [f.subject for f in _alarms(result, "JX-E26")] == ["预算执行率"]
 
 
 # ── 12. a self score written with one decimal ──────────────────────────────────────────────────

@@ -131,7 +131,7 @@ def test_coverage_names_rules_without_examples(in_root):
     assert coverage(pack).without_examples == ()
     assert coverage(bare).without_examples == ("JX-E01", "JX-S02")
     assert coverage(bare).line() == "覆盖：60 条规则中 58 条有例子；没有例子的：JX-E01, JX-S02"
-    assert coverage(bare, own=True).rules == 10  # hubei-2023 amends JX-E24 too (its budget row is worth 20)
+    assert coverage(bare, own=True).rules == 10  # hubei-2023 amends JX-E26 too (its budget row is worth 20)
 
 
 def test_a_bad_test_file_is_an_input_error(tmp_path):
