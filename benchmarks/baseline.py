@@ -321,7 +321,9 @@ def score(data: dict) -> dict:
         if weight and b_total and weight / b_total > DOMINANT and b_rows > 1:
             findings.append(("JX-A16", number))
         if self_score is not None:
-            if self_score != got and comparable:
+            # JX-A01 at the precision written: 1.4 for 1.43 is rounding; a whole number is read as written
+            places = max(0, -self_score.as_tuple().exponent)
+            if abs(self_score - got) > (ZERO if places == 0 else TOL_BY_PLACES[min(places, 2)]) and comparable:
                 findings.append(("JX-A01", number))
             full, self_full = got == w, self_score == w
             below = w > 0 and self_score < w

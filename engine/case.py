@@ -215,7 +215,11 @@ def _parts(data: dict, se: dict, rows: tuple, target_rows: tuple) -> frozenset[s
     if target_rows or (data.get("target_table") or {}).get("budget"):
         have.add("target_table")
     b = se.get("budget") or {}
-    if any(b.get(k) is not None for k in ("initial", "full_year", "executed")):
+    # The block is there when the department filled any of it: amounts, or a stated rate or score
+    # with amounts that could not be read (then JX-E02 makes it 待复核, never "absent"). A printed
+    # 分值 alone is the form's template, not a filled block.
+    if any(b.get(k) is not None for k in ("initial", "full_year", "executed", "self_score")) \
+            or str(b.get("rate") or "").strip():
         have.add("budget")
     if rows:
         have.add("indicators")

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
-from .case import Budget, Case, IndicatorRow
+from .case import Budget, Case, IndicatorRow, ReviewItem
 from .decimals import D, fmt, largest_remainder, round_half_up
 from .errors import format_path
-from .values import Value, comparable_numbers, comparison_doubts, notation_for, parse_value
+from .values import Value, comparable_numbers, comparison_doubts, date_span, notation_for, parse_value
 
 NUM, STR, BOOL = "number", "string", "bool"
 
@@ -39,7 +39,8 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "level1": STR,
         "level2": STR,
         "name": STR,
-        "direction": STR,  # positive | reverse | equal | qualitative | na | unknown
+        "direction": STR,  # positive | reverse | equal | qualitative | na | unknown | deadline
+        "deadline_met": BOOL,  # deadline rows: done by the date the target names (absent: cannot tell)
         "target": NUM,
         "actual": NUM,
         "ratio": NUM,  # actual / target
@@ -131,6 +132,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "actual_comparator": STR, "actual_copies_target": BOOL, "units_match": BOOL, "ratio": NUM,
         "target_kind": STR, "actual_kind": STR, "actual": NUM, "qual_band": STR,
         "comparable": BOOL,  # the rules could compare target and actual (else: a review item)
+        "self_places": NUM,  # decimals written in the self score ("1.4" -> 1); rescaled: the pack's places
         "level2_class": STR, "name_class": STR, "level2_unlikely": BOOL,  # by the pack's vocabulary
         "target_comparator": STR, "actual_pct": NUM, "bounded_rate": BOOL, "units_missing": BOOL,
         "block_share": NUM, "block_rows": NUM,  # the row's weight / its 一级指标 block's, rows in the block
@@ -139,6 +141,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "kind": STR, "id": NUM, "rule": STR, "rule_score": NUM, "weight": NUM, "declared_weight": NUM,
         "self_score": NUM, "self_blank": BOOL, "self_negative": BOOL, "self_over_weight": BOOL,
         "diff": NUM, "abs_diff": NUM, "full_year": NUM, "executed": NUM, "over_budget": BOOL, "over_amount": NUM,
+        "declared_weight_diff": NUM,  # the form's 分值 − the pack's weight (absent when equal or not stated)
     },
     "filing": {
         "kind": STR, "id": NUM, "rule_total": NUM, "self_total": NUM, "max_total": NUM, "diff": NUM, "abs_diff": NUM,
@@ -192,7 +195,7 @@ FACT_KIND_TITLES: dict[str, str] = {
 _VALUE_KINDS = ("quantity", "compound", "range", "qualitative", "na", "empty", "unparsed")
 _COMPARATORS = (">=", ">", "<=", "<", "==")
 FIELD_VALUES: dict[str, tuple[str, ...]] = {
-    "direction": ("positive", "reverse", "equal", "qualitative", "na", "unknown"),
+    "direction": ("positive", "reverse", "equal", "qualitative", "na", "unknown", "deadline"),
     "target_kind": _VALUE_KINDS,
     "actual_kind": _VALUE_KINDS,
     "target_comparator": _COMPARATORS,
@@ -232,7 +235,7 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
                    "weight", "self_score", "diff", "abs_diff", "self_pct", "ratio_pct", "rule", "block_pct",
                    "review_notes"),
     "scored_budget": ("name", "rule", "rule_score", "weight", "declared_weight", "self_score", "full_year",
-                      "executed", "over_amount", "rate", "diff"),
+                      "executed", "over_amount", "rate", "diff", "declared_weight_diff"),
     "scored_group": ("level2", "names", "self_score", "rule_score", "weight", "rows", "diff", "abs_diff"),
     "filing": ("rule_total", "self_total", "max_total", "diff", "abs_diff", "direction", "rows_full", "rows_partial", "rows_zero",
                "rows_review", "rows_na", "total_weight", "rows_listed", "rows_filled", "report_total", "report_table_diff"),
@@ -329,6 +332,27 @@ def _direction(row: IndicatorRow, target: Value, actual: Value, vocabulary: dict
     return "unknown"
 
 
+def _deadline(row: IndicatorRow, target: Value, actual: Value, direction: str, vocabulary: dict):
+    """Dates are compared as dates, never as quantities ("2023年12月" is not 2023 and 12):
+    (True, None) done by the deadline the target names, (False, None) done after it, ("", None)
+    the two overlap (a month against a day in it); (None, why) one cell is a date and the other a
+    number: a review item; (None, None) not a date row. Which units are date parts is the
+    pack's `date_units`."""
+    units = vocabulary.get("date_units") or {}
+    if not units or direction in ("na", "qualitative"):
+        return None, None
+    t, a = date_span(target, units), date_span(actual, units)
+    if not t and not a:
+        return None, None
+    if t and a and target.comparator in (None, "<=", "<") and actual.comparator in (None, "<=", "<"):
+        if a[1] <= t[1]:
+            return True, None
+        return (False if a[0] > t[1] else ""), None
+    if (t and actual.kind in _COMPARABLE) or (a and target.kind in _COMPARABLE):
+        return None, f"指标值“{row.target}”与实际完成值“{row.actual}”一个是日期、一个不是（或写有不同的比较符），无法按日期比较"
+    return None, None
+
+
 def _qual_band(actual: Value, vocabulary: dict, target: Value | None = None) -> str | None:
     if actual.kind != "qualitative" or actual.label is None:
         return None
@@ -400,6 +424,8 @@ def _review_reason(row: IndicatorRow, target: Value, actual: Value, fields: dict
         return f"指标值“{row.target}”与实际完成值“{row.actual}”单位不同，无法换算比较"
     if fields["direction"] in ("positive", "reverse", "equal") and "actual" not in fields:
         return f"实际完成值“{row.actual}”与指标值“{row.target}”无法比较"
+    if fields["direction"] == "deadline" and fields.get("deadline_met") is None:
+        return f"实际完成时间“{row.actual}”与期限“{row.target}”有重叠，无法判断是否按期完成"
     if fields["direction"] == "qualitative" and actual.kind == "qualitative" and fields.get("qual_band") is None:
         return f"完成情况“{row.actual}”不在规则包的定性词表中，无法定档"
     return None
@@ -485,6 +511,9 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
     target = parse_value(row.target, notation, "target")
     actual = parse_value(row.actual, notation, "actual")
     direction = _direction(row, target, actual, vocabulary)
+    deadline, date_doubt = _deadline(row, target, actual, direction, vocabulary)
+    if deadline is not None:
+        direction = "deadline"
     doubts = review_notes(target, actual, direction) if direction != "na" else ()
     if weight is None and weight_source == "row":
         weight = row.weight
@@ -515,7 +544,9 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
     }
     criteria_notes = criteria_doubts(row.criteria, notation) if row.criteria else ()
     fields["criteria_unsure"] = bool(criteria_notes)
-    if target.kind in _COMPARABLE and actual.kind in _COMPARABLE and not doubts:
+    if direction == "deadline":
+        fields["deadline_met"] = None if deadline == "" else deadline  # None: the dates overlap the deadline
+    elif target.kind in _COMPARABLE and actual.kind in _COMPARABLE and not doubts:
         # A unit written on one side only ("≥50个" vs "50") is taken as the same unit; units of
         # one dimension convert by the pack's table ("26300米" vs "≥25公里").
         pairs = _comparable_pairs(target, actual, notation)
@@ -532,7 +563,8 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
     fields["bounded_rate"] = any(w and w in row.name for w in vocabulary.get("bounded_rates") or ())
     if target.kind == "quantity" and not target.uncertain and target.unit == "%":
         fields["target_pct"] = target.number
-    review = _review_reason(row, target, actual, fields, vocabulary.get("compare_values", True) is not False)
+    compare = vocabulary.get("compare_values", True) is not False
+    review = _review_reason(row, target, actual, fields, compare) or (date_doubt if compare else None)
     fields["readable"] = review is None
     display = {
         "name": row.name,
@@ -541,8 +573,9 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "row": str(row.number),
         "weight": fmt(weight),
         "self_score": fmt(row.score),
-        "target": display_value(target),
-        "actual": display_value(actual, comparator=False),
+        # a date is shown as written ("2022年12月30日"), not as its parts
+        "target": row.target.strip() if direction == "deadline" else display_value(target),
+        "actual": row.actual.strip() if direction == "deadline" else display_value(actual, comparator=False),
         "target_text": row.target,
         "actual_text": row.actual,
         "qual_band": fields["qual_band"] or "",
@@ -683,6 +716,8 @@ class Reading:
     facts: list[Fact]
     skipped: tuple[SkippedRow, ...]
     unmapped: tuple[IndicatorRow, ...]  # rows whose level-1 / level-2 names match no section
+    # the case's `review:` items that named a row (or one of its fields) and made it 待复核
+    linked_review: tuple[ReviewItem, ...] = ()
 
 
 def _placeholder_words(vocabulary: dict) -> tuple[frozenset, tuple]:
@@ -844,6 +879,7 @@ def read_case(case: Case, pack) -> Reading:
             total, count = blocks.get(row.path[:3], (Decimal(0), 0))
             blocks[row.path[:3]] = (total + row.weight, count + 1)
     scored_table = any(row.score is not None for row, _section in kept)
+    linked: list[ReviewItem] = []
     for row, section in kept:
         weight, source = shared.get(row.number, (None, "row"))
         where = format_path(row.path)
@@ -856,8 +892,43 @@ def read_case(case: Case, pack) -> Reading:
             fact.display["block"] = row.level1_label or row.level1
         fact.fields["score_blank"] = (scored_table and row.score is None and row.weight is not None
                                       and bool(row.target.strip() or row.actual.strip()))
+        items = row_review_items(row, case.review, vocabulary)
+        if items:
+            linked.extend(i for i in items if i not in linked)
+            fact = under_review(fact, items)
         facts.append(fact)
-    return Reading(facts, tuple(skipped), tuple(unmapped))
+    return Reading(facts, tuple(skipped), tuple(unmapped), tuple(linked))
+
+
+def row_review_items(row: IndicatorRow, items, vocabulary: dict) -> tuple[ReviewItem, ...]:
+    """The case's `review:` items that name this row: the row's own path
+    (`self_evaluation.indicators[0].groups[0].rows[1]`), or one of its fields the pack's
+    `review_row_fields` lists (`….rows[1].actual`). A broader path (a block, `rows[*]`) or a
+    field the pack does not list (the self score, a cell the transcriber resolved) names no row."""
+    from .errors import parse_path
+
+    fields = set(vocabulary.get("review_row_fields") or ())
+    depth = len(row.path)
+    out = []
+    for item in items:
+        path = parse_path(item.field)
+        if path[:depth] != tuple(row.path):
+            continue
+        if len(path) == depth or (len(path) == depth + 1 and path[depth] in fields):
+            out.append(item)
+    return tuple(out)
+
+
+def under_review(fact: Fact, items: tuple[ReviewItem, ...]) -> Fact:
+    """The fact of a row the case's review items name: 待复核 (not readable is not unmet)."""
+    from dataclasses import replace
+
+    said = "；".join(f"材料复核项 {i.field}" + (f"“{i.value}”" if i.value.strip() else "") + f"：{i.reason.rstrip('。')}"
+                    for i in items)
+    reason = f"{fact.review}；{said}" if fact.review else said
+    # the compared numbers are dropped, as for any row whose values cannot be read for sure
+    fields = {k: v for k, v in fact.fields.items() if k not in ("target", "actual", "ratio", "shortfall_pp")}
+    return replace(fact, fields={**fields, "readable": False}, review=reason)
 
 
 def build_facts(case: Case, pack) -> list[Fact]:

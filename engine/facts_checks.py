@@ -874,6 +874,7 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
             diff = f["self_score"] - entry.points
             fields["diff"] = diff
             fields["abs_diff"] = abs(diff)
+            fields["self_places"] = _score_places(fact, weight, pack)
             fields["self_full"] = f["self_score"] == weight
             fields["self_over_weight"] = f["self_score"] > weight
             if weight:
@@ -888,6 +889,15 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
     return out
 
 
+def _score_places(fact: Fact, weight, pack) -> int:
+    """Decimals the department wrote in its self score ("1.4" -> 1, "10.00" -> 2, "10" -> 0); a
+    score rescaled to the pack's weight is on the pack's precision."""
+    own, declared = fact.row.score, fact.fields.get("weight")
+    if own is None or (declared is not None and declared != weight):
+        return pack.places if pack is not None else 2
+    return max(0, -own.as_tuple().exponent)
+
+
 def _comparable(fields: dict) -> bool:
     """Could the rules compare this row (both numbers, or a qualitative band, or not applicable)?
     A row they could not compare was scored by a fallback: its rule score says nothing about
@@ -896,6 +906,8 @@ def _comparable(fields: dict) -> bool:
         return True
     if fields.get("direction") == "qualitative":
         return fields.get("qual_band") is not None
+    if fields.get("direction") == "deadline":
+        return fields.get("deadline_met") is not None
     return fields.get("target") is not None and fields.get("actual") is not None
 
 
@@ -948,10 +960,14 @@ def _scored_budget_fact(case: Case, entry, ids: _Ids, pack) -> Fact:
         display["over_amount"] = fmt(over)
         if b.full_year:
             display["rate"] = _pct(round_half_up(b.executed / b.full_year * HUNDRED, 2))
+    if declared is not None and declared != weight:  # the form's 分值 is not the pack's: the pack's scored
+        fields["declared_weight_diff"] = declared - weight
+        display["declared_weight_diff"] = ("+" if declared > weight else "") + fmt(declared - weight)
     if own is not None:
         fields["self_negative"] = own < 0
         if declared is not None:
             fields["self_over_weight"] = own > declared
+    if own is not None and entry.outcome != "review":  # a row under review has no rule score to compare
         diff = scaled - entry.points
         fields["diff"], fields["abs_diff"] = diff, abs(diff)
         display["diff"] = ("+" if diff > 0 else "") + fmt(diff)

@@ -152,9 +152,18 @@ def score_fact(fact: Fact, rule: Rule, pack: Pack, weight: Decimal) -> LedgerEnt
         self_score=self_score,
         inputs=_inputs(fact, weight),
         formula=rescale_step(fact, weight, self_score) + (formula if formula == fmt(points) else f"{formula} = {fmt(points)}"),
-        explanation=render_message(rule.message, values) + _WEIGHT_SOURCE.get(fact.weight_source, ""),
+        explanation=render_message(rule.message, values) + _WEIGHT_SOURCE.get(fact.weight_source, "")
+        + budget_weight_note(fact, weight),
         citation=rule.citation,
     )
+
+
+def budget_weight_note(fact: Fact, weight: Decimal) -> str:
+    """Which weight scored the budget row, when the form states another (the pack sets it)."""
+    declared = declared_weight(fact)
+    if fact.kind != "budget" or declared is None or declared == weight:
+        return ""
+    return f"（分值按规则包规定的 {fmt(weight)} 分计；表上所填分值为 {fmt(declared)} 分，见核查结果）"
 
 
 _SOURCE_NAMES = {"level2": "二级指标标题", "level1": "一级指标标题", "section": "本部分分值（总标题）"}
@@ -255,7 +264,8 @@ def _review_entry(fact: Fact, rule: Rule | None, pack: Pack, weight: Decimal) ->
         section=fact.section, row=fact.row.number if fact.row else None, item=fact.item,
         rule=rule.code if rule else "—", rule_title=rule.title if rule else "待复核", method="review", weight=weight,
         points=points, deduction=round_half_up(ZERO, pack.places), self_score=self_score, inputs=_inputs(fact, weight),
-        formula="待复核", explanation=f"待复核：{reason.rstrip('。')}。{counted}{source}，核实后重新评分。",
+        formula="待复核",
+        explanation=f"待复核：{reason.rstrip('。')}。{counted}{source}{budget_weight_note(fact, weight)}，核实后重新评分。",
         citation=rule.citation if rule else "", outcome="review",
     )
 
@@ -371,6 +381,7 @@ def not_checkable(case: Case, pack: Pack) -> tuple[NotCheckable, ...]:
 
 
 def _case_review(case: Case, pack: Pack) -> list[ReviewEntry]:
+    # every item is listed as written (an item naming a row also makes that row 待复核, see facts.read_case)
     out = [ReviewEntry("case", item.field, item.reason, field=item.field, value=item.value) for item in case.review]
     # A part the pack scores is missing: the total covers only what is there, so it is provisional.
     scored_parts = {"indicators": "绩效指标（自评表）"}

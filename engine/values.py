@@ -53,6 +53,7 @@ __all__ = [
     "in_base_unit",
     "bound_doubt",
     "comparison_doubts",
+    "date_span",
     "KNOWN_UNITS",
     "QUALITATIVE_PHRASES",
 ]
@@ -1051,6 +1052,41 @@ def bound_doubt(actual: Value, direction: str) -> str | None:
     if actual.comparator in _SAFE_ACTUAL_BOUND[direction]:
         return None
     return f"实际完成值“{actual.text.strip()}”只给出范围（{_SIGN_OF[actual.comparator]}），不是确定的完成值，需人工复核"
+
+
+#: The order of a date's parts: a date is a year, then optionally a month, then optionally a day.
+_DATE_PARTS = ("year", "month", "day")
+
+
+def date_span(value: Value, units: dict) -> tuple:
+    """The first and last day a date cell can mean, as two `datetime.date`s, or () when the
+    cell is not a plain date. `units` (the pack's `date_units`) names the unit of each part:
+    {年: year, 月: month, 日: day}. "2023年10月" is 2023-10-01 … 2023-10-31, "2023年底前" (a year
+    alone) the whole year, "2022年12月30日" one day. The cell must read for sure (no doubt, no
+    ignored words), start with a year of four digits and give whole numbers in year-month-day
+    order; anything else is not a date here."""
+    import calendar
+    from datetime import date
+
+    if not units or value.kind not in ("quantity", "compound") or value.uncertain or value.notes:
+        return ()
+    parts = [units.get(q.unit) for q in value.quantities]
+    if not parts or parts != list(_DATE_PARTS[:len(parts)]):
+        return ()
+    numbers = [q.number for q in value.quantities]
+    if any(n != n.to_integral_value() for n in numbers):
+        return ()
+    year, month, day = (int(n) for n in (*numbers, 0, 0)[:3])
+    if not 1900 <= year <= 2100 or len(parts) > 1 and not 1 <= month <= 12:
+        return ()
+    if len(parts) == 1:
+        return date(year, 1, 1), date(year, 12, 31)
+    last = calendar.monthrange(year, month)[1]
+    if len(parts) == 2:
+        return date(year, month, 1), date(year, month, last)
+    if not 1 <= day <= last:
+        return ()
+    return date(year, month, day), date(year, month, day)
 
 
 #: The parser's own tables, without a pack (importers, and packs that add nothing).

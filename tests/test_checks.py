@@ -114,10 +114,11 @@ def test_clean_example_has_no_false_alarm_under_either_pack(in_root):
     assert [f.rule for f in national.findings if not f.passed and f.severity in ("error", "warning")] == []
     # Under the provincial pack the department's own score for the unmet row (19 of 20, the
     # national proportional method) differs from the step method's: that one signal is policy,
-    # not a false alarm; nothing else is reported and nothing is deducted.
+    # not a false alarm; nor is the form's budget 分值 10 against the province's 20 (JX-E26, the
+    # score uses the pack's 20 and says so); nothing else is reported and nothing is deducted.
     hubei = score_file("cases/examples/clean.yaml", HUBEI, "python")
     assert [(f.rule, f.row) for f in hubei.findings if not f.passed and f.severity in ("error", "warning")] == [
-        ("JX-A01", 1)]
+        ("JX-A01", 1), ("JX-E26", None)]
     assert not [e for e in hubei.ledger if e.kind == "deduction"]
 
 
