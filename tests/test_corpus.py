@@ -455,3 +455,17 @@ def test_compare_rows_counts_differences_named_by_review_items():
     assert c["reproduced"] == 1 and c["differing"] == 3
     assert c["differing_flagged"] == 2                # 乙's actual differs unflagged
     assert run.compare_rows(hand, imported)["differing_flagged"] == 0
+
+
+def test_a_budget_row_under_review_finds_an_unreadable_budget_by_either_name():
+    """The budget row's review item has no row number; it answers to 预算执行率 and to the form's
+    own label for the row, and to no indicator's name."""
+    result = {"ledger": [], "review_items": [
+        {"source": "row", "subject": "预算执行率", "row": None, "field": "budget", "value": "79.27%", "reason": "待复核"}]}
+    by_label = {"id": "D1", "check": "row.unreadable", "row": "部门预算执行情况", "evidence": "e"}
+    by_name = {**by_label, "row": "预算执行率"}
+    other = {**by_label, "row": "组织宣传活动次数"}
+    assert run.found_by_review(by_name, result, REVIEW_CHECKS)
+    assert run.found_by_review(by_label, result, REVIEW_CHECKS, budget_label="部门预算执行情况")
+    assert not run.found_by_review(by_label, result, REVIEW_CHECKS)
+    assert not run.found_by_review(other, result, REVIEW_CHECKS, budget_label="部门预算执行情况")

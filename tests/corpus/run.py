@@ -222,20 +222,24 @@ def review_rows(result: dict) -> list[dict]:
     row's number and name: the transcriber's own `review:` notes (source "case") are not the
     tool's work and are left out."""
     return [item for item in result.get("review_items") or []
-            if item.get("source") in ENGINE_REVIEW_SOURCES and item.get("row") is not None]
+            if item.get("source") in ENGINE_REVIEW_SOURCES
+            and (item.get("row") is not None or item.get("field") == "budget")]   # the budget row has no number
 
 
-def review_concerns(item: dict, row: str | None, ledger: list[dict]) -> bool:
+def review_concerns(item: dict, row: str | None, ledger: list[dict], budget_label: str | None = None) -> bool:
     """Whether a review item concerns the row an expectation names (any row when it names none):
-    the item's subject, or the ledger item of its row number, contains the name."""
+    the item's subject, or the ledger item of its row number, contains the name; the budget row's
+    item answers to 预算执行率 and to the form's own label for it (`budget_label`)."""
     if not row:
         return True
     want = _norm_text(row)
+    if item.get("field") == "budget":
+        return want in {_norm_text(BUDGET_ROW), _norm_text(budget_label)} - {""}
     names = [item.get("subject")] + [e.get("item") for e in ledger if e.get("row") == item.get("row")]
     return any(want and (want == _norm_text(n) or want in _norm_text(n)) for n in names if n)
 
 
-def found_by_review(expectation: dict, result: dict, checks: dict) -> bool:
+def found_by_review(expectation: dict, result: dict, checks: dict, budget_label: str | None = None) -> bool:
     """Whether jixiao's review items find an expectation: only for a category marked
     `found_by_review` (row.unreadable: the reviewer's "须人工复核" is what a review item says).
     `true`: a review item of any reason concerning the row; a list of rule codes: only review
@@ -248,7 +252,7 @@ def found_by_review(expectation: dict, result: dict, checks: dict) -> bool:
     ledger = result.get("ledger") or []
     codes = set(wanted) if isinstance(wanted, list) else None
     for item in review_rows(result):
-        if not review_concerns(item, expectation.get("row"), ledger):
+        if not review_concerns(item, expectation.get("row"), ledger, budget_label):
             continue
         if codes is None or any(e.get("row") == item.get("row") and e.get("outcome") == "review"
                                 and e.get("rule") in codes for e in ledger):
@@ -318,7 +322,7 @@ def match(expected: dict, result: dict, checks: dict, budget_label: str | None =
     for defect in expected.get("defects") or []:
         hits = covering(defect, findings, ledger, checks, budget_label=budget_label)
         covered.update(hits)
-        (found if hits or found_by_review(defect, result, checks) else missed).append(defect["id"])
+        (found if hits or found_by_review(defect, result, checks, budget_label) else missed).append(defect["id"])
     alarmed: set[int] = set()
     for ok in expected.get("ok") or []:
         # a finding that finds an expected defect is accounted for: it is not also a false alarm
@@ -463,6 +467,7 @@ def summarize(reports: list[CaseReport]) -> dict:
             "rows_accounted": sum(r.rows_accounted for r in rs),
             "defects": sum(r.defects for r in rs),
             "defects_found": sum(len(r.found) for r in rs),
+            "defects_in_scored": sum(r.defects for r in rs if r.status == "scored"),   # refused filings left out
             "ok": sum(r.ok for r in rs),
             "false_alarms": sum(len(r.false_alarms) for r in rs),
             "uncovered": sum(len(r.uncovered) for r in rs),
@@ -497,6 +502,8 @@ def render_text(summary: dict, commit: str = "", date: str = "") -> str:
         f"rows accounted:                  {t['rows_accounted']} / {t['rows']} ({_pct(t['rows_accounted'], t['rows'])})"
         "   (scored, or 待复核 where the reviewer also marked the row unreadable, blank or a placeholder)",
         f"expected defects found:          {t['defects_found']} / {t['defects']} ({_pct(t['defects_found'], t['defects'])})",
+        f"  … in the filings a pack scores: {t['defects_found']} / {t['defects_in_scored']} "
+        f"({_pct(t['defects_found'], t['defects_in_scored'])})   (the refused filings' defects left out)",
         f"false alarms on expected-ok:     {t['false_alarms']} / {t['ok']} ({_pct(t['false_alarms'], t['ok'])})",
         f"findings no expectation covers:  {t['uncovered']}",
         f"import, rows reproduced:         {t['import_reproduced']} / {t['import_rows']} "
