@@ -47,6 +47,13 @@ class WhyReport:
     query: str
     pack_id: str
     facts: tuple[FactWhy, ...]
+    omitted: int = 0          # facts the query named beyond WHY_MAX_FACTS, not explained (ask by row number)
+
+
+# A query naming thousands of rows (a name every row has, a rule code that applies to every row)
+# explains the first WHY_MAX_FACTS of them and says how many more there are: a presentation
+# bound (the largest accepted case took 122 s and printed 81 MB for one name), not policy.
+WHY_MAX_FACTS = 200
 
 
 def _row_of(fact: Fact) -> int | None:
@@ -140,7 +147,9 @@ def explain_why(pack: Pack, evaluation: Evaluation, query: str) -> WhyReport:
     rule = next((r for r in pack.rules if r.code == query.upper()), None)
     if rule is not None:
         picked = [i for i, f in enumerate(facts) if f.kind == rule.applies_to]
-        return WhyReport(query, pack.id, tuple(_explain_fact(pack, evaluation, i, rule, known) for i in picked))
+        shown = picked[:WHY_MAX_FACTS]
+        return WhyReport(query, pack.id, tuple(_explain_fact(pack, evaluation, i, rule, known) for i in shown),
+                         len(picked) - len(shown))
     if query in BUDGET_NAMES:
         picked = [i for i, f in enumerate(facts) if f.kind == "budget"]
     else:
@@ -151,4 +160,6 @@ def explain_why(pack: Pack, evaluation: Evaluation, query: str) -> WhyReport:
         picked = [i for i, f in enumerate(facts) if f.kind in ROW_KINDS and _row_of(f) in rows]
     if not picked:
         raise _no_such(query, evaluation, pack)
-    return WhyReport(query, pack.id, tuple(_explain_fact(pack, evaluation, i, None, known) for i in picked))
+    shown = picked[:WHY_MAX_FACTS]
+    return WhyReport(query, pack.id, tuple(_explain_fact(pack, evaluation, i, None, known) for i in shown),
+                     len(picked) - len(shown))

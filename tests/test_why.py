@@ -111,3 +111,25 @@ def test_condition_text_reads_like_the_yaml():
                     {"not": {"field": "abs_diff", "op": ">", "value": {"param": "sum_tolerance"}}}]}
     assert condition_text(cond) == ("direction in [positive, equal] 且 （actual < target 或 x missing） "
                                     "且 非（abs_diff > sum_tolerance）")
+
+
+def test_why_naming_more_rows_than_the_bound_explains_the_first_and_counts_the_rest(seed, monkeypatch):
+    """A name or rule code that every row shares explains WHY_MAX_FACTS rows and says how many
+    more there are (the largest accepted case took 122 s for one name), in the report and the text."""
+    import io
+
+    from rich.console import Console
+
+    from engine import why
+    from engine.report.why import print_why
+
+    pack, evaluation = seed
+    full = explain_why(pack, evaluation, "JX-S01")
+    assert full.omitted == 0 and len(full.facts) > 3
+    monkeypatch.setattr(why, "WHY_MAX_FACTS", 3)
+    capped = explain_why(pack, evaluation, "JX-S01")
+    assert len(capped.facts) == 3 and capped.omitted == len(full.facts) - 3
+    assert [f.title for f in capped.facts] == [f.title for f in full.facts[:3]]
+    buffer = io.StringIO()
+    print_why(capped, Console(file=buffer, width=200, color_system=None))
+    assert f"另有 {capped.omitted} 项同样适用，未逐一展开" in buffer.getvalue()

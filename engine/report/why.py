@@ -53,3 +53,6 @@ def print_why(report: WhyReport, console: Console) -> None:
             lines.append(head)
             lines.extend(verdict_lines(item.verdict, "      "))
         console.print(Text("\n").join(lines))
+    if report.omitted:
+        console.print(Text(f"\n另有 {report.omitted} 项同样适用，未逐一展开；请用行号（--why 行号）查看其中某一行。",
+                           style="bold"))
