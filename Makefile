@@ -47,6 +47,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/import_bench.py $(IMPORT_BENCH_ARGS)
 	$(PY) benchmarks/web_bench.py
 	$(PY) benchmarks/docx_bench.py
+	$(PY) benchmarks/bigpacks.py --no-lint
+	$(PY) benchmarks/largest_case.py
 
 # The web workbench on http://127.0.0.1:8000/ with its data in ./jixiao-data (README: "The web workbench").
 serve: $(STAMP)
