@@ -16,7 +16,7 @@ from functools import cached_property
 
 from .case import Budget, Case, IndicatorRow, ReviewItem
 from .decimals import D, fmt, largest_remainder, round_half_up
-from .errors import format_path
+from .errors import parse_path
 from .values import Value, comparable_numbers, comparison_doubts, date_span, notation_for, parse_value
 
 NUM, STR, BOOL = "number", "string", "bool"
@@ -872,7 +872,7 @@ def read_case(case: Case, pack) -> Reading:
         kept.append((row, section))
     shared = _heading_weights(kept, pack)
     keys = frozenset(s.key for s in pack.sections)
-    reviewed = [str(item.field) for item in case.review if item.field]
+    reviewed = [(item, parse_path(item.field)) for item in case.review if item.field]  # parsed once a case
     blocks: dict[tuple, tuple[Decimal, int]] = {}  # a 一级指标 block's stated row weights and rows
     for row, _section in kept:
         if row.weight:
@@ -882,9 +882,8 @@ def read_case(case: Case, pack) -> Reading:
     linked: list[ReviewItem] = []
     for row, section in kept:
         weight, source = shared.get(row.number, (None, "row"))
-        where = format_path(row.path)
-        in_review = any(f == where or f.startswith((where + ".", where + "[")) for f in reviewed)
-        fact = indicator_fact(row, section, vocabulary, weight, source, keys, in_review)
+        within = [(item, path) for item, path in reviewed if path[:len(row.path)] == tuple(row.path)]
+        fact = indicator_fact(row, section, vocabulary, weight, source, keys, in_review=bool(within))
         total, count = blocks.get(row.path[:3], (Decimal(0), 0))
         if row.weight and total:
             fact.fields["block_share"], fact.fields["block_rows"] = row.weight / total, count
@@ -892,7 +891,7 @@ def read_case(case: Case, pack) -> Reading:
             fact.display["block"] = row.level1_label or row.level1
         fact.fields["score_blank"] = (scored_table and row.score is None and row.weight is not None
                                       and bool(row.target.strip() or row.actual.strip()))
-        items = row_review_items(row, case.review, vocabulary)
+        items = row_review_items(row, within, vocabulary)
         if items:
             linked.extend(i for i in items if i not in linked)
             fact = under_review(fact, items)
@@ -900,23 +899,16 @@ def read_case(case: Case, pack) -> Reading:
     return Reading(facts, tuple(skipped), tuple(unmapped), tuple(linked))
 
 
-def row_review_items(row: IndicatorRow, items, vocabulary: dict) -> tuple[ReviewItem, ...]:
-    """The case's `review:` items that name this row: the row's own path
+def row_review_items(row: IndicatorRow, within, vocabulary: dict) -> tuple[ReviewItem, ...]:
+    """Of the case's `review:` items within this row (`within`: item and parsed path, the path
+    starting with the row's), those that make it 待复核: the row's own path
     (`self_evaluation.indicators[0].groups[0].rows[1]`), or one of its fields the pack's
-    `review_row_fields` lists (`….rows[1].actual`). A broader path (a block, `rows[*]`) or a
-    field the pack does not list (the self score, a cell the transcriber resolved) names no row."""
-    from .errors import parse_path
-
+    `review_row_fields` lists (`….rows[1].actual`). A field the pack does not list (the self
+    score, a cell the transcriber resolved) leaves the row scored; a broader path (a block,
+    `rows[*]`) is not within any row."""
     fields = set(vocabulary.get("review_row_fields") or ())
     depth = len(row.path)
-    out = []
-    for item in items:
-        path = parse_path(item.field)
-        if path[:depth] != tuple(row.path):
-            continue
-        if len(path) == depth or (len(path) == depth + 1 and path[depth] in fields):
-            out.append(item)
-    return tuple(out)
+    return tuple(item for item, path in within if len(path) == depth or (len(path) == depth + 1 and path[depth] in fields))
 
 
 def under_review(fact: Fact, items: tuple[ReviewItem, ...]) -> Fact:
