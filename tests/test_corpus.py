@@ -387,7 +387,7 @@ def test_summarize_and_render_count_per_family_and_list_refusals():
 def test_evaluate_counts_a_refusal_without_crashing(tmp_path, monkeypatch):
     folder = _write_folder(tmp_path)
     monkeypatch.setattr(run, "score", lambda path, pack=None: (None, "E-CASE 读不懂"))
-    monkeypatch.setattr(run, "import_rows", lambda path: (None, "E-IMPORT 读不懂"))
+    monkeypatch.setattr(run, "import_case", lambda path: (None, "E-IMPORT 读不懂"))
     report = run.evaluate(folder, {"row.no_reason": {"title": "t", "rules": ["JX-A04"]}})
     assert report.status == "refused" and report.message == "E-CASE 读不懂"
     assert report.missed == ["D1"] and report.rows == 1

@@ -363,7 +363,8 @@ def score(case_path: Path, pack: str | None = None) -> tuple[dict | None, str | 
         return None, f"内部错误 (internal error) {type(exc).__name__}: {exc}"
 
 
-def import_rows(source: Path) -> tuple[list[dict] | None, str | None]:
+def import_case(source: Path) -> tuple[dict | None, str | None]:
+    """The case `jixiao import`'s reader makes of a filing's stored text, or the refusal."""
     sys.path.insert(0, str(ENGINE_ROOT))
     try:
         from engine.errors import JixiaoError
@@ -371,9 +372,7 @@ def import_rows(source: Path) -> tuple[list[dict] | None, str | None]:
     finally:
         sys.path.pop(0)
     try:
-        case = import_file(str(source)).case
-        flagged = flagged_fields(case)
-        return [{**row, "_flagged": flagged} for row in case_rows(case)], None
+        return import_file(str(source)).case, None
     except JixiaoError as exc:
         return None, exc.render()
     except Exception as exc:
@@ -437,13 +436,12 @@ def evaluate(folder: Path, checks: dict, do_import: bool = True) -> CaseReport:
         report.total, report.self_total = _total_text(result.get("total")), _total_text(result.get("self_assessed"))
     if do_import:
         hand = with_content(case_rows(read_yaml(folder / "case.yaml")))
-        imported, failure = import_rows(folder / "source.txt")
+        imported, failure = import_case(folder / "source.txt")
         report.import_rows = len(hand)
         if imported is None:
             report.import_message = failure or ""
         else:
-            flagged = imported[0]["_flagged"] if imported else set()
-            compared = compare_rows(hand, imported, flagged)
+            compared = compare_rows(hand, case_rows(imported), flagged_fields(imported))
             report.import_reproduced = compared["reproduced"]
             report.import_differing, report.import_flagged = compared["differing"], compared["differing_flagged"]
     return report
