@@ -182,6 +182,12 @@ def _is_alarm(finding: dict) -> bool:
 
 
 BUDGET_ROW = "预算执行率"      # what the ledger calls the budget block's row
+
+
+def names_budget_row(want: str, budget_label: str | None) -> bool:
+    """Whether an expectation's (normalized) row name is the budget row: 预算执行率 or the form's
+    own label for it."""
+    return want in {_norm_text(BUDGET_ROW), _norm_text(budget_label)} - {""}
 WHOLE_FILING = "整份材料"       # the subject of a finding about the whole filing (budget adjustment, dates)
 
 
@@ -194,7 +200,7 @@ def concerns(finding: dict, row: str | None, ledger: list[dict], budget_label: s
     if not row:
         return True
     want = _norm_text(row)
-    if want in {_norm_text(BUDGET_ROW), _norm_text(budget_label)} - {""}:
+    if names_budget_row(want, budget_label):
         if finding.get("row") is None and finding.get("subject") in (BUDGET_ROW, WHOLE_FILING):
             return True
     names = [finding.get("subject"), (finding.get("numbers") or {}).get("name")]
@@ -234,7 +240,7 @@ def review_concerns(item: dict, row: str | None, ledger: list[dict], budget_labe
         return True
     want = _norm_text(row)
     if item.get("field") == "budget":
-        return want in {_norm_text(BUDGET_ROW), _norm_text(budget_label)} - {""}
+        return names_budget_row(want, budget_label)
     names = [item.get("subject")] + [e.get("item") for e in ledger if e.get("row") == item.get("row")]
     return any(want and (want == _norm_text(n) or want in _norm_text(n)) for n in names if n)
 
