@@ -178,6 +178,7 @@ def score(data: dict) -> dict:
     survey = _survey(data, se)
     rows = []
     review_rows = 0
+    unmet_rows = 0  # rows whose values were read and fall short (JX-P02), whatever their score
     blocks: dict[str, tuple[Decimal, int]] = {}
     for block, _level2, row in _rows(se.get("indicators")):
         if _num(row.get("weight")):
@@ -283,6 +284,7 @@ def score(data: dict) -> dict:
         unmet = ratio is not None and (direction in ("positive", "equal") and ratio < 1 or direction == "reverse" and ratio > 1)
         implausible = any(w in name for w in BOUNDED_RATES) and t.kind == "quantity" and not t.uncertain \
             and t.unit == "%" and t.number > BOUNDED_MAX
+        unmet_rows += unmet and not reviewed
         if unmet and not reason and not implausible and (self_score is None or (weight and self_score / weight >= 1)):
             findings.append(("JX-A37", number))
         b_total, b_rows = blocks.get(block.get("level1", ""), (ZERO, 0))
@@ -353,6 +355,8 @@ def score(data: dict) -> dict:
     stated_total = _num((se.get("total") or {}).get("score"))
     if stated_total is not None and abs(stated_total - total) > SELF_TOTAL_GAP and not review_rows:
         findings.append(("JX-A19", None))
+    if unmet_rows >= 1 and _claims_complete(data, se):   # claim_unmet_rows_min
+        findings.append(("JX-P02", None))
     for code, row in findings:
         explanations.append(f"{code}：第 {row} 行。" if row else f"{code}。")
     grade = next(g for g, low in GRADES if total >= low)
@@ -525,6 +529,26 @@ def _document(data, se, full_year, initial, rows) -> list[tuple[str, None]]:
             _fold(goal["actual"]) == _fold(goal["expected"]):
         out.append(("JX-A34", None))
     return out
+
+
+def _claims_complete(data, se) -> bool:
+    """JX-P02's reading: a completion claim (completion_claims) not right after a qualifier
+    (claim_qualifiers, within 4 characters) in the report's sections, the goal's 完成情况 or the 评价结论."""
+    texts = []
+    stack = list((data.get("report") or {}).get("sections") or [])
+    while stack:
+        section = stack.pop(0)
+        texts.append(f"{section.get('heading') or ''}\n{section.get('text') or ''}")
+        stack[0:0] = list(section.get("subsections") or [])
+    texts += [str((se.get("goal") or {}).get("actual") or ""), str(se.get("conclusion") or "")]
+    for text in texts:
+        for word in VOCABULARY["completion_claims"]:
+            at = text.find(word)
+            while at >= 0:
+                if not any(text[max(0, at - 4):at].endswith(q) for q in VOCABULARY["claim_qualifiers"]):
+                    return True
+                at = text.find(word, at + 1)
+    return False
 
 
 def _report_text(data) -> str:

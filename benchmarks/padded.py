@@ -40,6 +40,10 @@ _SHAPES = {
     "goal": ("kind", ['{field: expected_blank, op: "==", value: false}']),
     "project_score": ("kind", ['{field: score, op: ">", value: 0}']),
     "scored_group": ("kind", ['{field: abs_diff, op: ">", value: 0}']),
+    "figure": ("kind", ['{field: abs_diff, op: ">", value: 0}']),
+    "report_indicator": ("kind", ['{field: same_actual, op: "==", value: false}']),
+    "report_spending": ("kind", ['{field: spent_share, op: "<", value: 95}']),
+    "claim": ("kind", ['{field: rows_unmet, op: ">", value: 0}']),
 }
 
 

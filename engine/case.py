@@ -134,6 +134,7 @@ class Case:
     review: tuple[ReviewItem, ...] = ()
     year_supplied: bool = False  # the year came from `--year`, not from the file
     report_total_score: Decimal | None = None  # the 自评总分 the report states (report.self_score.score)
+    published: str = ""  # the date the filing was published (or signed), as written (v2 `published`)
 
     @property
     def all_rows(self) -> tuple[IndicatorRow, ...]:
@@ -309,4 +310,5 @@ def build_case(data: dict, file: str, sha256: str, year: int | None = None) -> C
         review=_review(data.get("review")),
         year_supplied=stated_year is None and year is not None,
         report_total_score=_report_score(data.get("report")),
+        published=_text(data.get("published")),
     )

@@ -112,6 +112,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "kind": STR, "id": NUM, "year": NUM, "initial": NUM, "full_year": NUM, "executed": NUM,
         "target_budget": NUM, "target_budget_diff": NUM, "target_budget_abs_diff": NUM,
         "target_date_days_into_year": NUM,  # negative: dated before the fiscal year
+        "published_days_after_year_end": NUM,  # the filing's `published` date − 31 Dec of its year (≤ 0: not yet closed)
         "rows": NUM, "all_full_marks": BOOL, "any_reason": BOOL, "survey_mentioned": BOOL,
         "money_ratio": NUM,  # largest / smallest of 年初、全年预算数、执行数、目标表资金 (元 under 万元: ~10000)
         "template_rows": NUM,  # rows left from the template: "……" (template_row_names), a bare "指标2:"
@@ -164,6 +165,26 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "grade_blank": BOOL,  # the list has a 自评等级 column, left blank for this project
         "grade_matches": BOOL,  # the stated grade is the pack's band for the score
     },
+    "figure": {  # a named item the report gives an amount in two places (案件审判 414.35 / 411.95)
+        "kind": STR, "id": NUM, "amount": NUM, "first_amount": NUM, "diff": NUM, "abs_diff": NUM,
+    },
+    "report_indicator": {  # an indicator the report restates (report.indicators) against the table's row
+        "kind": STR, "id": NUM, "row": NUM,
+        "same_target": BOOL, "same_actual": BOOL,  # by value where both read (units converted), else as written
+    },
+    "report_spending": {  # money the report says was put in against the execution the filing claims
+        "kind": STR, "id": NUM,
+        "spent_share": NUM,  # the restated money indicator's actual / its target (the whole budget), in %
+        "claimed_rate": NUM,  # the stated 执行率 (table, else report), in %
+        "gap_pp": NUM,  # claimed_rate − spent_share, percentage points
+        "claimed_full": BOOL,  # an execution item (budget_rate_words) or the budget row scored at full marks
+    },
+    "claim": {  # the filing says its targets were all met (completion_claims), and its rows
+        "kind": STR, "id": NUM,
+        "claims_complete": BOOL,
+        "rows_unmet": NUM,  # rows whose values were read and fall short of the target (whatever their score)
+        "rows_unread": NUM,  # rows whose values could not be compared (never counted as unmet)
+    },
     "scored_group": {  # a level-2 group whose 得分 cell is merged over its rows (group `score`)
         "kind": STR, "id": NUM, "section": STR, "level2": STR, "self_score": NUM, "rule_score": NUM, "weight": NUM,
         "rows": NUM, "rows_review": NUM, "diff": NUM, "abs_diff": NUM, "self_over_weight": BOOL,
@@ -187,6 +208,10 @@ FACT_KIND_TITLES: dict[str, str] = {
     "project_score": "报告所列一个项目的自评分与自评等级（审核）",
     "scored_group": "评分之后得分栏按二级指标合并的一组：合并格所填得分与组内各行规则得分之和（审核）",
     "text_cell": "表中的一个文字单元格：年度目标完成情况、评价结论、存在问题、改进措施、指标值（审核）",
+    "figure": "报告两处为同一项目所述的金额（对账）",
+    "report_indicator": "报告复述的一个指标与自评表的对应行（审核）",
+    "report_spending": "报告所述资金投入（支出）与所称的预算执行情况（审核）",
+    "claim": "报告或自评表称目标已全部完成，与各指标的完成情况（审核）",
 }
 
 # The values an enumerated string field can take, wherever it appears (lint flags a condition
@@ -213,6 +238,7 @@ FIELD_UNITS: dict[str, dict[str, str]] = {
     "share": {"stated": "percent", "computed": "percent"},
     "share_total": {"stated_sum": "percent"},
     "rate": {"stated": "percent", "computed": "percent"},
+    "report_spending": {"spent_share": "percent", "claimed_rate": "percent"},
 }
 
 # Placeholders a rule's message may use, per fact kind (besides the scoring ones below).
@@ -229,7 +255,8 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "target_match": ("name", "row", "target", "table_target", "table_unit", "unit"),
     "document": ("unit", "year", "initial", "full_year", "target_budget", "target_budget_diff", "target_date",
                  "target_date_iso", "target_date_days_into_year", "money_figures", "template_rows", "numbered_names",
-                 "copied_rows", "copied_rows_text"),
+                 "copied_rows", "copied_rows_text", "published", "published_iso", "year_end",
+                 "published_days_before_year_end"),
     "text_cell": ("name", "cell", "text", "template_text", "row"),
     "scored_row": ("name", "level2", "row", "target", "actual", "target_text", "actual_text", "qual_band", "rule_score",
                    "weight", "self_score", "diff", "abs_diff", "self_pct", "ratio_pct", "rule", "block_pct",
@@ -241,6 +268,10 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
                "rows_review", "rows_na", "total_weight", "rows_listed", "rows_filled", "report_total", "report_table_diff"),
     "goal": ("name", "label", "expected", "actual", "project", "year", "goal_years"),
     "project_score": ("name", "score", "grade", "band"),
+    "figure": ("name", "amount", "first_amount", "where", "first_where", "diff", "abs_diff"),
+    "report_indicator": ("name", "row", "report_target", "table_target", "report_actual", "table_actual"),
+    "report_spending": ("name", "indicator", "target", "actual", "spent_share", "claimed_rate", "claimed", "gap_pp"),
+    "claim": ("name", "where", "claim", "sentence", "rows_unmet", "unmet_rows", "rows_unread"),
 }
 SCORE_PLACEHOLDERS = ("weight", "score", "deduction", "formula", "self_score")
 

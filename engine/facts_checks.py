@@ -63,6 +63,8 @@ FIELD_VOCABULARY: dict[str, str] = {
     "template_rows": "template_row_names",
     "numbered_names": "template_name_prefixes",
     "target_vague": "vague_targets",
+    "claims_complete": "completion_claims",
+    "claimed_full": "budget_rate_words",
 }
 
 def template_text(text: str, vocabulary: dict) -> str | None:
@@ -542,6 +544,14 @@ def _document_fact(case: Case, ids: _Ids, places: int, vocabulary: dict, pack_to
         fields["target_date_days_into_year"] = (dated - date(case.year, 1, 1)).days
         display["target_date_iso"] = dated.isoformat()
         display["target_date_days_into_year"] = str(fields["target_date_days_into_year"])
+    published = parse_date(case.published)
+    display["published"] = case.published.strip()
+    if published is not None and case.year is not None:
+        # 0: published on the budget year's last day (the year not yet closed); negative: earlier
+        fields["published_days_after_year_end"] = (published - date(case.year, 12, 31)).days
+        display["published_iso"] = published.isoformat()
+        display["year_end"] = date(case.year, 12, 31).isoformat()
+        display["published_days_before_year_end"] = str((date(case.year, 12, 31) - published).days)
     money = [a for a in (b.initial, b.full_year, b.executed,
                          D(target_budget) if target_budget is not None else None) if a is not None and a > 0]
     if len(money) > 1:
@@ -817,6 +827,9 @@ def check_facts(case: Case, pack, start_id: int) -> list[Fact]:
         *_goal_facts(case, ids, pack.vocabulary),
         *_count_facts(case, ids),
         *_project_score_facts(case, ids, pack),
+        *_figure_facts(case, ids),
+        *_report_indicator_facts(case, ids, pack.vocabulary),
+        *_spending_facts(case, ids, places, pack.vocabulary),
         _document_fact(case, ids, places, pack.vocabulary, pack.total),
         *_text_cell_facts(case, ids, pack.vocabulary),
     ]
@@ -886,6 +899,9 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
     if budget is not None:
         out.append(_scored_budget_fact(case, budget, ids, pack))
     out.append(_filing_fact(case, ledger, outcomes, ids, pack))
+    claim = _claim_fact(case, indicator_facts, ids, vocabulary)
+    if claim is not None:
+        out.append(claim)
     return out
 
 
@@ -1024,3 +1040,274 @@ def _scored_row_display(fact: Fact, fields: dict, entry) -> dict:
     if fields.get("block_share") is not None:
         display["block_pct"] = _pct(round_half_up(fields["block_share"] * HUNDRED, 2))
     return display
+
+
+# ───────────────────────── what the report says against itself and the table ─────────────────────────
+
+_QUOTE_MARKS = str.maketrans("", "", "“”\"'‘’「」《》 \u3000")
+
+
+def _item_name(text) -> str:
+    """A named item compared across the report: no spaces, no quotation marks."""
+    return str(text or "").translate(_QUOTE_MARKS)
+
+
+def _named_amounts(case: Case) -> list[tuple[str, Decimal, str, str, bool]]:
+    """Every amount the report gives a named item, in report order: (name, amount, measure, where,
+    is a `figures` entry). Statement totals (by topic) and parts, then the report's `figures`."""
+    out = []
+    for st in _statements(case):
+        topic = str(st.get("topic") or "")
+        if st.get("total") is not None and _item_name(topic):
+            out.append((_item_name(topic), D(st["total"]), "", f"报告“{topic}”合计", False))
+        for item in st.get("items") or []:
+            if item.get("amount") is not None and _item_name(item.get("name")):
+                out.append((_item_name(item.get("name")), D(item["amount"]), "", f"报告“{topic}”的分项", False))
+    for figure in ((case.data.get("report") or {}).get("figures")) or []:
+        if figure.get("amount") is not None and _item_name(figure.get("name")):
+            measure = str(figure.get("measure") or "").strip()
+            quote = str(figure.get("quote") or "").strip()
+            where = f"报告另处（{measure}）" if measure else "报告另处"
+            if quote:
+                where += f"“{quote if len(quote) <= 40 else quote[:40] + '…'}”"
+            out.append((_item_name(figure.get("name")), D(figure["amount"]), measure, where, True))
+    return out
+
+
+def _figure_facts(case: Case, ids: _Ids) -> list[Fact]:
+    """The same named item given an amount in two places of the report (案件审判 414.35万元 in the
+    spending breakdown, 411.95万元 in the project list): each `figures` entry against the first
+    mention of its name. Two statements are not compared with each other (one table's columns,
+    2017 决算 and 2018 预算, name the same items with other amounts), nor two amounts of different
+    stated measures (年初预算数 / 年末结算支出); an item named with one amount only gives no fact."""
+    out: list[Fact] = []
+    first: dict[str, list[tuple[Decimal, str, str]]] = {}
+    seen: set[tuple[str, Decimal, Decimal]] = set()  # one fact per pair of amounts (a second 411.95 adds nothing)
+    for name, amount, measure, where, restated in _named_amounts(case):
+        earlier = next((e for e in first.get(name, []) if not (measure and e[1] and measure != e[1])), None)
+        first.setdefault(name, []).append((amount, measure, where))
+        if earlier is None or not restated or (name, earlier[0], amount) in seen:
+            continue
+        seen.add((name, earlier[0], amount))
+        diff = amount - earlier[0]
+        fid = ids()
+        fields = {"kind": "figure", "id": fid, "amount": amount, "first_amount": earlier[0], "diff": diff,
+                  "abs_diff": abs(diff)}
+        display = {"name": name, "amount": fmt(amount), "first_amount": fmt(earlier[0]), "where": where,
+                   "first_where": earlier[2], "diff": ("+" if diff > 0 else "") + fmt(diff), "abs_diff": fmt(abs(diff))}
+        out.append(Fact(kind="figure", id=fid, fields=fields, section="", item=name, describe=display))
+    return out
+
+
+def _report_indicators(case: Case) -> list[dict]:
+    return list(((case.data.get("report") or {}).get("indicators")) or [])
+
+
+def _report_indicator_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fact]:
+    """Each indicator the report restates (`report.indicators`) against the table's row of the
+    same name: the target and the actual the report writes, compared by value (the same number in
+    the same unit, after the pack's conversions) where both read, else as written."""
+    if not case.rows:
+        return []
+    notation = notation_for(vocabulary)
+    rows: dict[str, object] = {}
+    for r in case.all_rows:
+        rows.setdefault(_item_name(r.name), r)
+    out: list[Fact] = []
+    for restated in _report_indicators(case):
+        name = str(restated.get("name") or "")
+        row = rows.get(_item_name(name))
+        if row is None:
+            continue
+        fid = ids()
+        fields: dict = {"kind": "report_indicator", "id": fid, "row": row.number}
+        display = {"name": row.name, "row": str(row.number)}
+        for key, label in (("target", "指标值"), ("actual", "实际完成值")):
+            said = str(restated.get(key) or "").strip()
+            table = str(getattr(row, key) or "").strip()
+            display[f"report_{key}"], display[f"table_{key}"] = said, table
+            if not said or not table:
+                continue
+            a, b = parse_value(said, notation, key), parse_value(table, notation, key)
+            if a.uncertain or b.uncertain:
+                continue
+            if a.kind in ("quantity", "compound") and b.kind in ("quantity", "compound"):
+                if len(a.quantities) != len(b.quantities):
+                    continue
+                based = [(in_base_unit(x, notation), in_base_unit(y, notation)) for x, y in zip(a.quantities, b.quantities)]
+                if any(x[0] != y[0] and x[0] and y[0] for x, y in based):
+                    continue  # units that do not convert: not compared
+                fields[f"same_{key}"] = all(x[1] == y[1] for x, y in based)
+            else:
+                fields[f"same_{key}"] = folded(said) == folded(table)
+        out.append(Fact(kind="report_indicator", id=fid, fields=fields, section="", item=row.name, row=row,
+                        describe=display))
+    return out
+
+
+def _money(text: str, notation) -> Decimal | None:
+    """An amount in 万元 (元 and 亿元 converted by the parser), or None."""
+    value = parse_value(str(text or ""), notation, "actual")
+    if value.kind == "quantity" and value.unit == "万元" and not value.uncertain:
+        return value.number
+    return None
+
+
+def _budget_claims(case: Case, vocabulary: dict) -> tuple[Decimal | None, list[tuple[str, str]]]:
+    """What the filing claims about budget execution: the stated 执行率 (the table's, else the
+    report's), and the items scored at full marks that are about execution by the pack's
+    `budget_rate_words` (the budget row scored full; a report criterion "预算执行率 满分3分，得3分"
+    named so or giving such a reason), as (name, how it is claimed)."""
+    claimed_rate = None
+    for text in (case.budget.rate, (case.data.get("report") or {}).get("execution_rate")):
+        value = parse_value(str(text or ""))
+        if value.kind == "quantity" and value.unit == "%" and not value.comparator and not value.uncertain:
+            claimed_rate = value.number
+            break
+    full: list[tuple[str, str]] = []
+    b = case.budget
+    if b.self_score is not None and b.weight and b.self_score >= b.weight:
+        full.append((b.label.strip() or "预算执行率", f"自评表得 {fmt(b.self_score)} 分（满分 {fmt(b.weight)} 分）"))
+    words = [w for w in vocabulary.get("budget_rate_words") or () if w]
+    report = case.data.get("report") or {}
+    for item in [*(report.get("criteria_scores") or []), *(report.get("score_items") or [])]:
+        name, reason = str(item.get("name") or ""), str(item.get("reason") or "")
+        weight, score = item.get("weight"), item.get("score")
+        if weight is None or score is None or not D(weight) or D(score) < D(weight):
+            continue
+        if any(w in name or w in reason for w in words):
+            how = f"报告称满分 {fmt(D(weight))} 分、得 {fmt(D(score))} 分" + (f"（“{reason}”）" if reason else "")
+            full.append((name, how))
+    return claimed_rate, full
+
+
+def _spending_facts(case: Case, ids: _Ids, places: int, vocabulary: dict) -> list[Fact]:
+    """Money the report says was put in or spent against the execution the filing claims: an
+    indicator the report restates in money whose 指标值 is the whole budget (the table's 全年预算数
+    or an amount the report states as the project's funds), against the stated 执行率 and the
+    execution items scored at full marks. "项目资金投入 指标值10万元，实际完成值0万元" while
+    "预算执行率 满分3分，得3分" is a report contradicting itself."""
+    indicators = _report_indicators(case)
+    if not indicators:
+        return []
+    notation = notation_for(vocabulary)
+    budgets = {D(s["total"]) for s in _statements(case) if s.get("total") is not None}
+    if case.budget.full_year:
+        budgets.add(case.budget.full_year)
+    claimed_rate, full = _budget_claims(case, vocabulary)
+    if claimed_rate is None and not full:
+        return []
+    out: list[Fact] = []
+    for restated in indicators:
+        target, actual = _money(restated.get("target"), notation), _money(restated.get("actual"), notation)
+        if target is None or actual is None or not target or target not in budgets:
+            continue
+        share = round_half_up(actual / target * HUNDRED, places)
+        fid = ids()
+        fields: dict = {"kind": "report_spending", "id": fid, "spent_share": share, "claimed_full": bool(full)}
+        name = str(restated.get("name") or "")
+        display = {"indicator": name, "target": str(restated.get("target") or ""),
+                   "actual": str(restated.get("actual") or ""), "spent_share": _pct(share),
+                   "claimed_rate": _pct(claimed_rate),
+                   "claimed": "，".join([*(f"“{n}”{how}" for n, how in full),
+                                        *([f"所填执行率为 {_pct(claimed_rate)}"] if claimed_rate is not None else [])])}
+        if claimed_rate is not None:
+            fields["claimed_rate"] = claimed_rate
+            fields["gap_pp"] = claimed_rate - share
+            display["gap_pp"] = fmt(claimed_rate - share)
+        # the finding concerns the execution item the filing scored (its name as the filing writes it)
+        item = full[0][0] if full else (case.budget.label.strip() or "预算执行率")
+        display["name"] = item
+        out.append(Fact(kind="report_spending", id=fid, fields=fields, section="", item=item, describe=display))
+    return out
+
+
+def _claim_places(case: Case) -> list[tuple[str, str]]:
+    """The texts where a filing sums up its targets, in order: the report's sections (heading and
+    text), the goal's 完成情况 cell, the table's 评价结论. (where, text)."""
+    out: list[tuple[str, str]] = []
+    stack = list(((case.data.get("report") or {}).get("sections")) or [])
+    while stack:
+        section = stack.pop(0)
+        heading = str(section.get("heading") or "").strip()
+        out.append((f"自评报告“{heading}”" if heading else "自评报告", f"{heading}\n{section.get('text') or ''}"))
+        stack[0:0] = list(section.get("subsections") or [])
+    se = case.data.get("self_evaluation") or {}
+    goal = se.get("goal") or {}
+    out.append(("年度总体目标完成情况", str(goal.get("actual") or "")))
+    out.append(("评价结论", str(se.get("conclusion") or "")))
+    return [(where, text) for where, text in out if text.strip()]
+
+
+def _claim_in(text: str, words, qualifiers) -> tuple[str, str] | None:
+    """The first claim word (`completion_claims`) the text states without a qualifier
+    (`claim_qualifiers`: 基本、未、部分 … just before it), with its sentence; or None."""
+    for m in sorted(((text.find(w), w) for w in words if w and w in text), key=lambda p: p[0]):
+        at, word = m
+        while at >= 0:
+            before = text[max(0, at - 4):at]
+            if not any(q and before.endswith(q) for q in qualifiers):
+                start = max(text.rfind(c, 0, at) for c in "。；;\n") + 1
+                ends = [i for i in (text.find(c, at) for c in "。；;\n") if i >= 0]
+                return word, text[start:min(ends) if ends else len(text)].strip()
+            at = text.find(word, at + 1)
+    return None
+
+
+def _unmet(fact: Fact) -> bool:
+    """The row's values were read and compared, and the target was not reached (a row the
+    engine could not read, or one the case's review list names, is never unmet)."""
+    f = fact.fields
+    if fact.row is None or f.get("unsure") or f.get("in_review"):
+        return False
+    direction, ratio = f.get("direction"), f.get("ratio")
+    if direction in ("positive", "equal") and ratio is not None:
+        return ratio < 1
+    if direction == "reverse" and ratio is not None:
+        return ratio > 1
+    return direction == "deadline" and f.get("deadline_met") is False
+
+
+def _unread(fact: Fact) -> bool:
+    """The row's values could not be compared: the parser was unsure, the case's review list names
+    it, or a quantity, date or word could not be read against its target."""
+    f = fact.fields
+    if f.get("unsure") or f.get("in_review"):
+        return True
+    direction = f.get("direction")
+    if direction in ("positive", "equal", "reverse"):
+        return f.get("ratio") is None
+    if direction == "deadline":
+        return f.get("deadline_met") is None
+    if direction == "qualitative":
+        return f.get("qual_band") is None
+    return direction == "unknown"
+
+
+def _claim_fact(case: Case, indicator_facts: list[Fact], ids: _Ids, vocabulary: dict) -> Fact | None:
+    """The filing says its targets were all met ("已按照计划完成目标", "全面完成": the pack's
+    `completion_claims`) while rows it lists were not: rows whose values were read and fall short
+    of the target, counted whatever their score. Rows that could not be read are counted apart
+    (`rows_unread`) and never as unmet. No claim, no fact."""
+    words = [w for w in vocabulary.get("completion_claims") or () if w]
+    qualifiers = [q for q in vocabulary.get("claim_qualifiers") or () if q]
+    found = None
+    for where, text in _claim_places(case):
+        claim = _claim_in(text, words, qualifiers)
+        if claim is not None:
+            found = (where, *claim)
+            break
+    if found is None:
+        return None
+    where, word, sentence = found
+    unmet = [f for f in indicator_facts if _unmet(f)]
+    unread = [f for f in indicator_facts if f.row is not None and not _unmet(f) and _unread(f)]
+    fid = ids()
+    fields = {"kind": "claim", "id": fid, "claims_complete": True, "rows_unmet": len(unmet),
+              "rows_unread": len(unread)}
+    listed = "；".join(f"第 {f.row.number} 行“{f.row.name.strip()}”指标值 {f.display.get('target')}、实际完成 "
+                      f"{f.display.get('actual')}" for f in unmet[:4]) + (f" 等 {len(unmet)} 行" if len(unmet) > 4 else "")
+    display = {"name": where, "where": where, "claim": word,
+               "sentence": sentence if len(sentence) <= 80 else sentence[:80] + "…",
+               "rows_unmet": str(len(unmet)), "unmet_rows": listed, "rows_unread": str(len(unread))}
+    return Fact(kind="claim", id=fid, fields=fields, section="", item=where, describe=display)
