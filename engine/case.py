@@ -134,7 +134,8 @@ class Case:
     review: tuple[ReviewItem, ...] = ()
     year_supplied: bool = False  # the year came from `--year`, not from the file
     report_total_score: Decimal | None = None  # the 自评总分 the report states (report.self_score.score)
-    published: str = ""  # the date the filing was published (or signed), as written (v2 `published`)
+    published: str = ""  # the date the filing was published, as written (v2 `published`)
+    filed: str = ""  # the self-evaluation table's 填报日期, as written (v2 `self_evaluation.date`)
 
     @property
     def all_rows(self) -> tuple[IndicatorRow, ...]:
@@ -311,4 +312,5 @@ def build_case(data: dict, file: str, sha256: str, year: int | None = None) -> C
         year_supplied=stated_year is None and year is not None,
         report_total_score=_report_score(data.get("report")),
         published=_text(data.get("published")),
+        filed=_text(se.get("date")),
     )

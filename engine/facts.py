@@ -112,7 +112,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "kind": STR, "id": NUM, "year": NUM, "initial": NUM, "full_year": NUM, "executed": NUM,
         "target_budget": NUM, "target_budget_diff": NUM, "target_budget_abs_diff": NUM,
         "target_date_days_into_year": NUM,  # negative: dated before the fiscal year
-        "published_days_after_year_end": NUM,  # the filing's `published` date − 31 Dec of its year (≤ 0: not yet closed)
+        "published_days_after_year_end": NUM,  # the earlier of `published` and the table's 填报日期 − 31 Dec of its year (≤ 0: not yet closed)
         "rows": NUM, "all_full_marks": BOOL, "any_reason": BOOL, "survey_mentioned": BOOL,
         "money_ratio": NUM,  # largest / smallest of 年初、全年预算数、执行数、目标表资金 (元 under 万元: ~10000)
         "template_rows": NUM,  # rows left from the template: "……" (template_row_names), a bare "指标2:"
@@ -255,7 +255,7 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "target_match": ("name", "row", "target", "table_target", "table_unit", "unit"),
     "document": ("unit", "year", "initial", "full_year", "target_budget", "target_budget_diff", "target_date",
                  "target_date_iso", "target_date_days_into_year", "money_figures", "template_rows", "numbered_names",
-                 "copied_rows", "copied_rows_text", "published", "published_iso", "year_end",
+                 "copied_rows", "copied_rows_text", "published", "published_how", "published_iso", "year_end",
                  "published_days_before_year_end"),
     "text_cell": ("name", "cell", "text", "template_text", "row"),
     "scored_row": ("name", "level2", "row", "target", "actual", "target_text", "actual_text", "qual_band", "rule_score",

@@ -544,14 +544,17 @@ def _document_fact(case: Case, ids: _Ids, places: int, vocabulary: dict, pack_to
         fields["target_date_days_into_year"] = (dated - date(case.year, 1, 1)).days
         display["target_date_iso"] = dated.isoformat()
         display["target_date_days_into_year"] = str(fields["target_date_days_into_year"])
-    published = parse_date(case.published)
-    display["published"] = case.published.strip()
-    if published is not None and case.year is not None:
-        # 0: published on the budget year's last day (the year not yet closed); negative: earlier
+    # the earlier of the filing's publication date and its table's 填报日期: either one before the year
+    # closed means the figures are not the year's
+    dates = [(d, how, text.strip()) for d, how, text in ((parse_date(case.published), "公开", case.published),
+                                                         (parse_date(case.filed), "填报", case.filed)) if d]
+    if dates and case.year is not None:
+        published, how, text = min(dates, key=lambda d: d[0])
+        # 0: on the budget year's last day (the year not yet closed); negative: earlier
         fields["published_days_after_year_end"] = (published - date(case.year, 12, 31)).days
-        display["published_iso"] = published.isoformat()
-        display["year_end"] = date(case.year, 12, 31).isoformat()
-        display["published_days_before_year_end"] = str((date(case.year, 12, 31) - published).days)
+        display.update({"published": text, "published_how": how, "published_iso": published.isoformat(),
+                        "year_end": date(case.year, 12, 31).isoformat(),
+                        "published_days_before_year_end": str((date(case.year, 12, 31) - published).days)})
     money = [a for a in (b.initial, b.full_year, b.executed,
                          D(target_budget) if target_budget is not None else None) if a is not None and a > 0]
     if len(money) > 1:

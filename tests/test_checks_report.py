@@ -235,3 +235,11 @@ def test_lint_reports_a_claim_check_whose_word_list_is_empty(tmp_path):
     (pack / "pack.yaml").write_text(text[:start] + "  completion_claims: []\n" + text[end:], encoding="utf-8")
     vocab = [p for p in lint_pack(pack).problems if p.code == "E-LINT-VOCAB"]
     assert [(p.message[:10], "completion_claims" in p.message) for p in vocab] == [("规则 JX-P02：", True)]
+
+
+def test_the_tables_own_filing_date_counts_and_the_earlier_date_is_the_one_checked():
+    ev = evaluate({"year": 2023, "published": "2024-02-01", "self_evaluation": {"date": "2023年12月20日"}})
+    (found,) = findings(ev, "JX-P01")
+    assert dict(found.numbers)["published_how"] == "填报" and "2023年12月20日填报" in found.message
+    late = evaluate({"year": 2023, "published": "2024-02-01", "self_evaluation": {"date": "2024年1月20日"}})
+    assert alarms(late)["JX-P01"] == 0
