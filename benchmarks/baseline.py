@@ -284,7 +284,8 @@ def score(data: dict) -> dict:
         unmet = ratio is not None and (direction in ("positive", "equal") and ratio < 1 or direction == "reverse" and ratio > 1)
         implausible = any(w in name for w in BOUNDED_RATES) and t.kind == "quantity" and not t.uncertain \
             and t.unit == "%" and t.number > BOUNDED_MAX
-        unmet_rows += unmet and not reviewed
+        unmet_rows += (unmet or (direction == "qualitative" and band in VOCABULARY["claim_unmet_bands"]
+                                 and not unsure)) and not reviewed
         if unmet and not reason and not implausible and (self_score is None or (weight and self_score / weight >= 1)):
             findings.append(("JX-A37", number))
         b_total, b_rows = blocks.get(block.get("level1", ""), (ZERO, 0))

@@ -182,7 +182,8 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
     "claim": {  # the filing says its targets were all met (completion_claims), and its rows
         "kind": STR, "id": NUM,
         "claims_complete": BOOL,
-        "rows_unmet": NUM,  # rows whose values were read and fall short of the target (whatever their score)
+        "rows_unmet": NUM,  # rows whose values were read and fall short of the target (whatever their score;
+        #                     a qualitative actual counts in the pack's claim_unmet_bands)
         "rows_unread": NUM,  # rows whose values could not be compared (never counted as unmet)
     },
     "scored_group": {  # a level-2 group whose 得分 cell is merged over its rows (group `score`)

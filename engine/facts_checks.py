@@ -1257,13 +1257,17 @@ def _claim_in(text: str, words, qualifiers) -> tuple[str, str] | None:
     return None
 
 
-def _unmet(fact: Fact) -> bool:
-    """The row's values were read and compared, and the target was not reached (a row the
-    engine could not read, or one the case's review list names, is never unmet)."""
+def _unmet(fact: Fact, vocabulary: dict) -> bool:
+    """The row's values were read and compared, and the target was not reached: a quantity short
+    of its target, a deadline missed, or a qualitative actual in one of the pack's
+    `claim_unmet_bands` (未达成). A row the engine could not read, or one the case's review list
+    names, is never unmet."""
     f = fact.fields
     if fact.row is None or f.get("unsure") or f.get("in_review"):
         return False
     direction, ratio = f.get("direction"), f.get("ratio")
+    if direction == "qualitative":
+        return f.get("qual_band") is not None and f["qual_band"] in (vocabulary.get("claim_unmet_bands") or ())
     if direction in ("positive", "equal") and ratio is not None:
         return ratio < 1
     if direction == "reverse" and ratio is not None:
@@ -1303,8 +1307,8 @@ def _claim_fact(case: Case, indicator_facts: list[Fact], ids: _Ids, vocabulary: 
     if found is None:
         return None
     where, word, sentence = found
-    unmet = [f for f in indicator_facts if _unmet(f)]
-    unread = [f for f in indicator_facts if f.row is not None and not _unmet(f) and _unread(f)]
+    unmet = [f for f in indicator_facts if _unmet(f, vocabulary)]
+    unread = [f for f in indicator_facts if f.row is not None and not _unmet(f, vocabulary) and _unread(f)]
     fid = ids()
     fields = {"kind": "claim", "id": fid, "claims_complete": True, "rows_unmet": len(unmet),
               "rows_unread": len(unread)}

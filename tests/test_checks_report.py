@@ -121,6 +121,16 @@ def test_scored_rows_reverse_rows_and_late_deadlines_count_as_unmet():
     assert claim.fields["rows_unmet"] == 3
 
 
+def test_a_qualitative_row_is_unmet_only_in_the_packs_unmet_bands():
+    data = {"report": CLAIM, "self_evaluation": rows(
+        row("服务质量", "好", "未完成", weight=10, score=0, reason="人员不足。"),
+        row("群众评价", "好", "基本完成", weight=10, score=7, reason="宣传不够。"),
+        row("社会影响", "好", "说不清", weight=10, score=5, reason="无法评估。"), level2="质量指标")}
+    (claim,) = facts(evaluate(data), "claim")
+    # 未完成 is in 未达成 (claim_unmet_bands); 基本完成 (部分达成) is not; a word outside the bands is unread
+    assert (claim.fields["rows_unmet"], claim.fields["rows_unread"]) == (1, 1)
+
+
 def test_a_qualified_claim_is_no_claim_and_no_claim_builds_no_fact():
     for text in ("项目基本完成目标，部分指标未达到预期效果。", "因疫情未全面完成年度目标。", "项目按计划实施。"):
         ev = evaluate({"report": {"sections": [{"heading": "总体情况", "text": text}]},
