@@ -1109,7 +1109,8 @@ def _report_indicators(case: Case) -> list[dict]:
 def _report_indicator_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fact]:
     """Each indicator the report restates (`report.indicators`) against the table's row of the
     same name: the target and the actual the report writes, compared by value (the same number in
-    the same unit, after the pack's conversions) where both read, else as written."""
+    the same unit, after the pack's conversions). Words are not compared: a report paraphrases
+    ("效果较好" for "较好"), and a paraphrase is no mismatch."""
     if not case.rows:
         return []
     notation = notation_for(vocabulary)
@@ -1134,15 +1135,13 @@ def _report_indicator_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fac
             a, b = parse_value(said, notation, key), parse_value(table, notation, key)
             if a.uncertain or b.uncertain:
                 continue
-            if a.kind in ("quantity", "compound") and b.kind in ("quantity", "compound"):
-                if len(a.quantities) != len(b.quantities):
-                    continue
-                based = [(in_base_unit(x, notation), in_base_unit(y, notation)) for x, y in zip(a.quantities, b.quantities)]
-                if any(x[0] != y[0] and x[0] and y[0] for x, y in based):
-                    continue  # units that do not convert: not compared
-                fields[f"same_{key}"] = all(x[1] == y[1] for x, y in based)
-            else:
-                fields[f"same_{key}"] = folded(said) == folded(table)
+            if a.kind not in ("quantity", "compound") or b.kind not in ("quantity", "compound") \
+                    or len(a.quantities) != len(b.quantities):
+                continue
+            based = [(in_base_unit(x, notation), in_base_unit(y, notation)) for x, y in zip(a.quantities, b.quantities)]
+            if any(x[0] != y[0] and x[0] and y[0] for x, y in based):
+                continue  # units that do not convert: not compared
+            fields[f"same_{key}"] = all(x[1] == y[1] for x, y in based)
         out.append(Fact(kind="report_indicator", id=fid, fields=fields, section="", item=row.name, row=row,
                         describe=display))
     return out

@@ -227,6 +227,13 @@ def test_a_restated_indicator_is_compared_by_value_with_units_converted():
     assert alarms(differs)["JX-P05"] == 1
 
 
+def test_words_are_not_compared_a_paraphrase_is_no_mismatch():
+    ev = evaluate({"self_evaluation": rows(row("服务质量", "好", "较好", weight=10, score=9), level2="质量指标"),
+                   "report": {"indicators": [{"name": "服务质量", "target": "好", "actual": "效果较好"}]}})
+    (fact,) = facts(ev, "report_indicator")
+    assert "same_actual" not in fact.fields and alarms(ev)["JX-P05"] == 0
+
+
 def test_a_restated_indicator_the_table_does_not_list_gives_no_fact():
     ev = evaluate({"self_evaluation": rows(row("人次", "≥100人", "120人", weight=10, score=10)),
                    "report": {"indicators": [{"name": "项目资金投入", "target": "10万元", "actual": "0万元"}]}})
