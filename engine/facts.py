@@ -75,6 +75,8 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "criteria_mismatch": BOOL,  # the 评分标准 states a rate under another name than the row's (scoresheets)
         "target_vague": BOOL,  # a qualitative target that states only a direction (vague_targets: 不断提升 …)
         "not_an_indicator": BOOL,  # name or target says there is nothing to measure (not_indicator_words: 无经济效益 …)
+        "completion_pct": NUM,  # the row's 完成率 as the filing states it ("99.14%" -> 99.14), read for sure
+        "filing_full_marks": BOOL,  # the stated 自评总分 (table or report) is the form's maximum: every row at full marks
         "in_review": BOOL,  # the case's own review: list names this row or one of its cells (import or transcription unsure)
         "criteria_unsure": BOOL,  # the 评分标准 text holds a comparator misread by OCR ("控制率Q100%")
     },
@@ -226,7 +228,8 @@ FIELD_UNITS: dict[str, dict[str, str]] = {
 # Placeholders a rule's message may use, per fact kind (besides the scoring ones below).
 MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "indicator": ("name", "level1", "level2", "row", "target", "actual", "target_text", "actual_text", "qual_band",
-                  "review_notes", "self_score", "weight", "criteria", "ratio_pct", "block_pct", "block", "criteria_notes"),
+                  "review_notes", "self_score", "weight", "criteria", "ratio_pct", "block_pct", "block", "criteria_notes",
+                  "completion"),
     "budget": ("name", "label", "initial", "full_year", "executed", "rate", "rate_text", "adjustment_rate",
                "adjustment_amount", "funding_rows", "funding_rows_scored_text", "stated_initial", "stated_full_year",
                "stated_executed"),
@@ -585,6 +588,10 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "not_an_indicator": any(w and w in folded(f"{row.name} {row.target}")
                                 for w in vocabulary.get("not_indicator_words") or ()),
     }
+    completion = parse_value(row.completion, notation, "actual") if row.completion.strip() else None
+    if (completion is not None and completion.kind == "quantity" and completion.unit == "%"
+            and completion.comparator is None and not completion.uncertain):
+        fields["completion_pct"] = completion.number  # the 完成率 the filing states for the row
     criteria_notes = criteria_doubts(row.criteria, notation) if row.criteria else ()
     fields["criteria_unsure"] = bool(criteria_notes)
     if direction == "deadline":
@@ -628,6 +635,7 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "criteria": getattr(row, "criteria", ""),
         "ratio_pct": "" if fields.get("ratio") is None else f"{round_half_up(fields['ratio'] * 100, 2)}%",
         "criteria_notes": "；".join(criteria_notes),
+        "completion": row.completion.strip(),
     }
     return Fact(kind="indicator", id=row.number, fields=fields, section=section, item=row.name,
                 row=row, target=target, actual=actual, describe=display, review=review,
@@ -924,6 +932,9 @@ def read_case(case: Case, pack) -> Reading:
             total, count = blocks.get(row.path[:3], (Decimal(0), 0))
             blocks[row.path[:3]] = (total + row.weight, count + 1)
     scored_table = any(row.score is not None for row, _section in kept)
+    maximum = case.stated_total_weight if case.stated_total_weight is not None else pack.total
+    stated = case.stated_total_score if case.stated_total_score is not None else case.report_total_score
+    full_marks = stated is not None and maximum is not None and stated == maximum
     linked: list[ReviewItem] = []
     for row, section in kept:
         weight, source = shared.get(row.number, (None, "row"))
@@ -936,6 +947,7 @@ def read_case(case: Case, pack) -> Reading:
             fact.display["block"] = row.level1_label or row.level1
         # a row whose weight is its share of a heading's points counts too, unless its group's
         # 得分 cell is merged over it (the group score is its score)
+        fact.fields["filing_full_marks"] = full_marks
         fact.fields["score_blank"] = (scored_table and row.score is None and row.level2_score is None
                                       and (row.weight is not None or weight is not None)
                                       and bool(row.target.strip() or row.actual.strip()))

@@ -128,3 +128,39 @@ def test_a_late_deadline_value_the_schema_does_not_know_is_refused(tmp_path):
         encoding="utf-8")
     res = CliRunner().invoke(main, ["rules", "lint", str(pack)])
     assert res.exit_code != 0 and "vocabulary.late_deadline" in res.output and "pro_rata" in res.output
+
+
+# ---- a stated 完成率 below 100 % (the filing's own word that a row was not met) ----------------
+
+
+def _narrative(completion, report_score, reason="", review=None):
+    from engine.examples import case_from_fragment
+    from engine.score import evaluate_case
+
+    data = {"format": "jixiao-case/2",
+            "self_evaluation": {"indicators": [{"level1": "满意度指标", "groups": [{"level2": "", "rows": [
+                {"name": "读者满意度调查好评率", "target": "", "actual": "90%", "completion": completion,
+                 "reason": reason}]}]}]},
+            "report": {"self_score": {"score": report_score}}}
+    if review is not None:
+        data["review"] = review
+    return evaluate_case(case_from_fragment(data, "<test>"), PACK, MATCHER_NATIONAL)
+
+
+MATCHER_NATIONAL = matcher_for(PACK, "python")
+
+
+def test_a_stated_completion_below_100_with_a_full_self_total_is_unmet_at_full_marks():
+    ev = _narrative("99.14%", 100)
+    assert alarms(ev, "JX-A53") and alarms(ev, "JX-A52")
+    assert _entry(ev).outcome == "review"  # no weight: the row itself is still not scored
+
+
+def test_a_stated_completion_is_read_only_when_sure():
+    assert not alarms(_narrative("100%", 100), "JX-A53")
+    assert not alarms(_narrative("约99%", 100), "JX-A53")  # approximate: not read
+    assert not alarms(_narrative("99.14%", 98), "JX-A53")  # not every row at full marks
+    assert not alarms(_narrative("99.14%", 100, reason="部分读者对开放时间不满意，明年延长开放时间。"), "JX-A52")
+    cut = [{"field": "self_evaluation.indicators[0].groups[0].rows[0]", "value": "", "reason": "存档截断"}]
+    ev = _narrative("99.14%", 100, review=cut)
+    assert not alarms(ev, "JX-A52") and not alarms(ev, "JX-A53")  # the case's own review item: silent
