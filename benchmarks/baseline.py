@@ -316,6 +316,9 @@ def score(data: dict) -> dict:
             findings.append(("JX-A10", number))
         if unsure:
             findings.append(("JX-V01", number))
+        if _class(level2, VOCABULARY["level2_classes"]) == "数量" and t.comparator in ("<=", "<") and not unsure \
+                and not reviewed:
+            findings.append(("JX-A15", number))
         if any(w in _folded(f"{name} {t_text}") for w in NOT_INDICATOR_WORDS):
             findings.append(("JX-A51", number))
         rows.append((number, name, t_text, level1, block.get("level1", ""), weight, self_score))
@@ -326,8 +329,6 @@ def score(data: dict) -> dict:
         comparable = direction == "na" or (band is not None if direction == "qualitative" else actual is not None)
         review_rows += not comparable
         level2_class = _class(level2, VOCABULARY["level2_classes"])
-        if level2_class == "数量" and t.comparator in ("<=", "<"):
-            findings.append(("JX-A15", number))
         if a.kind == "quantity" and not a.uncertain and a.unit == "%" and a.number > BOUNDED_MAX and \
                 any(word in name for word in BOUNDED_RATES):
             findings.append(("JX-A14", number))

@@ -545,13 +545,36 @@ def criteria_mismatch(name: str, criteria: str) -> bool:
     return term not in own and own not in term
 
 
+def _with_columns(text: str, row: IndicatorRow, notation, role: str) -> str:
+    """A cell read with the row's own 指标性质 and 度量单位 columns (Sichuan and Chongqing forms
+    state "≤" and "次" beside a bare "10"): the unit joins a number written without one, the
+    comparator joins a target written without one, as the form means them. A column that is not
+    a comparator (定量指标) or not a unit is left out; the cell as written is kept otherwise."""
+    nature, unit = row.nature.strip(), row.unit.strip()
+    if not (nature or unit) or not text.strip():
+        return text
+    value = parse_value(text, notation, role)
+    if value.kind != "quantity":
+        return text
+    out = text.strip()
+    if unit and not value.quantities[0].written_unit:
+        probe = parse_value("1" + unit, notation)
+        if probe.kind == "quantity" and probe.quantities[0].unit_known and not probe.notes:
+            out += unit
+    if role == "target" and nature and value.comparator is None:
+        probe = parse_value(nature + "1", notation)
+        if probe.kind == "quantity" and probe.comparator is not None and not probe.notes:
+            out = nature + out
+    return out
+
+
 def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: Decimal | None = None,
                    weight_source: str = "row", section_keys=None, in_review: bool = False) -> Fact:
     """The fact of one indicator row. `weight` is the row's weight when it comes from a heading
     (`weight_source` level2 / level1); by default the row's own."""
     notation = notation_for(vocabulary)
-    target = parse_value(row.target, notation, "target")
-    actual = parse_value(row.actual, notation, "actual")
+    target = parse_value(_with_columns(row.target, row, notation, "target"), notation, "target")
+    actual = parse_value(_with_columns(row.actual, row, notation, "actual"), notation, "actual")
     direction = _direction(row, target, actual, vocabulary)
     deadline, date_doubt = _deadline(row, target, actual, direction, vocabulary)
     if deadline is not None:

@@ -164,3 +164,33 @@ def test_a_stated_completion_is_read_only_when_sure():
     cut = [{"field": "self_evaluation.indicators[0].groups[0].rows[0]", "value": "", "reason": "存档截断"}]
     ev = _narrative("99.14%", 100, review=cut)
     assert not alarms(ev, "JX-A52") and not alarms(ev, "JX-A53")  # the case's own review item: silent
+
+
+# ---- the row's own 指标性质 / 度量单位 columns; a cap on an output count; 结余率 as an indicator ----
+
+
+def test_the_nature_and_unit_columns_are_read_with_the_target():
+    from engine.facts import read_case
+    from engine.examples import case_from_fragment
+
+    data = {"format": "jixiao-case/2", "self_evaluation": {"indicators": [{"level1": "产出指标", "groups": [
+        {"level2": "数量指标", "rows": [
+            {"name": "科目调整次数", "nature": "≤", "target": "10", "unit": "次", "actual": "12", "weight": 10},
+            {"name": "覆盖率", "nature": "定量指标", "target": "95", "unit": "%", "actual": "96", "weight": 10},
+            {"name": "培训人次", "nature": "≥", "target": "≥100", "unit": "人次", "actual": "120人次", "weight": 10}]}]}]}}
+    facts = [f for f in read_case(case_from_fragment(data, "<t>"), PACK).facts if f.row is not None]
+    assert [(f.target.comparator, f.target.unit) for f in facts] == [("<=", "次"), (None, "%"), (">=", "人次")]
+    assert facts[0].fields["direction"] == "reverse" and facts[0].fields["ratio"] == Decimal("1.2")
+
+
+def test_a_cap_on_an_output_count_is_reported_even_when_the_actual_is_blank():
+    ev = evaluate([{**row("科目调整次数", "10", "", 22.5, None), "nature": "≤", "unit": "次"}], "产出指标", "数量指标",
+                  format="jixiao-case/2")
+    assert _entry(ev).outcome == "review" and alarms(ev, "JX-A15")
+    cut = [{"field": "self_evaluation.indicators[0].groups[0].rows[0]", "value": "", "reason": "存档截断"}]
+    ev = evaluate([row("科目调整次数", "≤10次", "", 22.5, None)], "产出指标", "数量指标", review=cut)
+    assert not alarms(ev, "JX-A15")
+
+
+def test_a_balance_rate_is_budget_execution_not_a_benefit():
+    assert alarms(evaluate([row("结余率", "≤5%", "3%")], "效益指标", "经济效益指标"), "JX-A17")
