@@ -51,6 +51,12 @@ VAGUE_LEVEL2 = frozenset(["数量指标", "质量指标", "时效指标", "成�
 SURVEY_WORDS = ("问卷", "调查", "调研", "测评", "座谈", "访谈", "抽样")
 ADJUSTMENT_WORDS = ("调整", "追加", "调减", "追减", "调增", "调剂")
 BOUNDED_RATES = tuple(VOCABULARY["bounded_rates"])
+NOT_INDICATOR_WORDS = tuple(VOCABULARY["not_indicator_words"])
+_FOLD = str.maketrans({"，": ",", "。": ".", "（": "(", "）": ")", "：": ":", "；": ";", "、": ","})
+
+
+def _folded(text) -> str:
+    return "".join(str(text or "").split()).translate(_FOLD)
 
 
 def _class(text: str, classes: dict) -> str | None:
@@ -136,6 +142,8 @@ def _misfiled(name: str, level2: str, t, a, unit: str) -> bool:
     bare = NUMBERED.match(name.strip()) and not re.sub(r"^\D*?[0-9０-９一二三四五六七八九十]+", "", name.strip()).strip(" :：/／")
     if words and not bare and not any(w in name for w in words):
         return True
+    if any(w in name for w in (VOCABULARY.get("level2_unlikely_words") or {}).get(level2_class or "", ())):
+        return True
     units = {q.unit for v in (t, a) for q in v.quantities if q.unit} | ({unit.strip()} if unit.strip() else set())
     amount = bool(units & MONEY_UNITS) or not units and any(name.strip().endswith(w) for w in MONEY_NAMES)
     return amount and level2_class in VOCABULARY["amount_unlikely_in"]
@@ -214,6 +222,11 @@ def score(data: dict) -> dict:
         else:
             direction = "unknown"
         band = QUAL_WORDS.get(a.label) if direction == "qualitative" and a.kind == "qualitative" else None
+        # qualitative_grades.same_text: an actual in the target's own words is 达成
+        same_text = direction == "qualitative" and t.kind == "qualitative" and a.kind == "qualitative" \
+            and bool(_folded(a.label)) and _folded(a.label) == _folded(t.label)
+        if band is None and same_text:
+            band = "达成"
         unsure = direction != "na" and (t.uncertain or a.uncertain or bool(comparison_doubts(t, a, direction)))
         target = actual = ratio = units_match = None
         if comparable_t and comparable_a and not unsure:
@@ -291,8 +304,10 @@ def score(data: dict) -> dict:
         b_total, b_rows = blocks.get(block.get("level1", ""), (ZERO, 0))
         if weight and b_total and b_rows == 1 and weight >= 50:   # single_row_block_points
             findings.append(("JX-A40", number))
+        i, j, _k = paths[number]
+        group_score = ((se["indicators"][i].get("groups") or [])[j] or {}).get("score")
         if scored_table and self_score is None and weight is not None and (t_text.strip() or a_text.strip()) \
-                and not reviewed:
+                and group_score is None and not reviewed:
             findings.append(("JX-A41", number))
         if a.comparator:
             findings.append(("JX-A05", number))
@@ -304,6 +319,11 @@ def score(data: dict) -> dict:
             findings.append(("JX-A10", number))
         if unsure:
             findings.append(("JX-V01", number))
+        if _class(level2, VOCABULARY["level2_classes"]) == "数量" and t.comparator in ("<=", "<") and not unsure \
+                and not reviewed:
+            findings.append(("JX-A15", number))
+        if any(w in _folded(f"{name} {t_text}") for w in NOT_INDICATOR_WORDS):
+            findings.append(("JX-A51", number))
         rows.append((number, name, t_text, level1, block.get("level1", ""), weight, self_score))
         # after scoring (JX-A01 … A13); rows that are "无" with no weight and no score are skipped
         review_rows += review
@@ -312,8 +332,6 @@ def score(data: dict) -> dict:
         comparable = direction == "na" or (band is not None if direction == "qualitative" else actual is not None)
         review_rows += not comparable
         level2_class = _class(level2, VOCABULARY["level2_classes"])
-        if level2_class == "数量" and t.comparator in ("<=", "<"):
-            findings.append(("JX-A15", number))
         if a.kind == "quantity" and not a.uncertain and a.unit == "%" and a.number > BOUNDED_MAX and \
                 any(word in name for word in BOUNDED_RATES):
             findings.append(("JX-A14", number))
@@ -336,6 +354,8 @@ def score(data: dict) -> dict:
                 findings.append(("JX-A03", number))
             if below and not reason:
                 findings.append(("JX-A04", number))
+            if below and same_text:
+                findings.append(("JX-A50", number))
             if self_score > w:
                 findings.append(("JX-A13", number))
             if band and w:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
@@ -41,6 +42,9 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "name": STR,
         "direction": STR,  # positive | reverse | equal | qualitative | na | unknown | deadline
         "deadline_met": BOOL,  # deadline rows: done by the date the target names (absent: cannot tell)
+        # a deadline met late: the pack's `late_deadline` (review | unmet | pro_rata), days late, and days
+        # from 1 January of the deadline's year to the deadline and to the completion (pro-rata scoring)
+        "late_deadline": STR, "late_days": NUM, "deadline_days": NUM, "actual_days": NUM,
         "target": NUM,
         "actual": NUM,
         "ratio": NUM,  # actual / target
@@ -55,6 +59,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "units_match": BOOL,
         "has_reason": BOOL,  # 偏差原因 is more than boilerplate
         "actual_copies_target": BOOL,  # the actual cell is the target cell verbatim
+        "states_target": BOOL,  # a qualitative actual in the qualitative target's own words (可持续 / 可持续)
         "unsure": BOOL,  # the parser is unsure of the target or the actual (engine.values doubts)
         "readable": BOOL,  # false: a value could not be read for sure (the row is 待复核, see Fact.review)
         "core": BOOL,  # 是否核心指标 / ★ (v2 forms that mark it)
@@ -69,6 +74,9 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "score_blank": BOOL,  # no 得分 on a row holding a value and a weight, while other rows of the table have one
         "criteria_mismatch": BOOL,  # the 评分标准 states a rate under another name than the row's (scoresheets)
         "target_vague": BOOL,  # a qualitative target that states only a direction (vague_targets: 不断提升 …)
+        "not_an_indicator": BOOL,  # name or target says there is nothing to measure (not_indicator_words: 无经济效益 …)
+        "completion_pct": NUM,  # the row's 完成率 as the filing states it ("99.14%" -> 99.14), read for sure
+        "filing_full_marks": BOOL,  # the stated 自评总分 (table or report) is the form's maximum: every row at full marks
         "in_review": BOOL,  # the case's own review: list names this row or one of its cells (import or transcription unsure)
         "criteria_unsure": BOOL,  # the 评分标准 text holds a comparator misread by OCR ("控制率Q100%")
     },
@@ -132,6 +140,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "survey_mentioned": BOOL,
         "actual_comparator": STR, "actual_copies_target": BOOL, "units_match": BOOL, "ratio": NUM,
         "target_kind": STR, "actual_kind": STR, "actual": NUM, "qual_band": STR,
+        "states_target": BOOL,  # a qualitative actual in the target's own words: met as targeted
         "comparable": BOOL,  # the rules could compare target and actual (else: a review item)
         "self_places": NUM,  # decimals written in the self score ("1.4" -> 1); rescaled: the pack's places
         "level2_class": STR, "name_class": STR, "level2_unlikely": BOOL,  # by the pack's vocabulary
@@ -222,6 +231,7 @@ _VALUE_KINDS = ("quantity", "compound", "range", "qualitative", "na", "empty", "
 _COMPARATORS = (">=", ">", "<=", "<", "==")
 FIELD_VALUES: dict[str, tuple[str, ...]] = {
     "direction": ("positive", "reverse", "equal", "qualitative", "na", "unknown", "deadline"),
+    "late_deadline": ("review", "unmet", "pro_rata"),
     "target_kind": _VALUE_KINDS,
     "actual_kind": _VALUE_KINDS,
     "target_comparator": _COMPARATORS,
@@ -245,7 +255,8 @@ FIELD_UNITS: dict[str, dict[str, str]] = {
 # Placeholders a rule's message may use, per fact kind (besides the scoring ones below).
 MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "indicator": ("name", "level1", "level2", "row", "target", "actual", "target_text", "actual_text", "qual_band",
-                  "review_notes", "self_score", "weight", "criteria", "ratio_pct", "block_pct", "block", "criteria_notes"),
+                  "review_notes", "self_score", "weight", "criteria", "ratio_pct", "block_pct", "block", "criteria_notes",
+                  "completion"),
     "budget": ("name", "label", "initial", "full_year", "executed", "rate", "rate_text", "adjustment_rate",
                "adjustment_amount", "funding_rows", "funding_rows_scored_text", "stated_initial", "stated_full_year",
                "stated_executed"),
@@ -278,7 +289,7 @@ SCORE_PLACEHOLDERS = ("weight", "score", "deduction", "formula", "self_score")
 
 # Names a score formula may use (besides its method's parameters).
 SCORE_VARIABLES = ("weight", "target", "actual", "ratio", "shortfall_pp", "self_score", "initial", "full_year",
-                   "executed", "rate")
+                   "executed", "rate", "deadline_days", "actual_days")
 
 _DIRECTION_OF = {">=": "positive", ">": "positive", "<=": "reverse", "<": "reverse", "==": "equal"}
 _COMPARABLE = ("quantity", "compound")
@@ -385,6 +396,22 @@ def _deadline(row: IndicatorRow, target: Value, actual: Value, direction: str, v
     return None, None
 
 
+#: What a deadline met late is, by the pack's `late_deadline` (a review item unless it says).
+LATE_DEADLINE = ("review", "unmet", "pro_rata")
+
+
+def _lateness(target: Value, actual: Value, vocabulary: dict) -> dict:
+    """A deadline met late: the pack's reading of it (`late_deadline`), the days late, and the
+    days from 1 January of the deadline's year to the deadline and to the completion, each
+    counted to the last day its cell names ("2023年10月" is 31 October), for a pro-rata score."""
+    units = vocabulary.get("date_units") or {}
+    t, a = date_span(target, units), date_span(actual, units)
+    start = date(t[1].year, 1, 1)
+    policy = vocabulary.get("late_deadline") or "review"
+    return {"late_deadline": policy if policy in LATE_DEADLINE else "review", "late_days": (a[1] - t[1]).days,
+            "deadline_days": (t[1] - start).days + 1, "actual_days": (a[1] - start).days + 1}
+
+
 def _qual_band(actual: Value, vocabulary: dict, target: Value | None = None) -> str | None:
     if actual.kind != "qualitative" or actual.label is None:
         return None
@@ -393,13 +420,24 @@ def _qual_band(actual: Value, vocabulary: dict, target: Value | None = None) -> 
             return band
     # A grade word ("高") says nothing alone ("低" is good for a risk): only the same grade as
     # the target's is read, as the pack's met band (vocabulary `qualitative_grades`).
+    # The pack may also read any actual that states the target's own words as that band
+    # (`qualitative_grades.same_text`: 指标值“可持续”、完成值“可持续”).
     grades = vocabulary.get("qualitative_grades") or {}
     label = actual.label.strip()
-    if (target is not None and target.kind == "qualitative" and target.label is not None
-            and label in (grades.get("words") or ()) and target.label.strip() == label
+    if (target is not None and states_target(target, actual)
+            and (label in (grades.get("words") or ()) or grades.get("same_text") is True)
             and grades.get("met_band") in (vocabulary.get("qualitative_bands") or {})):
         return grades["met_band"]
     return None
+
+
+def states_target(target: Value, actual: Value) -> bool:
+    """A qualitative actual that repeats the qualitative target's words (指标值“可持续”、完成值
+    “可持续”; spaces and full-width punctuation aside): the department says the target was met,
+    in the target's own terms."""
+    return (target.kind == "qualitative" and actual.kind == "qualitative" and target.label is not None
+            and actual.label is not None and bool(folded(actual.label))
+            and folded(actual.label) == folded(target.label))
 
 
 def has_reason(text: str, vocabulary: dict) -> bool:
@@ -486,7 +524,8 @@ def level_signals(row: IndicatorRow, section: str, target: Value, actual: Value,
                   section_keys=None) -> dict:
     """Where a row is filed against what its words say, by the pack's vocabulary: the 二级指标
     class (`level2_classes`), the class its name suggests (`name_classes`), a class whose rows
-    must name one of its words (`level2_name_words`: a 满意度 row that measures no 满意度), an
+    must name one of its words (`level2_name_words`: a 满意度 row that measures no 满意度) or none
+    of another list (`level2_unlikely_words`: a 食品安全 rate under 生态效益), an
     amount of money filed as an output (`amount_units`, `amount_names`, `amount_unlikely_in`),
     and a 二级指标 under another 一级指标 (`section_by_level2`, when that names one of the pack's
     sections `section_keys`: a layout that pools every block in one section cannot tell). The
@@ -498,6 +537,9 @@ def level_signals(row: IndicatorRow, section: str, target: Value, actual: Value,
     # a bare template row ("指标2", "指标1:/") names nothing that could be misfiled
     bare = numbered_name(name, vocabulary) and not re.sub(r"^\D*?[0-9０-９一二三四五六七八九十]+", "", name).strip(" :：/／")
     lacks_words = bool(required) and not bare and not any(w and w in name for w in required)
+    # words a row under this class cannot be about (a 食品安全 rate is no 生态效益)
+    foreign = (vocabulary.get("level2_unlikely_words") or {}).get(level2_class) if level2_class else None
+    foreign_words = bool(foreign) and any(w and w in name for w in foreign)
     units = {q.unit for v in (target, actual) for q in v.quantities if q.unit}
     if getattr(row, "unit", "").strip():
         units.add(row.unit.strip())
@@ -512,7 +554,7 @@ def level_signals(row: IndicatorRow, section: str, target: Value, actual: Value,
         "level2_class": level2_class,
         "name_class": name_class,
         "level2_unlikely": bool(name_class and level2_class and name_class != level2_class) or lacks_words
-        or amount_as_output,
+        or foreign_words or amount_as_output,
         "level1_unlikely": bool(level2_section and row.level1.strip() and level2_section != section),
         "amount_as_output": amount_as_output,
     }
@@ -535,13 +577,36 @@ def criteria_mismatch(name: str, criteria: str) -> bool:
     return term not in own and own not in term
 
 
+def _with_columns(text: str, row: IndicatorRow, notation, role: str) -> str:
+    """A cell read with the row's own 指标性质 and 度量单位 columns (Sichuan and Chongqing forms
+    state "≤" and "次" beside a bare "10"): the unit joins a number written without one, the
+    comparator joins a target written without one, as the form means them. A column that is not
+    a comparator (定量指标) or not a unit is left out; the cell as written is kept otherwise."""
+    nature, unit = row.nature.strip(), row.unit.strip()
+    if not (nature or unit) or not text.strip():
+        return text
+    value = parse_value(text, notation, role)
+    if value.kind != "quantity":
+        return text
+    out = text.strip()
+    if unit and not value.quantities[0].written_unit:
+        probe = parse_value("1" + unit, notation)
+        if probe.kind == "quantity" and probe.quantities[0].unit_known and not probe.notes:
+            out += unit
+    if role == "target" and nature and value.comparator is None:
+        probe = parse_value(nature + "1", notation)
+        if probe.kind == "quantity" and probe.comparator is not None and not probe.notes:
+            out = nature + out
+    return out
+
+
 def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: Decimal | None = None,
                    weight_source: str = "row", section_keys=None, in_review: bool = False) -> Fact:
     """The fact of one indicator row. `weight` is the row's weight when it comes from a heading
     (`weight_source` level2 / level1); by default the row's own."""
     notation = notation_for(vocabulary)
-    target = parse_value(row.target, notation, "target")
-    actual = parse_value(row.actual, notation, "actual")
+    target = parse_value(_with_columns(row.target, row, notation, "target"), notation, "target")
+    actual = parse_value(_with_columns(row.actual, row, notation, "actual"), notation, "actual")
     direction = _direction(row, target, actual, vocabulary)
     deadline, date_doubt = _deadline(row, target, actual, direction, vocabulary)
     if deadline is not None:
@@ -566,6 +631,7 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "has_reason": has_reason(row.reason, vocabulary),
         "actual_copies_target": bool(row.actual.strip()) and row.actual.strip() == row.target.strip(),
         "qual_band": _qual_band(actual, vocabulary, target) if direction == "qualitative" else None,
+        "states_target": direction == "qualitative" and states_target(target, actual),
         "core": row.core,
         "unsure": bool(doubts),
         **level_signals(row, section, target, actual, vocabulary, section_keys),
@@ -573,11 +639,20 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "criteria_mismatch": criteria_mismatch(row.name, getattr(row, "criteria", "")),
         "target_vague": target.kind == "qualitative" and any(
             w and w in row.target for w in vocabulary.get("vague_targets") or ()),
+        # the row states that there is nothing to measure ("社会公益服务无经济效益"): not an indicator
+        "not_an_indicator": any(w and w in folded(f"{row.name} {row.target}")
+                                for w in vocabulary.get("not_indicator_words") or ()),
     }
+    completion = parse_value(row.completion, notation, "actual") if row.completion.strip() else None
+    if (completion is not None and completion.kind == "quantity" and completion.unit == "%"
+            and completion.comparator is None and not completion.uncertain):
+        fields["completion_pct"] = completion.number  # the 完成率 the filing states for the row
     criteria_notes = criteria_doubts(row.criteria, notation) if row.criteria else ()
     fields["criteria_unsure"] = bool(criteria_notes)
     if direction == "deadline":
         fields["deadline_met"] = None if deadline == "" else deadline  # None: the dates overlap the deadline
+        if deadline is False:
+            fields.update(_lateness(target, actual, vocabulary))
     elif target.kind in _COMPARABLE and actual.kind in _COMPARABLE and not doubts:
         # A unit written on one side only ("≥50个" vs "50") is taken as the same unit; units of
         # one dimension convert by the pack's table ("26300米" vs "≥25公里").
@@ -615,6 +690,7 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "criteria": getattr(row, "criteria", ""),
         "ratio_pct": "" if fields.get("ratio") is None else f"{round_half_up(fields['ratio'] * 100, 2)}%",
         "criteria_notes": "；".join(criteria_notes),
+        "completion": row.completion.strip(),
     }
     return Fact(kind="indicator", id=row.number, fields=fields, section=section, item=row.name,
                 row=row, target=target, actual=actual, describe=display, review=review,
@@ -911,6 +987,9 @@ def read_case(case: Case, pack) -> Reading:
             total, count = blocks.get(row.path[:3], (Decimal(0), 0))
             blocks[row.path[:3]] = (total + row.weight, count + 1)
     scored_table = any(row.score is not None for row, _section in kept)
+    maximum = case.stated_total_weight if case.stated_total_weight is not None else pack.total
+    stated = case.stated_total_score if case.stated_total_score is not None else case.report_total_score
+    full_marks = stated is not None and maximum is not None and stated == maximum
     linked: list[ReviewItem] = []
     for row, section in kept:
         weight, source = shared.get(row.number, (None, "row"))
@@ -921,7 +1000,11 @@ def read_case(case: Case, pack) -> Reading:
             fact.fields["block_share"], fact.fields["block_rows"] = row.weight / total, count
             fact.display["block_pct"] = f"{round_half_up(row.weight / total * 100, 2)}%"
             fact.display["block"] = row.level1_label or row.level1
-        fact.fields["score_blank"] = (scored_table and row.score is None and row.weight is not None
+        # a row whose weight is its share of a heading's points counts too, unless its group's
+        # 得分 cell is merged over it (the group score is its score)
+        fact.fields["filing_full_marks"] = full_marks
+        fact.fields["score_blank"] = (scored_table and row.score is None and row.level2_score is None
+                                      and (row.weight is not None or weight is not None)
                                       and bool(row.target.strip() or row.actual.strip()))
         items = row_review_items(row, within, vocabulary)
         if items:

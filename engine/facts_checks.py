@@ -65,6 +65,7 @@ FIELD_VOCABULARY: dict[str, str] = {
     "target_vague": "vague_targets",
     "claims_complete": "completion_claims",
     "claimed_full": "budget_rate_words",
+    "not_an_indicator": "not_indicator_words",
 }
 
 def template_text(text: str, vocabulary: dict) -> str | None:
@@ -451,7 +452,7 @@ def _rate_facts(case: Case, ids: _Ids, places: int, vocabulary: dict) -> list[Fa
     for source, text in (("自评表", b.rate), ("自评报告", report_rate)):
         if not text:
             continue
-        value = parse_value(str(text))
+        value = parse_value(str(text), notation_for(vocabulary))
         if value.kind != "quantity" or value.comparator or value.uncertain or value.unit not in ("%", ""):
             continue
         if value.unit == "" and 0 < value.number <= 1:
@@ -492,7 +493,7 @@ def _target_match_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fact]:
         fields = {"kind": "target_match", "id": fid, "row": row.number, "found": t is not None}
         if t is not None:
             fields["same_target"] = t.target.strip() == row.target.strip()
-            a, b = parse_value(t.target), parse_value(row.target)
+            a, b = parse_value(t.target, notation_for(vocabulary)), parse_value(row.target, notation_for(vocabulary))
             if a.quantities and b.quantities and len(a.quantities) == len(b.quantities):
                 fields["same_unit"] = all(x.written_unit == y.written_unit for x, y in zip(a.quantities, b.quantities))
                 fields["same_number"] = all(x.number == y.number for x, y in zip(a.quantities, b.quantities))
@@ -871,6 +872,7 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
             "actual_comparator": f.get("actual_comparator"), "actual_copies_target": f.get("actual_copies_target"),
             "units_match": f.get("units_match"), "ratio": f.get("ratio"), "target_kind": f.get("target_kind"),
             "actual_kind": f.get("actual_kind"), "actual": f.get("actual"), "qual_band": f.get("qual_band"),
+            "states_target": f.get("states_target"),
             "declared_weight": fact.row.weight, "comparable": comparable,
             # the indicator may name its own basis ("退捕渔民抽样调查满意度")
             "survey_mentioned": survey or any(w and w in fact.row.name for w in vocabulary.get("survey_words") or ()),

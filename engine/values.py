@@ -26,7 +26,8 @@ Grammar, on the normalized text (spaces may separate any two parts):
     suffix   := SUFFIX_COMPARATORS: "以上", "以内", "内" ...; after a time unit also
                 DEADLINE_SUFFIXES: "前", "底前", "底之前" ...
 
-Words around a single quantity are ignored with a note, except filler words such as "完成";
+Words around a single quantity are ignored with a note, except a pack's filler words
+(`vocabulary.filler_words`: "完成", "累计" in national-2020; the parser alone knows none);
 in a compound every number needs a unit. All comparators in a cell must agree.
 
 All vocabulary is in the module-level tables below; extend them there, not in the code.
@@ -127,11 +128,6 @@ RANGE_SEPARATORS: tuple[str, ...] = ("-", "~", "至", "到")
 APPROX_BEFORE: tuple[str, ...] = ("约", "大约", "大概")
 APPROX_AFTER: tuple[str, ...] = ("余", "多", "左右")
 
-#: Words around a number that do not change its meaning and need no note.
-FILLER_WORDS: frozenset[str] = frozenset(
-    {"完成", "已完成", "全部完成", "按时完成", "累计", "共", "共计", "合计", "总计"}
-)
-
 #: Cells that mean "not applicable" (besides cells made only of dashes and slashes).
 NA_WORDS: frozenset[str] = frozenset({"无", "不适用", "暂无", "无此项", "n/a", "na"})
 NA_CHARACTERS = frozenset("-/\\")
@@ -210,7 +206,7 @@ def _default_notation() -> Notation:
     return Notation(
         prefix=dict(PREFIX_COMPARATORS), suffix=dict(SUFFIX_COMPARATORS), deadline=dict(DEADLINE_SUFFIXES),
         units=frozenset(KNOWN_UNITS), aliases=dict(UNIT_ALIASES), money=dict(MONEY_TO_WAN_EXPONENT),
-        conversions={}, filler=FILLER_WORDS, na=NA_WORDS, qualitative=QUALITATIVE_PHRASES,
+        conversions={}, filler=frozenset(), na=NA_WORDS, qualitative=QUALITATIVE_PHRASES,
         negations=(), zero_words=(), zero_target=None, hedges=(), ocr={"W": "<=", "w": "<="},
         comparator_gap=0,
     )
@@ -222,7 +218,8 @@ _COMPARATOR_SIGNS = (">=", ">", "<=", "<", "==")
 
 def notation_for(vocabulary: dict | None) -> Notation:
     """The notation of a pack's vocabulary (`vocabulary.notation` adds words; its
-    `qualitative_bands`, `qualitative_grades` and `not_applicable` words are known too). Computed once per vocabulary
+    `qualitative_bands`, `qualitative_grades` and `not_applicable` words are known too; its
+    `filler_words` are the only filler words). Computed once per vocabulary
     object; None gives the parser's own tables."""
     if not vocabulary:
         return DEFAULT_NOTATION
@@ -271,7 +268,8 @@ def _build_notation(vocabulary: dict) -> Notation:
         suffix={**base.suffix, **_by_comparator(spec.get("suffix_comparators"))},
         deadline=base.deadline, units=frozenset(units), aliases=aliases, money=money,
         conversions=conversions,
-        filler=base.filler | frozenset(_words(spec.get("filler_words"))),
+        # one list, the pack's (national-2020 holds the defaults; a child's own list replaces them)
+        filler=frozenset(w.replace(" ", "") for w in _words(vocabulary.get("filler_words"))),
         na=base.na | frozenset(w.lower() for w in _words(vocabulary.get("not_applicable"))),
         qualitative=frozenset(qualitative),
         negations=tuple(_words(spec.get("negation_words"))),

@@ -112,13 +112,13 @@ def test_a_child_test_file_replaces_the_parents_file_of_the_same_name(in_root):
     res = run("rules/hubei-2023", "--format", "json")
     assert res.exit_code == 0, res.output
     files = {t["file"] for t in json.loads(res.stdout)["tests"] if t["kind"] == "test"}
-    # hubei's seed.yaml and checks2.yaml replace the national ones; national checks3.yaml and report.yaml are inherited
+    # hubei's seed.yaml and checks2.yaml replace the national ones; national checks3.yaml, rows4.yaml and report.yaml are inherited
     assert files == {"rules/hubei-2023/tests/seed.yaml", "rules/hubei-2023/tests/checks2.yaml",
-                     "rules/national-2020/tests/checks3.yaml", "rules/national-2020/tests/report.yaml"}
+                     "rules/national-2020/tests/checks3.yaml", "rules/national-2020/tests/rows4.yaml",
+                     "rules/national-2020/tests/report.yaml"}
     examples = {t["file"] for t in json.loads(res.stdout)["tests"] if t["kind"] == "example"}
-    assert {"rules/national-2020/checks.yaml", "rules/national-2020/report.yaml", "rules/national-2020/scoring.yaml",
-            "rules/hubei-2023/pack.yaml"} == \
-        examples
+    assert {"rules/national-2020/checks.yaml", "rules/national-2020/checks_rows.yaml", "rules/national-2020/report.yaml",
+            "rules/national-2020/scoring.yaml", "rules/hubei-2023/pack.yaml"} == examples
 
 
 def test_coverage_names_rules_without_examples(in_root):

@@ -21,8 +21,14 @@ from engine.values import (
     Quantity,
     Value,
     ValueParseError,
+    notation_for,
     parse_value,
 )
+from engine.importers.vocabulary import cell_notation
+
+#: The cells below are read as the importer reads them: the parser's tables plus the root pack's
+#: filler words (rules/national-2020 `filler_words`; the parser alone knows none).
+FILLERS = cell_notation()
 
 
 def q(number: str, unit: str, written: str | None = None, known: bool = True) -> Quantity:
@@ -302,7 +308,7 @@ STRAY_LEADING = [
     + RANGES_AND_PERIODS + QUALITATIVE + DAMAGED + WORDS_AROUND_A_NUMBER + STRAY_LEADING,
 )
 def test_parse_value(text: str, expected: Value) -> None:
-    assert parse_value(text) == expected
+    assert parse_value(text, FILLERS) == expected
 
 
 # ---- precision, conversion and the convenience properties ------------------------------------
@@ -481,3 +487,38 @@ def test_str_subclass_is_parsed_but_not_cached() -> None:
 
     value = parse_value(Cell("95%"))
     assert value == parse_value("95%") and type(value.text) is Cell
+
+
+# ---- filler words are the pack's (vocabulary.filler_words), one list ------------------------
+
+
+def _national_vocabulary() -> dict:
+    import yaml
+
+    pack = Path(__file__).resolve().parent.parent / "rules" / "national-2020" / "pack.yaml"
+    return yaml.safe_load(pack.read_text(encoding="utf-8"))["vocabulary"]
+
+
+def test_the_parser_alone_knows_no_filler_words() -> None:
+    # without a pack nothing around a number is silently dropped
+    assert parse_value("已完成98%").notes == ("忽略了数值以外的文字“已完成”，请核对",)
+    assert parse_value("共5次").doubts  # a lone ideograph before the number is a doubt
+
+
+def test_national_filler_words_read_a_number_without_a_note() -> None:
+    national = notation_for(_national_vocabulary())
+    assert "已完成" in _national_vocabulary()["filler_words"]
+    value = parse_value("已完成98%", national)
+    assert (value.number, value.unit, value.notes, value.doubts) == (D("98"), PCT, (), ())
+    assert parse_value("累计完成3次", national).notes == ("忽略了数值以外的文字“累计完成”，请核对",)
+
+
+def test_a_pack_list_replaces_the_defaults() -> None:
+    # a pack that does not take 已完成 as filler: "已完成98%" is read with a note for a person to check
+    vocabulary = {**_national_vocabulary(), "filler_words": ["完成", "累计"]}
+    value = parse_value("已完成98%", notation_for(vocabulary))
+    assert value.number == D("98")
+    assert value.notes == ("忽略了数值以外的文字“已完成”，请核对",)
+    assert parse_value("完成98%", notation_for(vocabulary)).notes == ()
+    assert parse_value("完成98%", notation_for({**vocabulary, "filler_words": []})).notes == (
+        "忽略了数值以外的文字“完成”，请核对",)

@@ -34,7 +34,7 @@ from ..load import MAX_ABS_NUMBER
 from ..values import parse_value
 from .grid import Cell, Row, Source, clean, squeeze
 from .narrative import Figures, Line, parse_date, read_report
-from .vocabulary import action_for, columns, ocr_damage, vocabulary
+from .vocabulary import action_for, cell_notation, columns, ocr_damage, vocabulary
 
 FORMAT = "jixiao-case/2"
 FORMAT_V1 = "jixiao-case/1"
@@ -416,7 +416,7 @@ class _Reader:
             self.review.append(item)
 
     def cell_notes(self, path: tuple, text: str, where) -> None:
-        for note in parse_value(text).notes:
+        for note in parse_value(text, cell_notation()).notes:
             self.note(path, text, note, where)
         self.doubt(path, text, where, figure=False)
 
@@ -1020,8 +1020,8 @@ class _Reader:
             entry["weight"] = self.figure(values["weight"], (*path, "weight"))
             entry["score"] = self.figure(values["score"], (*path, "score"))
             entry["reason"] = values["reason"].text if values["reason"] is not None else ""
-            na = parse_value(entry["name"]).kind == "na" or all(
-                parse_value(entry[k]).kind in ("na", "empty") for k in ("target", "actual")
+            na = parse_value(entry["name"], cell_notation()).kind == "na" or all(
+                parse_value(entry[k], cell_notation()).kind in ("na", "empty") for k in ("target", "actual")
             )
             if not na:
                 for role, what in (("weight", "分值"), ("score", "得分")):
@@ -1070,7 +1070,7 @@ class _Reader:
         where = cell
         if text and unit is not None and unit.text:
             u = unit.text
-            value = parse_value(text)
+            value = parse_value(text, cell_notation())
             written = [q.written_unit for q in value.quantities if q.written_unit]
             if value.kind == "quantity" and not written:
                 text = text + u
@@ -1078,14 +1078,14 @@ class _Reader:
                 self.note(path, text, f"度量单位列为“{u}”，单元格写“{'、'.join(written)}”，未合并", where)
         if text and is_target and comparator is not None and comparator.text:
             c = comparator.text
-            value = parse_value(text)
+            value = parse_value(text, cell_notation())
             if squeeze(c) in DIRECTION_WORDS:
                 symbol = DIRECTION_WORDS[squeeze(c)]
                 if symbol and value.kind in ("quantity", "compound") and value.comparator is None:
                     text = symbol + text
                     self.note(path, text, f"指标性质“{c}”按“{symbol}”读入", comparator)
             else:
-                probe = parse_value(c + "1")
+                probe = parse_value(c + "1", cell_notation())
                 if probe.kind != "quantity" or probe.comparator is None or probe.notes:
                     self.note(path, text, f"指标性质“{c}”未识别，未并入指标值", comparator)
                 elif value.comparator is None and value.kind in ("quantity", "compound"):

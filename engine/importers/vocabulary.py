@@ -23,6 +23,24 @@ def vocabulary() -> dict:
     return data
 
 
+#: The pack whose vocabulary holds the defaults every pack inherits (the importer reads a filing
+#: before any pack is chosen for it).
+ROOT_PACK = "national-2020"
+
+
+@lru_cache(maxsize=1)
+def cell_notation():
+    """How the importer reads a cell's notation: the parser's tables plus the root pack's
+    `filler_words` ("完成10个" is 10个 without a note). Only those: the importer's notes about a
+    cell must not depend on a pack's scoring words."""
+    from ..rulepack import PACK_FILE, RULES_DIR
+    from ..values import notation_for
+
+    data = yaml.safe_load((RULES_DIR / ROOT_PACK / PACK_FILE).read_text(encoding="utf-8")) or {}
+    words = ((data.get("vocabulary") or {}).get("filler_words")) or []
+    return notation_for({"filler_words": list(words)})
+
+
 def columns(name: str) -> dict[str, tuple[str, ...]]:
     return {role: tuple(words) for role, words in vocabulary()[name].items()}
 
