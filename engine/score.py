@@ -258,8 +258,13 @@ def _review_entry(fact: Fact, rule: Rule | None, pack: Pack, weight: Decimal) ->
     self_score = comparable_self_score(fact, weight, pack.places) if fact.row else fact.fields.get("self_score")
     provisional = pack.vocabulary.get("review_rows") == "self_score" and self_score is not None
     points = round_half_up(min(max(self_score, ZERO), weight) if provisional else ZERO, pack.places)
+    then = "核实后重新评分"
     if provisional:
         counted = f"暂按自评得分 {fmt(points)} 分计入总分（待复核）"
+    elif fact.kind == "indicator" and fact.fields.get("weight") is None and fact.fields.get("child"):
+        counted, then = "“其中”行的分值由上级指标承担，本行不计分", "核实后再判断完成情况"
+    elif fact.kind == "indicator" and fact.fields.get("weight") is None:
+        counted, then = "表中没有分值，本行不计分", "核实后再判断完成情况"
     else:
         counted = f"本项分值 {fmt(weight)} 分暂不计入总分"
     source = _WEIGHT_SOURCE.get(fact.weight_source, "")
@@ -268,7 +273,7 @@ def _review_entry(fact: Fact, rule: Rule | None, pack: Pack, weight: Decimal) ->
         rule=rule.code if rule else "—", rule_title=rule.title if rule else "待复核", method="review", weight=weight,
         points=points, deduction=round_half_up(ZERO, pack.places), self_score=self_score, inputs=_inputs(fact, weight),
         formula="待复核",
-        explanation=f"待复核：{reason.rstrip('。')}。{counted}{source}{budget_weight_note(fact, weight)}，核实后重新评分。",
+        explanation=f"待复核：{reason.rstrip('。')}。{counted}{source}{budget_weight_note(fact, weight)}，{then}。",
         citation=rule.citation if rule else "", outcome="review",
     )
 

@@ -87,6 +87,7 @@ def test_an_unreadable_value_stays_review_and_a_weighted_row_is_still_scored():
     ])
     rows = _rows(result)
     assert [e.outcome for e in rows.values()] == ["review", "review", "scored"]
+    assert "表中没有分值，本行不计分，核实后再判断完成情况" in rows[1].explanation  # not "本项分值 0 分"
     assert rows[3].points == Decimal("9.00") and rows[3].rule == "JX-S02"
     assert result.status == "provisional"
 
