@@ -113,6 +113,9 @@ def _rule_view(rule: Rule, pack: Pack) -> dict:
     if rule.score is not None:
         method = pack.methods.get(rule.score.get("method"))
         view["score.method"] = rule.score.get("method")
+        for key in ("outcome", "verdict"):  # a review or judged rule (JX-S60–S68: met / unmet / partial)
+            if key in rule.score:
+                view[f"score.{key}"] = rule.score[key]
         if method is not None:
             view["score.formula"] = method.formula.source
             for pname, pvalue in {**method.params, **(rule.score.get("params") or {})}.items():

@@ -268,3 +268,14 @@ def test_a_verdict_example_fails_when_the_rule_judges_otherwise():
     right = dataclasses.replace(rule, examples=({"given": {"target": "≥180人", "actual": "164人"},
                                                  "expect": {"verdict": "unmet"}},))
     assert run_example(pack, right, 0, matcher_for(pack, "python")).passed
+
+
+def test_rules_diff_names_a_changed_verdict():
+    from engine.packdiff import diff_packs
+
+    pack = load_pack(NATIONAL)
+    partial = dataclasses.replace(pack, rules=tuple(
+        dataclasses.replace(r, score={**r.score, "verdict": "partial"}) if r.code == "JX-S61" else r for r in pack.rules))
+    diff = diff_packs(pack, partial)
+    changed = {c.code: {x.path: (x.old, x.new) for x in c.changes} for c in diff.changed}
+    assert changed == {"JX-S61": {"score.verdict": ("unmet", "partial")}}
