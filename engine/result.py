@@ -253,6 +253,12 @@ class Result:
         return f"结果：暂定（{len(self.review_items)} 项待复核{judged}{withheld}）"
 
     @property
+    def grade_text(self) -> str:
+        """The grade as a one-cell summary shows it: "未评分" when nothing could be scored,
+        "暂不定级" while the grade is withheld, else the grade."""
+        return "未评分" if self.nothing_scored else "暂不定级" if self.grade_withheld else self.grade
+
+    @property
     def review_rows(self) -> tuple[LedgerEntry, ...]:
         return tuple(e for e in self.ledger if e.outcome == "review")
 

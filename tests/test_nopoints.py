@@ -279,3 +279,14 @@ def test_rules_diff_names_a_changed_verdict():
     diff = diff_packs(pack, partial)
     changed = {c.code: {x.path: (x.old, x.new) for x in c.changes} for c in diff.changed}
     assert changed == {"JX-S61": {"score.verdict": ("unmet", "partial")}}
+
+
+def test_summaries_never_show_a_withheld_grade_as_the_band():
+    from engine.packdiff import case_impact
+    from engine.report.summary import case_row
+
+    result = score_file(str(EXAMPLE), str(NATIONAL), "python")
+    assert result.grade == "差" and result.grade_text == "暂不定级"
+    impact = case_impact("x.yaml", result, result)
+    assert (impact.old_grade, impact.new_grade) == ("暂不定级", "暂不定级")
+    assert case_row(result, "x.yaml", "")["grade"] == "暂不定级"
