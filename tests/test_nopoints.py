@@ -219,10 +219,14 @@ def test_every_reporter_shows_no_points_and_the_verdict():
         text = table.render(result, width=240) if fmt_ == "table" else render(result, fmt_, date)
         assert "— 未达成（完成比例 91.11%）" in text, fmt_
         assert "— 部分达成" in text and "不计分" in text, fmt_
+        if fmt_ != "table":  # the letter explains the rows not met, one by one, and counts the met ones
+            assert "（三）没有分值的指标（只判断完成情况，不计分）" in text and "其余 3 行判为达成。" in text, fmt_
+            assert "判断：未达成（完成比例 91.11%）" in text or "<dt>判断</dt><dd>未达成（完成比例 91.11%）</dd>" in text
     from tests.test_reports import docx_text
 
     docx = docx_text(render(result, "docx", date))
     assert "— 未达成（完成比例 91.11%）" in docx and "暂不定级" in docx
+    assert "（三）没有分值的指标（只判断完成情况，不计分）" in docx and "其余 3 行判为达成。" in docx
     # a stored result read back renders the same letter (the web workbench renders letters so)
     again = result_from_dict(data)
     assert render(again, "markdown", date) == render(result, "markdown", date)

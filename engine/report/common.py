@@ -384,6 +384,33 @@ def explanations(result: Result) -> list[Explained]:
     return [explain(e, result) for e in result.rule_deducted]
 
 
+def explain_judged(entry: LedgerEntry, result: Result) -> Explained:
+    """A row judged without points: what it was judged on and the verdict (no points: none taken)."""
+    section = _section_title(entry, result)
+    where = f"第 {entry.row} 行 " if entry.row is not None else ""
+    target, actual = target_actual(entry)
+    reason = dict(entry.inputs).get("reason", None)
+    lines = [("数据", "；".join(x for x in (f"指标值 {target}" if target else "", f"实际完成值 {actual}" if actual else "") if x)),
+             ("适用规则", entry.rule_title), ("判断", entry.verdict_text),
+             ("计算", entry.formula if entry.formula != NO_POINTS else ""), ("说明", entry.explanation)]
+    if reason is not None:
+        lines.append((INPUT_LABELS["reason"], reason or NOT_FILLED))
+    lines.append(("依据", entry.citation))
+    return Explained(heading=f"{where}{entry.item}（{section}）", lines=tuple(line for line in lines if line[1]))
+
+
+def judged_explanations(result: Result) -> list[Explained]:
+    """The rows judged without points that were not met (unmet, partial), one by one; the met
+    ones are counted in `judged_met_text`."""
+    return [explain_judged(e, result) for e in result.judged_rows if e.verdict != "met"]
+
+
+def judged_met_text(result: Result) -> str:
+    met = result.verdict_counts["met"]
+    return f"其余 {met} 行判为达成。" if met and met < len(result.judged_rows) else \
+        f"{met} 行均判为达成。" if met else ""
+
+
 def self_explanations(result: Result) -> list[Explained]:
     return [explain_self(e, result) for e in result.self_differs]
 
@@ -447,6 +474,9 @@ def context(result: Result, date: datetime.date) -> dict:
         "sections": section_tables(result),
         "explanations": explanations(result),
         "self_explanations": self_explanations(result),
+        "judged": bool(result.judged_rows),
+        "judged_explanations": judged_explanations(result),
+        "judged_met": judged_met_text(result),
         "row_findings": findings_by_row(result),
         "appendix": appendix(result, date),
         "rule_codes": rule_codes(result),
