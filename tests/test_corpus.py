@@ -352,6 +352,8 @@ def test_total_text_reads_either_shape():
     assert run._total_text({"score": "90.00", "max": "100.00", "grade": "优"}) == "90.00 优"
     assert run._total_text({"total": None, "grade": None}) == "–"
     assert run._total_text("99.26") == "99.26" and run._total_text(None) == "–"
+    assert run._total_text({"score": "10.00", "grade": "差", "grade_withheld": True}) == "10.00 暂不定级"
+    assert run._total_text({"score": "0.00", "grade": "差", "nothing_scored": True}) == "0.00 未评分"
 
 
 # ───────────────────────────── import comparison ─────────────────────────────

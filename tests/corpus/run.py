@@ -313,10 +313,11 @@ def rows_accounted(result: dict, expected: dict, checks: dict, names: set[str] |
 
 def _total_text(value) -> str:
     """A result's total or self-assessed total, whatever its shape (a number, or a mapping with
-    score/total and grade)."""
+    score/total and grade). A withheld grade reads 暂不定级 and nothing scored 未评分, as the
+    reports say, not the band the few points reach."""
     if isinstance(value, dict):
         number = value.get("score", value.get("total"))
-        grade = value.get("grade")
+        grade = "未评分" if value.get("nothing_scored") else "暂不定级" if value.get("grade_withheld") else value.get("grade")
         return f"{number}" + (f" {grade}" if grade else "") if number is not None else "–"
     return "–" if value is None else str(value)
 
