@@ -281,7 +281,7 @@ def _review_entry(fact: Fact, rule: Rule | None, pack: Pack, weight: Decimal) ->
 _UNWEIGHTED = "表中没有分值：只判断完成情况，不计分"
 
 
-def _judged_entry(fact: Fact, rule: Rule, pack: Pack) -> LedgerEntry:
+def _judged_entry(fact: Fact, rule: Rule) -> LedgerEntry:
     """A row the form gives no points (no 分值 on the row or its headings, or a "其中" row whose
     parent carries them), judged by a rule with `score: {outcome: judged, verdict}`: its values
     compared as any row's, the verdict (met / unmet / partial) and the completion ratio kept, no
@@ -587,7 +587,7 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
         if mismatch:
             fact = replace(fact, review=mismatch)  # noqa: PLW2901
         elif not fact.review and rule is not None and rule.score.get("outcome") == "judged":
-            ledger.append(_judged_entry(fact, rule, pack))
+            ledger.append(_judged_entry(fact, rule))
             continue
         if fact.review or (rule is not None and rule.score.get("outcome") == "review"):
             entry = _review_entry(fact, rule, pack, weight)
@@ -618,9 +618,10 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
     sections = []
     for s in pack.sections:
         entries = [e for e in ledger if e.section == s.key]
-        # rows under review have no rule score: their self scores are left out of the comparison
+        # rows under review or judged without points have no rule score: their self scores are left
+        # out of the comparison
         self_scores = [e.self_score for e in entries if e.self_score is not None and e.kind == "score"
-                       and e.outcome != "review"]
+                       and e.outcome == "scored"]
         # a merged 得分 cell is the self score of its whole group (its rows carry none)
         self_scores += [g.fields["self_score"] for g in merged if g.section == s.key and not g.fields["rows_review"]]
         sections.append(SectionScore(

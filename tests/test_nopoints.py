@@ -294,3 +294,11 @@ def test_summaries_never_show_a_withheld_grade_as_the_band():
     impact = case_impact("x.yaml", result, result)
     assert (impact.old_grade, impact.new_grade) == ("暂不定级", "暂不定级")
     assert case_row(result, "x.yaml", "")["grade"] == "暂不定级"
+
+
+def test_a_self_score_on_a_row_without_points_is_not_compared_with_a_rule_score():
+    result = _score([{"name": "发放人次", "target": "≥180人", "actual": "164人", "score": 3}])
+    (entry,) = _rows(result).values()
+    assert entry.outcome == "judged" and entry.self_score == 3 and entry.difference is None
+    assert next(s for s in result.sections if s.key == "产出").self_score is None
+    assert not {"JX-A01", "JX-A02", "JX-A03", "JX-A04"} & set(_open(result))
