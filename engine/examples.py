@@ -6,7 +6,8 @@ comparing what this rule did with `expect`:
 * `not_applied: true` - this rule did not score it (its condition failed or a rule of higher
   priority won);
 * `finding: true|false` - a check rule reported (or did not report) a finding;
-* `deduction: "2.00"` - a check rule with `deduct` took these points ("0": none).
+* `deduction: "2.00"` - a check rule with `deduct` took these points ("0": none);
+* `verdict: met|unmet|partial` - this rule judged the fragment without points (outcome judged).
 Used by the pack's own tests and by `jixiao rules test`.
 """
 
@@ -103,6 +104,12 @@ def run_example(pack: Pack, rule: Rule, index: int, matcher) -> ExampleOutcome:
         want = D(expect["score"])
         passed = applied and entry.points == want
         return ExampleOutcome(rule.code, index, passed, tr(f"{rule.code} 计 {expect['score']} 分", f"{rule.code} gives {expect['score']}"), got)
+    if "verdict" in expect:  # a row judged without points (outcome judged): met / unmet / partial
+        want = expect["verdict"]
+        passed = applied and entry.outcome == "judged" and entry.verdict == want
+        got = (tr(f"{entry.rule} 判为 {entry.verdict or entry.outcome}", f"{entry.rule} judged {entry.verdict or entry.outcome}")
+               if entry else got)
+        return ExampleOutcome(rule.code, index, passed, tr(f"{rule.code} 判为 {want}", f"{rule.code} judges {want}"), got)
     if expect.get("not_applied"):
         return ExampleOutcome(rule.code, index, not applied, tr(f"{rule.code} 不适用", f"{rule.code} not applied"), got)
     if "deduction" in expect:

@@ -79,6 +79,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "filing_full_marks": BOOL,  # the stated 自评总分 (table or report) is the form's maximum: every row at full marks
         "in_review": BOOL,  # the case's own review: list names this row or one of its cells (import or transcription unsure)
         "criteria_unsure": BOOL,  # the 评分标准 text holds a comparator misread by OCR ("控制率Q100%")
+        "child": BOOL,  # a "其中" row read under its parent (the pack's `judge_children`): its parent carries the points
     },
     "budget": {
         "kind": STR,
@@ -146,6 +147,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "level2_class": STR, "name_class": STR, "level2_unlikely": BOOL,  # by the pack's vocabulary
         "target_comparator": STR, "actual_pct": NUM, "bounded_rate": BOOL, "units_missing": BOOL,
         "block_share": NUM, "block_rows": NUM,  # the row's weight / its 一级指标 block's, rows in the block
+        "verdict": STR,  # a row judged without points (outcome judged): met | unmet | partial; absent when scored
     },
     "scored_budget": {
         "kind": STR, "id": NUM, "rule": STR, "rule_score": NUM, "weight": NUM, "declared_weight": NUM,
@@ -156,6 +158,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
     "filing": {
         "kind": STR, "id": NUM, "rule_total": NUM, "self_total": NUM, "max_total": NUM, "diff": NUM, "abs_diff": NUM,
         "rows_full": NUM, "rows_partial": NUM, "rows_zero": NUM, "rows_review": NUM, "rows_na": NUM,
+        "rows_judged": NUM,  # rows the form gives no points, judged met / unmet without points ("其中" rows not counted)
         "year_stated": BOOL,  # the filing states its fiscal year (not supplied by --year)
         "total_weight": NUM, "total_score_blank": BOOL,  # the 合计 row states points but no self total
         "rows_listed": NUM, "rows_filled": NUM,  # indicator rows named; of them, with an actual or a score
@@ -236,6 +239,7 @@ FIELD_VALUES: dict[str, tuple[str, ...]] = {
     "actual_kind": _VALUE_KINDS,
     "target_comparator": _COMPARATORS,
     "actual_comparator": _COMPARATORS,
+    "verdict": ("met", "unmet", "partial"),
     "check": ("target_by_income", "target_by_spending", "funding_by_income", "funding_by_spending", "funding_rows_initial",
               "funding_rows_full_year", "funding_rows_executed", "goal_parts", "count_parts", "count_items", "statement",
               "includes", "cost_vs_spending", "self_scores_vs_total", "weights_vs_stated_total", "weights_vs_pack",
@@ -277,7 +281,7 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
                       "executed", "over_amount", "rate", "diff", "declared_weight_diff"),
     "scored_group": ("level2", "names", "self_score", "rule_score", "weight", "rows", "diff", "abs_diff"),
     "filing": ("rule_total", "self_total", "max_total", "diff", "abs_diff", "direction", "rows_full", "rows_partial", "rows_zero",
-               "rows_review", "rows_na", "total_weight", "rows_listed", "rows_filled", "report_total", "report_table_diff"),
+               "rows_review", "rows_na", "rows_judged", "total_weight", "rows_listed", "rows_filled", "report_total", "report_table_diff"),
     "goal": ("name", "label", "expected", "actual", "project", "year", "goal_years"),
     "project_score": ("name", "score", "grade", "band"),
     "figure": ("name", "amount", "first_amount", "where", "first_where", "diff", "abs_diff"),
@@ -466,17 +470,19 @@ def criteria_doubts(text: str, notation) -> tuple[str, ...]:
 
 
 def _review_reason(row: IndicatorRow, target: Value, actual: Value, fields: dict,
-                   compare: bool = True) -> str | None:
+                   compare: bool = True, judge_unweighted: bool = False) -> str | None:
     """Why the row's values cannot be compared (a review item), or None. Not readable is not
     unmet: such a row is never scored as a shortfall. With `compare` False (a pack that scores
     the stated score, `vocabulary.compare_values: false`), only a damaged cell or a missing
-    weight makes the row 待复核: words the rules would not compare do not."""
+    weight makes the row 待复核: words the rules would not compare do not. A row without a
+    weight is 待复核 unless the pack judges such rows (`judge_unweighted`): then its values are
+    compared as any row's, and only an unreadable value makes it 待复核."""
     if fields["direction"] == "na":
         return None
     notes = review_notes(target, actual, fields["direction"])
     if notes:
         return "；".join(notes)
-    if fields["weight"] is None:
+    if fields["weight"] is None and not (judge_unweighted and compare):
         return "该行没有分值（行上和标题中都没有），无法计分"
     if not compare:
         return None
@@ -601,9 +607,10 @@ def _with_columns(text: str, row: IndicatorRow, notation, role: str) -> str:
 
 
 def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: Decimal | None = None,
-                   weight_source: str = "row", section_keys=None, in_review: bool = False) -> Fact:
+                   weight_source: str = "row", section_keys=None, in_review: bool = False, child: bool = False) -> Fact:
     """The fact of one indicator row. `weight` is the row's weight when it comes from a heading
-    (`weight_source` level2 / level1); by default the row's own."""
+    (`weight_source` level2 / level1); by default the row's own. A "其中" row read under its
+    parent (`child`) has no weight: its parent carries the points, the row is only judged."""
     notation = notation_for(vocabulary)
     target = parse_value(_with_columns(row.target, row, notation, "target"), notation, "target")
     actual = parse_value(_with_columns(row.actual, row, notation, "actual"), notation, "actual")
@@ -612,7 +619,7 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
     if deadline is not None:
         direction = "deadline"
     doubts = review_notes(target, actual, direction) if direction != "na" else ()
-    if weight is None and weight_source == "row":
+    if weight is None and weight_source == "row" and not child:
         weight = row.weight
     fields: dict = {
         "kind": "indicator",
@@ -637,6 +644,7 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         **level_signals(row, section, target, actual, vocabulary, section_keys),
         "in_review": in_review,
         "criteria_mismatch": criteria_mismatch(row.name, getattr(row, "criteria", "")),
+        "child": child,
         "target_vague": target.kind == "qualitative" and any(
             w and w in row.target for w in vocabulary.get("vague_targets") or ()),
         # the row states that there is nothing to measure ("社会公益服务无经济效益"): not an indicator
@@ -665,13 +673,14 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
                 fields["ratio"] = a / t
                 percent = all(q.unit == "%" for q in target.quantities)
                 fields["shortfall_pp"] = (t - a) if percent else (t - a) / t * 100
-    if row.score is not None and weight:
+    if row.score is not None and weight and not child:
         fields["self_share"] = row.score / weight
     fields["bounded_rate"] = any(w and w in row.name for w in vocabulary.get("bounded_rates") or ())
     if target.kind == "quantity" and not target.uncertain and target.unit == "%":
         fields["target_pct"] = target.number
     compare = vocabulary.get("compare_values", True) is not False
-    review = _review_reason(row, target, actual, fields, compare) or (date_doubt if compare else None)
+    judge = vocabulary.get("unweighted_rows") == "judge" or child
+    review = _review_reason(row, target, actual, fields, compare, judge) or (date_doubt if compare else None)
     fields["readable"] = review is None
     display = {
         "name": row.name,
@@ -964,7 +973,10 @@ def read_case(case: Case, pack) -> Reading:
     if "budget" in case.parts and budget_section is not None:
         # a pack without a budget section (a criteria scoresheet) does not score the budget row
         facts.append(budget_fact(case, budget_section, vocabulary, pack.places))
-    rows = case.all_rows if vocabulary.get("score_children") else case.rows
+    # "其中" rows: scored with their own weights (`score_children`), judged without points under
+    # their parent's (`judge_children`), or not read
+    children = not vocabulary.get("score_children") and bool(vocabulary.get("judge_children"))
+    rows = case.all_rows if vocabulary.get("score_children") or children else case.rows
     skipped: list[SkippedRow] = []
     unmapped: list[IndicatorRow] = []
     kept: list[tuple[IndicatorRow, str]] = []
@@ -978,6 +990,9 @@ def read_case(case: Case, pack) -> Reading:
             unmapped.append(row)
             section = ""
         kept.append((row, section))
+    # "其中" rows judged under their parent take no share of a heading's points and no block share
+    judged = [(row, section) for row, section in kept if children and row.parent is not None]
+    kept = [(row, section) for row, section in kept if not (children and row.parent is not None)]
     shared = _heading_weights(kept, pack)
     keys = frozenset(s.key for s in pack.sections)
     reviewed = [(item, parse_path(item.field)) for item in case.review if item.field]  # parsed once a case
@@ -991,20 +1006,22 @@ def read_case(case: Case, pack) -> Reading:
     stated = case.stated_total_score if case.stated_total_score is not None else case.report_total_score
     full_marks = stated is not None and maximum is not None and stated == maximum
     linked: list[ReviewItem] = []
-    for row, section in kept:
+    judged_numbers = {row.number for row, _section in judged}
+    for row, section in sorted((*kept, *judged), key=lambda pair: pair[0].number):
         weight, source = shared.get(row.number, (None, "row"))
         within = [(item, path) for item, path in reviewed if path[:len(row.path)] == tuple(row.path)]
-        fact = indicator_fact(row, section, vocabulary, weight, source, keys, in_review=bool(within))
+        child = row.number in judged_numbers
+        fact = indicator_fact(row, section, vocabulary, weight, source, keys, in_review=bool(within), child=child)
         total, count = blocks.get(row.path[:3], (Decimal(0), 0))
-        if row.weight and total:
+        if row.weight and total and not child:
             fact.fields["block_share"], fact.fields["block_rows"] = row.weight / total, count
             fact.display["block_pct"] = f"{round_half_up(row.weight / total * 100, 2)}%"
             fact.display["block"] = row.level1_label or row.level1
         # a row whose weight is its share of a heading's points counts too, unless its group's
-        # 得分 cell is merged over it (the group score is its score)
+        # 得分 cell is merged over it (the group score is its score); a "其中" row has no weight of its own
         fact.fields["filing_full_marks"] = full_marks
         fact.fields["score_blank"] = (scored_table and row.score is None and row.level2_score is None
-                                      and (row.weight is not None or weight is not None)
+                                      and (row.weight is not None or weight is not None) and not child
                                       and bool(row.target.strip() or row.actual.strip()))
         items = row_review_items(row, within, vocabulary)
         if items:

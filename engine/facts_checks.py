@@ -852,7 +852,7 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
             total, count = block_weights.get(fact.row.level1, (Decimal(0), 0))
             block_weights[fact.row.level1] = (total + fact.row.weight, count + 1)
     out = []
-    outcomes = {"full": 0, "partial": 0, "zero": 0, "review": 0, "na": 0}
+    outcomes = {"full": 0, "partial": 0, "zero": 0, "review": 0, "na": 0, "judged": 0}
     for fact in indicator_facts:
         entry = by_row.get(fact.row.number) if fact.row else None
         if entry is None or fact.fields.get("direction") == "na" and not fact.row.weight and fact.row.score is None:
@@ -861,6 +861,12 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
         if entry.outcome == "review":
             outcomes["review"] += 1
             continue  # not read for sure: no rule score to compare, never "unmet" or "over-scored"
+        if entry.outcome == "judged":
+            # no points: a verdict (met / unmet) the checks may read, never "0 points" or "deducted"
+            if not fact.fields.get("child"):  # a "其中" row's points are its parent's
+                outcomes["judged"] += 1
+            out.append(_judged_row_fact(fact, entry, ids, survey, vocabulary, block_weights))
+            continue
         f = {**fact.fields, "self_score": entry.self_score}  # on the rules' scale (see score.comparable_self_score)
         weight = entry.weight
         comparable = _comparable(f)
@@ -908,6 +914,29 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
     if claim is not None:
         out.append(claim)
     return out
+
+
+def _judged_row_fact(fact: Fact, entry, ids: "_Ids", survey: bool, vocabulary: dict, block_weights: dict) -> Fact:
+    """A row judged without points, after scoring: its verdict and the values it was judged on;
+    no rule score, weight, self share or difference (there are no points to compare)."""
+    f = fact.fields
+    fields = {
+        "kind": "scored_row", "id": ids(), "row": fact.row.number, "section": f.get("section"),
+        "level2": f.get("level2"), "direction": f.get("direction"), "rule": entry.rule, "verdict": entry.verdict,
+        "has_reason": f.get("has_reason"), "actual_comparator": f.get("actual_comparator"),
+        "actual_copies_target": f.get("actual_copies_target"), "units_match": f.get("units_match"),
+        "ratio": f.get("ratio"), "target_kind": f.get("target_kind"), "actual_kind": f.get("actual_kind"),
+        "actual": f.get("actual"), "qual_band": f.get("qual_band"), "comparable": _comparable(f),
+        "survey_mentioned": survey or any(w and w in fact.row.name for w in vocabulary.get("survey_words") or ()),
+        **_plausibility(fact, vocabulary, block_weights),
+    }
+    fields.pop("block_share", None)
+    fields.pop("block_rows", None)
+    display = {**fact.display, "row": str(fact.row.number), "rule": entry.rule, "rule_score": "—", "weight": "—"}
+    if fields["ratio"] is not None:
+        display["ratio_pct"] = _pct(round_half_up(fields["ratio"] * HUNDRED, 2))
+    return Fact(kind="scored_row", id=fields["id"], fields=fields, section=fact.section, item=fact.item, row=fact.row,
+                target=fact.target, actual=fact.actual, review=fact.review, describe=display)
 
 
 def _score_places(fact: Fact, weight, pack) -> int:
@@ -1010,7 +1039,8 @@ def _filing_fact(case: Case, ledger, outcomes: dict, ids: _Ids, pack) -> Fact:
                     "total_score_blank": case.stated_total_weight is not None and case.stated_total_score is None,
                     "rows_listed": len(listed), "rows_filled": len(filled)}
     display = {"rule_total": fmt(rule_total), "self_total": fmt(case.stated_total_score),
-               **{f"rows_{k}": str(v) for k, v in outcomes.items()},
+               # rows judged without points are named only where there are some
+               **{f"rows_{k}": str(v) for k, v in outcomes.items() if k != "judged" or v},
                "total_weight": fmt(case.stated_total_weight), "rows_listed": str(len(listed)),
                "rows_filled": str(len(filled))}
     if pack is not None:

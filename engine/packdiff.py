@@ -113,6 +113,9 @@ def _rule_view(rule: Rule, pack: Pack) -> dict:
     if rule.score is not None:
         method = pack.methods.get(rule.score.get("method"))
         view["score.method"] = rule.score.get("method")
+        for key in ("outcome", "verdict"):  # a review or judged rule (JX-S60–S68: met / unmet / partial)
+            if key in rule.score:
+                view[f"score.{key}"] = rule.score[key]
         if method is not None:
             view["score.formula"] = method.formula.source
             for pname, pvalue in {**method.params, **(rule.score.get("params") or {})}.items():
@@ -225,7 +228,8 @@ def case_impact(file: str, old: Result, new: Result, outside: str = "") -> CaseI
             move(label, delta, row)
     ordered = sorted(moves.items(), key=lambda kv: (kv[1][0], kv[0]))
     return CaseImpact(
-        file=file, unit=new.unit, year=new.year, old_total=old.total, old_grade=old.grade,
-        new_total=new.total, new_grade=new.grade, outside=outside,
+        # a withheld grade (暂不定级) or nothing scored (未评分) is shown as such, never as the band
+        file=file, unit=new.unit, year=new.year, old_total=old.total, old_grade=old.grade_text,
+        new_total=new.total, new_grade=new.grade_text, outside=outside,
         moves=tuple(Move(label, delta, tuple(rows)) for label, (delta, rows) in ordered),
     )

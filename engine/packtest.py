@@ -128,7 +128,8 @@ def _row_checks(result: Result, want: dict) -> list[Check]:
         label = f"“{want['name']}”"
         entries = [e for e in result.ledger if e.kind == "score" and e.item.strip() == want["name"]]
     checks = []
-    for key, what in (("rule", "的计分规则"), ("score", "的得分"), ("outcome", "的结果"), ("weight", "的分值")):
+    for key, what in (("rule", "的计分规则"), ("score", "的得分"), ("outcome", "的结果"), ("weight", "的分值"),
+                      ("verdict", "的判断（没有分值的行）")):
         if key not in want:
             continue
         expected = _points(want[key]) if key in ("score", "weight") else want[key]

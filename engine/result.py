@@ -10,7 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .decimals import fmt
+
 SEVERITIES = ("error", "warning", "info")  # most serious first
+# The verdicts of a row judged without points (outcome "judged"), in words.
+VERDICT_TITLES = {"met": "达成", "partial": "部分达成", "unmet": "未达成"}
+NO_POINTS = "—"  # the points and weight of a row judged without points: none, not 0
 
 
 def _s(value: Decimal | None, places: int | None = None) -> str | None:
@@ -42,21 +47,49 @@ class LedgerEntry:
     explanation: str  # the rule's Chinese message, rendered
     citation: str
     kind: str = "score"  # "score" | "deduction" | "cap" (points above a section's weight taken off)
-    outcome: str = "scored"  # "scored" | "review" (待复核: could not be scored for sure, kept out of the total)
+    # "scored" | "review" (待复核: could not be scored for sure, kept out of the total) | "judged" (a
+    # row the form gives no points: met / unmet / partial by the same comparison, no points at all;
+    # weight, points and deduction are 0 in sums and "—" / null when shown)
+    outcome: str = "scored"
+    verdict: str = ""  # judged rows: met | unmet | partial
+    ratio: Decimal | None = None  # judged rows: actual / target where the values are numbers
+
+    @property
+    def judged(self) -> bool:
+        return self.outcome == "judged"
 
     @property
     def difference(self) -> Decimal | None:
         """The department's score for this item minus the rule's (自评 − 规则); None for a row
-        under review (there is no rule score to compare with)."""
-        return None if self.self_score is None or self.outcome == "review" else self.self_score - self.points
+        under review or judged without points (there is no rule score to compare with)."""
+        return None if self.self_score is None or self.outcome != "scored" else self.self_score - self.points
 
     @property
     def self_deduction(self) -> Decimal | None:
-        """What the department took off its own item (分值 − 自评得分); None without a self score."""
-        return None if self.self_score is None or self.kind != "score" else self.weight - self.self_score
+        """What the department took off its own item (分值 − 自评得分); None without a self score
+        or without points (a judged row: no points, nothing taken off)."""
+        return None if self.self_score is None or self.kind != "score" or self.judged else self.weight - self.self_score
+
+    @property
+    def verdict_text(self) -> str:
+        """A judged row's verdict in words, with its completion ratio ("未达成（完成比例 96.84%）")."""
+        if not self.judged:
+            return ""
+        text = VERDICT_TITLES.get(self.verdict, self.verdict)
+        if self.ratio is not None:
+            share = (self.ratio * 100).quantize(Decimal("0.01"))
+            label = "实际为指标值的" if self.formula.startswith("实际值为") else "完成比例"
+            text += f"（{label} {fmt(share)}%）"
+        return text
+
+    @property
+    def points_text(self) -> str:
+        """The points as every report shows them: "—" for a row judged without points."""
+        return NO_POINTS if self.judged else fmt(self.points)
 
     def to_dict(self, places: int) -> dict:
-        return {
+        judged = self.judged
+        out = {
             "section": self.section,
             "row": self.row,
             "item": self.item,
@@ -64,9 +97,9 @@ class LedgerEntry:
             "rule": self.rule,
             "rule_title": self.rule_title,
             "method": self.method,
-            "weight": _s(self.weight, places),
-            "points": _s(self.points, places),
-            "deduction": _s(self.deduction, places),
+            "weight": None if judged else _s(self.weight, places),
+            "points": None if judged else _s(self.points, places),
+            "deduction": None if judged else _s(self.deduction, places),
             "self_score": _s(self.self_score),
             "inputs": {k: v for k, v in self.inputs},
             "formula": self.formula,
@@ -74,6 +107,10 @@ class LedgerEntry:
             "citation": self.citation,
             "outcome": self.outcome,
         }
+        if judged:
+            out["verdict"] = self.verdict
+            out["ratio"] = _s(self.ratio)
+        return out
 
 
 @dataclass(frozen=True)
@@ -198,7 +235,8 @@ class Result:
     project_category: str = ""  # 项目类别
     self_total_source: str = ""  # "report": self_total is the total the report states (no 总分 row)
     scored_max: Decimal | None = None  # the points the rules could score (rows and budget not in review)
-    grade_withheld: bool = False  # too few points scorable (pack `grade_min_scored_share`): grade provisional
+    grade_withheld: bool = False  # too few points scorable (pack `grade_min_scored_share`), or an unknown share: grade provisional
+    grade_withheld_reason: str = ""  # why, in Chinese
 
     @property
     def status(self) -> str:
@@ -208,20 +246,44 @@ class Result:
     @property
     def status_text(self) -> str:
         """The status in words, for the first line of every report."""
-        if self.status == "final":
-            return "结果：正式（无待复核项）"
         withheld = "，等级暂不评定" if self.grade_withheld and not self.nothing_scored else ""
-        return f"结果：暂定（{len(self.review_items)} 项待复核{withheld}）"
+        judged = f"，{len(self.judged_rows)} 行没有分值、只判断完成情况" if self.judged_rows else ""
+        if self.status == "final":
+            return "结果：正式（无待复核项" + judged + withheld + "）"
+        return f"结果：暂定（{len(self.review_items)} 项待复核{judged}{withheld}）"
+
+    @property
+    def grade_text(self) -> str:
+        """The grade as a one-cell summary shows it: "未评分" when nothing could be scored,
+        "暂不定级" while the grade is withheld, else the grade."""
+        return "未评分" if self.nothing_scored else "暂不定级" if self.grade_withheld else self.grade
 
     @property
     def review_rows(self) -> tuple[LedgerEntry, ...]:
         return tuple(e for e in self.ledger if e.outcome == "review")
 
     @property
+    def judged_rows(self) -> tuple[LedgerEntry, ...]:
+        """Rows judged met / unmet / partial without points (the form gives them none)."""
+        return tuple(e for e in self.ledger if e.outcome == "judged")
+
+    @property
+    def verdict_counts(self) -> dict[str, int]:
+        """Judged rows per verdict: {"met": n, "partial": n, "unmet": n}."""
+        return {v: sum(1 for e in self.judged_rows if e.verdict == v) for v in VERDICT_TITLES}
+
+    @property
+    def outcome_counts(self) -> dict[str, int]:
+        """Indicator rows per outcome: {"scored": n, "judged": n, "review": n}."""
+        rows = [e for e in self.ledger if e.kind == "score" and e.row is not None]
+        return {o: sum(1 for e in rows if e.outcome == o) for o in ("scored", "judged", "review")}
+
+    @property
     def nothing_scored(self) -> bool:
-        """No budget row and no indicator row could be scored (a narrative report, a form with
-        every row to review): the total and grade mean nothing yet and are not shown as a verdict."""
-        return not any(e.kind == "score" and e.outcome != "review" for e in self.ledger)
+        """No budget row and no indicator row could be scored with points (a narrative report, a
+        form with every row to review or judged without points): the total and grade mean nothing
+        yet and are not shown as a verdict."""
+        return not any(e.kind == "score" and e.outcome == "scored" for e in self.ledger)
 
     @property
     def review_points(self) -> Decimal:
@@ -313,8 +375,11 @@ class Result:
             "status": self.status,
             "total": {"score": _s(self.total, p), "max": _s(self.max_total, p), "grade": self.grade,
                       **({"nothing_scored": True} if self.nothing_scored else {}),
-                      **({"grade_withheld": True, "scored_max": _s(self.scored_max, p)}
-                         if self.grade_withheld and not self.nothing_scored else {})},
+                      **({"grade_withheld": True, "scored_max": _s(self.scored_max, p),
+                          "grade_withheld_reason": self.grade_withheld_reason}
+                         if self.grade_withheld and not self.nothing_scored else {}),
+                      **({"judged_rows": len(self.judged_rows), "verdicts": self.verdict_counts}
+                         if self.judged_rows else {})},
             "self_assessed": {
                 "total": _s(self.self_total),
                 **({"source": "report"} if self.self_total_source == "report" else {}),

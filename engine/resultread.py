@@ -22,11 +22,16 @@ def _d(text) -> Decimal | None:
 
 
 def _ledger(e: dict) -> LedgerEntry:
+    # a row judged without points has none (null): 0 in sums, "—" when shown
+    def points(key: str) -> Decimal:
+        return Decimal(0) if e[key] is None else Decimal(e[key])
+
     return LedgerEntry(
         section=e["section"], row=e["row"], item=e["item"], rule=e["rule"], rule_title=e["rule_title"],
-        method=e["method"], weight=Decimal(e["weight"]), points=Decimal(e["points"]), deduction=Decimal(e["deduction"]),
+        method=e["method"], weight=points("weight"), points=points("points"), deduction=points("deduction"),
         self_score=_d(e["self_score"]), inputs=tuple(e["inputs"].items()), formula=e["formula"],
-        explanation=e["explanation"], citation=e["citation"], kind=e["kind"], outcome=e["outcome"])
+        explanation=e["explanation"], citation=e["citation"], kind=e["kind"], outcome=e["outcome"],
+        verdict=e.get("verdict", ""), ratio=_d(e.get("ratio")))
 
 
 def _finding(f: dict) -> Finding:
@@ -66,6 +71,7 @@ def result_from_dict(data: dict, self_scoring_rules: tuple[str, ...] = ()) -> Re
         self_total=_d(own["total"]), self_grade=own["grade"], self_items_sum=_d(own["items_sum"]),
         self_total_source=own.get("source", ""),
         scored_max=_d(data["total"].get("scored_max")), grade_withheld=bool(data["total"].get("grade_withheld")),
+        grade_withheld_reason=data["total"].get("grade_withheld_reason", ""),
         ledger=tuple(_ledger(e) for e in data["ledger"]),
         findings=tuple(_finding(f) for f in data["findings"]),
         actions=tuple(_action(a) for a in data.get("actions", ())),

@@ -96,6 +96,11 @@ def rule_markdown(pack: Pack, rule: Rule, overrides: list[tuple[str, str]] | Non
         if method is not None:
             lines += [f"计分：方法 `{method.name}`（{method.title}），公式 `{method.formula.source}`，"
                       "结果限定在 0 与分值之间，四舍五入。", ""]
+        elif rule.score.get("outcome") == "judged":
+            from .result import VERDICT_TITLES
+
+            verdict = VERDICT_TITLES.get(rule.score.get("verdict"), "")
+            lines += [f"判断：表中没有分值的行判为“{verdict}”，只判断完成情况，不计分（不是 0 分）。", ""]
     if rule.deduct:
         per = "每个问题扣一次" if rule.deduct.get("per") == "finding" else "每个案卷扣一次"
         lines += [f"扣分：从“{rule.deduct['from']}”部分扣 {fmt(rule.deduct['points'])} 分，{per}，扣完为止。", ""]

@@ -74,7 +74,7 @@ class Rule:
     message: str
     citation: str
     examples: tuple
-    score: dict | None = None  # {method, params}
+    score: dict | None = None  # {method, params, outcome} or {outcome: judged, verdict}
     finding: dict | None = None  # {severity}
     deduct: dict | None = None  # {points, from}
     fix: str | None = None
@@ -369,6 +369,19 @@ def _check_rule(rule: Rule, docs: dict, params: dict, methods: dict, broken: set
     if rule.deduct is not None and rule.deduct.get("from") not in section_keys:
         message, hint = _unknown("section", rule.deduct.get("from"), section_keys)
         add("E-PACK-SECTION", f"deduct.from：{message}", ("deduct", "from"), hint)
+    if rule.score is not None and rule.score.get("outcome") == "judged":
+        # a judged rule gives no points: a verdict, no method (JX-S60…)
+        if "verdict" not in rule.score:
+            add("E-PACK-METHOD", tr("outcome: judged 须写 verdict（met / unmet / partial）",
+                                    "outcome: judged needs a verdict (met / unmet / partial)"), ("score",))
+        for key in ("method", "params"):
+            if key in rule.score:
+                add("E-PACK-METHOD", tr(f"outcome: judged 不计分，不能写 {key}", f"outcome: judged gives no points: no {key}"),
+                    ("score", key))
+        return rule
+    if rule.score is not None and "verdict" in rule.score:
+        add("E-PACK-METHOD", tr("verdict 只用于 outcome: judged", "a verdict belongs to outcome: judged only"),
+            ("score", "verdict"))
     if rule.score is not None:
         method = rule.score.get("method")
         if method not in methods:

@@ -174,12 +174,15 @@ def _inputs(fact: Fact, weight: Decimal) -> tuple[tuple[str, str], ...]:
     if fact.kind == "indicator":
         row = fact.row
         scaled = () if row.weight is None or row.weight == weight else (("declared_weight", fmt(row.weight)),)
+        if fact.fields.get("weight") is None:  # judged without points, or 待复核: no weight to show
+            scaled = ()
+            weight = None if fact.review else "—"
         if fact.weight_source != "row":
             scaled = (("weight_source", _SOURCE_NAMES[fact.weight_source]),)
         return (
             ("target", row.target),
             ("actual", row.actual),
-            ("weight", fmt(weight)),
+            ("weight", weight if isinstance(weight, str) else fmt(weight)),
             *scaled,
             ("self_score", fmt(row.score)),
             ("reason", row.reason),
@@ -255,8 +258,13 @@ def _review_entry(fact: Fact, rule: Rule | None, pack: Pack, weight: Decimal) ->
     self_score = comparable_self_score(fact, weight, pack.places) if fact.row else fact.fields.get("self_score")
     provisional = pack.vocabulary.get("review_rows") == "self_score" and self_score is not None
     points = round_half_up(min(max(self_score, ZERO), weight) if provisional else ZERO, pack.places)
+    then = "核实后重新评分"
     if provisional:
         counted = f"暂按自评得分 {fmt(points)} 分计入总分（待复核）"
+    elif fact.kind == "indicator" and fact.fields.get("weight") is None and fact.fields.get("child"):
+        counted, then = "“其中”行的分值由上级指标承担，本行不计分", "核实后再判断完成情况"
+    elif fact.kind == "indicator" and fact.fields.get("weight") is None:
+        counted, then = "表中没有分值，本行不计分", "核实后再判断完成情况"
     else:
         counted = f"本项分值 {fmt(weight)} 分暂不计入总分"
     source = _WEIGHT_SOURCE.get(fact.weight_source, "")
@@ -265,9 +273,52 @@ def _review_entry(fact: Fact, rule: Rule | None, pack: Pack, weight: Decimal) ->
         rule=rule.code if rule else "—", rule_title=rule.title if rule else "待复核", method="review", weight=weight,
         points=points, deduction=round_half_up(ZERO, pack.places), self_score=self_score, inputs=_inputs(fact, weight),
         formula="待复核",
-        explanation=f"待复核：{reason.rstrip('。')}。{counted}{source}{budget_weight_note(fact, weight)}，核实后重新评分。",
+        explanation=f"待复核：{reason.rstrip('。')}。{counted}{source}{budget_weight_note(fact, weight)}，{then}。",
         citation=rule.citation if rule else "", outcome="review",
     )
+
+
+_UNWEIGHTED = "表中没有分值：只判断完成情况，不计分"
+
+
+def _judged_entry(fact: Fact, rule: Rule) -> LedgerEntry:
+    """A row the form gives no points (no 分值 on the row or its headings, or a "其中" row whose
+    parent carries them), judged by a rule with `score: {outcome: judged, verdict}`: its values
+    compared as any row's, the verdict (met / unmet / partial) and the completion ratio kept, no
+    points and no deduction (not 0 points: none), out of the total."""
+    ratio = fact.fields.get("ratio")
+    values = {**fact.display, "weight": "—", "score": "—", "deduction": "—", "formula": "",
+              "self_score": fmt(fact.fields.get("self_score"))}
+    if fact.fields.get("child") and fact.row is not None:
+        note = f"“其中”行，分值由上级指标（第 {fact.row.parent} 行）承担：只判断完成情况，不计分"
+    else:
+        note = _UNWEIGHTED
+    message = render_message(rule.message, values).rstrip("。")
+    ratio_text = ""
+    if ratio is not None:
+        what = "实际值为指标值的" if fact.fields.get("direction") == "reverse" else "完成比例"
+        ratio_text = (f"{what} {fmt(fact.fields['actual'])} ÷ {fmt(fact.fields['target'])} = "
+                      f"{fmt(round_half_up(ratio * 100, 2))}%")
+    return LedgerEntry(
+        section=fact.section, row=fact.row.number if fact.row else None, item=fact.item,
+        rule=rule.code, rule_title=rule.title, method="judged", weight=ZERO, points=ZERO, deduction=ZERO,
+        self_score=fact.fields.get("self_score"), inputs=_inputs(fact, ZERO),
+        formula=ratio_text or "—",
+        explanation=f"{message}。{note}。",
+        citation=rule.citation, outcome="judged", verdict=rule.score["verdict"], ratio=ratio,
+    )
+
+
+def _judging_mismatch(fact: Fact, rule: Rule, unweighted: bool) -> str | None:
+    """Why the chosen rule cannot decide this row, or None: a row without points chosen by a rule
+    that gives points (the pack has no judging rule for it: 待复核, never 0 points of nothing),
+    or a row with points chosen by a judging rule (its points must be scored)."""
+    judged = rule.score.get("outcome") == "judged"
+    if unweighted and not judged and rule.score.get("outcome") != "review":
+        return f"该行没有分值（行上和标题中都没有），规则 {rule.code} 按分值计分，规则包没有只判断完成情况的规则适用于它"
+    if judged and not unweighted:
+        return f"该行有分值，规则 {rule.code} 却只判断完成情况、不计分；须按计分规则评分"
+    return None
 
 
 def _finding(rule: Rule, fact: Fact) -> Finding:
@@ -409,13 +460,24 @@ def _grade(pack: Pack, total: Decimal) -> str:
     return top.grade if total >= top.max else bottom.grade if total < bottom.min else grade
 
 
-def _grade_withheld(pack: Pack, scored_max: Decimal, worth: Decimal) -> bool:
-    """The grade is only provisional (暂不定级) while the points the rules could score are less
-    than the pack's `grade_min_scored_share` of what the sections are worth (the pack's weights,
-    or a scoresheet's own points; at most the pack's total): the rest awaits review or is missing."""
+def _grade_withheld(pack: Pack, scored_max: Decimal, worth: Decimal, unweighted: int = 0) -> str:
+    """Why the grade is only provisional (暂不定级), or "" when it is not: the points the rules
+    could score are less than the pack's `grade_min_scored_share` of what the sections are worth
+    (the pack's weights, or a scoresheet's own points; at most the pack's total): the rest awaits
+    review or is missing; or rows the form gives no points (`unweighted`, judged without points)
+    stand beside fewer scored points than the sections are worth: what share of the filing the
+    total covers is unknown, and a grade from the few points there are would be no verdict."""
     share = pack.params.get("grade_min_scored_share")
     maximum = min(worth, pack.total)
-    return share is not None and maximum > 0 and scored_max < D(share) * maximum
+    if maximum <= 0:
+        return ""
+    if unweighted and scored_max < maximum:
+        return (f"表中 {unweighted} 行指标没有分值，只判断完成情况、不计分；能按规则计分的只有 {fmt(scored_max)} 分"
+                f"（满分 {fmt(maximum)} 分），总分占整份自评的比例无从确定，等级暂不评定")
+    if share is not None and scored_max < D(share) * maximum:
+        return (f"能按规则计分的只有 {fmt(scored_max)} 分，不到满分 {fmt(maximum)} 分的 "
+                f"{fmt(round_half_up(D(share) * 100, 2))}%（规则包参数 grade_min_scored_share），其余待复核或无法评分，等级暂不评定")
+    return ""
 
 
 def section_weights(case: Case, pack: Pack, facts: list[Fact]) -> dict[str, Decimal]:
@@ -519,6 +581,14 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
     for fact, codes in zip(facts, matches):
         weight = _fact_weight(fact, pack, weights)
         rule = choose_score_rule(pack, codes)
+        unweighted = (fact.kind == "indicator" and fact.fields.get("weight") is None
+                      and fact.fields.get("direction") != "na")
+        mismatch = _judging_mismatch(fact, rule, unweighted) if rule is not None and not fact.review else None
+        if mismatch:
+            fact = replace(fact, review=mismatch)  # noqa: PLW2901
+        elif not fact.review and rule is not None and rule.score.get("outcome") == "judged":
+            ledger.append(_judged_entry(fact, rule))
+            continue
         if fact.review or (rule is not None and rule.score.get("outcome") == "review"):
             entry = _review_entry(fact, rule, pack, weight)
             ledger.append(entry)
@@ -548,9 +618,10 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
     sections = []
     for s in pack.sections:
         entries = [e for e in ledger if e.section == s.key]
-        # rows under review have no rule score: their self scores are left out of the comparison
+        # rows under review or judged without points have no rule score: their self scores are left
+        # out of the comparison
         self_scores = [e.self_score for e in entries if e.self_score is not None and e.kind == "score"
-                       and e.outcome != "review"]
+                       and e.outcome == "scored"]
         # a merged 得分 cell is the self score of its whole group (its rows carry none)
         self_scores += [g.fields["self_score"] for g in merged if g.section == s.key and not g.fields["rows_review"]]
         sections.append(SectionScore(
@@ -579,7 +650,10 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
     self_total, self_source = case.stated_total_score, ""
     if self_total is None and case.report_total_score is not None:
         self_total, self_source = case.report_total_score, "report"
-    scored_max = sum((e.weight for e in ledger if e.kind == "score" and e.outcome != "review"), ZERO)
+    scored_max = sum((e.weight for e in ledger if e.kind == "score" and e.outcome == "scored"), ZERO)
+    children = {f.row.number for f in facts if f.kind == "indicator" and f.fields.get("child")}
+    unweighted = sum(1 for e in ledger if e.outcome == "judged" and e.row not in children)
+    withheld = _grade_withheld(pack, scored_max, sum(worth.values(), ZERO), unweighted)
     result = Result(
         engine_version=__version__,
         matcher=matcher.name,
@@ -606,7 +680,8 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
         self_grade=_grade(pack, self_total) if self_total is not None else None,
         self_total_source=self_source,
         scored_max=scored_max,
-        grade_withheld=_grade_withheld(pack, scored_max, sum(worth.values(), ZERO)),
+        grade_withheld=bool(withheld),
+        grade_withheld_reason=withheld,
         self_items_sum=sum(self_items, ZERO) if self_items else None,
         ledger=tuple(ledger),
         findings=tuple(findings),

@@ -79,6 +79,8 @@ def _outcome(rule: Rule, held: bool, chosen: Rule | None, points: dict) -> str:
     got = points.get(rule.code)
     if got == "review":
         return "成立，采用：待复核（不计入总分）"
+    if isinstance(got, tuple):  # a row judged without points: its verdict
+        return f"成立，采用：判为{got[1]}，不计分（表中没有分值）"
     return f"成立，采用：计 {fmt(got)} 分" if got is not None else "成立，采用"
 
 
@@ -94,7 +96,7 @@ class _Index:
         self.by_item: dict = {}
         for e in evaluation.result.ledger:
             if e.kind == "score":
-                got = "review" if e.outcome == "review" else e.points
+                got = "review" if e.outcome == "review" else ("judged", e.verdict_text) if e.judged else e.points
                 self.by_row.setdefault(e.row, {})[e.rule] = got
                 if e.row is None:
                     self.by_item.setdefault(e.item, {})[e.rule] = got

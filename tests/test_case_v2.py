@@ -246,7 +246,7 @@ def test_every_v2_example_has_a_reviewed_golden(in_root):
     import os
 
     names = sorted(p.stem for p in EXAMPLES.glob("v2-*.yaml"))
-    assert len(names) == 8
+    assert len(names) == 9
     for name in names:
         text = json_report.render(score_file(f"cases/examples/{name}.yaml", matcher="python"))
         golden = ROOT / "tests" / "golden" / "examples" / f"{name}.json"
@@ -286,16 +286,24 @@ def test_narrative_only_report_without_a_year():
 def test_weights_in_headings_are_shared_by_the_layout_pack():
     result = _score("v2-headings")
     assert result.pack_id == "layout-20-80"
-    rows = {e.row: e for e in result.ledger if e.row is not None}
+    rows = {e.row: e for e in result.ledger if e.row is not None and e.outcome == "scored"}
     assert sorted(rows) == [1, 4, 5, 6]  # rows 2 and 3 are "其中" rows under row 1
     assert all(e.weight == Decimal("20.00") and dict(e.inputs)["weight_source"] for e in rows.values())
     assert "分值取自" in rows[1].explanation
     assert (str(result.total), result.grade) == ("98.74", "优")
     assert "JX-R01" not in _open(result)
-    # under the national pack nothing is invented: every goal is 待复核 and the result provisional
+    # the "其中" rows are judged without points: their parent (row 1) carries the points
+    children = [e for e in result.ledger if e.outcome == "judged"]
+    assert [(e.row, e.verdict, e.points, e.weight) for e in children] == [(2, "met", 0, 0), (3, "met", 0, 0)]
+    assert all("分值由上级指标（第 1 行）承担" in e.explanation for e in children)
+    assert not result.grade_withheld  # the children's points are their parent's: the share is known
+    # under the national pack nothing is invented: no goal gets points; each is judged met / unmet
+    # without points, and a grade from the budget row's 10 points alone is withheld
     national = score_file(EXAMPLES / "v2-headings.yaml", "rules/national-2020", "python")
-    assert [e.outcome for e in national.ledger if e.row] == ["review"] * 4
-    assert national.status == "provisional" and not _open(national) & Counter({"JX-A01": 1, "JX-A03": 1})
+    assert [e.outcome for e in national.ledger if e.row] == ["judged"] * 6
+    assert all(e.points == 0 and e.weight == 0 and e.deduction == 0 for e in national.ledger if e.row)
+    assert national.scored_max == 10 and national.grade_withheld and "没有分值" in national.grade_withheld_reason
+    assert not _open(national) & Counter({"JX-A01": 1, "JX-A03": 1})
 
 
 def test_rows_without_a_level1_column_map_by_level2_and_placeholders_are_skipped():
@@ -464,8 +472,10 @@ def test_review_rows_counted_at_the_self_score_when_the_pack_says_so():
 def test_children_are_scored_only_when_the_pack_says_so():
     data = _one_block([{"name": "渠道", "target": "≥3公里", "actual": "3公里", "weight": 10, "score": 10,
                         "children": [{"name": "主渠", "target": "≥1公里", "actual": "1公里", "weight": 5, "score": 5}]}])
-    assert [e.row for e in _score_data(data).ledger] == [1]
-    assert [e.row for e in _score_data(data, {"score_children": True}).ledger] == [1, 2]
+    judged = _score_data(data).ledger  # the national pack: the "其中" row is judged, its weight its parent's
+    assert [(e.row, e.outcome, e.points) for e in judged] == [(1, "scored", 10), (2, "judged", 0)]
+    assert [e.row for e in _score_data(data, {"judge_children": False}).ledger] == [1]
+    assert [(e.row, e.outcome) for e in _score_data(data, {"score_children": True}).ledger] == [(1, "scored"), (2, "scored")]
 
 
 def test_a_value_the_parser_marks_uncertain_is_review_not_a_clean_number():

@@ -333,10 +333,11 @@ def test_without_the_words_nothing_is_flagged():
 
 
 def test_over_achievement_on_a_row_without_points():
-    """A form with targets and actuals but no 分值: the row is not scored (待复核), its values are
-    read all the same, and 1700 of ≥500 is over-achievement without a word."""
+    """A form with targets and actuals but no 分值: the row gets no points (judged met without
+    points, national `unweighted_rows: judge`), its values are read all the same, and 1700 of ≥500
+    is over-achievement without a word."""
     ev = evaluate([row("每年人才驿站服务人次", ">=500人", "1700人", None, None)])
-    assert entry(ev).outcome == "review"
+    assert (entry(ev).outcome, entry(ev).verdict) == ("judged", "met")
     [finding] = alarms(ev, "JX-A09")
     assert "340.00%" in finding.message
     assert not alarms(evaluate([row("服务外包在岸", "20000", "23333.56", None, None)]), "JX-A09")  # 116.7 %

@@ -231,6 +231,43 @@ def test_rows_read_counts_distinct_scored_rows():
     assert run.rows_read({"ledger": [{"row": 3, "kind": "score", "outcome": "review"}]}) == 0  # 待复核 is not read
 
 
+JUDGED_RESULT = {"ledger": [
+    {"row": 1, "item": "培训人次", "kind": "score", "outcome": "scored"},
+    {"row": 2, "item": "宣传次数", "kind": "score", "outcome": "judged", "verdict": "met", "points": None},
+    {"row": 3, "item": "其中：城区", "kind": "score", "outcome": "judged", "verdict": "unmet", "points": None},
+    {"row": 4, "item": "覆盖率", "kind": "score", "outcome": "review"},
+]}
+
+
+def test_a_row_judged_without_points_counts_as_scored_and_apart_as_judged():
+    """"rows scored" means rows with a verdict: scored with points, or judged met / unmet without
+    points by the same rules (a form that gives the row none); the judged rows are also counted
+    alone, so the scoreboard says what it counts. 待复核 is neither."""
+    assert run.rows_read(JUDGED_RESULT) == 3
+    assert run.rows_read(JUDGED_RESULT, outcomes=("judged",)) == 2
+    assert run.rows_read(JUDGED_RESULT, outcomes=("scored",)) == 1
+    assert run.rows_read(JUDGED_RESULT, {"培训人次", "宣传次数", "覆盖率"}) == 2   # the "其中" row is not in `rows:`
+
+
+def test_evaluate_counts_judged_rows_but_not_children(tmp_path, monkeypatch):
+    folder = _write_folder(tmp_path, **{
+        "provenance.yaml": {k: "x" for k in run.PROVENANCE_KEYS},
+        "case.yaml": {"format": "jixiao-case/2", "unit": "u", "form": "project", "self_evaluation": {"indicators": [
+            {"level1": "产出指标", "groups": [{"level2": "数量指标", "rows": [
+                {"name": "培训人次", "target": "≥1人", "actual": "1人", "weight": 10},
+                {"name": "宣传次数", "target": "≥1次", "actual": "1次",
+                 "children": [{"name": "其中：城区", "target": "≥1次", "actual": "0次"}]},
+                {"name": "覆盖率", "target": "≥85%", "actual": "285%"}]}]}]}},
+        "expected.yaml": {"written": "d", "rows": 3}})
+    monkeypatch.setattr(run, "score", lambda path, pack=None: (JUDGED_RESULT, None))
+    report = run.evaluate(folder, REVIEW_CHECKS, do_import=False)
+    assert (report.rows, report.rows_read, report.rows_judged) == (3, 2, 1)
+    text = run.render_text(run.summarize([report]))
+    assert "rows scored:                     2 / 3 (66.7%)   (a verdict: scored with points, or judged" in text
+    assert "  of which judged without points: 1   (the form gives the row no points; not 待复核)" in text
+    assert "rows 2/3 (judged 1, accounted 2)" in text
+
+
 # ───────────────────────────── review items (待复核) ─────────────────────────────
 
 REVIEW_CHECKS = {
@@ -315,6 +352,8 @@ def test_total_text_reads_either_shape():
     assert run._total_text({"score": "90.00", "max": "100.00", "grade": "优"}) == "90.00 优"
     assert run._total_text({"total": None, "grade": None}) == "–"
     assert run._total_text("99.26") == "99.26" and run._total_text(None) == "–"
+    assert run._total_text({"score": "10.00", "grade": "差", "grade_withheld": True}) == "10.00 暂不定级"
+    assert run._total_text({"score": "0.00", "grade": "差", "nothing_scored": True}) == "0.00 未评分"
 
 
 # ───────────────────────────── import comparison ─────────────────────────────

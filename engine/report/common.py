@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..decimals import fmt
-from ..result import LedgerEntry, Result
+from ..result import NO_POINTS, VERDICT_TITLES, LedgerEntry, Result
 
 FORM_TITLES = {"department": "部门整体支出", "project": "项目支出"}
 SEVERITY_TITLES = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -88,14 +88,40 @@ def section_tables(result: Result) -> list[SectionTable]:
                 continue
             target, actual = target_actual(e)
             review = e.outcome == "review"
-            rows.append(TableRow(("" if e.row is None else str(e.row), e.item, target, actual, fmt(e.weight),
-                                  "待复核" if review and not e.points else fmt(e.points), fmt(e.self_score),
-                                  "" if review else versus(e.difference)),
-                                 "lost" if id(e) in lost else "review" if review else ""))
+            rows.append(TableRow(("" if e.row is None else str(e.row), e.item, target, actual, ledger_weight_text(e),
+                                  ledger_points_text(e), fmt(e.self_score),
+                                  "" if e.outcome != "scored" else versus(e.difference)),
+                                 "lost" if id(e) in lost else "review" if review else "judged" if e.judged else ""))
         rows.append(TableRow(("", "小计", "", "", fmt(section.weight), fmt(section.score), fmt(section.self_score),
                               versus(section.difference)), "subtotal"))
         tables.append(SectionTable(f"{section.title}（{fmt(section.weight)} 分）", tuple(rows)))
     return tables
+
+
+def ledger_points_text(entry: LedgerEntry) -> str:
+    """The rule's points as every report's table shows them: "待复核" for a row under review
+    (no points yet), "— 达成（完成比例 105.2%）" for a row judged without points (none, not 0),
+    else the points."""
+    if entry.judged:
+        return f"{NO_POINTS} {entry.verdict_text}"
+    if entry.outcome == "review" and not entry.points:
+        return "待复核"
+    return fmt(entry.points)
+
+
+def ledger_weight_text(entry: LedgerEntry) -> str:
+    """The row's weight as shown: "—" for a row the form gives no points."""
+    return NO_POINTS if entry.judged else fmt(entry.weight)
+
+
+def judged_sentence(result: Result) -> str:
+    """The rows judged without points, in one sentence ("" when there are none)."""
+    if not result.judged_rows:
+        return ""
+    counts = result.verdict_counts
+    parts = "、".join(f"{VERDICT_TITLES[v]} {n} 行" for v, n in counts.items() if n)
+    return (f"{len(result.judged_rows)} 行指标只判断完成情况、不计分（表中没有分值，或是分值由上级行承担的“其中”行），"
+            f"按与计分行同样的规则判断：{parts}；不计入总分，也不是扣分。")
 
 
 def year_text(result: Result) -> str:
@@ -128,6 +154,10 @@ def status_lines(result: Result) -> list[str]:
     words: the checks they disable are named in the appendix)."""
     lines = [f"待复核：{item.subject}" + (f"（第 {item.row} 行）" if item.row is not None else "") + f"：{_reason(item.reason)}"
              for item in result.review_items]
+    if result.judged_rows:
+        lines.append(f"不计分：{judged_sentence(result)}")
+    if result.grade_withheld and result.grade_withheld_reason and not result.nothing_scored:
+        lines.append(f"暂不定级：{result.grade_withheld_reason}。")
     lines += [f"已跳过第 {r.row} 行“{r.name}”：{r.reason}" for r in result.skipped_rows]
     lines += [f"无法核对：材料中没有{n.title}" + (f"，与之有关的 {len(n.checks)} 项核对未进行" if n.checks else "")
               for n in result.not_checkable]
@@ -204,17 +234,19 @@ def summary_sentence(result: Result) -> str:
     who = f"{result.unit}{'“' + result.project + '”' if result.project else ''}"
     if result.nothing_scored:
         text = (f"{who} {year_text(result)}的材料中没有能按规则计分的预算执行率行或绩效指标行，本函不给出得分和等级，"
-                "只列出可以核对的内容和核对结果。")
+                "只列出可以核对的内容和核对结果。") + judged_sentence(result)
         if result.self_total is not None:
             text += f"单位自评 {fmt(result.self_total)} 分{_source(result)}，无法与规则得分比较。"
         return text + (f"需要整改的问题 {len(result.actions)} 项，见整改清单。" if result.actions else "未发现需要整改的问题。")
     provisional = "暂" if result.status != "final" else ""
     text = f"按规则计算，{who} {year_text(result)}{provisional}得 {fmt(result.total)} 分（满分 {fmt(result.max_total)}），"
     if result.grade_withheld:
-        text += (f"但能按规则计分的只有 {fmt(result.scored_max)} 分，其余待复核或无法评分，等级暂不评定"
-                 f"（按已计分部分为“{result.grade}”，不是结论）。")
+        reason = result.grade_withheld_reason or (f"能按规则计分的只有 {fmt(result.scored_max)} 分，其余待复核或无法评分，"
+                                                  "等级暂不评定")
+        text += f"但{reason}（按已计分部分为“{result.grade}”，不是结论）。"
     else:
         text += f"等级{provisional}为“{result.grade}”。"
+    text += judged_sentence(result)
     if result.review_rows:
         text += (f"另有 {len(result.review_rows)} 行指标（分值合计 {fmt(result.review_points)} 分）无法自动判断，"
                  "暂不计入总分，核实后重新评分。")
@@ -352,6 +384,33 @@ def explanations(result: Result) -> list[Explained]:
     return [explain(e, result) for e in result.rule_deducted]
 
 
+def explain_judged(entry: LedgerEntry, result: Result) -> Explained:
+    """A row judged without points: what it was judged on and the verdict (no points: none taken)."""
+    section = _section_title(entry, result)
+    where = f"第 {entry.row} 行 " if entry.row is not None else ""
+    target, actual = target_actual(entry)
+    reason = dict(entry.inputs).get("reason", None)
+    lines = [("数据", "；".join(x for x in (f"指标值 {target}" if target else "", f"实际完成值 {actual}" if actual else "") if x)),
+             ("适用规则", entry.rule_title), ("判断", entry.verdict_text),
+             ("计算", entry.formula if entry.formula != NO_POINTS else ""), ("说明", entry.explanation)]
+    if reason is not None:
+        lines.append((INPUT_LABELS["reason"], reason or NOT_FILLED))
+    lines.append(("依据", entry.citation))
+    return Explained(heading=f"{where}{entry.item}（{section}）", lines=tuple(line for line in lines if line[1]))
+
+
+def judged_explanations(result: Result) -> list[Explained]:
+    """The rows judged without points that were not met (unmet, partial), one by one; the met
+    ones are counted in `judged_met_text`."""
+    return [explain_judged(e, result) for e in result.judged_rows if e.verdict != "met"]
+
+
+def judged_met_text(result: Result) -> str:
+    met = result.verdict_counts["met"]
+    return f"其余 {met} 行判为达成。" if met and met < len(result.judged_rows) else \
+        f"{met} 行均判为达成。" if met else ""
+
+
 def self_explanations(result: Result) -> list[Explained]:
     return [explain_self(e, result) for e in result.self_differs]
 
@@ -415,6 +474,9 @@ def context(result: Result, date: datetime.date) -> dict:
         "sections": section_tables(result),
         "explanations": explanations(result),
         "self_explanations": self_explanations(result),
+        "judged": bool(result.judged_rows),
+        "judged_explanations": judged_explanations(result),
+        "judged_met": judged_met_text(result),
         "row_findings": findings_by_row(result),
         "appendix": appendix(result, date),
         "rule_codes": rule_codes(result),

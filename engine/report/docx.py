@@ -194,6 +194,14 @@ def _body(result: Result, ctx: dict) -> str:
             body.heading(f"{number}. {item.heading}", 3)
             for label, text in item.lines:
                 body.labelled(label, text)
+    if ctx["judged"]:
+        body.heading("（三）没有分值的指标（只判断完成情况，不计分）", 2)
+        for number, item in enumerate(ctx["judged_explanations"], 1):
+            body.heading(f"{number}. {item.heading}", 3)
+            for label, text in item.lines:
+                body.labelled(label, text)
+        if ctx["judged_met"]:
+            body.text(ctx["judged_met"])
 
     body.heading("五、问题明细（按行）", 1)
     if not ctx["row_findings"]:

@@ -78,7 +78,7 @@ def case_row(result: Result, file: str, result_file: str, imported: str = "") ->
         "supervisor": result.supervisor, "year": result.year,
         "form": FORM_TITLES.get(result.form, result.form),
         "total": None if result.nothing_scored else result.total,
-        "grade": "未评分" if result.nothing_scored else "暂不定级" if result.grade_withheld else result.grade,
+        "grade": result.grade_text,
         "self_total": result.self_total, "self_grade": result.self_grade,
         "difference": None if result.nothing_scored else result.difference,
         "previous_total": None if result.previous is None else result.previous.total,

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from ..decimals import fmt
 from ..result import Result
-from .common import SEVERITY_TITLES, signed, target_actual
+from .common import SEVERITY_TITLES, ledger_points_text, ledger_weight_text, signed, target_actual
 from .terminal import plain, printable
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -42,12 +42,11 @@ def tables(result: Result) -> list:
             table.add_column(name, **kwargs)
         for e in entries:
             target, actual = target_actual(e)
-            style = "red" if e.deduction > 0 else "yellow" if e.outcome == "review" else None
-            points = "待复核" if e.outcome == "review" and not e.points else fmt(e.points)
+            style = "red" if e.deduction > 0 else "yellow" if e.outcome == "review" else "cyan" if e.judged else None
             table.add_row(
-                "" if e.row is None else str(e.row), plain(e.item), plain(target), plain(actual), fmt(e.weight),
-                Text(points, style=style or ""), fmt(e.self_score),
-                "" if e.outcome == "review" else signed(e.difference),
+                "" if e.row is None else str(e.row), plain(e.item), plain(target), plain(actual),
+                ledger_weight_text(e), Text(ledger_points_text(e), style=style or ""), fmt(e.self_score),
+                "" if e.outcome != "scored" else signed(e.difference),
                 plain(e.rule), plain(e.explanation),
             )
         table.add_row("", Text("小计", style="bold"), "", "", fmt(section.weight), Text(fmt(section.score), style="bold"),

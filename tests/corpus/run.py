@@ -6,8 +6,11 @@ normal pack selection, or `provenance.yaml: pack:` when a filing needs another o
 `expected.yaml` before the tool was run:
 
 - cases scored / refused (a refusal is counted with its message, never a crash);
-- rows scored: rows holding a value that got a ledger entry other than 待复核 (at most `rows:` per
-  case), against `rows:` transcribed; and rows accounted: those plus the rows jixiao sent to review
+- rows scored: rows holding a value that got a verdict, i.e. a ledger entry other than 待复核: scored
+  with points, or judged met / unmet / partial without points by the same comparison (a form that
+  gives the row no points, outcome "judged"; counted apart as "of which judged without points"),
+  at most `rows:` per case, against `rows:` transcribed ("其中" child rows are not in `rows:` and
+  are not counted); and rows accounted: those plus the rows jixiao sent to review
   (待复核) that the reviewer also marked as not scorable (a category with `unscorable: true` in
   checks.yaml: unreadable, blank actual, placeholder, unfilled form);
 - expected defects found: a finding (warning or error, not a passed check) whose rule is in the
@@ -276,13 +279,14 @@ def covering(expectation: dict, findings: list[dict], ledger: list[dict], checks
             and of_kind(f, category.get("facts")) and concerns(f, expectation.get("row"), ledger, budget_label)]
 
 
-def rows_read(result: dict, names: set[str] | None = None) -> int:
-    """Indicator rows that were scored (a ledger entry whose outcome is not 待复核: a row the engine
-    could not read is not a row read). With `names`
+def rows_read(result: dict, names: set[str] | None = None, outcomes: tuple[str, ...] = ("scored", "judged")) -> int:
+    """Indicator rows that got a verdict: a ledger entry whose outcome is in `outcomes` — by
+    default scored with points or judged without points (met / unmet on a form that gives the row
+    no points); never 待复核 (a row the engine could not read is not a row read). With `names`
     (the case's rows that hold a value), only entries for those rows count: an entry for a blank
-    template row ("……") is not a row read."""
+    template row ("……") is not a row read. `outcomes=("judged",)` counts the judged rows alone."""
     return len({e["row"] for e in result.get("ledger") or [] if e.get("row") is not None
-                and e.get("kind") != "review" and e.get("outcome") != "review"
+                and e.get("kind") != "review" and e.get("outcome", "scored") in outcomes
                 and (names is None or _norm_text(e.get("item")) in names)})
 
 
@@ -309,10 +313,11 @@ def rows_accounted(result: dict, expected: dict, checks: dict, names: set[str] |
 
 def _total_text(value) -> str:
     """A result's total or self-assessed total, whatever its shape (a number, or a mapping with
-    score/total and grade)."""
+    score/total and grade). A withheld grade reads 暂不定级 and nothing scored 未评分, as the
+    reports say, not the band the few points reach."""
     if isinstance(value, dict):
         number = value.get("score", value.get("total"))
-        grade = value.get("grade")
+        grade = "未评分" if value.get("nothing_scored") else "暂不定级" if value.get("grade_withheld") else value.get("grade")
         return f"{number}" + (f" {grade}" if grade else "") if number is not None else "–"
     return "–" if value is None else str(value)
 
@@ -392,7 +397,8 @@ class CaseReport:
     status: str = "scored"            # scored | refused | broken (folder malformed)
     message: str = ""
     rows: int = 0
-    rows_read: int = 0               # rows scored
+    rows_read: int = 0               # rows scored: with points, or judged without points
+    rows_judged: int = 0             # … of which judged without points (the form gives them none)
     rows_accounted: int = 0          # rows scored + 待复核 rows the reviewer also found not scorable
     defects: int = 0
     found: list = field(default_factory=list)
@@ -431,8 +437,11 @@ def evaluate(folder: Path, checks: dict, do_import: bool = True) -> CaseReport:
         report.refusal_note = " ".join(str(prov.get("refusal_note") or "").split())
         report.missed = [d["id"] for d in expected.get("defects") or []]
     else:
-        names = {_norm_text(r["name"]) for r in with_content(case_rows(read_yaml(folder / "case.yaml")))}
+        # the rows `rows:` counts: transcribed rows holding a value, "其中" children left out
+        names = {_norm_text(r["name"]) for r in with_content(case_rows(read_yaml(folder / "case.yaml")))
+                 if ".children[" not in r["_path"]}
         report.rows_read = min(rows_read(result, names), report.rows)
+        report.rows_judged = min(rows_read(result, names, ("judged",)), report.rows_read)
         report.rows_accounted = min(rows_accounted(result, expected, checks, names), report.rows)
         case = read_yaml(folder / "case.yaml") or {}
         label = (((case.get("self_evaluation") or {}).get("budget") or {}).get("label"))
@@ -468,6 +477,7 @@ def summarize(reports: list[CaseReport]) -> dict:
             "broken": sum(r.status == "broken" for r in rs),
             "rows": sum(r.rows for r in rs),
             "rows_read": sum(r.rows_read for r in rs),
+            "rows_judged": sum(r.rows_judged for r in rs),
             "rows_accounted": sum(r.rows_accounted for r in rs),
             "defects": sum(r.defects for r in rs),
             "defects_found": sum(len(r.found) for r in rs),
@@ -502,7 +512,9 @@ def render_text(summary: dict, commit: str = "", date: str = "") -> str:
         out.append(f"same filing in two folders (counted twice until one is kept): {len(twins)}")
         out += [f"  {a} = {b}" for a, b in twins]
     out += [
-        f"rows scored:                     {t['rows_read']} / {t['rows']} ({_pct(t['rows_read'], t['rows'])})",
+        f"rows scored:                     {t['rows_read']} / {t['rows']} ({_pct(t['rows_read'], t['rows'])})"
+        "   (a verdict: scored with points, or judged met / unmet without points by the same rules)",
+        f"  of which judged without points: {t['rows_judged']}   (the form gives the row no points; not 待复核)",
         f"rows accounted:                  {t['rows_accounted']} / {t['rows']} ({_pct(t['rows_accounted'], t['rows'])})"
         "   (scored, or 待复核 where the reviewer also marked the row unreadable, blank or a placeholder)",
         f"expected defects found:          {t['defects_found']} / {t['defects']} ({_pct(t['defects_found'], t['defects'])})",
@@ -527,7 +539,8 @@ def render_text(summary: dict, commit: str = "", date: str = "") -> str:
                    f"{str(f['import_reproduced']) + '/' + str(f['import_rows']):>10}")
     out += ["", "per case (missed defects, false alarms, uncovered findings):"]
     for c in summary["cases"]:
-        line = (f"  {c['id']}: {c['status']}, rows {c['rows_read']}/{c['rows']} (accounted {c['rows_accounted']}), "
+        judged = f"judged {c['rows_judged']}, " if c.get("rows_judged") else ""
+        line = (f"  {c['id']}: {c['status']}, rows {c['rows_read']}/{c['rows']} ({judged}accounted {c['rows_accounted']}), "
                 f"defects {len(c['found'])}/{c['defects']}, false alarms {len(c['false_alarms'])}/{c['ok']}, "
                 f"uncovered {len(c['uncovered'])}, import {c['import_reproduced']}/{c['import_rows']}")
         if c["total"] is not None:
