@@ -167,10 +167,41 @@ def _classify(text: str) -> list[_Item]:
             words = stripped.split()
             hits = sum(1 for w in words if _key(w) in grid_words or _key(w) in budget_words)
             if hits >= STREAM_MIN_HEADER:
-                items.extend(_Item("line", number, text=w, doubt=RUN_ON_DOUBT) for w in words)
+                items.extend(_run_on(words, number))
                 continue
         items.append(_Item("line", number, text=stripped))
     return items
+
+
+def _run_on(words: list[str], number: int) -> list[_Item]:
+    """The words of a run-on line: the indicator table found in them by the shape of its rows
+    (runon.py) as rows, its header first; everything else one word per item, as the streams
+    below read it. Words between the table's rows that fit no row follow the table as text."""
+    from .runon import find_rows
+
+    found = find_rows(words)
+    if found is None:
+        return [_Item("line", number, text=w, doubt=RUN_ON_DOUBT) for w in words]
+    out = [_Item("line", number, text=w, doubt=RUN_ON_DOUBT) for w in words[:found["start"]]]
+    width = 3 + len(found["header"])
+    out.append(_Item("row", number, cells=["一级指标", "二级指标", "三级指标", *found["header"]]))
+    leftover: list[str] = []
+    for item in found["items"]:
+        if item[0] == "heading":
+            cells = [""] * width
+            cells[0 if item[1] == "level1" else 1] = item[2]
+            out.append(_Item("row", number, cells=cells, doubt=RUN_ON_DOUBT))
+        elif item[0] == "row":
+            _kind, name, cells, doubt = item
+            out.append(_Item("row", number, cells=["", "", name, *cells],
+                             doubt=RUN_ON_DOUBT + (f"（{doubt}）" if doubt else "")))
+        elif item[0] == "total":
+            out.append(_Item("row", number, cells=item[1], doubt=RUN_ON_DOUBT))
+        else:
+            leftover.append(" ".join(item[1]))
+    out.extend(_Item("line", number, text=t, doubt=RUN_ON_DOUBT) for t in leftover)
+    out.extend(_Item("line", number, text=w, doubt=RUN_ON_DOUBT) for w in words[found["end"]:])
+    return out
 
 
 SPACE_DOUBT = "按空格拆分"
@@ -188,7 +219,7 @@ def _space_rows(items: list[_Item], grid_words, budget_words) -> list[_Item]:
     k = 0
     while k < len(items):
         it = items[k]
-        if it.kind == "line":
+        if it.kind == "line" and it.doubt != RUN_ON_DOUBT:  # run-on words were cut already (_run_on)
             words = it.text.split()
             heads = sum(1 for w in words if _is_header_word(w, grid_words, budget_words))
             if len(words) >= 3 and heads >= 3 and heads * 10 >= len(words) * 6:
@@ -221,6 +252,119 @@ def _space_rows(items: list[_Item], grid_words, budget_words) -> list[_Item]:
         out.append(it)
         k += 1
     return out
+
+
+CUT_DOUBT = "表头与数据写在同一行，按表头切分成行"
+_TIER_STARTS = ("level1", "level2", "name")
+
+
+def _cut_at_headers(items: list[_Item]) -> list[_Item]:
+    """A row of cells holding an indicator header in its middle (a page's table whose rows were
+    run together: "… | 年度总体目标 | … | 绩效指标 | 年度指标值 | … | 一级指标 | 二级指标 | … |
+    产出指标 | 数量指标 | 学生受资助人数 | ≧ | 735 | …") is cut into the cells before the header,
+    the header (one row per tier: a run of column words that starts again with a level or name
+    column is the tier under the one before, which `common.extend_header` joins), and the cells
+    after it, the first data row, whose cells say they were cut so (review)."""
+    from .common import GRID_COLUMNS, GRID_PREFIXES, column_role
+
+    out: list[_Item] = []
+    totals = frozenset(vocabulary()["labels"]["total_row"])
+    for it in items:
+        at = next((k for k, c in enumerate(it.cells or ()) if k and _key(c) in totals), None) \
+            if it.kind == "row" else None
+        if at is not None and not any(_is_header_word(c, *_header_words()) for c in it.cells):
+            # "其他需要说明事项 | 无 | 总分 | 100 | 96": the 总分 row starts where its label stands
+            out.append(_Item("row", it.line, cells=it.cells[:at], doubt=it.doubt))
+            out.append(_Item("row", it.line, cells=it.cells[at:], doubt=it.doubt or CUT_DOUBT))
+            continue
+        if it.kind != "row" or not it.cells or len(it.cells) < STREAM_MIN_HEADER + 2:
+            out.append(it)
+            continue
+        roles = [column_role(c, GRID_COLUMNS, GRID_PREFIXES) if c else None for c in it.cells]
+        run = _longest_run(roles)
+        if run is None:
+            out.append(it)
+            continue
+        a, b = run
+        if a == 1:  # one cell before the header is the label column merged down ("年度绩效目标1 (80分)")
+            a = 0
+        if a == 0 and b == len(it.cells):
+            out.append(it)
+            continue
+        cut_roles = [r for r in roles[a:b] if r is not None]
+        if not (set(cut_roles) & {"target", "actual", "weight", "score"}) or "name" not in cut_roles:
+            out.append(it)
+            continue
+        if a:
+            out.append(_Item("row", it.line, cells=it.cells[:a], doubt=it.doubt))
+        tier = a
+        for k in range(a + 1, b):
+            if roles[k - 1] is not None and roles[k] in _TIER_STARTS and roles[k - 1] not in _TIER_STARTS and roles[k - 1] != "label" \
+                    and roles[k] in roles[tier:k] + ["level1"]:
+                out.append(_Item("row", it.line, cells=it.cells[tier:k], doubt=it.doubt))
+                tier = k
+        out.append(_Item("row", it.line, cells=it.cells[tier:b], doubt=it.doubt))
+        if b < len(it.cells):
+            out.append(_Item("row", it.line, cells=it.cells[b:], doubt=it.doubt or CUT_DOUBT))
+    return out
+
+
+JOIN_DOUBT = "一行的单元格分在几行文字中，按顺序并为一行"
+_BARE = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+MAX_JOINED_CELL = 8
+
+
+def _join_broken_rows(items: list[_Item]) -> list[_Item]:
+    """A table row whose cells a page's text spread over several lines ("| 效益指标 | 经济效益指标 |
+    减轻贫困学生家庭经济负担 |", "| 有效 |", "| 有效 | 10 | 10 |"): a row that names an indicator
+    but ends without its 分值 and 得分 takes the rows after it that hold only short values (no
+    name, no level heading, no label), until it ends in two numbers. Every cell of the joined row
+    says so (review)."""
+    from .common import level_of
+
+    def ends_scored(cells: list[str]) -> bool:
+        return len(cells) >= 2 and bool(_BARE.match(cells[-1])) and bool(_BARE.match(cells[-2]))
+
+    def value_only(cells: list[str]) -> bool:
+        filled = [c for c in cells if c]
+        return bool(filled) and len(filled) <= 4 and all(
+            len(c) <= MAX_JOINED_CELL and not level_of(c) and not _is_header_word(c, *_header_words()) for c in filled)
+
+    out: list[_Item] = []
+    k = 0
+    while k < len(items):
+        it = items[k]
+        if it.kind == "row" and it.cells and not ends_scored(it.cells) \
+                and any(c and not _NUMBERISH.match(c) and not level_of(c) and len(c) > MAX_JOINED_CELL for c in it.cells):
+            cells = list(it.cells)
+            j = k + 1
+            while j < len(items) and items[j].kind == "row" and value_only(items[j].cells) and not ends_scored(cells):
+                cells += [c for c in items[j].cells if c]
+                j += 1
+            if j > k + 1 and ends_scored(cells):
+                out.append(_Item("row", it.line, cells=cells, doubt=it.doubt or JOIN_DOUBT))
+                k = j
+                continue
+        out.append(it)
+        k += 1
+    return out
+
+
+def _longest_run(roles: list[str | None]) -> tuple[int, int] | None:
+    """(start, end) of the longest run of at least STREAM_MIN_HEADER cells that are column words."""
+    best = None
+    k = 0
+    while k < len(roles):
+        if roles[k] is None:
+            k += 1
+            continue
+        j = k
+        while j < len(roles) and roles[j] is not None:
+            j += 1
+        if j - k >= STREAM_MIN_HEADER and (best is None or j - k > best[1] - best[0]):
+            best = (k, j)
+        k = j
+    return best
 
 
 def _complete_header(words: list[str], below: list[str], grid_words, budget_words) -> list[str] | None:
@@ -347,6 +491,7 @@ def parse_lines(text: str, name: str = "<text>") -> Source:
     level1, level2, other = _row_starts()
     pair_labels = _pair_labels()
     items = _space_rows(_join_split_headers(_classify(text), grid_words, budget_words), grid_words, budget_words)
+    items = _join_broken_rows(_cut_at_headers(items))
     b = _Builder(name)
     i = 0
     in_rows = False  # inside a run of "row" items (a table)
