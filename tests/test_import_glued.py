@@ -234,3 +234,32 @@ def test_a_header_ending_in_a_remarks_column():
     rows = [[c.text for c in r.cells] for r in source.rows if r.table is not None]
     assert rows[0][-1] == "说明"
     assert [r[2] for r in rows[1:]] == ["森林火灾受害率", "公益林管护面积"]
+
+
+BARE_DIGITS = (
+    "部门整体绩效自评表绩效指标指标名称计量单位指标性质指标值指标权重(分)全年完成值指标得分(分)说明"
+    "管护任务完成率%901010010公益林管护面积万亩2810810森林抚育面积万亩2110110"
+    "天保工程区管护面积万亩250105010有害生物成灾率%0.4100.110"
+)
+
+
+def test_bare_values_glued_into_one_run_of_digits(tmp_path):
+    # the values carry no unit (计量单位 is its own column) and each row's figures are one run of
+    # digits: cut so that 分值 and 得分 are not 0 and a target and its actual are not ten times apart,
+    # the 计量单位 is not read into the name, and a value never takes the next name's first
+    # character as a unit other than its row's (天 of 天保工程区 under 万亩)
+    case = imported(tmp_path, BARE_DIGITS).case
+    got = [(r["name"], r.get("unit", ""), r["target"], r["actual"], r["weight"], r["score"]) for r in rows_of(case)]
+    assert got == [
+        ("管护任务完成率", "%", "90", "100", Decimal(10), Decimal(10)),
+        ("公益林管护面积", "万亩", "28", "8", Decimal(10), Decimal(10)),
+        ("森林抚育面积", "万亩", "21", "1", Decimal(10), Decimal(10)),
+        ("天保工程区管护面积", "万亩", "250", "50", Decimal(10), Decimal(10)),
+        ("有害生物成灾率", "%", "0.4", "0.1", Decimal(10), Decimal(10)),
+    ]
+    # every figure so read is in review, the other cuts of the same digits named
+    review = case["review"]
+    for k in range(5):
+        assert any(i["field"] == f"self_evaluation.indicators[0].groups[0].rows[{k}].score" and "连写" in i["reason"]
+                   for i in review)
+    assert any("也可拆作" in i["reason"] for i in review)

@@ -38,7 +38,10 @@ MAX_REASON = 80
 TOP_K = 8  # readings of a row's cells kept per end position
 MAX_READINGS = 64  # readings of the cells from one position kept in all
 ROWS_PER_START = 8  # rows tried at one position
-ALTERNATIVE_MARGIN = 0.05  # a reading this close to the chosen one is named as an alternative
+ALTERNATIVE_MARGIN = 0.05  # readings this close to the cheapest are kept
+#: a cut of the same cells dearer only by the plausibility costs (a 0 cut off, figures far apart)
+#: is still named as an alternative: those costs choose, they do not make the cut certain
+PLAUSIBLE_MARGIN = 1.55
 MIN_HEADER_WORDS = 3
 
 VALUE_ROLES = ("target", "adjusted_target", "actual", "completion")
@@ -54,7 +57,12 @@ ROW_COST = 0.5
 QUAL_COST = 0.2  # a value read as a word (高, 好) rather than left in the name
 SPLIT_COST = 0.5  # a number cut out of a longer run of digits ("22" -> 2 | 2)
 DAMAGED_COST = 0.4
-UNIT_MISMATCH_COST = 1.0  # a value without the unit its row's 计量单位 cell names
+UNIT_MISMATCH_COST = 0.3  # a value without the unit its row's 计量单位 cell names (a tie-break:
+# where every value of a table is written bare, a dearer cost would leave its rows to long names)
+LONG_DIGIT_RUN = 5  # digits in a row inside a name count as a figure (a year has four)
+ZERO_CUT_COST = 1.0
+MAGNITUDE_COST = 0.5  # a target and its actual more than ten times apart (or one of them 0), or a
+# figure against a word  # a 分值 of 0, or a 得分 of 0 cut off a run of digits
 HEADING_IN_NAME_COST = 2.0
 DIGIT_NAME_COST = 0.3
 VALUES_IN_NAME_COST = 2.0
@@ -133,6 +141,15 @@ def _lex() -> dict:
         "fillers": sorted(g["fillers"], key=len, reverse=True),
         "page_mark": re.compile(g["page_mark"]),
     }
+
+
+def _bare(text: str) -> Decimal | None:
+    """The number of a value cell written as a number with at most a comparator or unit around it."""
+    m = re.fullmatch(r"[^0-9]{0,3}?([0-9]+(?:\.[0-9]+)?)[^0-9]{0,4}", text)
+    try:
+        return Decimal(m.group(1)) if m else None
+    except InvalidOperation:
+        return None
 
 
 def _by_first(words) -> dict[str, tuple[str, ...]]:
@@ -291,6 +308,7 @@ class _Table:
         self.slots = [s for s in self.slots if s[0] in ("values", "unit", "comparator", "coefficient", "weight", "score",
                                                         "core", *TEXT_ROLES)]
         self.scored = any(slot[0] in ("weight", "score", "coefficient") for slot in self.slots)
+        self.has_unit = any(slot[0] == "unit" for slot in self.slots)
         self.ok = all(s[0] not in TEXT_ROLES for s in self.slots[:-1])  # free text only as the last column
         # level headings stand in the text only where the header has a level column
         self.levels = bool(set(roles) & set(LEVEL_ROLES))
@@ -430,8 +448,8 @@ class _Table:
             for e, cut in self._numbers(p):
                 if e < self.end and key[e] in "%％":
                     out.append((e + 1, cut, ((kind, p, e + 1, ""),)))
-        elif kind in ("weight", "score"):
-            out += [(e, cut, ((kind, p, e, ""),)) for e, cut in self._numbers(p)]
+        elif kind in ("weight", "score"):  # never over 100 (see _figures): not kept as a reading
+            out += [(e, cut, ((kind, p, e, ""),)) for e, cut in self._numbers(p) if Decimal(key[p:e]) <= 100]
         elif kind == "core":
             out += [(p + 1, 0.0, ((kind, p, p + 1, ""),)) for c in self.lex["core"] if key.startswith(c, p)]
         elif kind in TEXT_ROLES:
@@ -478,7 +496,7 @@ class _Table:
         starts = self.lex["cell_starts"]
         inside = [(x, self.heading_at[x][0]) for x in range(p, limit) if x in self.heading_at]
         unit_before = p > 0 and key[p - 1].isdigit() and bool(self._units(p))
-        cjk = runs = figures = 0
+        cjk = runs = figures = digits = 0
         for e in range(p + 1, limit + 1):
             c = key[e - 1]
             if _CJK.match(c):
@@ -486,6 +504,10 @@ class _Table:
             elif c.isdigit():
                 if e - 1 == p or not key[e - 2].isdigit():
                     runs += 1
+                    digits = 0
+                digits += 1
+                if digits == LONG_DIGIT_RUN:  # "万亩2810810": a row's cells glued, not part of a name
+                    figures += 1
                 for j in range(max(p, e - 6), e - 2):
                     if key[j].isdigit() and _FIGURE_PAIR.fullmatch(key, j, e):
                         figures += 1
@@ -537,13 +559,39 @@ class _Table:
             for role, s, t, _f in cells:
                 if role in VALUE_ROLES and re.fullmatch(r"[0-9.]+", self.key[s:t]) and self.key[s:t] != "0":
                     cost += UNIT_MISMATCH_COST
+                elif role in VALUE_ROLES and re.search(r"[0-9]", self.key[s:t]):
+                    written = re.sub(r"^.*?[0-9.]+", "", self.key[s:t])
+                    if written and written != unit and written in self.lex["units"]:
+                        return None  # a value in another unit than its row's 计量单位 ("10110天" under 万亩)
         if w is not None and points is not None and w > points:
             return None  # a row's weight is never over its block's points
         if w is not None and sc is not None and sc > w:
             cost += BAD_FIGURES_COST
+        texts = {role: self.key[s:t] for role, s, t, _f in cells if role in ("target", "actual")}
+        a, b = _bare(texts.get("target", "")), _bare(texts.get("actual", ""))
+        if a is not None and b is not None and ((a == 0) != (b == 0) or (a and b and max(a, b) > 10 * min(a, b))):
+            cost += MAGNITUDE_COST  # a target and its actual far apart: more likely digits cut elsewhere
+        elif len(texts) == 2 and (a is None) != (b is None) and texts["target" if a is None else "actual"] in self.lex["qualitative"]:
+            cost += MAGNITUDE_COST  # a figure against a word ("2501050" | "有" of the next name)
+        if w is not None and w == 0:
+            cost += ZERO_CUT_COST  # a row's 分值 is not 0 (a "0" cut out of "10100" belongs to a figure)
+        if sc is not None and sc == 0 and self._cut_from_run(cells, "score"):
+            cost += ZERO_CUT_COST  # nor its 得分, where the 0 was cut off a run of digits ("100.110")
         if w is not None and sc is not None and co is not None and (w * co / 100 - sc).copy_abs() > Decimal("0.01"):
             cost += BAD_FIGURES_COST
         return cost
+
+    def _ends_in_unit(self, p: int, e: int) -> bool:
+        """Whether the name key[p:e] ends in a unit of two characters or more, or %."""
+        return any(e - len(u) > p and self.key.startswith(u, e - len(u)) and (len(u) > 1 or u in "%％")
+                   for u in self.lex["units"])
+
+    def _cut_from_run(self, cells: tuple, role: str) -> bool:
+        """Whether the cell of `role` was cut off the end of a longer run of digits."""
+        for r, s, _t, _f in cells:
+            if r == role:
+                return s > self.start and (self.key[s - 1].isdigit() or self.key[s - 1] == ".")
+        return False
 
     def rows_at(self, p: int) -> list[tuple[float, int, int, tuple]]:
         """(cost, name end, row end, cells) of each row starting at p, cheapest first."""
@@ -564,6 +612,8 @@ class _Table:
                 fig = self._figures_cost(cells, p)
                 if fig is None:
                     continue
+                if self.has_unit and not any(c[0] == "unit" for c in cells) and self._ends_in_unit(p, e):
+                    fig += UNIT_NAME_COST  # "…面积万亩|28": the 计量单位 cell read into the name
                 total = base + cost + fig
                 out.append((total, e, end, cells))
                 heapq.heappush(top, -total)
@@ -603,7 +653,7 @@ class _Table:
         rows = self.rows_at(p) if self.budget[0] >= 0 else []
         for k, (cost, e, end, cells) in enumerate(rows[:ROWS_PER_START]):
             alternatives = tuple(r[3] for r in rows if r[1] == e and r[2] == end and r[3] != cells
-                                 and r[0] - cost < ALTERNATIVE_MARGIN)
+                                 and r[0] - cost < PLAUSIBLE_MARGIN)
             options.append((cost, ("row", p, e, end, cells, alternatives), end))
         options.append((JUNK_COST_PER_CHAR * (self.end - p), ("rest", p), None))
         return options

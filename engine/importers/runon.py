@@ -57,7 +57,7 @@ def _lex() -> dict:
     value = re.compile(
         "^(?:" + "|".join(re.escape(c) for c in comparators) + r")?\s*" + number
         + r"(?:\s*[-~～至]\s*" + number + ")?"
-        + "(?:" + "|".join(re.escape(u) for u in units) + ")?(?:以上|以下|以内)?$")
+        + "(?:" + "|".join(re.escape(u) for u in units) + r"|[\u4e00-\u9fff]{1,3})?(?:以上|以下|以内)?$")  # 百分比, 万
     return {
         "roles": roles, "budget": budget,
         "comparators": frozenset(comparators), "units": frozenset(units),
