@@ -61,9 +61,15 @@ UNIT_MISMATCH_COST = 0.3  # a value without the unit its row's 计量单位 cell
 # where every value of a table is written bare, a dearer cost would leave its rows to long names)
 LONG_DIGIT_RUN = 5  # digits in a row inside a name count as a figure (a year has four)
 ZERO_CUT_COST = 1.0
+TEXT_VALUE_COST = 0.6  # a value cell written in words, between the name's figures (scoresheets)
+DASH_COST = 0.3  # "一" / "-" for an empty 指标值 before such a text
+TEXT_DASHES = "一-—－"
+MIN_TEXT_VALUE = 2
+MAX_TEXT_VALUE = 40
 MAGNITUDE_COST = 0.5  # a target and its actual more than ten times apart (or one of them 0), or a
 # figure against a word  # a 分值 of 0, or a 得分 of 0 cut off a run of digits
 HEADING_IN_NAME_COST = 2.0
+HEADING_AT_NAME_START_COST = 0.5
 DIGIT_NAME_COST = 0.3
 VALUES_IN_NAME_COST = 2.0
 UNIT_NAME_COST = 1.0
@@ -129,6 +135,10 @@ def _lex() -> dict:
         "label_re": re.compile("|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))),
         "units": sorted(set(g["units"]), key=len, reverse=True),
         "units_by_first": _by_first(g["units"]),
+        "damaged_number": re.compile("(?=[0-9" + re.escape("".join(g["damaged_digits"])) + "]*[0-9IO])"
+                                     "[0-9" + re.escape("".join(g["damaged_digits"])) + "]{1,3}(?![a-zA-Z])"),
+        "placeholder": re.compile(g["placeholder"]),
+        "unit_starts": frozenset(u[0] for u in g["units"]) | {"年", "月", "日", "岁", "级", "类", "期", "号", "版"},
         "comparators": sorted(g["comparators"], key=len, reverse=True),
         "damaged_cmp": tuple(g["damaged_comparators"]),
         "damaged_digits": "".join(g["damaged_digits"]),
@@ -141,6 +151,15 @@ def _lex() -> dict:
         "fillers": sorted(g["fillers"], key=len, reverse=True),
         "page_mark": re.compile(g["page_mark"]),
     }
+
+
+def _repaired(text: str) -> str:
+    """A figure with the letters OCR puts for digits (IO -> 10) read as those digits; only ever
+    with a flag in the cell's doubt (the cell is in review saying so)."""
+    return text.translate(_DAMAGED_DIGITS) if text and not text.isdigit() else text
+
+
+_DAMAGED_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
 
 
 def _bare(text: str) -> Decimal | None:
@@ -317,8 +336,8 @@ class _Table:
         self.boundary[end] = True
         for p in range(start, end):
             h = self._heading(p)
-            if h is not None:
-                self.heading_at[p] = h
+            if h is not None and not (p - (h[0] - p) >= start and key[p - (h[0] - p):p] == key[p:h[0]]):
+                self.heading_at[p] = h  # (a heading's word right after the same heading begins the name)
             if p in self.heading_at or key[p] == "\n" or self._end_at(p):
                 self.boundary[p] = True
         self.memo_slots: dict[tuple[int, int], list] = {}
@@ -404,10 +423,13 @@ class _Table:
         for w in self.lex["qualitative"]:
             if key.startswith(w, q):
                 out.append((q + len(w), QUAL_COST, ""))
+        if q < self.end and key[q] in TEXT_DASHES and q + 1 < self.end and (key[q + 1].isdigit() or key[q + 1] in "≥≤<>="):
+            out.append((q + 1, DASH_COST, ""))  # "一100%": a dash for an empty 指标值, then the next value
         return out
 
-    def _slot_options(self, slot: tuple[str, ...], q: int) -> list[tuple[int, float, tuple]]:
-        """(end, cost, cells) for one slot at q; cells are (role, start, end, flag)."""
+    def _slot_options(self, slot: tuple[str, ...], q: int, nxt: str | None = None) -> list[tuple[int, float, tuple]]:
+        """(end, cost, cells) for one slot at q; cells are (role, start, end, flag); `nxt` is the
+        kind of the slot after it."""
         kind = slot[0]
         key = self.key
         if kind == "values":
@@ -430,6 +452,8 @@ class _Table:
                 cells = tuple((r, s, t, flag) for r, (s, t, flag) in zip(ordered, got))
                 empty = sum(EMPTY_COST[r] for r in roles if r not in chosen)
                 result.append((e, cost + empty, cells))
+            if nxt in ("weight", "score") and {"target", "actual"} <= set(roles):
+                result += self._text_values(q, roles)
             return result
         out = [(q, EMPTY_COST.get(kind, 0.0), ())]
         p = self._space(q)
@@ -450,6 +474,11 @@ class _Table:
                     out.append((e + 1, cut, ((kind, p, e + 1, ""),)))
         elif kind in ("weight", "score"):  # never over 100 (see _figures): not kept as a reading
             out += [(e, cut, ((kind, p, e, ""),)) for e, cut in self._numbers(p) if Decimal(key[p:e]) <= 100]
+            m = self.lex["damaged_number"].match(key, p, self.end)
+            if m and not m.group(0).isdigit() and (m.end() >= self.end or not key[m.end()].isalpha() or _CJK.match(key[m.end()])):
+                fixed = _repaired(m.group(0))
+                if _NUMBER.fullmatch(fixed) and Decimal(fixed) <= 100:
+                    out.append((m.end(), DAMAGED_COST, ((kind, p, m.end(), f"“{m.group(0)}”疑为“{fixed}”的 OCR 误读"),)))
         elif kind == "core":
             out += [(p + 1, 0.0, ((kind, p, p + 1, ""),)) for c in self.lex["core"] if key.startswith(c, p)]
         elif kind in TEXT_ROLES:
@@ -461,6 +490,40 @@ class _Table:
                 out.append((r, REASON_COST, ((kind, p, r, ""),)))
         return out
 
+    def _text_values(self, q: int, roles: tuple[str, ...]) -> list[tuple[int, float, tuple]]:
+        """The value cells of a row written in words ("一" then "目标明确、内容细化、目标量化";
+        "符合相关文件要求符合相关文件要求"), read only where a number (the 分值 or 得分) follows:
+        a dash first is an empty 指标值; a text that is two equal halves is 指标值 and 完成值; any
+        other text is the 完成值 alone, and says so."""
+        key = self.key
+        p = self._space(q)
+        out = []
+        starts = [(p, ())]
+        if p < self.end and key[p] in TEXT_DASHES:
+            starts.append((p + 1, (("target", p, p + 1, ""),)))
+        for s, lead in starts:
+            r = s
+            while r < self.end and r - s <= MAX_TEXT_VALUE and not self.boundary[r]:
+                r += 1
+                if r - s < MIN_TEXT_VALUE or r >= self.end or not key[r].isdigit() or key[r - 1].isdigit() \
+                        or key[r - 1] in ".%％" or any(x in self.heading_at for x in range(s, r)):
+                    continue
+                chunk = key[s:r]
+                half = (r - s) // 2
+                halves = (r - s) % 2 == 0 and chunk[:half] == chunk[half:]
+                if len(_CJK.findall(chunk)) < MIN_TEXT_VALUE or chunk[0] in "指" \
+                        or (not halves and (not _CJK.match(chunk[0]) or re.search(r"[0-9（()）:：]", chunk))):
+                    continue  # figures in a text: only a text written twice ("2021年12月完成" as 指标值 and 完成值)
+                if not lead and halves:
+                    cells = (("target", s, s + half, ""), ("actual", s + half, r, ""))
+                    out.append((r, 2 * TEXT_VALUE_COST, cells))
+                elif lead:
+                    out.append((r, DASH_COST + TEXT_VALUE_COST, (*lead, ("actual", s, r, ""))))
+                else:
+                    flag = "一段文字，未能分出指标值与完成值，读作完成值"
+                    out.append((r, TEXT_VALUE_COST + EMPTY_COST["target"], (("actual", s, r, flag),)))
+        return out
+
     def _slots_from(self, si: int, q: int) -> list[tuple[int, float, tuple]]:
         if si == len(self.slots):
             return [(q, 0.0, ())]
@@ -468,7 +531,8 @@ class _Table:
         if memo is not None:
             return memo
         out = []
-        for e, c, cells in self._slot_options(self.slots[si], q):
+        nxt = self.slots[si + 1][0] if si + 1 < len(self.slots) else None
+        for e, c, cells in self._slot_options(self.slots[si], q, nxt):
             for e2, c2, rest in self._slots_from(si + 1, e):
                 out.append((e2, c + c2, cells + rest))
         out.sort(key=lambda x: x[1])
@@ -501,6 +565,9 @@ class _Table:
             c = key[e - 1]
             if _CJK.match(c):
                 cjk += 1
+                if e - 2 > p and key[e - 2].isdigit() and e - 2 - digits >= p \
+                        and _CJK.match(key[e - 2 - digits]) and c not in self.lex["unit_starts"]:
+                    figures += 1  # "可行性2实际": a figure between two texts is a cell (孕产妇7天: a unit follows)
             elif c.isdigit():
                 if e - 1 == p or not key[e - 2].isdigit():
                     runs += 1
@@ -528,7 +595,8 @@ class _Table:
             x = p
             for start, end in inside:  # each heading inside the name: it more likely starts a block or group
                 if start >= x and end <= e:
-                    cost += HEADING_IN_NAME_COST
+                    # a name may begin with a heading's word (预算执行率, 财务管理制度有效性)
+                    cost += HEADING_AT_NAME_START_COST if start == p and end < e else HEADING_IN_NAME_COST
                     x = end
             yield e, cost
 
@@ -545,7 +613,7 @@ class _Table:
         for role, s, t, _flag in cells:
             if role in ("weight", "score", "coefficient"):
                 try:
-                    values[role] = Decimal(self.key[s:t].rstrip("%％"))
+                    values[role] = Decimal(_repaired(self.key[s:t]).rstrip("%％"))
                 except InvalidOperation:
                     return None
         if self.scored and not values:
@@ -639,6 +707,9 @@ class _Table:
             if key.startswith(f, p):
                 options.append((0.0, None, p + len(f)))
                 break
+        m = self.lex["placeholder"].match(key, p, self.end)
+        if m:  # "指标2:" a template row left blank: no row to read
+            options.append((0.0, ("template", p, m.end()), m.end()))
         h = self.heading_at.get(p)
         if h is not None:
             options.append((h[2], ("heading", p, h[0], h[1]), h[0]))
@@ -797,7 +868,7 @@ def _parsed_end(t: _Table, items: tuple, start: int) -> int:
         kind = it[0]
         if kind == "row":
             end = it[3]
-        elif kind in ("heading", "junk"):
+        elif kind in ("heading", "junk", "template"):
             end = it[2]
         elif kind == "total":
             m = re.compile(r" ?[0-9]+(?:\.[0-9]+)?").match(t.key, it[2], t.end)
@@ -860,7 +931,7 @@ def _emit(source: Source, t: _Table, table: int, words, items, where) -> int:
             cells[2] = (text[p:e], doubt)
             for role, s, x, _flag in cells_:
                 if role in col_of:
-                    cells[col_of[role]] = (text[s:x], doubt)
+                    cells[col_of[role]] = (_repaired(text[s:x]) if role in ("weight", "score") else text[s:x], doubt)
             add(cells, p)
             rows += 1
         elif kind == "total":
@@ -869,6 +940,8 @@ def _emit(source: Source, t: _Table, table: int, words, items, where) -> int:
             add([(text[p:e], ""), *[(f, GLUED_DOUBT) for f in _total_figures(t, e, count)]], p)
         elif kind == "junk":
             source.notes.append(f"{where(it[1])}“{text[it[1]:it[2]]}”不像指标行也不是已知的标题，未读入")
+        elif kind == "template":
+            source.notes.append(f"{where(it[1])}“{text[it[1]:it[2]]}”是留空的模板行，未读入")
     return rows
 
 
