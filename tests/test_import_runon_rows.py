@@ -130,3 +130,35 @@ def test_a_row_ending_in_its_scores_takes_no_following_line(tmp_path):
     row = _rows(case)[2]
     assert (row["name"], row["weight"], row["score"]) == ("减轻贫困学生家庭经济负担", Decimal(10), Decimal(10))
     assert not any("并为一行" in item["reason"] for item in case["review"])
+
+
+NUMBERED = """2023年度部门整体支出绩效评价自评表
+序号 | 一级 指标 |
+二级 指标 |
+三级 指标 |
+指标分值 | 指标解释 | 评分标准 | 自评得分 |
+1 | 规划 (15分) |
+基础信息 (3分) | 基础信息 完整性 | 3 | 信息资料是否真实、完整。 | 1、是否真实(1分); 2、是否完整(2分)。 |
+3 |
+2 | 工作计划 (6分) | 计划完整性 | 3 | 年度工作计划是否完整可行。 | 完整可行(3分) | 2 | |
+3 | 计划明确性 | 3 | 年度工作计划是否明确可操作。 | 明确可操作(3分) | 3 | ||
+4 | 执行 (35分) |
+预算执行 (18分) | 预算执行率 | 5 | 预算执行数与预算数的比率。 |
+1、年度无预算追加(1分)
+"""
+
+
+def test_rows_numbered_over_several_lines(tmp_path):
+    # a row starts at the line with the next 序号 ("3 |" right after row 1 is its 得分, not row 3)
+    path = tmp_path / "sheet.txt"
+    path.write_text(NUMBERED, encoding="utf-8")
+    case = import_file(path).case
+    got = [(r["name"], r["weight"], r["score"]) for r in _rows(case)]
+    assert got == [("基础信息 完整性", Decimal(3), Decimal(3)), ("计划完整性", Decimal(3), Decimal(2)),
+                   ("计划明确性", Decimal(3), Decimal(3)), ("预算执行率", Decimal(5), None)]
+    blocks = case["self_evaluation"]["indicators"]
+    assert [(b["level1"], [g["level2"] for g in b["groups"]]) for b in blocks] == [
+        ("规划", ["基础信息 (3分)", "工作计划 (6分)"]), ("执行", ["预算执行 (18分)"])]
+    # a line without "|" after a cell ended by one is the next cell (评分标准)
+    assert _rows(case)[3]["criteria"].endswith("年度无预算追加(1分)")
+    assert any("按序号并为一行" in i["reason"] and i["field"].endswith("rows[0].score") for i in case["review"])

@@ -350,6 +350,73 @@ def _join_broken_rows(items: list[_Item]) -> list[_Item]:
     return out
 
 
+NUMBERED_DOUBT = "一行的单元格分在几行文字中，按序号并为一行"
+
+
+def _numbered_rows(items: list[_Item]) -> list[_Item]:
+    """A table whose header starts with a 序号 column (`index_columns`) and whose rows run over
+    several lines of text ("1 | 规划 (15分) |", "基础信息 (3分) | 基础信息 完整性 | 3 | … |",
+    "3 |"): its header is every line up to the row numbered 1, and a row is every line from
+    the one starting with the next number (2 after 1: a line "3 |" after row 1 is its 得分) to
+    the next; the 序号 cells are dropped. Each joined row's cells say so (review)."""
+    index_words = frozenset(_key(w) for w in vocabulary().get("index_columns", []))
+    out: list[_Item] = []
+    k = 0
+    while k < len(items):
+        it = items[k]
+        if not (it.kind == "row" and it.cells and _key(it.cells[0]) in index_words):
+            out.append(it)
+            k += 1
+            continue
+        header = list(it.cells[1:])
+        j = k + 1
+        while j < len(items) and items[j].kind in ("row", "cell") and _first(items[j]) != "1":
+            header += _cells_of(items[j])
+            j += 1
+        if j >= len(items) or _first(items[j]) != "1":
+            out.append(it)
+            k += 1
+            continue
+        out.append(_Item("row", it.line, cells=[c for c in header if c]))
+        number = 1
+        row: list[str] = []
+        line = items[j].line
+        while j < len(items) and items[j].kind in ("row", "cell", "line"):
+            cur = items[j]
+            if cur.kind == "line" and title_of(cur.text):
+                break
+            if _first(cur) == str(number) and cur.kind != "line":
+                if row:
+                    out.append(_Item("row", line, cells=_rstrip_empty(row) if any(row) else row, doubt=NUMBERED_DOUBT))
+                row = _cells_of(cur)[1:]
+                line = cur.line
+                number += 1
+            elif cur.kind == "line":  # text without "|" after a cell ended by one: the next cell
+                row.append(cur.text)
+            else:
+                row += _cells_of(cur)
+            j += 1
+        if row:
+            out.append(_Item("row", line, cells=_rstrip_empty(row), doubt=NUMBERED_DOUBT))
+        k = j
+    return out
+
+
+def title_of(text: str) -> bool:
+    from .common import title_kind
+
+    return bool(title_kind(Row(cells=(Cell(paras=(text,)),), table=None)))
+
+
+def _first(item: _Item) -> str:
+    cells = _cells_of(item)
+    return _key(cells[0]) if cells else ""
+
+
+def _cells_of(item: _Item) -> list[str]:
+    return list(item.cells) if item.kind == "row" else [item.text]
+
+
 def _longest_run(roles: list[str | None]) -> tuple[int, int] | None:
     """(start, end) of the longest run of at least STREAM_MIN_HEADER cells that are column words."""
     best = None
@@ -491,7 +558,7 @@ def parse_lines(text: str, name: str = "<text>") -> Source:
     level1, level2, other = _row_starts()
     pair_labels = _pair_labels()
     items = _space_rows(_join_split_headers(_classify(text), grid_words, budget_words), grid_words, budget_words)
-    items = _join_broken_rows(_cut_at_headers(items))
+    items = _numbered_rows(_join_broken_rows(_cut_at_headers(items)))
     b = _Builder(name)
     i = 0
     in_rows = False  # inside a run of "row" items (a table)
