@@ -1476,7 +1476,9 @@ def build_case(source: Source, *, year: int | None = None, region: str | None = 
     the form told by the titles."""
     if form is not None and form not in FORMS:
         raise ValueError(f"form must be one of {FORMS}, not {form!r}")
-    reader = _Reader(source, year, region, form)
+    from .stated import with_stated_rows
+
+    reader = _Reader(with_stated_rows(source), year, region, form)
     reader.run()
     if not (reader.tt or reader.se or reader.report_title):
         raise JixiaoError.single(
