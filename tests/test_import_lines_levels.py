@@ -69,3 +69,26 @@ def test_a_line_below_the_header_that_completes_nothing_stays_a_row():
         "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
     assert _complete_header(words, ["产出指标", "数量指标"], grid, budget) is None
     assert _complete_header(words, ["指标值", "完成值", "其他"], grid, budget) is None
+
+
+PER_LINE = ["项目支出绩效自评表", "一级指标", "二级指标", "三级指标", "年度", "指标值", "实际", "完成值", "分值", "得分",
+            "偏差原因", "分析及", "改进措施",
+            "产出指标", "数量指标", "造林面积", "1.2万亩", "1.2万亩", "10", "10", " ",
+            "病虫害防治面积", "3.45万亩", "3.45万亩", "7", "7",
+            "森林经营面积", "16.3万亩", "16.3万亩", "7", "6", "进度滞后"]
+
+
+def test_header_cell_over_three_lines_and_a_dropped_blank_reason(tmp_path):
+    # "偏差原因" / "分析及" / "改进措施" is one header cell; the row 病虫害防治面积 lost its blank
+    # 偏差原因 line, so 森林经营面积 (followed by two values and two numbers) starts the next row
+    # instead of being read as that reason
+    path = tmp_path / "filing.txt"
+    path.write_text("\n".join(PER_LINE) + "\n", encoding="utf-8")
+    case = import_file(path).case
+    rows = [r for b in case["self_evaluation"]["indicators"] for g in b["groups"] for r in g["rows"]]
+    assert [(r["name"], r["target"], r["weight"], r["score"], r["reason"]) for r in rows] == [
+        ("造林面积", "1.2万亩", Decimal(10), Decimal(10), ""),
+        ("病虫害防治面积", "3.45万亩", Decimal(7), Decimal(7), ""),
+        ("森林经营面积", "16.3万亩", Decimal(7), Decimal(6), "进度滞后"),
+    ]
+    assert not any("分析及" in str(i.get("value")) for i in case["review"])

@@ -461,6 +461,14 @@ def _join_split_headers(items: list[_Item], grid_words, budget_words) -> list[_I
     k = 0
     while k < len(items):
         it = items[k]
+        three = items[k:k + 3]
+        if len(three) == 3 and all(x.kind in ("line", "cell") and len(x.text) <= 6 for x in three) \
+                and not _is_header_word(three[1].text, grid_words, budget_words) \
+                and _is_header_word("".join(x.text for x in three), grid_words, budget_words):
+            # "偏差原因" / "分析及" / "改进措施": one header cell over three lines
+            out.append(_Item(it.kind, it.line, text="".join(x.text for x in three), doubt=it.doubt))
+            k += 3
+            continue
         if k + 1 < len(items) and it.kind in ("line", "cell") and items[k + 1].kind in ("line", "cell") \
                 and len(it.text) <= 6 and not _is_header_word(it.text, grid_words, budget_words) \
                 and ((len(it.text) <= 4 and _is_header_word(it.text + items[k + 1].text, grid_words, budget_words))
@@ -681,6 +689,12 @@ def _stream(items, i, length, is_budget, b: _Builder, starts, grid_words, budget
             # run-on text has no empty cells: after 分值 and 得分 a text starts the next row, unless it
             # is the last cell before the next row starts (then it is this row's 偏差原因)
             starts_row = True
+        if (not is_budget and not starts_row and len(row) >= 4 and it.kind != "blank" and it.text
+                and not _NUMBERISH.match(it.text) and all(_NUMBERISH.match(x.text or "x") for x in row[-2:])
+                and _key(it.text) not in NO_REASON and _row_follows(items, j + 1)):
+            # a cell-per-line stream drops an empty 偏差原因: a text followed by a row's values and
+            # two numbers is the next row's name, not this row's reason
+            starts_row = True
         if row and (starts_row or len(row) >= expected):
             flush()
             after_total = False
@@ -696,6 +710,13 @@ def _stream(items, i, length, is_budget, b: _Builder, starts, grid_words, budget
         j += 1
     flush()
     return j
+
+
+def _row_follows(items, k: int) -> bool:
+    """Whether items[k:] hold a row's two values then its 分值 and 得分 (two plain numbers)."""
+    nxt = items[k:k + 4]
+    return (len(nxt) == 4 and all(x.kind in ("line", "cell") and x.text for x in nxt)
+            and all(_NUMBERISH.match(x.text) and len(x.text) <= 5 for x in nxt[2:]))
 
 
 NO_REASON = frozenset({"无", "/", "-", "—", "——", "暂无", "无偏差", "不适用"})
