@@ -92,3 +92,21 @@ def test_header_cell_over_three_lines_and_a_dropped_blank_reason(tmp_path):
         ("森林经营面积", "16.3万亩", Decimal(7), Decimal(6), "进度滞后"),
     ]
     assert not any("分析及" in str(i.get("value")) for i in case["review"])
+
+
+def test_bar_cells_padded_by_a_varying_number_of_empty_cells(tmp_path):
+    # a page ends each cell with " |" and pads rows with empty cells whose number varies (3 after
+    # one row, 5 after another): the padding is the merged level cells, not the next row's cells
+    cells = ["项目支出绩效自评表", "一级指标", "二级指标", "三级指标", "分值", "年度指标值", "全年实际值", "得分",
+             "未完成原因及拟采取的改进措施", "", "产出指标(50分)", "数量指标", "发放人数", "5", ">=21933人", "21980人", "5",
+             "", "", "", "", "救助人数", "5", ">=4754人", "4604人", "4", "动态管理", "", "", "", "", "",
+             "临时救助人数", "10", ">=7人", "7人", "10", "", "", ""]
+    path = tmp_path / "page.txt"
+    path.write_text("".join(f"{c} |\n" if c else "|\n" for c in cells), encoding="utf-8")
+    case = import_file(path).case
+    rows = [r for b in case["self_evaluation"]["indicators"] for g in b["groups"] for r in g["rows"]]
+    assert [(r["name"], r["weight"], r["target"], r["actual"], r["score"]) for r in rows] == [
+        ("发放人数", Decimal(5), ">=21933人", "21980人", Decimal(5)),
+        ("救助人数", Decimal(5), ">=4754人", "4604人", Decimal(4)),
+        ("临时救助人数", Decimal(10), ">=7人", "7人", Decimal(10)),
+    ]

@@ -698,6 +698,11 @@ def _stream(items, i, length, is_budget, b: _Builder, starts, grid_words, budget
         if row and (starts_row or len(row) >= expected):
             flush()
             after_total = False
+        if not row and not is_budget and not (it.text if it.kind != "blank" else ""):
+            # empty cells before a row's first text: its merged level cells, which `expected`
+            # already leaves out (a page pads rows with a varying number of them)
+            j += 1
+            continue
         if not row:
             if is_budget or levels == 0 or is_level1(key, j):
                 expected = width
