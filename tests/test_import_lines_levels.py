@@ -110,3 +110,19 @@ def test_bar_cells_padded_by_a_varying_number_of_empty_cells(tmp_path):
         ("救助人数", Decimal(5), ">=4754人", "4604人", Decimal(4)),
         ("临时救助人数", Decimal(10), ">=7人", "7人", Decimal(10)),
     ]
+
+
+def test_a_bar_cell_of_many_lines_is_one_cell(tmp_path):
+    # a criteria cell of six numbered lines between two bars is one cell, not running text
+    criteria = ["①支出符合财经法规;", "②资金拨付有审批手续;", "③项目支出经过论证;", "④支出符合批复用途;",
+                "⑤资金使用无截留。", "以上每出现一例扣1分。"]
+    lines = ["部门整体支出绩效评价评分表", "一级指标 |", "三级指标 |", "评分标准 |", "分值 |", "得分 |", "|",
+             "预算管理", "(15分)", "|", "管理制度", "健全性", "|", "①已制定管理办法,1分;", "|", "3", "|", "3", "|", "|",
+             "资金使用", "合规性", "|", *criteria, "|", "3", "|", "2", "|", "|"]
+    path = tmp_path / "sheet.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    case = import_file(path).case
+    rows = [r for b in case["self_evaluation"]["indicators"] for g in b["groups"] for r in g["rows"]]
+    assert [(r["name"], r["weight"], r["score"]) for r in rows] == [
+        ("管理制度健全性", Decimal(3), Decimal(3)), ("资金使用合规性", Decimal(3), Decimal(2))]
+    assert rows[1]["criteria"].startswith("①支出符合财经法规;") and rows[1]["criteria"].endswith("扣1分。")

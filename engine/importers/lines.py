@@ -25,6 +25,7 @@ from .grid import Cell, Row, Source, clean, squeeze
 from .vocabulary import vocabulary
 
 RUN_ON_MIN_CHARS = 120
+MAX_CELL_LINES = 12  # lines of one cell between two bars (a criteria cell of numbered items); more is running text
 WRAPPED_CELL_LINE = 12  # the lines of a cell wrapped in a narrow column are this short
 RUN_ON_DOUBT = "从连写文本拆分"
 STREAM_MIN_HEADER = 3
@@ -94,7 +95,7 @@ def _bar_separated(text: str) -> list[_Item] | None:
     for k, chunk in enumerate(chunks):
         parts = [x for x in chunk.splitlines() if x.strip()]
         last = k == len(chunks) - 1
-        if last or len(parts) > 4:  # running text (before the first or after the last cell)
+        if last or len(parts) > (4 if k == 0 else MAX_CELL_LINES):  # running text (before the first or after the last cell)
             items.extend(_Item("line", line_no, text=clean(x)) for x in parts)
         elif chunk.rstrip(" \t").endswith("\n") or all(len(clean(x)) <= WRAPPED_CELL_LINE for x in parts):
             # a bar on a line of its own ends the lines above it; short lines are a wrapped cell ("控制率")
