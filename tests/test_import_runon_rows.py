@@ -162,3 +162,18 @@ def test_rows_numbered_over_several_lines(tmp_path):
     # a line without "|" after a cell ended by one is the next cell (评分标准)
     assert _rows(case)[3]["criteria"].endswith("年度无预算追加(1分)")
     assert any("按序号并为一行" in i["reason"] and i["field"].endswith("rows[0].score") for i in case["review"])
+
+
+def test_a_row_after_one_with_a_long_reason_is_not_joined_to_it(tmp_path):
+    # the row before ends in a 偏差原因 text, not in its scores: the next line is a row of its own
+    # (it has a name), never joined to it
+    text = """2023年项目支出绩效自评表
+| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 |
+| 产出指标 | 数量指标 | 培训人次 | 300人次 | 280人次 | 10 | 9 | 部分学员因疫情未能按期参训 |
+| 合格率 | 100% | 100% | 10 | 10 |
+"""
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    case = import_file(path).case
+    assert [(r["name"], r["score"]) for r in _rows(case)] == [("培训人次", Decimal(9)), ("合格率", Decimal(10))]
+    assert not any("并为一行" in i["reason"] for i in case["review"])

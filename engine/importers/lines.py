@@ -326,16 +326,19 @@ def _join_broken_rows(items: list[_Item]) -> list[_Item]:
     def ends_scored(cells: list[str]) -> bool:
         return len(cells) >= 2 and bool(_BARE.match(cells[-1])) and bool(_BARE.match(cells[-2]))
 
+    qualitative = frozenset(vocabulary()["glued"]["qualitative"])
+
     def value_only(cells: list[str]) -> bool:
+        """Cells that can only be values: figures, or words of a qualitative value (有效), no name."""
         filled = [c for c in cells if c]
         return bool(filled) and len(filled) <= 4 and all(
-            len(c) <= MAX_JOINED_CELL and not level_of(c) and not _is_header_word(c, *_header_words()) for c in filled)
+            len(c) <= MAX_JOINED_CELL and (re.search(r"[0-9%％]", c) or squeeze(c) in qualitative) for c in filled)
 
     out: list[_Item] = []
     k = 0
     while k < len(items):
         it = items[k]
-        if it.kind == "row" and it.cells and not ends_scored(it.cells) \
+        if it.kind == "row" and it.cells and not ends_scored(it.cells) and not any(_BARE.match(c) for c in it.cells) \
                 and any(c and not _NUMBERISH.match(c) and not level_of(c) and len(c) > MAX_JOINED_CELL for c in it.cells):
             cells = list(it.cells)
             j = k + 1
