@@ -177,3 +177,16 @@ def test_a_row_after_one_with_a_long_reason_is_not_joined_to_it(tmp_path):
     case = import_file(path).case
     assert [(r["name"], r["score"]) for r in _rows(case)] == [("培训人次", Decimal(9)), ("合格率", Decimal(10))]
     assert not any("并为一行" in i["reason"] for i in case["review"])
+
+
+def test_a_header_with_words_it_does_not_know_is_not_cut(tmp_path):
+    # the header's last cells are no column words the vocabulary knows: they hold no figure, so
+    # they are not a data row cut out of the header (its columns stay as written)
+    from engine.importers.lines import _cut_at_headers, _Item
+
+    header = ["三级指标", "指标权重", "计量单位", "指标值", "某某完成数", "某某说明"]
+    items = _cut_at_headers([_Item("row", 1, cells=list(header))])
+    assert [it.cells for it in items] == [header]
+    data = header[:4] + ["产出指标", "培训人次", "10", "人次", "300"]
+    items = _cut_at_headers([_Item("row", 1, cells=data)])
+    assert [it.cells for it in items] == [header[:4], ["产出指标", "培训人次", "10", "人次", "300"]]

@@ -289,8 +289,9 @@ def _cut_at_headers(items: list[_Item]) -> list[_Item]:
         a, b = run
         if a == 1:  # one cell before the header is the label column merged down ("年度绩效目标1 (80分)")
             a = 0
-        if a == 0 and b == len(it.cells):
-            out.append(it)
+        if (a == 0 and b == len(it.cells)) or (b < len(it.cells) and not any(
+                re.search(r"[0-9]", c) for c in it.cells[b:])):
+            out.append(it)  # the cells after the header hold no figure: header cells it does not know
             continue
         cut_roles = [r for r in roles[a:b] if r is not None]
         if not (set(cut_roles) & {"target", "actual", "weight", "score"}) or "name" not in cut_roles:
