@@ -502,11 +502,13 @@ class _Table:
         if p < self.end and key[p] in TEXT_DASHES:
             starts.append((p + 1, (("target", p, p + 1, ""),)))
         for s, lead in starts:
+            if s >= self.end or key[s] == "指" or not (_CJK.match(key[s]) or key[s].isdigit()):
+                continue
             r = s
-            while r < self.end and r - s <= MAX_TEXT_VALUE and not self.boundary[r]:
+            while r < self.end and r - s <= MAX_TEXT_VALUE and not self.boundary[r]:  # (a heading is a boundary)
                 r += 1
                 if r - s < MIN_TEXT_VALUE or r >= self.end or not key[r].isdigit() or key[r - 1].isdigit() \
-                        or key[r - 1] in ".%％" or any(x in self.heading_at for x in range(s, r)):
+                        or key[r - 1] in ".%％":
                     continue
                 chunk = key[s:r]
                 half = (r - s) // 2
