@@ -234,3 +234,66 @@ def test_a_header_ending_in_a_remarks_column():
     rows = [[c.text for c in r.cells] for r in source.rows if r.table is not None]
     assert rows[0][-1] == "说明"
     assert [r[2] for r in rows[1:]] == ["森林火灾受害率", "公益林管护面积"]
+
+
+BARE_DIGITS = (
+    "部门整体绩效自评表绩效指标指标名称计量单位指标性质指标值指标权重(分)全年完成值指标得分(分)说明"
+    "管护任务完成率%901010010公益林管护面积万亩2810810森林抚育面积万亩2110110"
+    "天保工程区管护面积万亩250105010有害生物成灾率%0.4100.110"
+)
+
+
+def test_bare_values_glued_into_one_run_of_digits(tmp_path):
+    # the values carry no unit (计量单位 is its own column) and each row's figures are one run of
+    # digits: cut so that 分值 and 得分 are not 0 and a target and its actual are not ten times apart,
+    # the 计量单位 is not read into the name, and a value never takes the next name's first
+    # character as a unit other than its row's (天 of 天保工程区 under 万亩)
+    case = imported(tmp_path, BARE_DIGITS).case
+    got = [(r["name"], r.get("unit", ""), r["target"], r["actual"], r["weight"], r["score"]) for r in rows_of(case)]
+    assert got == [
+        ("管护任务完成率", "%", "90", "100", Decimal(10), Decimal(10)),
+        ("公益林管护面积", "万亩", "28", "8", Decimal(10), Decimal(10)),
+        ("森林抚育面积", "万亩", "21", "1", Decimal(10), Decimal(10)),
+        ("天保工程区管护面积", "万亩", "250", "50", Decimal(10), Decimal(10)),
+        ("有害生物成灾率", "%", "0.4", "0.1", Decimal(10), Decimal(10)),
+    ]
+    # every figure so read is in review, the other cuts of the same digits named
+    review = case["review"]
+    for k in range(5):
+        assert any(i["field"] == f"self_evaluation.indicators[0].groups[0].rows[{k}].score" and "连写" in i["reason"]
+                   for i in review)
+    assert any("也可拆作" in i["reason"] for i in review)
+
+
+SCORESHEET = (
+    "部门项目支出绩效自评表一级指标二级指标三级指标参考分值指标值(A)全年实际值(B)得分未完成原因分析及改进措施"
+    "项目决策(10分)项目目标完整性4一目标明确、内容细化4项目立项相关性2一按照标准进行管理2可行性2实际工作需求2"
+    "项目管理(25分)投入管理预算执行率10一100%9财务管理财务管理制度有效性7一会计核算规范7"
+    "项目产出(30分)数量指标(10分)保障人数102370人2370人IO指标2:质量指标(5分)公用经费标准5符合相关文件要求符合相关文件要求5"
+    "时效指标(5分)完成时间52021年12月完成2021年12月完成4指标2:"
+)
+
+
+def test_scoresheet_values_written_in_words(tmp_path):
+    # a scoresheet's 指标值 / 完成值 are words between the 分值 and the 得分: a dash is an empty
+    # 指标值, a text written twice is both, one text alone is the 完成值 and says so; a name may
+    # begin with a heading's word (预算执行率, 财务管理制度有效性); a figure between two texts is
+    # no part of a name; "指标2:" template rows are skipped; "IO" for 10 is read and flagged
+    case = imported(tmp_path, SCORESHEET).case
+    got = [(r["name"], r["target"], r["actual"], r["weight"], r["score"]) for r in rows_of(case)]
+    assert got == [
+        ("完整性", "一", "目标明确、内容细化", Decimal(4), Decimal(4)),
+        ("相关性", "一", "按照标准进行管理", Decimal(2), Decimal(2)),
+        ("可行性", "", "实际工作需求", Decimal(2), Decimal(2)),
+        ("预算执行率", "一", "100%", Decimal(10), Decimal(9)),
+        ("财务管理制度有效性", "一", "会计核算规范", Decimal(7), Decimal(7)),
+        ("保障人数", "2370人", "2370人", Decimal(10), Decimal(10)),
+        ("公用经费标准", "符合相关文件要求", "符合相关文件要求", Decimal(5), Decimal(5)),
+        ("完成时间", "2021年12月完成", "2021年12月完成", Decimal(5), Decimal(4)),
+    ]
+    groups = [g["level2"] for b in case["self_evaluation"]["indicators"] for g in b["groups"]]
+    assert groups[:4] == ["项目目标", "项目立项", "投入管理", "财务管理"]
+    review = case["review"]
+    assert any("未能分出指标值与完成值" in i["reason"] for i in review)  # 可行性: one text, read as 完成值
+    assert any("“IO”疑为“10”的 OCR 误读" in i["reason"] for i in review)
+    assert all(any(i["field"].endswith(f"rows[{k}].score") for i in review) for k in range(1))

@@ -69,3 +69,60 @@ def test_a_line_below_the_header_that_completes_nothing_stays_a_row():
         "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
     assert _complete_header(words, ["产出指标", "数量指标"], grid, budget) is None
     assert _complete_header(words, ["指标值", "完成值", "其他"], grid, budget) is None
+
+
+PER_LINE = ["项目支出绩效自评表", "一级指标", "二级指标", "三级指标", "年度", "指标值", "实际", "完成值", "分值", "得分",
+            "偏差原因", "分析及", "改进措施",
+            "产出指标", "数量指标", "造林面积", "1.2万亩", "1.2万亩", "10", "10", " ",
+            "病虫害防治面积", "3.45万亩", "3.45万亩", "7", "7",
+            "森林经营面积", "16.3万亩", "16.3万亩", "7", "6", "进度滞后"]
+
+
+def test_header_cell_over_three_lines_and_a_dropped_blank_reason(tmp_path):
+    # "偏差原因" / "分析及" / "改进措施" is one header cell; the row 病虫害防治面积 lost its blank
+    # 偏差原因 line, so 森林经营面积 (followed by two values and two numbers) starts the next row
+    # instead of being read as that reason
+    path = tmp_path / "filing.txt"
+    path.write_text("\n".join(PER_LINE) + "\n", encoding="utf-8")
+    case = import_file(path).case
+    rows = [r for b in case["self_evaluation"]["indicators"] for g in b["groups"] for r in g["rows"]]
+    assert [(r["name"], r["target"], r["weight"], r["score"], r["reason"]) for r in rows] == [
+        ("造林面积", "1.2万亩", Decimal(10), Decimal(10), ""),
+        ("病虫害防治面积", "3.45万亩", Decimal(7), Decimal(7), ""),
+        ("森林经营面积", "16.3万亩", Decimal(7), Decimal(6), "进度滞后"),
+    ]
+    assert not any("分析及" in str(i.get("value")) for i in case["review"])
+
+
+def test_bar_cells_padded_by_a_varying_number_of_empty_cells(tmp_path):
+    # a page ends each cell with " |" and pads rows with empty cells whose number varies (3 after
+    # one row, 5 after another): the padding is the merged level cells, not the next row's cells
+    cells = ["项目支出绩效自评表", "一级指标", "二级指标", "三级指标", "分值", "年度指标值", "全年实际值", "得分",
+             "未完成原因及拟采取的改进措施", "", "产出指标(50分)", "数量指标", "发放人数", "5", ">=21933人", "21980人", "5",
+             "", "", "", "", "救助人数", "5", ">=4754人", "4604人", "4", "动态管理", "", "", "", "", "",
+             "临时救助人数", "10", ">=7人", "7人", "10", "", "", ""]
+    path = tmp_path / "page.txt"
+    path.write_text("".join(f"{c} |\n" if c else "|\n" for c in cells), encoding="utf-8")
+    case = import_file(path).case
+    rows = [r for b in case["self_evaluation"]["indicators"] for g in b["groups"] for r in g["rows"]]
+    assert [(r["name"], r["weight"], r["target"], r["actual"], r["score"]) for r in rows] == [
+        ("发放人数", Decimal(5), ">=21933人", "21980人", Decimal(5)),
+        ("救助人数", Decimal(5), ">=4754人", "4604人", Decimal(4)),
+        ("临时救助人数", Decimal(10), ">=7人", "7人", Decimal(10)),
+    ]
+
+
+def test_a_bar_cell_of_many_lines_is_one_cell(tmp_path):
+    # a criteria cell of six numbered lines between two bars is one cell, not running text
+    criteria = ["①支出符合财经法规;", "②资金拨付有审批手续;", "③项目支出经过论证;", "④支出符合批复用途;",
+                "⑤资金使用无截留。", "以上每出现一例扣1分。"]
+    lines = ["部门整体支出绩效评价评分表", "一级指标 |", "三级指标 |", "评分标准 |", "分值 |", "得分 |", "|",
+             "预算管理", "(15分)", "|", "管理制度", "健全性", "|", "①已制定管理办法,1分;", "|", "3", "|", "3", "|", "|",
+             "资金使用", "合规性", "|", *criteria, "|", "3", "|", "2", "|", "|"]
+    path = tmp_path / "sheet.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    case = import_file(path).case
+    rows = [r for b in case["self_evaluation"]["indicators"] for g in b["groups"] for r in g["rows"]]
+    assert [(r["name"], r["weight"], r["score"]) for r in rows] == [
+        ("管理制度健全性", Decimal(3), Decimal(3)), ("资金使用合规性", Decimal(3), Decimal(2))]
+    assert rows[1]["criteria"].startswith("①支出符合财经法规;") and rows[1]["criteria"].endswith("扣1分。")

@@ -216,6 +216,7 @@ def _match_columns(row: Row, vocabulary, prefixes=None) -> _Columns:
 _LEVEL1 = frozenset(_V["row_starts"]["level1"])
 _LEVEL2 = frozenset(_V["row_starts"]["level2"])
 _UNIT_WORD = re.compile(r"^[^\d\s]{1,4}$")
+_QUALITATIVE = frozenset(_V["glued"]["qualitative"]) - frozenset(_V["glued"]["units"])  # 有效, 好: a value, not a unit
 _COMPARATOR_ONLY = re.compile(r"^(?:[≥≤=＝<>＜＞≧≦]|>=|<=|大于等于|小于等于|等于|不低于|不高于|不少于|不超过|正向|反向|定性|定量)$")
 
 
@@ -243,7 +244,8 @@ def _fit(role: str, cell: Cell, prev: Cell | None = None) -> int:
     if prev is not None and _COMPARATOR_ONLY.match(squeeze(prev.text)) and role in ("target", "weight", "score"):
         return 5 if role == "target" else -4
     bare = bool(_BARE_NUMBER.match(squeeze(text).replace(",", "")))
-    unit_only = bool(_UNIT_WORD.match(squeeze(text))) and not _COMPARATOR_ONLY.match(squeeze(text))
+    unit_only = bool(_UNIT_WORD.match(squeeze(text))) and not _COMPARATOR_ONLY.match(squeeze(text)) \
+        and squeeze(text) not in _QUALITATIVE
     if role == "weight":
         return 3 if bare else -4
     if role == "score":  # a lone number after the values is more often the weight (unfilled forms)
@@ -1474,7 +1476,9 @@ def build_case(source: Source, *, year: int | None = None, region: str | None = 
     the form told by the titles."""
     if form is not None and form not in FORMS:
         raise ValueError(f"form must be one of {FORMS}, not {form!r}")
-    reader = _Reader(source, year, region, form)
+    from .stated import with_stated_rows
+
+    reader = _Reader(with_stated_rows(source), year, region, form)
     reader.run()
     if not (reader.tt or reader.se or reader.report_title):
         raise JixiaoError.single(

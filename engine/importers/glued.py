@@ -38,7 +38,10 @@ MAX_REASON = 80
 TOP_K = 8  # readings of a row's cells kept per end position
 MAX_READINGS = 64  # readings of the cells from one position kept in all
 ROWS_PER_START = 8  # rows tried at one position
-ALTERNATIVE_MARGIN = 0.05  # a reading this close to the chosen one is named as an alternative
+ALTERNATIVE_MARGIN = 0.05  # readings this close to the cheapest are kept
+#: a cut of the same cells dearer only by the plausibility costs (a 0 cut off, figures far apart)
+#: is still named as an alternative: those costs choose, they do not make the cut certain
+PLAUSIBLE_MARGIN = 1.55
 MIN_HEADER_WORDS = 3
 
 VALUE_ROLES = ("target", "adjusted_target", "actual", "completion")
@@ -54,8 +57,19 @@ ROW_COST = 0.5
 QUAL_COST = 0.2  # a value read as a word (高, 好) rather than left in the name
 SPLIT_COST = 0.5  # a number cut out of a longer run of digits ("22" -> 2 | 2)
 DAMAGED_COST = 0.4
-UNIT_MISMATCH_COST = 1.0  # a value without the unit its row's 计量单位 cell names
+UNIT_MISMATCH_COST = 0.3  # a value without the unit its row's 计量单位 cell names (a tie-break:
+# where every value of a table is written bare, a dearer cost would leave its rows to long names)
+LONG_DIGIT_RUN = 5  # digits in a row inside a name count as a figure (a year has four)
+ZERO_CUT_COST = 1.0
+TEXT_VALUE_COST = 0.6  # a value cell written in words, between the name's figures (scoresheets)
+DASH_COST = 0.3  # "一" / "-" for an empty 指标值 before such a text
+TEXT_DASHES = "一-—－"
+MIN_TEXT_VALUE = 2
+MAX_TEXT_VALUE = 40
+MAGNITUDE_COST = 0.5  # a target and its actual more than ten times apart (or one of them 0), or a
+# figure against a word  # a 分值 of 0, or a 得分 of 0 cut off a run of digits
 HEADING_IN_NAME_COST = 2.0
+HEADING_AT_NAME_START_COST = 0.5
 DIGIT_NAME_COST = 0.3
 VALUES_IN_NAME_COST = 2.0
 UNIT_NAME_COST = 1.0
@@ -121,6 +135,10 @@ def _lex() -> dict:
         "label_re": re.compile("|".join(re.escape(w) for w in sorted(labels, key=len, reverse=True))),
         "units": sorted(set(g["units"]), key=len, reverse=True),
         "units_by_first": _by_first(g["units"]),
+        "damaged_number": re.compile("(?=[0-9" + re.escape("".join(g["damaged_digits"])) + "]*[0-9IO])"
+                                     "[0-9" + re.escape("".join(g["damaged_digits"])) + "]{1,3}(?![a-zA-Z])"),
+        "placeholder": re.compile(g["placeholder"]),
+        "unit_starts": frozenset(u[0] for u in g["units"]) | {"年", "月", "日", "岁", "级", "类", "期", "号", "版"},
         "comparators": sorted(g["comparators"], key=len, reverse=True),
         "damaged_cmp": tuple(g["damaged_comparators"]),
         "damaged_digits": "".join(g["damaged_digits"]),
@@ -133,6 +151,24 @@ def _lex() -> dict:
         "fillers": sorted(g["fillers"], key=len, reverse=True),
         "page_mark": re.compile(g["page_mark"]),
     }
+
+
+def _repaired(text: str) -> str:
+    """A figure with the letters OCR puts for digits (IO -> 10) read as those digits; only ever
+    with a flag in the cell's doubt (the cell is in review saying so)."""
+    return text.translate(_DAMAGED_DIGITS) if text and not text.isdigit() else text
+
+
+_DAMAGED_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
+
+
+def _bare(text: str) -> Decimal | None:
+    """The number of a value cell written as a number with at most a comparator or unit around it."""
+    m = re.fullmatch(r"[^0-9]{0,3}?([0-9]+(?:\.[0-9]+)?)[^0-9]{0,4}", text)
+    try:
+        return Decimal(m.group(1)) if m else None
+    except InvalidOperation:
+        return None
 
 
 def _by_first(words) -> dict[str, tuple[str, ...]]:
@@ -291,6 +327,7 @@ class _Table:
         self.slots = [s for s in self.slots if s[0] in ("values", "unit", "comparator", "coefficient", "weight", "score",
                                                         "core", *TEXT_ROLES)]
         self.scored = any(slot[0] in ("weight", "score", "coefficient") for slot in self.slots)
+        self.has_unit = any(slot[0] == "unit" for slot in self.slots)
         self.ok = all(s[0] not in TEXT_ROLES for s in self.slots[:-1])  # free text only as the last column
         # level headings stand in the text only where the header has a level column
         self.levels = bool(set(roles) & set(LEVEL_ROLES))
@@ -299,8 +336,8 @@ class _Table:
         self.boundary[end] = True
         for p in range(start, end):
             h = self._heading(p)
-            if h is not None:
-                self.heading_at[p] = h
+            if h is not None and not (p - (h[0] - p) >= start and key[p - (h[0] - p):p] == key[p:h[0]]):
+                self.heading_at[p] = h  # (a heading's word right after the same heading begins the name)
             if p in self.heading_at or key[p] == "\n" or self._end_at(p):
                 self.boundary[p] = True
         self.memo_slots: dict[tuple[int, int], list] = {}
@@ -386,10 +423,13 @@ class _Table:
         for w in self.lex["qualitative"]:
             if key.startswith(w, q):
                 out.append((q + len(w), QUAL_COST, ""))
+        if q < self.end and key[q] in TEXT_DASHES and q + 1 < self.end and (key[q + 1].isdigit() or key[q + 1] in "≥≤<>="):
+            out.append((q + 1, DASH_COST, ""))  # "一100%": a dash for an empty 指标值, then the next value
         return out
 
-    def _slot_options(self, slot: tuple[str, ...], q: int) -> list[tuple[int, float, tuple]]:
-        """(end, cost, cells) for one slot at q; cells are (role, start, end, flag)."""
+    def _slot_options(self, slot: tuple[str, ...], q: int, nxt: str | None = None) -> list[tuple[int, float, tuple]]:
+        """(end, cost, cells) for one slot at q; cells are (role, start, end, flag); `nxt` is the
+        kind of the slot after it."""
         kind = slot[0]
         key = self.key
         if kind == "values":
@@ -412,6 +452,8 @@ class _Table:
                 cells = tuple((r, s, t, flag) for r, (s, t, flag) in zip(ordered, got))
                 empty = sum(EMPTY_COST[r] for r in roles if r not in chosen)
                 result.append((e, cost + empty, cells))
+            if nxt in ("weight", "score") and {"target", "actual"} <= set(roles):
+                result += self._text_values(q, roles)
             return result
         out = [(q, EMPTY_COST.get(kind, 0.0), ())]
         p = self._space(q)
@@ -430,8 +472,13 @@ class _Table:
             for e, cut in self._numbers(p):
                 if e < self.end and key[e] in "%％":
                     out.append((e + 1, cut, ((kind, p, e + 1, ""),)))
-        elif kind in ("weight", "score"):
-            out += [(e, cut, ((kind, p, e, ""),)) for e, cut in self._numbers(p)]
+        elif kind in ("weight", "score"):  # never over 100 (see _figures): not kept as a reading
+            out += [(e, cut, ((kind, p, e, ""),)) for e, cut in self._numbers(p) if Decimal(key[p:e]) <= 100]
+            m = self.lex["damaged_number"].match(key, p, self.end)
+            if m and not m.group(0).isdigit() and (m.end() >= self.end or not key[m.end()].isalpha() or _CJK.match(key[m.end()])):
+                fixed = _repaired(m.group(0))
+                if _NUMBER.fullmatch(fixed) and Decimal(fixed) <= 100:
+                    out.append((m.end(), DAMAGED_COST, ((kind, p, m.end(), f"“{m.group(0)}”疑为“{fixed}”的 OCR 误读"),)))
         elif kind == "core":
             out += [(p + 1, 0.0, ((kind, p, p + 1, ""),)) for c in self.lex["core"] if key.startswith(c, p)]
         elif kind in TEXT_ROLES:
@@ -443,6 +490,42 @@ class _Table:
                 out.append((r, REASON_COST, ((kind, p, r, ""),)))
         return out
 
+    def _text_values(self, q: int, roles: tuple[str, ...]) -> list[tuple[int, float, tuple]]:
+        """The value cells of a row written in words ("一" then "目标明确、内容细化、目标量化";
+        "符合相关文件要求符合相关文件要求"), read only where a number (the 分值 or 得分) follows:
+        a dash first is an empty 指标值; a text that is two equal halves is 指标值 and 完成值; any
+        other text is the 完成值 alone, and says so."""
+        key = self.key
+        p = self._space(q)
+        out = []
+        starts = [(p, ())]
+        if p < self.end and key[p] in TEXT_DASHES:
+            starts.append((p + 1, (("target", p, p + 1, ""),)))
+        for s, lead in starts:
+            if s >= self.end or key[s] == "指" or not (_CJK.match(key[s]) or key[s].isdigit()):
+                continue
+            r = s
+            while r < self.end and r - s <= MAX_TEXT_VALUE and not self.boundary[r]:  # (a heading is a boundary)
+                r += 1
+                if r - s < MIN_TEXT_VALUE or r >= self.end or not key[r].isdigit() or key[r - 1].isdigit() \
+                        or key[r - 1] in ".%％":
+                    continue
+                chunk = key[s:r]
+                half = (r - s) // 2
+                halves = (r - s) % 2 == 0 and chunk[:half] == chunk[half:]
+                if len(_CJK.findall(chunk)) < MIN_TEXT_VALUE or chunk[0] in "指" \
+                        or (not halves and (not _CJK.match(chunk[0]) or re.search(r"[0-9（()）:：]", chunk))):
+                    continue  # figures in a text: only a text written twice ("2021年12月完成" as 指标值 and 完成值)
+                if not lead and halves:
+                    cells = (("target", s, s + half, ""), ("actual", s + half, r, ""))
+                    out.append((r, 2 * TEXT_VALUE_COST, cells))
+                elif lead:
+                    out.append((r, DASH_COST + TEXT_VALUE_COST, (*lead, ("actual", s, r, ""))))
+                else:
+                    flag = "一段文字，未能分出指标值与完成值，读作完成值"
+                    out.append((r, TEXT_VALUE_COST + EMPTY_COST["target"], (("actual", s, r, flag),)))
+        return out
+
     def _slots_from(self, si: int, q: int) -> list[tuple[int, float, tuple]]:
         if si == len(self.slots):
             return [(q, 0.0, ())]
@@ -450,7 +533,8 @@ class _Table:
         if memo is not None:
             return memo
         out = []
-        for e, c, cells in self._slot_options(self.slots[si], q):
+        nxt = self.slots[si + 1][0] if si + 1 < len(self.slots) else None
+        for e, c, cells in self._slot_options(self.slots[si], q, nxt):
             for e2, c2, rest in self._slots_from(si + 1, e):
                 out.append((e2, c + c2, cells + rest))
         out.sort(key=lambda x: x[1])
@@ -478,14 +562,21 @@ class _Table:
         starts = self.lex["cell_starts"]
         inside = [(x, self.heading_at[x][0]) for x in range(p, limit) if x in self.heading_at]
         unit_before = p > 0 and key[p - 1].isdigit() and bool(self._units(p))
-        cjk = runs = figures = 0
+        cjk = runs = figures = digits = 0
         for e in range(p + 1, limit + 1):
             c = key[e - 1]
             if _CJK.match(c):
                 cjk += 1
+                if e - 2 > p and key[e - 2].isdigit() and e - 2 - digits >= p \
+                        and _CJK.match(key[e - 2 - digits]) and c not in self.lex["unit_starts"]:
+                    figures += 1  # "可行性2实际": a figure between two texts is a cell (孕产妇7天: a unit follows)
             elif c.isdigit():
                 if e - 1 == p or not key[e - 2].isdigit():
                     runs += 1
+                    digits = 0
+                digits += 1
+                if digits == LONG_DIGIT_RUN:  # "万亩2810810": a row's cells glued, not part of a name
+                    figures += 1
                 for j in range(max(p, e - 6), e - 2):
                     if key[j].isdigit() and _FIGURE_PAIR.fullmatch(key, j, e):
                         figures += 1
@@ -506,7 +597,8 @@ class _Table:
             x = p
             for start, end in inside:  # each heading inside the name: it more likely starts a block or group
                 if start >= x and end <= e:
-                    cost += HEADING_IN_NAME_COST
+                    # a name may begin with a heading's word (预算执行率, 财务管理制度有效性)
+                    cost += HEADING_AT_NAME_START_COST if start == p and end < e else HEADING_IN_NAME_COST
                     x = end
             yield e, cost
 
@@ -523,7 +615,7 @@ class _Table:
         for role, s, t, _flag in cells:
             if role in ("weight", "score", "coefficient"):
                 try:
-                    values[role] = Decimal(self.key[s:t].rstrip("%％"))
+                    values[role] = Decimal(_repaired(self.key[s:t]).rstrip("%％"))
                 except InvalidOperation:
                     return None
         if self.scored and not values:
@@ -537,13 +629,39 @@ class _Table:
             for role, s, t, _f in cells:
                 if role in VALUE_ROLES and re.fullmatch(r"[0-9.]+", self.key[s:t]) and self.key[s:t] != "0":
                     cost += UNIT_MISMATCH_COST
+                elif role in VALUE_ROLES and re.search(r"[0-9]", self.key[s:t]):
+                    written = re.sub(r"^.*?[0-9.]+", "", self.key[s:t])
+                    if written and written != unit and written in self.lex["units"]:
+                        return None  # a value in another unit than its row's 计量单位 ("10110天" under 万亩)
         if w is not None and points is not None and w > points:
             return None  # a row's weight is never over its block's points
         if w is not None and sc is not None and sc > w:
             cost += BAD_FIGURES_COST
+        texts = {role: self.key[s:t] for role, s, t, _f in cells if role in ("target", "actual")}
+        a, b = _bare(texts.get("target", "")), _bare(texts.get("actual", ""))
+        if a is not None and b is not None and ((a == 0) != (b == 0) or (a and b and max(a, b) > 10 * min(a, b))):
+            cost += MAGNITUDE_COST  # a target and its actual far apart: more likely digits cut elsewhere
+        elif len(texts) == 2 and (a is None) != (b is None) and texts["target" if a is None else "actual"] in self.lex["qualitative"]:
+            cost += MAGNITUDE_COST  # a figure against a word ("2501050" | "有" of the next name)
+        if w is not None and w == 0:
+            cost += ZERO_CUT_COST  # a row's 分值 is not 0 (a "0" cut out of "10100" belongs to a figure)
+        if sc is not None and sc == 0 and self._cut_from_run(cells, "score"):
+            cost += ZERO_CUT_COST  # nor its 得分, where the 0 was cut off a run of digits ("100.110")
         if w is not None and sc is not None and co is not None and (w * co / 100 - sc).copy_abs() > Decimal("0.01"):
             cost += BAD_FIGURES_COST
         return cost
+
+    def _ends_in_unit(self, p: int, e: int) -> bool:
+        """Whether the name key[p:e] ends in a unit of two characters or more, or %."""
+        return any(e - len(u) > p and self.key.startswith(u, e - len(u)) and (len(u) > 1 or u in "%％")
+                   for u in self.lex["units"])
+
+    def _cut_from_run(self, cells: tuple, role: str) -> bool:
+        """Whether the cell of `role` was cut off the end of a longer run of digits."""
+        for r, s, _t, _f in cells:
+            if r == role:
+                return s > self.start and (self.key[s - 1].isdigit() or self.key[s - 1] == ".")
+        return False
 
     def rows_at(self, p: int) -> list[tuple[float, int, int, tuple]]:
         """(cost, name end, row end, cells) of each row starting at p, cheapest first."""
@@ -564,6 +682,8 @@ class _Table:
                 fig = self._figures_cost(cells, p)
                 if fig is None:
                     continue
+                if self.has_unit and not any(c[0] == "unit" for c in cells) and self._ends_in_unit(p, e):
+                    fig += UNIT_NAME_COST  # "…面积万亩|28": the 计量单位 cell read into the name
                 total = base + cost + fig
                 out.append((total, e, end, cells))
                 heapq.heappush(top, -total)
@@ -589,6 +709,9 @@ class _Table:
             if key.startswith(f, p):
                 options.append((0.0, None, p + len(f)))
                 break
+        m = self.lex["placeholder"].match(key, p, self.end)
+        if m:  # "指标2:" a template row left blank: no row to read
+            options.append((0.0, ("template", p, m.end()), m.end()))
         h = self.heading_at.get(p)
         if h is not None:
             options.append((h[2], ("heading", p, h[0], h[1]), h[0]))
@@ -603,7 +726,7 @@ class _Table:
         rows = self.rows_at(p) if self.budget[0] >= 0 else []
         for k, (cost, e, end, cells) in enumerate(rows[:ROWS_PER_START]):
             alternatives = tuple(r[3] for r in rows if r[1] == e and r[2] == end and r[3] != cells
-                                 and r[0] - cost < ALTERNATIVE_MARGIN)
+                                 and r[0] - cost < PLAUSIBLE_MARGIN)
             options.append((cost, ("row", p, e, end, cells, alternatives), end))
         options.append((JUNK_COST_PER_CHAR * (self.end - p), ("rest", p), None))
         return options
@@ -747,7 +870,7 @@ def _parsed_end(t: _Table, items: tuple, start: int) -> int:
         kind = it[0]
         if kind == "row":
             end = it[3]
-        elif kind in ("heading", "junk"):
+        elif kind in ("heading", "junk", "template"):
             end = it[2]
         elif kind == "total":
             m = re.compile(r" ?[0-9]+(?:\.[0-9]+)?").match(t.key, it[2], t.end)
@@ -810,7 +933,7 @@ def _emit(source: Source, t: _Table, table: int, words, items, where) -> int:
             cells[2] = (text[p:e], doubt)
             for role, s, x, _flag in cells_:
                 if role in col_of:
-                    cells[col_of[role]] = (text[s:x], doubt)
+                    cells[col_of[role]] = (_repaired(text[s:x]) if role in ("weight", "score") else text[s:x], doubt)
             add(cells, p)
             rows += 1
         elif kind == "total":
@@ -819,6 +942,8 @@ def _emit(source: Source, t: _Table, table: int, words, items, where) -> int:
             add([(text[p:e], ""), *[(f, GLUED_DOUBT) for f in _total_figures(t, e, count)]], p)
         elif kind == "junk":
             source.notes.append(f"{where(it[1])}“{text[it[1]:it[2]]}”不像指标行也不是已知的标题，未读入")
+        elif kind == "template":
+            source.notes.append(f"{where(it[1])}“{text[it[1]:it[2]]}”是留空的模板行，未读入")
     return rows
 
 

@@ -25,6 +25,7 @@ from .grid import Cell, Row, Source, clean, squeeze
 from .vocabulary import vocabulary
 
 RUN_ON_MIN_CHARS = 120
+MAX_CELL_LINES = 12  # lines of one cell between two bars (a criteria cell of numbered items); more is running text
 WRAPPED_CELL_LINE = 12  # the lines of a cell wrapped in a narrow column are this short
 RUN_ON_DOUBT = "从连写文本拆分"
 STREAM_MIN_HEADER = 3
@@ -94,7 +95,7 @@ def _bar_separated(text: str) -> list[_Item] | None:
     for k, chunk in enumerate(chunks):
         parts = [x for x in chunk.splitlines() if x.strip()]
         last = k == len(chunks) - 1
-        if last or len(parts) > 4:  # running text (before the first or after the last cell)
+        if last or len(parts) > (4 if k == 0 else MAX_CELL_LINES):  # running text (before the first or after the last cell)
             items.extend(_Item("line", line_no, text=clean(x)) for x in parts)
         elif chunk.rstrip(" \t").endswith("\n") or all(len(clean(x)) <= WRAPPED_CELL_LINE for x in parts):
             # a bar on a line of its own ends the lines above it; short lines are a wrapped cell ("控制率")
@@ -167,10 +168,41 @@ def _classify(text: str) -> list[_Item]:
             words = stripped.split()
             hits = sum(1 for w in words if _key(w) in grid_words or _key(w) in budget_words)
             if hits >= STREAM_MIN_HEADER:
-                items.extend(_Item("line", number, text=w, doubt=RUN_ON_DOUBT) for w in words)
+                items.extend(_run_on(words, number))
                 continue
         items.append(_Item("line", number, text=stripped))
     return items
+
+
+def _run_on(words: list[str], number: int) -> list[_Item]:
+    """The words of a run-on line: the indicator table found in them by the shape of its rows
+    (runon.py) as rows, its header first; everything else one word per item, as the streams
+    below read it. Words between the table's rows that fit no row follow the table as text."""
+    from .runon import find_rows
+
+    found = find_rows(words)
+    if found is None:
+        return [_Item("line", number, text=w, doubt=RUN_ON_DOUBT) for w in words]
+    out = [_Item("line", number, text=w, doubt=RUN_ON_DOUBT) for w in words[:found["start"]]]
+    width = 3 + len(found["header"])
+    out.append(_Item("row", number, cells=["一级指标", "二级指标", "三级指标", *found["header"]]))
+    leftover: list[str] = []
+    for item in found["items"]:
+        if item[0] == "heading":
+            cells = [""] * width
+            cells[0 if item[1] == "level1" else 1] = item[2]
+            out.append(_Item("row", number, cells=cells, doubt=RUN_ON_DOUBT))
+        elif item[0] == "row":
+            _kind, name, cells, doubt = item
+            out.append(_Item("row", number, cells=["", "", name, *cells],
+                             doubt=RUN_ON_DOUBT + (f"（{doubt}）" if doubt else "")))
+        elif item[0] == "total":
+            out.append(_Item("row", number, cells=item[1], doubt=RUN_ON_DOUBT))
+        else:
+            leftover.append(" ".join(item[1]))
+    out.extend(_Item("line", number, text=t, doubt=RUN_ON_DOUBT) for t in leftover)
+    out.extend(_Item("line", number, text=w, doubt=RUN_ON_DOUBT) for w in words[found["end"]:])
+    return out
 
 
 SPACE_DOUBT = "按空格拆分"
@@ -188,7 +220,7 @@ def _space_rows(items: list[_Item], grid_words, budget_words) -> list[_Item]:
     k = 0
     while k < len(items):
         it = items[k]
-        if it.kind == "line":
+        if it.kind == "line" and it.doubt != RUN_ON_DOUBT:  # run-on words were cut already (_run_on)
             words = it.text.split()
             heads = sum(1 for w in words if _is_header_word(w, grid_words, budget_words))
             if len(words) >= 3 and heads >= 3 and heads * 10 >= len(words) * 6:
@@ -223,6 +255,190 @@ def _space_rows(items: list[_Item], grid_words, budget_words) -> list[_Item]:
     return out
 
 
+CUT_DOUBT = "表头与数据写在同一行，按表头切分成行"
+_TIER_STARTS = ("level1", "level2", "name")
+
+
+def _cut_at_headers(items: list[_Item]) -> list[_Item]:
+    """A row of cells holding an indicator header in its middle (a page's table whose rows were
+    run together: "… | 年度总体目标 | … | 绩效指标 | 年度指标值 | … | 一级指标 | 二级指标 | … |
+    产出指标 | 数量指标 | 学生受资助人数 | ≧ | 735 | …") is cut into the cells before the header,
+    the header (one row per tier: a run of column words that starts again with a level or name
+    column is the tier under the one before, which `common.extend_header` joins), and the cells
+    after it, the first data row, whose cells say they were cut so (review)."""
+    from .common import GRID_COLUMNS, GRID_PREFIXES, column_role
+
+    out: list[_Item] = []
+    totals = frozenset(vocabulary()["labels"]["total_row"])
+    for it in items:
+        at = next((k for k, c in enumerate(it.cells or ()) if k and _key(c) in totals), None) \
+            if it.kind == "row" else None
+        if at is not None and not any(_is_header_word(c, *_header_words()) for c in it.cells):
+            # "其他需要说明事项 | 无 | 总分 | 100 | 96": the 总分 row starts where its label stands
+            out.append(_Item("row", it.line, cells=it.cells[:at], doubt=it.doubt))
+            out.append(_Item("row", it.line, cells=it.cells[at:], doubt=it.doubt or CUT_DOUBT))
+            continue
+        if it.kind != "row" or not it.cells or len(it.cells) < STREAM_MIN_HEADER + 2:
+            out.append(it)
+            continue
+        roles = [column_role(c, GRID_COLUMNS, GRID_PREFIXES) if c else None for c in it.cells]
+        run = _longest_run(roles)
+        if run is None:
+            out.append(it)
+            continue
+        a, b = run
+        if a == 1:  # one cell before the header is the label column merged down ("年度绩效目标1 (80分)")
+            a = 0
+        if (a == 0 and b == len(it.cells)) or (b < len(it.cells) and not any(
+                re.search(r"[0-9]", c) for c in it.cells[b:])):
+            out.append(it)  # the cells after the header hold no figure: header cells it does not know
+            continue
+        cut_roles = [r for r in roles[a:b] if r is not None]
+        if not (set(cut_roles) & {"target", "actual", "weight", "score"}) or "name" not in cut_roles:
+            out.append(it)
+            continue
+        if a:
+            out.append(_Item("row", it.line, cells=it.cells[:a], doubt=it.doubt))
+        tier = a
+        for k in range(a + 1, b):
+            if roles[k - 1] is not None and roles[k] in _TIER_STARTS and roles[k - 1] not in _TIER_STARTS and roles[k - 1] != "label" \
+                    and roles[k] in roles[tier:k] + ["level1"]:
+                out.append(_Item("row", it.line, cells=it.cells[tier:k], doubt=it.doubt))
+                tier = k
+        out.append(_Item("row", it.line, cells=it.cells[tier:b], doubt=it.doubt))
+        if b < len(it.cells):
+            out.append(_Item("row", it.line, cells=it.cells[b:], doubt=it.doubt or CUT_DOUBT))
+    return out
+
+
+JOIN_DOUBT = "一行的单元格分在几行文字中，按顺序并为一行"
+_BARE = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+MAX_JOINED_CELL = 8
+
+
+def _join_broken_rows(items: list[_Item]) -> list[_Item]:
+    """A table row whose cells a page's text spread over several lines ("| 效益指标 | 经济效益指标 |
+    减轻贫困学生家庭经济负担 |", "| 有效 |", "| 有效 | 10 | 10 |"): a row that names an indicator
+    but ends without its 分值 and 得分 takes the rows after it that hold only short values (no
+    name, no level heading, no label), until it ends in two numbers. Every cell of the joined row
+    says so (review)."""
+    from .common import level_of
+
+    def ends_scored(cells: list[str]) -> bool:
+        return len(cells) >= 2 and bool(_BARE.match(cells[-1])) and bool(_BARE.match(cells[-2]))
+
+    qualitative = frozenset(vocabulary()["glued"]["qualitative"])
+
+    def value_only(cells: list[str]) -> bool:
+        """Cells that can only be values: figures, or words of a qualitative value (有效), no name."""
+        filled = [c for c in cells if c]
+        return bool(filled) and len(filled) <= 4 and all(
+            len(c) <= MAX_JOINED_CELL and (re.search(r"[0-9%％]", c) or squeeze(c) in qualitative) for c in filled)
+
+    out: list[_Item] = []
+    k = 0
+    while k < len(items):
+        it = items[k]
+        if it.kind == "row" and it.cells and not ends_scored(it.cells) and not any(_BARE.match(c) for c in it.cells) \
+                and any(c and not _NUMBERISH.match(c) and not level_of(c) and len(c) > MAX_JOINED_CELL for c in it.cells):
+            cells = list(it.cells)
+            j = k + 1
+            while j < len(items) and items[j].kind == "row" and value_only(items[j].cells) and not ends_scored(cells):
+                cells += [c for c in items[j].cells if c]
+                j += 1
+            if j > k + 1 and ends_scored(cells):
+                out.append(_Item("row", it.line, cells=cells, doubt=it.doubt or JOIN_DOUBT))
+                k = j
+                continue
+        out.append(it)
+        k += 1
+    return out
+
+
+NUMBERED_DOUBT = "一行的单元格分在几行文字中，按序号并为一行"
+
+
+def _numbered_rows(items: list[_Item]) -> list[_Item]:
+    """A table whose header starts with a 序号 column (`index_columns`) and whose rows run over
+    several lines of text ("1 | 规划 (15分) |", "基础信息 (3分) | 基础信息 完整性 | 3 | … |",
+    "3 |"): its header is every line up to the row numbered 1, and a row is every line from
+    the one starting with the next number (2 after 1: a line "3 |" after row 1 is its 得分) to
+    the next; the 序号 cells are dropped. Each joined row's cells say so (review)."""
+    index_words = frozenset(_key(w) for w in vocabulary().get("index_columns", []))
+    out: list[_Item] = []
+    k = 0
+    while k < len(items):
+        it = items[k]
+        if not (it.kind == "row" and it.cells and _key(it.cells[0]) in index_words):
+            out.append(it)
+            k += 1
+            continue
+        header = list(it.cells[1:])
+        j = k + 1
+        while j < len(items) and items[j].kind in ("row", "cell") and _first(items[j]) != "1":
+            header += _cells_of(items[j])
+            j += 1
+        if j >= len(items) or _first(items[j]) != "1":
+            out.append(it)
+            k += 1
+            continue
+        out.append(_Item("row", it.line, cells=[c for c in header if c]))
+        number = 1
+        row: list[str] = []
+        line = items[j].line
+        while j < len(items) and items[j].kind in ("row", "cell", "line"):
+            cur = items[j]
+            if cur.kind == "line" and title_of(cur.text):
+                break
+            if _first(cur) == str(number) and cur.kind != "line":
+                if row:
+                    out.append(_Item("row", line, cells=_rstrip_empty(row) if any(row) else row, doubt=NUMBERED_DOUBT))
+                row = _cells_of(cur)[1:]
+                line = cur.line
+                number += 1
+            elif cur.kind == "line":  # text without "|" after a cell ended by one: the next cell
+                row.append(cur.text)
+            else:
+                row += _cells_of(cur)
+            j += 1
+        if row:
+            out.append(_Item("row", line, cells=_rstrip_empty(row), doubt=NUMBERED_DOUBT))
+        k = j
+    return out
+
+
+def title_of(text: str) -> bool:
+    from .common import title_kind
+
+    return bool(title_kind(Row(cells=(Cell(paras=(text,)),), table=None)))
+
+
+def _first(item: _Item) -> str:
+    cells = _cells_of(item)
+    return _key(cells[0]) if cells else ""
+
+
+def _cells_of(item: _Item) -> list[str]:
+    return list(item.cells) if item.kind == "row" else [item.text]
+
+
+def _longest_run(roles: list[str | None]) -> tuple[int, int] | None:
+    """(start, end) of the longest run of at least STREAM_MIN_HEADER cells that are column words."""
+    best = None
+    k = 0
+    while k < len(roles):
+        if roles[k] is None:
+            k += 1
+            continue
+        j = k
+        while j < len(roles) and roles[j] is not None:
+            j += 1
+        if j - k >= STREAM_MIN_HEADER and (best is None or j - k > best[1] - best[0]):
+            best = (k, j)
+        k = j
+    return best
+
+
 def _complete_header(words: list[str], below: list[str], grid_words, budget_words) -> list[str] | None:
     """The header line's words with the line below joined in, when each word below completes the
     next word of the header line that is no header word by itself ("年度" + "指标值"); else None."""
@@ -250,6 +466,14 @@ def _join_split_headers(items: list[_Item], grid_words, budget_words) -> list[_I
     k = 0
     while k < len(items):
         it = items[k]
+        three = items[k:k + 3]
+        if len(three) == 3 and all(x.kind in ("line", "cell") and len(x.text) <= 6 for x in three) \
+                and not _is_header_word(three[1].text, grid_words, budget_words) \
+                and _is_header_word("".join(x.text for x in three), grid_words, budget_words):
+            # "偏差原因" / "分析及" / "改进措施": one header cell over three lines
+            out.append(_Item(it.kind, it.line, text="".join(x.text for x in three), doubt=it.doubt))
+            k += 3
+            continue
         if k + 1 < len(items) and it.kind in ("line", "cell") and items[k + 1].kind in ("line", "cell") \
                 and len(it.text) <= 6 and not _is_header_word(it.text, grid_words, budget_words) \
                 and ((len(it.text) <= 4 and _is_header_word(it.text + items[k + 1].text, grid_words, budget_words))
@@ -347,6 +571,7 @@ def parse_lines(text: str, name: str = "<text>") -> Source:
     level1, level2, other = _row_starts()
     pair_labels = _pair_labels()
     items = _space_rows(_join_split_headers(_classify(text), grid_words, budget_words), grid_words, budget_words)
+    items = _numbered_rows(_join_broken_rows(_cut_at_headers(items)))
     b = _Builder(name)
     i = 0
     in_rows = False  # inside a run of "row" items (a table)
@@ -469,9 +694,20 @@ def _stream(items, i, length, is_budget, b: _Builder, starts, grid_words, budget
             # run-on text has no empty cells: after 分值 and 得分 a text starts the next row, unless it
             # is the last cell before the next row starts (then it is this row's 偏差原因)
             starts_row = True
+        if (not is_budget and not starts_row and len(row) >= 4 and it.kind != "blank" and it.text
+                and not _NUMBERISH.match(it.text) and all(_NUMBERISH.match(x.text or "x") for x in row[-2:])
+                and _key(it.text) not in NO_REASON and _row_follows(items, j + 1)):
+            # a cell-per-line stream drops an empty 偏差原因: a text followed by a row's values and
+            # two numbers is the next row's name, not this row's reason
+            starts_row = True
         if row and (starts_row or len(row) >= expected):
             flush()
             after_total = False
+        if not row and not is_budget and not (it.text if it.kind != "blank" else ""):
+            # empty cells before a row's first text: its merged level cells, which `expected`
+            # already leaves out (a page pads rows with a varying number of them)
+            j += 1
+            continue
         if not row:
             if is_budget or levels == 0 or is_level1(key, j):
                 expected = width
@@ -484,6 +720,13 @@ def _stream(items, i, length, is_budget, b: _Builder, starts, grid_words, budget
         j += 1
     flush()
     return j
+
+
+def _row_follows(items, k: int) -> bool:
+    """Whether items[k:] hold a row's two values then its 分值 and 得分 (two plain numbers)."""
+    nxt = items[k:k + 4]
+    return (len(nxt) == 4 and all(x.kind in ("line", "cell") and x.text for x in nxt)
+            and all(_NUMBERISH.match(x.text) and len(x.text) <= 5 for x in nxt[2:]))
 
 
 NO_REASON = frozenset({"无", "/", "-", "—", "——", "暂无", "无偏差", "不适用"})
