@@ -397,6 +397,26 @@ def test_result_names_of_colliding_inputs_are_distinct_and_deterministic(tmp_pat
     assert sorted(p.name for p in (tmp_path / "out" / "results").iterdir()) == sorted(names)
 
 
+def test_a_one_process_run_tunes_the_collector_only_while_it_scores(tmp_path):
+    """jobs=1 scores in the calling process (the CLI, the web workbench's threads): the collector
+    is frozen and collects less often while the cases are scored, and is as it was afterwards."""
+    import gc
+
+    shutil.copy(SEED, tmp_path / "a.yaml")
+    shutil.copy(SEED, tmp_path / "b.yaml")
+    before = gc.get_threshold(), gc.get_freeze_count()
+    seen = []
+
+    def on_done(path, ok):
+        seen.append((gc.get_threshold(), gc.get_freeze_count() > 0))
+
+    run = run_batch([str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml")], tmp_path / "out", str(ROOT / NATIONAL),
+                    "python", jobs=1, on_done=on_done)
+    assert (run.scored, run.failed) == (2, 0)
+    assert seen == [(batch_module.GC_THRESHOLD, True)] * 2
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
 def test_write_atomic_leaves_no_temporary_file(tmp_path):
     target = tmp_path / "r.json"
     write_atomic(target, "一")
