@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import glob
+import itertools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -72,11 +73,41 @@ def output_error(exc: OSError, path: str | Path) -> JixiaoError:
     return JixiaoError.single("E-OUTPUT", exc.strerror or str(exc), stage="report", file=str(path))
 
 
+_names = itertools.count()  # temporary names of this process: .NAME.PID-N.tmp
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write `data` (text as UTF-8) to `path` atomically; errors become E-OUTPUT problems."""
+    """Write `data` (text as UTF-8) to `path` atomically; errors become E-OUTPUT problems.
+
+    As open_atomic, with fewer steps (a batch writes one result per case): the temporary file is
+    named by the process id and a counter instead of tempfile's random name, and created with
+    an ordinary file's mode (0666 less the umask, which the kernel applies) instead of mkstemp's
+    0600 changed afterwards. A name already taken (a process with the same id killed mid-write)
+    falls back to open_atomic."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    with open_atomic(path) as handle:
-        handle.write(payload)
+    target = Path(path)
+    tmp = os.path.join(target.parent, f"{_prefix(target)}{os.getpid()}-{next(_names)}{_SUFFIX}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except FileExistsError:
+        with open_atomic(path) as handle:
+            handle.write(payload)
+        return
+    except OSError as exc:
+        raise output_error(exc, path) from None
+    try:
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise output_error(exc, path) from None
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def refuse_overwriting_input(output: str | Path | None, *inputs: str | Path) -> None:

@@ -73,7 +73,24 @@ def template_text(text: str, vocabulary: dict) -> str | None:
     cell = folded(text)
     if not cell:
         return None
-    return next((t for t in vocabulary.get("placeholder_texts") or () if t and folded(t) in cell), None)
+    return next((t for t, wording in _folded_wordings(vocabulary.get("placeholder_texts")) if wording in cell), None)
+
+
+_FOLDED_WORDINGS: dict[tuple, tuple] = {}  # a pack's word list -> its (text, folded text) pairs
+
+
+def _folded_wordings(texts) -> tuple[tuple[str, str], ...]:
+    """(text, folded(text)) of each non-empty text of a pack's word list, folded once per list
+    (template_text asks for every cell of every case, and a pack's list is the same each time)."""
+    if not texts:
+        return ()
+    key = tuple(texts)
+    pairs = _FOLDED_WORDINGS.get(key)
+    if pairs is None:
+        if len(_FOLDED_WORDINGS) >= 64:
+            _FOLDED_WORDINGS.clear()
+        pairs = _FOLDED_WORDINGS[key] = tuple((t, folded(t)) for t in texts if t)
+    return pairs
 
 
 def _places(text: str) -> int:

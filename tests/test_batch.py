@@ -397,6 +397,26 @@ def test_result_names_of_colliding_inputs_are_distinct_and_deterministic(tmp_pat
     assert sorted(p.name for p in (tmp_path / "out" / "results").iterdir()) == sorted(names)
 
 
+def test_a_one_process_run_tunes_the_collector_only_while_it_scores(tmp_path):
+    """jobs=1 scores in the calling process (the CLI, the web workbench's threads): the collector
+    is frozen and collects less often while the cases are scored, and is as it was afterwards."""
+    import gc
+
+    shutil.copy(SEED, tmp_path / "a.yaml")
+    shutil.copy(SEED, tmp_path / "b.yaml")
+    before = gc.get_threshold(), gc.get_freeze_count()
+    seen = []
+
+    def on_done(path, ok):
+        seen.append((gc.get_threshold(), gc.get_freeze_count() > 0))
+
+    run = run_batch([str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml")], tmp_path / "out", str(ROOT / NATIONAL),
+                    "python", jobs=1, on_done=on_done)
+    assert (run.scored, run.failed) == (2, 0)
+    assert seen == [(batch_module.GC_THRESHOLD, True)] * 2
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
 def test_write_atomic_leaves_no_temporary_file(tmp_path):
     target = tmp_path / "r.json"
     write_atomic(target, "一")
@@ -410,22 +430,50 @@ def test_write_atomic_leaves_no_temporary_file(tmp_path):
 
 
 def test_leftovers_are_the_temporaries_of_that_file_only(tmp_path, monkeypatch):
+    """Both writers' temporary names are found: write_atomic's own (.NAME.PID-N.tmp) and
+    open_atomic's (mkstemp's), each left behind as a killed writer leaves it."""
     import tempfile
 
+    from engine.atomic import open_atomic
+
     made = []
-    real = tempfile.mkstemp
+    real_mkstemp, real_replace = tempfile.mkstemp, os.replace
 
     def keep_name(**kwargs):  # the name open_atomic's temporary gets, made by the real mkstemp
-        fd, name = real(**kwargs)
+        fd, name = real_mkstemp(**kwargs)
         made.append(Path(name).name)
         return fd, name
 
+    def keep_renamed(src, dst):  # the temporary each writer renames into place
+        made.append(Path(src).name)
+        return real_replace(src, dst)
+
     monkeypatch.setattr(tempfile, "mkstemp", keep_name)
+    monkeypatch.setattr(os, "replace", keep_renamed)
     write_atomic(tmp_path / "a[1].json", "x")
-    (tmp_path / made[0]).write_text("half", encoding="utf-8")  # as a killed writer leaves it
+    with open_atomic(tmp_path / "a[1].json") as handle:
+        handle.write(b"y")
+    names = sorted(set(made))
+    assert len(names) == 2
+    for name in names:
+        (tmp_path / name).write_text("half", encoding="utf-8")  # as a killed writer leaves it
     for other in (".a[1].json.x", ".b.json.q1.tmp", "a[1].json.tmp"):
         (tmp_path / other).write_text("", encoding="utf-8")
-    assert [p.name for p in leftovers(tmp_path / "a[1].json")] == [made[0]]
+    assert [p.name for p in leftovers(tmp_path / "a[1].json")] == names
+
+
+def test_write_atomic_falls_back_when_its_temporary_name_is_taken(tmp_path, monkeypatch):
+    """A temporary of a killed process that had the same id is neither overwritten nor a reason
+    to fail: open_atomic's random name is used instead."""
+    from engine import atomic
+
+    monkeypatch.setattr(atomic, "_names", iter([7, 8]))
+    squatter = tmp_path / f".r.json.{os.getpid()}-7.tmp"
+    squatter.write_text("half", encoding="utf-8")
+    write_atomic(tmp_path / "r.json", "一")
+    assert (tmp_path / "r.json").read_text(encoding="utf-8") == "一"
+    assert squatter.read_text(encoding="utf-8") == "half"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["r.json", squatter.name])
 
 
 def _umask():
