@@ -25,6 +25,10 @@ TIMEOUT_S = 120
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--no-pdf-header-footer")
+# A table (or the findings by row) longer than this prints as monospace text blocks, not a
+# table (html.text_blocks): Chromium's time and memory grow with every table cell it lays out
+# (benchmarks/README.md, the largest case). Real filings have at most a few hundred rows.
+PLAIN_AFTER = 500
 
 
 def browser() -> str | None:
@@ -52,7 +56,7 @@ def render(result: Result, date: datetime.date) -> bytes:
             "生成 PDF 需要无界面的 Chromium，本机没有找到。",
             hint="安装 Debian 软件包 chromium 和 fonts-noto-cjk（make e2e 会安装），或改用 --format html / docx。",
         )
-    page = html.render(result, date).replace("</head>", _page_boxes(result) + "\n</head>", 1)
+    page = html.render(result, date, plain_after=PLAIN_AFTER).replace("</head>", _page_boxes(result) + "\n</head>", 1)
     with tempfile.TemporaryDirectory(prefix="jixiao-pdf-") as tmp:
         source, target = Path(tmp) / "letter.html", Path(tmp) / "letter.pdf"
         source.write_text(page, encoding="utf-8")
