@@ -4,6 +4,11 @@ Chromium lays the page out exactly as the HTML prints (A4, the report's own CSS)
 margin boxes add a running header (unit, year) and page numbers, and Chromium embeds the fonts it
 used (Debian's fonts-noto-cjk for Chinese). A real renderer, not a re-implementation: where
 Chromium is missing the error names the Debian packages to install.
+
+A case of thousands of rows: past PLAIN_AFTER rows a table (and the findings by row) prints as
+padded monospace lines in blocks headed by the column names (html.text_blocks), because Chromium
+spends time and memory on every table cell; every row and cell is still printed. The largest
+accepted case (10,456 rows) is timed in benchmarks/largest_case.py (benchmarks/README.md).
 """
 
 from __future__ import annotations
