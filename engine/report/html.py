@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from ..decimals import fmt
 from ..result import Result
-from .common import RowFindings, TableRow, context, environment
+from .common import Explained, RowFindings, TableRow, context, environment
 
 # Chart geometry, in SVG user units (1 unit = 1 CSS px at 100%).
 CHART_WIDTH = 640
@@ -94,13 +94,14 @@ def _flat(text: str) -> str:
     return " ".join(text.split()) if ("\n" in text or "\r" in text or "\t" in text) else text
 
 
-def _blocks(head: str, lines: Sequence[tuple[str, str]]) -> list[Markup]:
-    """The <pre> contents: the column names, then up to BLOCK_LINES lines (a styled line is a span)."""
+def _blocks(head: str | None, lines: Sequence[tuple[str, str]]) -> list[Markup]:
+    """The <pre> contents: the column names (if any), then up to BLOCK_LINES lines (a styled
+    line is a span of that class)."""
     out = []
     for start in range(0, len(lines), BLOCK_LINES):
         body = "\n".join(str(escape(line)) if not style else f'<span class="{style}">{escape(line)}</span>'
                          for line, style in lines[start:start + BLOCK_LINES])
-        out.append(Markup(f"<b>{escape(head)}</b>\n{body}"))
+        out.append(Markup(body if head is None else f"<b>{escape(head)}</b>\n{body}"))
     return out
 
 
@@ -132,6 +133,19 @@ def finding_blocks(groups: Sequence[RowFindings], plain_after: int | None = None
     return _blocks("涉及：【严重程度】问题：说明", lines)
 
 
+def explanation_blocks(items: Sequence[Explained], plain_after: int | None = None) -> list[Markup] | None:
+    """Layout only: the explanations of the points (得分说明) as blocks of lines when there are
+    more than `plain_after` of them, else None (each prints as its own box): the numbered
+    heading, then one line per label and text, as the boxes show them."""
+    if plain_after is None or len(items) <= plain_after:
+        return None
+    lines = []
+    for number, item in enumerate(items, 1):
+        lines.append((f"{number}. {_flat(item.heading)}", "head"))
+        lines.extend((f"　　{_flat(label)}：{_flat(text)}", "") for label, text in item.lines)
+    return _blocks(None, lines)
+
+
 @lru_cache(maxsize=1)
 def _template():
     return environment(autoescape=True).get_template("report.html.j2")
@@ -141,4 +155,5 @@ def render(result: Result, date: datetime.date, plain_after: int | None = None) 
     """The report; with `plain_after` (the PDF letter), a table or the findings by row longer
     than that many rows prints as text blocks (text_blocks)."""
     return _template().render(**context(result, date), chart=chart(result), plain_after=plain_after,
-                              text_blocks=text_blocks, finding_blocks=finding_blocks)
+                              text_blocks=text_blocks, finding_blocks=finding_blocks,
+                              explanation_blocks=explanation_blocks)
