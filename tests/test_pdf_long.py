@@ -121,6 +121,35 @@ def test_long_findings_by_row_become_one_line_per_finding(seed):
         assert squeeze.sub(" ", heading) in line and squeeze.sub(" ", message) in line
 
 
+def test_long_explanations_become_a_heading_and_a_line_per_label(seed):
+    for items in (common.explanations(seed), common.self_explanations(seed)):
+        assert len(items) > 1
+        assert html_report.explanation_blocks(items, len(items)) is None
+        lines = [line for block in _lines(html_report.explanation_blocks(items, 1)) for line in block]
+        expected = []
+        for number, item in enumerate(items, 1):
+            expected.append(f"{number}. {item.heading}")
+            expected.extend(f"　　{label}：{' '.join(text.split()) if chr(10) in text else text}" for label, text in item.lines)
+        assert lines == expected
+    block = str(html_report.explanation_blocks(common.explanations(seed), 1)[0])
+    assert block.startswith('<span class="head">1. ')
+
+
+def test_the_self_score_notes_are_each_rows_open_self_scoring_findings(seed):
+    """explain_self takes the notes from an index by row (a case of thousands of rows took
+    minutes when each row looked through every finding): the same notes, in the same order."""
+    explained = common.self_explanations(seed)
+    assert len(explained) == len(seed.self_differs) > 1
+    with_notes = 0
+    for entry, item in zip(seed.self_differs, explained):
+        notes = [f.message for f in seed.findings if f.row == entry.row and entry.row is not None and not f.passed
+                 and f.rule in seed.self_scoring_rules]
+        assert dict(item.lines).get("审核意见", "") == "".join(notes)
+        with_notes += bool(notes)
+        assert common.explain_self(entry, seed) == item  # without the index: the same
+    assert with_notes
+
+
 # ---------------------------------------------------------------- printed (headless Chromium)
 
 
