@@ -214,3 +214,32 @@ def test_the_seed_case_printed_as_text_blocks_keeps_every_cell(tmp_path, monkeyp
     for row, item, rule, _ in common.rule_codes(result):
         for cell in (row, item, rule):
             at = codes.index(squeeze.sub("", cell), at)
+
+
+FAKE_CHROMIUM = """#!/bin/sh
+# Prints nothing for 2 s, then writes a stand-in PDF where --print-to-pdf= says.
+for arg in "$@"; do case "$arg" in --print-to-pdf=*) out="${arg#--print-to-pdf=}";; esac; done
+sleep 2
+printf '%%PDF-1.4 stand-in' > "$out"
+"""
+
+
+def test_chromium_has_more_time_for_a_bigger_page(tmp_path, monkeypatch, seed):
+    """The timeout grows with the page (the letter of thousands of rows that all lose points is
+    an 11 MB page): a small page that takes too long is the clear error, a big one is waited for."""
+    fake = tmp_path / "chromium"
+    fake.write_text(FAKE_CHROMIUM, encoding="ascii")
+    fake.chmod(0o755)
+    monkeypatch.setenv("JIXIAO_CHROMIUM", str(fake))
+    monkeypatch.setattr(pdf, "TIMEOUT_S", 1)
+    monkeypatch.setattr(pdf, "TIMEOUT_PER_MIB", 4)
+    from engine.errors import JixiaoError
+
+    with pytest.raises(JixiaoError) as err:
+        pdf.render(seed, DATE)
+    assert err.value.problems[0].code == "E-PDF-RENDERER" and "1 秒内没有生成 PDF" in err.value.problems[0].message
+    real = html_report.render
+    monkeypatch.setattr(html_report, "render", lambda *a, **k: real(*a, **k).replace(
+        "</body>", "<!--" + "x" * (1 << 20) + "--></body>"))  # a page past 1 MiB: 1 + 4 s
+    assert pdf.render(seed, DATE) == b"%PDF-1.4 stand-in"
+    assert pdf.timeout_for("x" * (1 << 20)) == 1 and pdf.timeout_for("x" * ((1 << 20) + 1)) == 5

@@ -24,7 +24,10 @@ from ..result import Result
 from . import html
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
-TIMEOUT_S = 120
+TIMEOUT_S = 120  # seconds Chromium has to print a page of up to 1 MiB of HTML
+TIMEOUT_PER_MIB = 30  # and for each further MiB: a case of 9,420 rows that all lose points makes
+# an 11 MB page (3,752 pages printed; Chromium ~80 s CPU, 221 s wall at load 10), bounded by the
+# text itself (~0.2 ms a line), where 120 s made it an error
 # Flags for a headless print on a machine without a display or network: no sandbox (root in CI),
 # no GPU, no background connections, a throwaway profile.
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -42,6 +45,12 @@ def browser() -> str | None:
     if chosen:
         return external.which(chosen) or (chosen if Path(chosen).is_file() else None)
     return external.which(*BROWSERS)
+
+
+def timeout_for(page: str) -> int:
+    """Seconds Chromium has to print this page: TIMEOUT_S, plus TIMEOUT_PER_MIB a MiB past the first."""
+    size = len(page.encode("utf-8"))
+    return TIMEOUT_S + TIMEOUT_PER_MIB * max(0, -(-size // (1 << 20)) - 1)
 
 
 def _page_boxes(result: Result) -> str:
@@ -66,10 +75,11 @@ def render(result: Result, date: datetime.date) -> bytes:
         source, target = Path(tmp) / "letter.html", Path(tmp) / "letter.pdf"
         source.write_text(page, encoding="utf-8")
         command = [exe, *FLAGS, f"--user-data-dir={tmp}/profile", f"--print-to-pdf={target}", source.as_uri()]
+        timeout = timeout_for(page)
         try:
-            done = external.run(command, timeout=TIMEOUT_S)
+            done = external.run(command, timeout=timeout)
         except external.TimedOut:
-            raise JixiaoError.single("E-PDF-RENDERER", f"Chromium 在 {TIMEOUT_S} 秒内没有生成 PDF。") from None
+            raise JixiaoError.single("E-PDF-RENDERER", f"Chromium 在 {timeout} 秒内没有生成 PDF。") from None
         if not target.is_file() or target.stat().st_size == 0:
             tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
             raise JixiaoError.single("E-PDF-RENDERER", "Chromium 没有生成 PDF：" + " / ".join(tail)[:300])
