@@ -50,3 +50,23 @@ def test_lint_runs_it(in_root, monkeypatch, tmp_path):
     calls = _analysis_fails(monkeypatch, tmp_path)
     res = CliRunner().invoke(main, ["rules", "lint", str(SHADOWED.relative_to(ROOT))])
     assert calls, res.output
+
+
+def test_a_weight_typo_in_a_national_form_is_capped_not_101_of_100(tmp_path):
+    """Item 4 as reported: national-2020 takes row weights from the form, and a typo 2.5 -> 3.5
+    on the seed gave 101/100 with grade "". The section is capped with an error finding."""
+    from decimal import Decimal
+
+    from engine.api import score_file
+
+    from .conftest import NATIONAL
+
+    text = (ROOT / SEED).read_text(encoding="utf-8")
+    row = "- {name: 人员保障, target: 7人, actual: 7人, weight: 2.5, score: 2.5, reason: \"\"}"
+    assert text.count(row) == 1
+    case = tmp_path / "typo.yaml"
+    case.write_text(text.replace(row, row.replace("2.5", "3.5")), encoding="utf-8")
+    result = score_file(case, ROOT / NATIONAL, "python")
+    assert result.total <= result.max_total == Decimal(100) and result.grade
+    caps = [f for f in result.findings if f.rule == "JX-ENGINE-CAP" and not f.passed]
+    assert caps and all(f.severity == "error" for f in caps)
