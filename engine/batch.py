@@ -518,6 +518,7 @@ CHUNK = 16  # cases per pool task at most: fewer round trips, and a Ctrl-C still
 WINDOW = 4  # pool tasks in flight or waiting to be merged, per worker process
 KILL_WAIT = 10.0  # seconds to wait for a killed worker (or the pool's thread) to be gone
 MAX_WORKER_DEATHS = 20  # cases that killed their worker; after that, the rest are not tried
+DEATH_WATCH = 1.0  # seconds between the parent's checks for a worker dead without the pool noticing
 
 
 class _Pool:
@@ -535,14 +536,28 @@ class _Pool:
         """Every task is done: let the workers exit."""
         self.executor.shutdown(wait=True)
 
+    def dead(self) -> bool:
+        """Whether a worker of this pool has died (workers end only when the pool is shut down).
+        The pool's own thread notices a death only between messages: a worker killed while it
+        sent its results (~0.5 MB a chunk, many pipe writes) leaves that thread waiting for
+        the rest of the message, which only another worker's next message ends."""
+        return any(p.exitcode is not None for p in list((self.executor._processes or {}).values()))  # noqa: SLF001
+
     def kill(self) -> None:
         """Stop now: kill every worker (SIGKILL: a busy one cannot finish its case, an idle one
         is not waited for), drop what is queued, and wait (bounded) for the processes and the
         pool's thread to be gone. A killed worker leaves at most a temporary file, never a
-        half-written result (engine/atomic.py); the caller removes those."""
+        half-written result (engine/atomic.py); the caller removes those.
+
+        A worker killed half-way through sending its results leaves the pool's thread waiting
+        for the rest of the message; the workers' ends of the result pipe die with them, and
+        this process's own end (which it never writes to) is closed here, so that thread reads
+        the end of the pipe and stops. Without that it waited forever, and so did this process
+        when it exited (the interpreter joins the pool's thread at exit)."""
         executor = self.executor
         processes = list((executor._processes or {}).values())  # noqa: SLF001 - no public way to kill them
         thread = executor._executor_manager_thread  # noqa: SLF001
+        results = executor._result_queue  # noqa: SLF001
         for process in processes:
             try:
                 process.kill()
@@ -551,8 +566,24 @@ class _Pool:
         executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.join(KILL_WAIT)
+        if results is not None and all(p.exitcode is not None for p in processes):
+            try:
+                results._writer.close()  # noqa: SLF001
+            except OSError:
+                pass
         if thread is not None:
             thread.join(KILL_WAIT)
+
+
+def _result(pool: _Pool, future):
+    """The future's result; BrokenProcessPool when the pool's worker died without the pool
+    saying so (see _Pool.dead)."""
+    while True:
+        try:
+            return future.result(timeout=DEATH_WATCH)
+        except TimeoutError:
+            if pool.dead() and not future.done():
+                raise BrokenProcessPool("the worker process died while it sent its results") from None
 
 
 def _worker_failure(job: tuple, exc: BaseException | str) -> tuple[int, summary.CaseRows]:
@@ -641,7 +672,7 @@ def _outcomes(jobs: "_Jobs", workers: int, out: str, pack_dir: str | None, match
                 try:
                     with _sigint_blocked():
                         future = solo.submit(score_chunk, [job], *extra)
-                    outcomes.extend(future.result())
+                    outcomes.extend(_result(solo, future))
                 except BrokenProcessPool as exc:
                     deaths += 1
                     outcomes.append(_worker_failure(job, exc))
@@ -658,8 +689,12 @@ def _outcomes(jobs: "_Jobs", workers: int, out: str, pack_dir: str | None, match
         submit()
         while merged < count:
             if merged not in done:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                finished, _ = wait(pending, timeout=DEATH_WATCH, return_when=FIRST_COMPLETED)
                 suspects = []
+                # A worker died and the pool has not said so (it waits for the rest of a message
+                # the worker was sending, and no other message comes): as when the pool reports
+                # a death, every unfinished chunk is a suspect.
+                unnoticed = not finished and pool is not None and pool.dead()
                 for future in finished:
                     number = pending.pop(future)
                     try:
@@ -668,7 +703,7 @@ def _outcomes(jobs: "_Jobs", workers: int, out: str, pack_dir: str | None, match
                         suspects.append(number)
                     except Exception as exc:  # noqa: BLE001 - e.g. a result that could not be sent back
                         done[number] = [_worker_failure(job, exc) for job in chunk(number)]
-                if suspects:
+                if suspects or unnoticed:
                     # A worker died: the pool is unusable. Kill it, and try every unfinished chunk
                     # again, case by case, to find the case that killed it.
                     suspects += pending.values()

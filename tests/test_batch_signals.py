@@ -55,8 +55,8 @@ def gone(marker: str) -> list[int]:
     return left
 
 
-def start(cmd: list[str], marker: str, **kwargs) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), MARKER: marker}
+def start(cmd: list[str], marker: str, half: str = "", **kwargs) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), MARKER: marker, "HALF_SENT": half}
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             start_new_session=True, **kwargs)
 
@@ -218,4 +218,121 @@ def test_a_worker_killed_from_outside_costs_no_case(cases, tmp_path):
     assert len(summary) == 401
     failed = [line for line in summary if "E-WORKER" in line]
     assert len(failed) <= 1, failed  # at most the case being scored, if it killed its worker again
+    assert gone(marker) == []
+
+
+def half_sent(index, path, result_name, out, *args):
+    """A scorer whose worker, on the case named by $HALF_SENT (once: a marker file records it),
+    writes the start of a message to the pool's result pipe (a header announcing 1 MB, then 10
+    bytes) and waits there to be killed: the state of a worker killed while it sent a chunk's
+    results (~0.5 MB, many pipe writes; on a busy machine the parent reads them slowly). The
+    parent's reader then waits for the rest of a message that may never come. On the last case
+    it first waits until every other case is written (the other worker is then idle: no other
+    message follows the broken one)."""
+    import gc
+    import multiprocessing.queues
+    import struct
+
+    from engine.batch import score_one
+
+    marker = Path(out) / "half-sent"
+    if path.endswith(os.environ["HALF_SENT"]) and not marker.exists():
+        if path.endswith("case-399.yaml"):
+            while len(list((Path(out) / "results").glob("*.json"))) < 399:
+                time.sleep(0.05)
+            time.sleep(1)  # the other worker has sent its last results
+        queue = next(o for o in gc.get_objects() if type(o) is multiprocessing.queues.SimpleQueue)
+        os.write(queue._writer.fileno(), struct.pack("!i", 1 << 20) + b"\x80" * 10)
+        marker.write_text(str(os.getpid()), encoding="ascii")
+        time.sleep(3600)
+    return score_one(index, path, result_name, out, *args)
+
+
+HALF_SENT = """
+import functools, sys
+from engine import batch
+from engine.cli import main
+from tests.test_batch_signals import half_sent
+batch.run_batch = functools.partial(batch.run_batch, scorer=half_sent)
+main(["batch", sys.argv[1], "--out", sys.argv[2], "--rules", sys.argv[3], "--matcher", "python", "--jobs", "2"])
+"""
+
+
+def wait_for_half_sent(out: Path, proc: subprocess.Popen) -> int:
+    deadline = time.monotonic() + 120
+    while not (out / "half-sent").is_file() or not (out / "half-sent").read_text(encoding="ascii"):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the worker did not reach case-005.yaml within 120 s"
+        time.sleep(0.02)
+    return int((out / "half-sent").read_text(encoding="ascii"))
+
+
+def test_ctrl_c_ends_the_run_while_a_worker_is_half_way_through_sending(cases, tmp_path):
+    """The flaky `timeout -s INT` hang (issue 18.2, seen once under heavy load): the workers were
+    killed while one was sending its results, the pool's reader thread waited forever for the
+    rest of that message, and the parent, exiting, waited forever for that thread."""
+    marker = uuid.uuid4().hex
+    out = tmp_path / "out"
+    proc = start([sys.executable, "-c", HALF_SENT, str(cases), str(out), NATIONAL], marker, half="case-005.yaml")
+    wait_for_half_sent(out, proc)
+    os.kill(proc.pid, signal.SIGINT)
+    code, stderr = ended(proc)
+    assert code == 130, stderr
+    assert "Traceback" not in stderr and "interrupted:" in stderr, stderr
+    assert gone(marker) == []
+
+
+@pytest.mark.parametrize("case", ["case-005.yaml", "case-399.yaml"])
+def test_a_worker_killed_half_way_through_sending_costs_no_case(cases, tmp_path, case):
+    """A worker killed (OOM killer) while sending its results: the pool is replaced and every
+    case is scored, instead of the parent waiting forever for the rest of the message. Mid-run
+    (case-005) the other worker's next message completes the broken one (garbage: the pool's
+    thread gives up on it); on the last case nothing follows, and only the parent's own watch
+    for dead workers ends the wait."""
+    marker = uuid.uuid4().hex
+    out = tmp_path / "out"
+    proc = start([sys.executable, "-c", HALF_SENT, str(cases), str(out), NATIONAL], marker, half=case)
+    os.kill(wait_for_half_sent(out, proc), signal.SIGKILL)
+    try:
+        _, stderr = proc.communicate(timeout=600)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("the batch did not end within 600 s of its worker's death")
+    assert proc.returncode == 0, stderr
+    summary = (out / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(summary) == 401 and not [line for line in summary if "E-WORKER" in line]
+    assert gone(marker) == []
+
+
+INTERRUPTED_IMPORT = """
+import os, signal, sys
+import engine.cli
+
+
+class Interrupt:
+    '''Ctrl-C arrives while the batch command imports the batch engine.'''
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "engine.batch":
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+
+sys.meta_path.insert(0, Interrupt())
+engine.cli.main(["batch", sys.argv[1], "--out", sys.argv[2], "--rules", sys.argv[3]])
+"""
+
+
+def test_ctrl_c_while_the_batch_command_starts_is_an_interrupt(cases, tmp_path):
+    """`timeout -s INT 4` on a busy machine may interrupt the command before it has imported
+    the batch engine: that too is an interrupt (exit 130, the message), not click's "Aborted!"
+    (exit 1) or a traceback."""
+    marker = uuid.uuid4().hex
+    out = tmp_path / "out"
+    proc = start([sys.executable, "-c", INTERRUPTED_IMPORT, str(cases), str(out), NATIONAL], marker)
+    code, stderr = ended(proc)
+    assert code == 130, stderr
+    assert "Traceback" not in stderr and "Aborted" not in stderr and "interrupted: 0 of 0" in stderr, stderr
+    assert not out.exists()  # nothing was started
     assert gone(marker) == []

@@ -44,6 +44,26 @@ def _interrupt_once():
                 signal.signal(sig, old)
 
 
+def _run(paths, rules_dir, out_dir, jobs, matcher, previous_dir, state):
+    from ..batch import run_batch
+
+    err = Console(stderr=True, highlight=False)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[failed]}"),
+                        TimeElapsedColumn(), TimeRemainingColumn(), console=err)
+
+    def on_start(total: int) -> None:
+        state["total"] = total
+        state["task"] = progress.add_task("评分", total=total, failed="")
+
+    def on_done(file: str, ok: bool) -> None:
+        state["done"] += 1
+        state["failed"] += not ok
+        progress.update(state["task"], advance=1, failed=f"失败 {state['failed']}" if state["failed"] else "")
+
+    with progress:
+        return run_batch(list(paths), out_dir, rules_dir, matcher, jobs, on_start, on_done, previous=previous_dir)
+
+
 @click.command("batch")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, exists=True, path_type=str), default=None,
@@ -67,30 +87,17 @@ def batch(paths: tuple[str, ...], rules_dir: str | None, out_dir: str, jobs: int
     are imported as by `jixiao import` into OUT/cases/ and scored, one row per filing. Writes one JSON result per case and a summary with one row per
     case, failed ones included with their error. Exit 0 when every file was scored, 1 when some
     failed, 2 for bad options or rule pack, 130 when interrupted."""
-    from ..batch import run_batch
-
-    err = Console(stderr=True, highlight=False)
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[failed]}"),
-                        TimeElapsedColumn(), TimeRemainingColumn(), console=err)
+    # Ctrl-C is handled from here on, through the start (imports, discovering the files) as
+    # well as the run: exit 130 with a message, never "Aborted!" (exit 1) or a traceback.
     state = {"task": None, "done": 0, "failed": 0, "total": 0}
-
-    def on_start(total: int) -> None:
-        state["total"] = total
-        state["task"] = progress.add_task("评分", total=total, failed="")
-
-    def on_done(file: str, ok: bool) -> None:
-        state["done"] += 1
-        state["failed"] += not ok
-        progress.update(state["task"], advance=1, failed=f"失败 {state['failed']}" if state["failed"] else "")
-
     with _interrupt_once():
         try:
-            with progress:
-                run = run_batch(list(paths), out_dir, rules_dir, matcher, jobs, on_start, on_done, previous=previous_dir)
+            run = _run(paths, rules_dir, out_dir, jobs, matcher, previous_dir, state)
         except KeyboardInterrupt:
-            err.print(Text(f"interrupted: {state['done']} of {state['total']} files done; the summary was not written "
-                           "(results already written are complete). 已中断：汇总未写出，已写出的结果文件都是完整的。",
-                           style="bold red"))
+            Console(stderr=True, highlight=False).print(Text(
+                f"interrupted: {state['done']} of {state['total']} files done; the summary was not written "
+                "(results already written are complete). 已中断：汇总未写出，已写出的结果文件都是完整的。",
+                style="bold red"))
             raise SystemExit(EXIT_INTERRUPTED) from None
 
     out = Console(highlight=False, soft_wrap=True)

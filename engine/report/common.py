@@ -359,8 +359,19 @@ def explain(entry: LedgerEntry, result: Result) -> Explained:
     return Explained(heading=f"{where}{entry.item}（{section}）", lines=tuple(line for line in lines if line[1]))
 
 
-def explain_self(entry: LedgerEntry, result: Result) -> Explained:
-    """How the department's own score for this item differs from the rules' (另扣 or 多给)."""
+def self_scoring_notes(result: Result) -> dict[int, list[str]]:
+    """Row -> the messages of its open findings from the self-scoring rules, in order."""
+    notes: dict[int, list[str]] = {}
+    for f in result.findings:
+        if f.row is not None and not f.passed and f.rule in result.self_scoring_rules:
+            notes.setdefault(f.row, []).append(f.message)
+    return notes
+
+
+def explain_self(entry: LedgerEntry, result: Result, notes_by_row: dict[int, list[str]] | None = None) -> Explained:
+    """How the department's own score for this item differs from the rules' (另扣 or 多给).
+    `notes_by_row` (self_scoring_notes) saves looking through every finding for each row: a
+    case of thousands of rows differing took minutes."""
     section = _section_title(entry, result)
     where = f"第 {entry.row} 行 " if entry.row is not None else ""
     target, actual = target_actual(entry)
@@ -371,8 +382,9 @@ def explain_self(entry: LedgerEntry, result: Result) -> Explained:
              ("规则得分", f"{fmt(entry.points)} 分（分值 {fmt(entry.weight)} 分）"),
              ("单位自评", f"{fmt(entry.self_score)} 分"),
              ("差别", verdict)]
-    notes = [f.message for f in result.findings if f.row == entry.row and entry.row is not None and not f.passed
-             and f.rule in result.self_scoring_rules]
+    if notes_by_row is None:
+        notes_by_row = self_scoring_notes(result)
+    notes = notes_by_row.get(entry.row, []) if entry.row is not None else []
     if notes:
         lines.append(("审核意见", "".join(notes)))
     if reason is not None:
@@ -412,7 +424,8 @@ def judged_met_text(result: Result) -> str:
 
 
 def self_explanations(result: Result) -> list[Explained]:
-    return [explain_self(e, result) for e in result.self_differs]
+    notes = self_scoring_notes(result)
+    return [explain_self(e, result, notes) for e in result.self_differs]
 
 
 def finding_where(finding) -> str:
