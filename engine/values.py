@@ -1036,7 +1036,23 @@ def comparison_doubts(target: Value, actual: Value, direction: str) -> tuple[str
         ocr = next((n for n in target.notes if "OCR" in n), None)
         if ocr:
             out.append(ocr)
+    # a share written as a decimal fraction on one side ("0.95", an Excel cell formatted as a
+    # number) against a percentage on the other ("≥95%"): read as 0.95 % it would lose nearly all
+    # the points, read as 95 % it would be a guess; either way a person decides
+    for bare, other, label in ((actual, target, "实际完成值"), (target, actual, "指标值")):
+        if (bare.kind == "quantity" and other.kind == "quantity" and len(bare.quantities) == 1
+                and not bare.unit and other.unit == PERCENT_UNIT
+                and 0 < bare.number <= 1 < other.number):
+            shown = bare.text.strip()
+            out.append(f"{label}“{shown}”没有单位，另一栏是百分数：可能是小数写法的百分比"
+                       f"（{shown} 即 {fmt_percent(bare.number)}），请核对")
     return tuple(out)
+
+
+def fmt_percent(fraction: Decimal) -> str:
+    """0.95 -> "95%" (a decimal fraction written as the percentage it may mean)."""
+    text = format((fraction * _HUNDRED).normalize(), "f")
+    return f"{text}%"
 
 
 _HUNDRED = Decimal(100)

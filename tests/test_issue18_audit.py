@@ -70,3 +70,30 @@ def test_a_weight_typo_in_a_national_form_is_capped_not_101_of_100(tmp_path):
     assert result.total <= result.max_total == Decimal(100) and result.grade
     caps = [f for f in result.findings if f.rule == "JX-ENGINE-CAP" and not f.passed]
     assert caps and all(f.severity == "error" for f in caps)
+
+
+def test_a_decimal_share_against_a_percentage_is_a_review_item_not_a_near_zero(tmp_path):
+    """Item 9 as reported: `0.95` against `≥95%` (an Excel cell formatted as a number) scored
+    0.05 of 5 without a word. Read as 0.95 % it loses nearly every point, read as 95 % it would be
+    a guess: the row is 待复核 with a note saying why, and no finding says the target was missed."""
+    from engine.api import score_file
+
+    from .conftest import NATIONAL
+
+    base = (ROOT / "tests" / "bad_inputs" / "base-case.yaml").read_text(encoding="utf-8")
+    row = "- {name: 服务人数, target: 10人, actual: 10人, weight: 25, score: 25, reason: \"\"}"
+    assert base.count(row) == 1
+    results = {}
+    for actual in ("0.95", "95%", "0.95%"):
+        case = tmp_path / f"case-{len(results)}.yaml"
+        case.write_text(base.replace(row, row.replace("target: 10人, actual: 10人",
+                                                      f'target: "≥95%", actual: "{actual}"')), encoding="utf-8")
+        results[actual] = score_file(case, ROOT / NATIONAL, "python")
+    entry = next(e for e in results["0.95"].ledger if e.item == "服务人数")
+    assert entry.outcome == "review" and "0.95 即 95%" in entry.explanation
+    assert not any(f.rule in ("JX-A01", "JX-A02", "JX-A03") and not f.passed and f.row == entry.row
+                   for f in results["0.95"].findings)
+    # written with its unit, either way, the row is read as written: no doubt raised
+    for actual in ("95%", "0.95%"):
+        entry = next(e for e in results[actual].ledger if e.item == "服务人数")
+        assert entry.outcome != "review", actual
