@@ -241,6 +241,7 @@ def half_sent(index, path, result_name, out, *args):
             while len(list((Path(out) / "results").glob("*.json"))) < 399:
                 time.sleep(0.05)
             time.sleep(1)  # the other worker has sent its last results
+        gc.unfreeze()  # the batch worker freezes what it imported (engine.batch); get_objects skips frozen objects
         queue = next(o for o in gc.get_objects() if type(o) is multiprocessing.queues.SimpleQueue)
         os.write(queue._writer.fileno(), struct.pack("!i", 1 << 20) + b"\x80" * 10)
         marker.write_text(str(os.getpid()), encoding="ascii")
