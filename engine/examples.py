@@ -20,7 +20,7 @@ from .errors import tr
 from .rulepack import Pack, Rule
 from .score import score_case
 
-INDICATOR_KEYS = ("name", "target", "actual", "weight", "score", "reason", "criteria", "unit")
+INDICATOR_KEYS = ("name", "target", "actual", "weight", "score", "reason", "criteria", "unit", "nature")
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,9 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "adjustment_rate": NUM, "adjustment_abs": NUM,  # (全年预算数 − 年初预算数) / 年初预算数, in %
         "adjustment_amount": NUM, "adjustment_amount_abs": NUM,  # 全年预算数 − 年初预算数
         "adjustment_explained": BOOL,  # an 调整原因 cell, or the report names the adjustment
+        # (全年执行数 − 年初预算数) / 年初预算数, in %: how far spending moved from the initial
+        # budget (what a form stating no 全年预算数 still shows)
+        "executed_change_rate": NUM, "executed_change_abs": NUM,
         "funding_rows_scored": NUM,  # "其中" funding rows that carry a 分值 or 得分 of their own
     },
     "sum": {
@@ -209,7 +212,8 @@ FIELD_VALUES: dict[str, tuple[str, ...]] = {
 # Fields that hold a percentage, as a number of percent: 95 % is 95, never 0.95 (lint warns when
 # a condition compares one with a fraction-looking value).
 FIELD_UNITS: dict[str, dict[str, str]] = {
-    "budget": {"rate": "percent", "adjustment_rate": "percent"},
+    "budget": {"rate": "percent", "adjustment_rate": "percent", "executed_change_rate": "percent",
+               "executed_change_abs": "percent"},
     "share": {"stated": "percent", "computed": "percent"},
     "share_total": {"stated_sum": "percent"},
     "rate": {"stated": "percent", "computed": "percent"},
@@ -221,7 +225,7 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
                   "review_notes", "self_score", "weight", "criteria", "ratio_pct", "block_pct", "block", "criteria_notes"),
     "budget": ("name", "label", "initial", "full_year", "executed", "rate", "rate_text", "adjustment_rate",
                "adjustment_amount", "funding_rows", "funding_rows_scored_text", "stated_initial", "stated_full_year",
-               "stated_executed"),
+               "stated_executed", "executed_change_rate", "executed_change_amount", "executed_change_direction"),
     "sum": ("subject", "total", "parts_sum", "diff", "abs_diff", "parts_text", "check"),
     "share": ("statement", "item", "stated", "computed", "amount", "total", "diff", "abs_diff", "share_text"),
     "share_total": ("statement", "stated_sum", "diff", "shares_text"),
@@ -269,6 +273,9 @@ class Fact:
     # review is kept out of the total and never reported as unmet or over-scored.
     review: str | None = None
     weight_source: str = "row"  # row | level2 | level1: where the row's weight was read
+    # The row's cells a case `review:` item doubts ("unit", "target"; "" the row as a whole): the
+    # fields read from them are absent (engine.facts.CELL_FIELDS)
+    doubted: frozenset = frozenset()
 
     @cached_property
     def display(self) -> dict:
@@ -503,12 +510,27 @@ def criteria_mismatch(name: str, criteria: str) -> bool:
     return term not in own and own not in term
 
 
+def with_nature(target: Value, row: IndicatorRow, notation) -> Value:
+    """The target as the form states it: a 指标性质 column (Sichuan: ≥ ≤ =) gives the comparator
+    a target cell that writes none ("≤" and "10" are "≤10"). Only a cell that reads as the same
+    numbers with the comparator added takes it; a 指标性质 such as "定量指标" names no comparator
+    and changes nothing."""
+    nature = getattr(row, "nature", "").strip()
+    if not nature or target.kind not in _COMPARABLE or target.comparator is not None:
+        return target
+    stated = parse_value(nature + row.target.strip(), notation, "target")
+    same = [(q.number, q.unit) for q in stated.quantities] == [(q.number, q.unit) for q in target.quantities]
+    if stated.kind != target.kind or stated.comparator is None or stated.doubts or not same:
+        return target
+    return stated
+
+
 def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: Decimal | None = None,
                    weight_source: str = "row", section_keys=None, in_review: bool = False) -> Fact:
     """The fact of one indicator row. `weight` is the row's weight when it comes from a heading
     (`weight_source` level2 / level1); by default the row's own."""
     notation = notation_for(vocabulary)
-    target = parse_value(row.target, notation, "target")
+    target = with_nature(parse_value(row.target, notation, "target"), row, notation)
     actual = parse_value(row.actual, notation, "actual")
     direction = _direction(row, target, actual, vocabulary)
     deadline, date_doubt = _deadline(row, target, actual, direction, vocabulary)
@@ -687,6 +709,12 @@ def budget_fact(case: Case, section: str, vocabulary: dict | None = None, places
         fields["adjustment_amount_abs"] = abs(b.full_year - b.initial)
         fields["adjustment_explained"] = adjustment_explained(case, vocabulary)
         display["adjustment_amount"] = fmt(b.full_year - b.initial)
+    if b.initial and b.executed is not None:
+        change = round_half_up((b.executed - b.initial) / b.initial * 100, places)
+        fields["executed_change_rate"], fields["executed_change_abs"] = change, abs(change)
+        display["executed_change_rate"] = f"{'+' if change > 0 else ''}{change}%"
+        display["executed_change_amount"] = fmt(abs(b.executed - b.initial))
+        display["executed_change_direction"] = "增加" if change > 0 else "减少"
     scored = [r for r in funding_rows(case) if r.get("weight") is not None or r.get("score") is not None]
     fields["funding_rows_scored"] = len(scored)
     if scored:
@@ -893,8 +921,13 @@ def read_case(case: Case, pack) -> Reading:
                                       and bool(row.target.strip() or row.actual.strip()))
         items = row_review_items(row, within, vocabulary)
         if items:
-            linked.extend(i for i in items if i not in linked)
-            fact = under_review(fact, items)
+            fact, held = under_review(fact, items)
+            if held:  # the items made the row 待复核
+                linked.extend(i for i in items if i not in linked)
+        if any(path[len(row.path):] == ("score",) for _item, path in within):
+            # a doubted 得分 cell does not stop the rule scoring the row (the pack's choice), but
+            # the checks that compare the department's score with the rule's do not read it
+            fact = replace(fact, doubted=fact.doubted | {"score"})
         facts.append(fact)
     return Reading(facts, tuple(skipped), tuple(unmapped), tuple(linked))
 
@@ -911,16 +944,84 @@ def row_review_items(row: IndicatorRow, within, vocabulary: dict) -> tuple[Revie
     return tuple(item for item, path in within if len(path) == depth or (len(path) == depth + 1 and path[depth] in fields))
 
 
-def under_review(fact: Fact, items: tuple[ReviewItem, ...]) -> Fact:
-    """The fact of a row the case's review items name: 待复核 (not readable is not unmet)."""
-    from dataclasses import replace
+# Which fields of an indicator fact each cell of its row feeds. A case `review:` item on one cell
+# (`…rows[2].unit`) takes away only the fields read from that cell, so a check reading the other
+# cells still runs: a doubt about the unit cell leaves target against actual to the checks. The
+# row as a whole, or a cell not listed here, takes away every field read from the row's cells.
+_COMPARISON = ("target", "actual", "ratio", "shortfall_pp", "units_match", "deadline_met")
+_TARGET_FIELDS = (*_COMPARISON, "target_kind", "target_comparator", "target_pct", "target_vague", "qual_band",
+                  "actual_copies_target")
+CELL_FIELDS: dict[str, tuple[str, ...]] = {
+    "target": _TARGET_FIELDS,
+    "adjusted_target": _TARGET_FIELDS,  # the 调整指标值 may be the target the row is held to
+    "nature": (*_COMPARISON, "target_comparator"),  # 指标性质 gives the target its comparator
+    "actual": (*_COMPARISON, "actual_kind", "actual_comparator", "qual_band", "actual_copies_target"),
+    "weight": ("self_share", "block_share", "block_rows", "score_blank"),
+    "name": ("name_class", "level2_unlikely", "amount_as_output", "bounded_rate", "criteria_mismatch"),
+    # the unit cell decides whether the row counts money; what it does to the comparison: unit_doubt
+    "unit": ("amount_as_output",),
+}
+_WHOLE_ROW = tuple(dict.fromkeys(f for fields in CELL_FIELDS.values() for f in fields))
+# The indicator fields no doubt about a cell takes away: what identifies the row and where it is
+# filed (its block's and group's names), its status (unsure, readable, in_review), the weight and
+# self score the ledger reads (checks comparing the self score skip a doubted 得分 cell, see
+# facts_checks.scored_row_facts), the direction the rules score by (every check on it also reads
+# the compared numbers), and whether a 偏差原因 is written. Every indicator field is either here
+# or fed by a cell in CELL_FIELDS (a test holds the two lists to FACT_FIELDS).
+KEPT_FIELDS = ("kind", "id", "section", "level1", "level2", "name", "direction", "weight", "self_score",
+               "has_reason", "core", "unsure", "readable", "in_review", "criteria_unsure", "level2_class",
+               "level1_unlikely")
 
+
+def unit_doubt(fact: Fact) -> tuple[tuple[str, ...], bool]:
+    """What a doubt about the row's 计量单位 / 度量单位 cell does to the comparison: the fields it
+    takes away, and whether the row can still be scored. The unit cell is the unit of a cell
+    that writes none. Both cells writing their own units ("≥25公里", "26300米"): the unit cell
+    does not enter the comparison, nothing is taken away and the row is scored. Neither cell
+    writing one ("23", "33"): one unknown unit serves both, so actual / target stays what it is
+    (a check on the ratio runs), but whether the numbers are percentages (the shortfall in
+    percentage points) is not known, and the row is not scored (待复核). One cell writing a unit
+    and the other not: the bare cell's unit is the one in doubt, and nothing compared is known."""
+    target, actual = fact.target, fact.actual
+    quantities = [q for v in (target, actual) if v is not None and v.kind in _COMPARABLE for q in v.quantities]
+    both = (target is not None and actual is not None and target.kind in _COMPARABLE
+            and actual.kind in _COMPARABLE)
+    if both and quantities and all(q.unit for q in quantities):
+        return (), True
+    if both and quantities and not any(q.unit for q in quantities):
+        return ("shortfall_pp", "target_pct"), False
+    return _COMPARISON, False
+
+
+def under_review(fact: Fact, items: tuple[ReviewItem, ...]) -> tuple[Fact, bool]:
+    """The fact of a row the case's review items name: 待复核 (not readable is not unmet), with
+    the fields read from the doubted cells taken away (`CELL_FIELDS`), so that only the checks
+    that read those cells are silenced. A doubt about the unit cell alone that cannot change
+    the comparison (`unit_doubt`) leaves the row scored; the item stays listed with the case's
+    review items, so the result is provisional, never silently final. Returns the fact and
+    whether the items made the row 待复核."""
+    cells = {parse_path(i.field)[len(fact.row.path)] if len(parse_path(i.field)) > len(fact.row.path) else ""
+             for i in items} if fact.row is not None else {""}
+    drop: set[str] = set()
+    scored = True
+    for cell in cells:
+        if cell == "unit":
+            taken, keeps_score = unit_doubt(fact)
+            drop.update(taken)
+            scored = scored and keeps_score
+            if fact.fields.get("amount_as_output"):  # the class may rest on the unit cell
+                drop.add("level2_unlikely")
+        else:
+            scored = False
+        drop.update(CELL_FIELDS.get(cell, _WHOLE_ROW))
+    fields = {k: v for k, v in fact.fields.items() if k not in drop}
+    doubted = frozenset(cells)
+    if scored:
+        return replace(fact, fields=fields, doubted=doubted), False
     said = "；".join(f"材料复核项 {i.field}" + (f"“{i.value}”" if i.value.strip() else "") + f"：{i.reason.rstrip('。')}"
                     for i in items)
     reason = f"{fact.review}；{said}" if fact.review else said
-    # the compared numbers are dropped, as for any row whose values cannot be read for sure
-    fields = {k: v for k, v in fact.fields.items() if k not in ("target", "actual", "ratio", "shortfall_pp")}
-    return replace(fact, fields={**fields, "readable": False}, review=reason)
+    return replace(fact, fields={**fields, "readable": False}, review=reason, doubted=doubted), True
 
 
 def build_facts(case: Case, pack) -> list[Fact]:

@@ -844,7 +844,9 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
         if entry.outcome == "review":
             outcomes["review"] += 1
             continue  # not read for sure: no rule score to compare, never "unmet" or "over-scored"
-        f = {**fact.fields, "self_score": entry.self_score}  # on the rules' scale (see score.comparable_self_score)
+        # on the rules' scale (see score.comparable_self_score); a 得分 cell the case's review
+        # items doubt is not compared (engine.facts.read_case: `doubted`)
+        f = {**fact.fields, "self_score": None if "score" in fact.doubted else entry.self_score}
         weight = entry.weight
         comparable = _comparable(f)
         fields = {
