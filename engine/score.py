@@ -519,6 +519,11 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
     for fact, codes in zip(facts, matches):
         weight = _fact_weight(fact, pack, weights)
         rule = choose_score_rule(pack, codes)
+        if fact.review and rule is not None and rule.score.get("outcome") != "review":
+            # a row 待复核 for what it says (a doubted cell, a block the pack cannot place) is not
+            # scored by the rule its readable cells would meet: the ledger names the review rule
+            held = tuple(c for c in codes if (pack.rule(c).score or {}).get("outcome") == "review")
+            rule = choose_score_rule(pack, held)
         if fact.review or (rule is not None and rule.score.get("outcome") == "review"):
             entry = _review_entry(fact, rule, pack, weight)
             ledger.append(entry)
