@@ -924,10 +924,15 @@ def read_case(case: Case, pack) -> Reading:
             fact, held = under_review(fact, items)
             if held:  # the items made the row 待复核
                 linked.extend(i for i in items if i not in linked)
-        if any(path[len(row.path):] == ("score",) for _item, path in within):
-            # a doubted 得分 cell does not stop the rule scoring the row (the pack's choice), but
-            # the checks that compare the department's score with the rule's do not read it
-            fact = replace(fact, doubted=fact.doubted | {"score"})
+        others = {path[len(row.path)] for _item, path in within if len(path) == len(row.path) + 1} - fact.doubted
+        others -= set(vocabulary.get("review_row_fields") or ())
+        if others:
+            # a doubted cell the pack does not list (the 得分, the 偏差原因) does not stop the rule
+            # scoring the row, but the checks reading it do not run: a doubted 得分 is not compared
+            # with the rule's (facts_checks.scored_row_facts), a doubted 偏差原因 is not "missing"
+            fields = {k: v for k, v in fact.fields.items()
+                      if not any(k in CELL_FIELDS.get(c, ()) for c in others)}
+            fact = replace(fact, fields=fields, doubted=fact.doubted | others)
         facts.append(fact)
     return Reading(facts, tuple(skipped), tuple(unmapped), tuple(linked))
 
@@ -957,6 +962,10 @@ CELL_FIELDS: dict[str, tuple[str, ...]] = {
     "nature": (*_COMPARISON, "target_comparator"),  # 指标性质 gives the target its comparator
     "actual": (*_COMPARISON, "actual_kind", "actual_comparator", "qual_band", "actual_copies_target"),
     "weight": ("self_share", "block_share", "block_rows", "score_blank"),
+    # cells a pack's review_row_fields usually leaves out (a doubt about them does not stop the
+    # rule scoring the row), whose checks still go: the 得分 and the 偏差原因
+    "score": ("self_share", "score_blank"),
+    "reason": ("has_reason",),
     "name": ("name_class", "level2_unlikely", "amount_as_output", "bounded_rate", "criteria_mismatch"),
     # the unit cell decides whether the row counts money; what it does to the comparison: unit_doubt
     "unit": ("amount_as_output",),
@@ -965,12 +974,11 @@ _WHOLE_ROW = tuple(dict.fromkeys(f for fields in CELL_FIELDS.values() for f in f
 # The indicator fields no doubt about a cell takes away: what identifies the row and where it is
 # filed (its block's and group's names), its status (unsure, readable, in_review), the weight and
 # self score the ledger reads (checks comparing the self score skip a doubted 得分 cell, see
-# facts_checks.scored_row_facts), the direction the rules score by (every check on it also reads
-# the compared numbers), and whether a 偏差原因 is written. Every indicator field is either here
+# facts_checks.scored_row_facts), and the direction the rules score by (every check on it also
+# reads the compared numbers). Every indicator field is either here
 # or fed by a cell in CELL_FIELDS (a test holds the two lists to FACT_FIELDS).
 KEPT_FIELDS = ("kind", "id", "section", "level1", "level2", "name", "direction", "weight", "self_score",
-               "has_reason", "core", "unsure", "readable", "in_review", "criteria_unsure", "level2_class",
-               "level1_unlikely")
+               "core", "unsure", "readable", "in_review", "criteria_unsure", "level2_class", "level1_unlikely")
 
 
 def unit_doubt(fact: Fact) -> tuple[tuple[str, ...], bool]:

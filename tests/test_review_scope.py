@@ -149,6 +149,13 @@ def test_a_doubted_self_score_is_not_compared_with_the_rule_score():
     assert not {"JX-A01", "JX-A03"} & _rules(result)  # the doubted 得分 is not called over-scored
 
 
+def test_a_doubted_reason_cell_is_not_called_missing():
+    # the 偏差原因 is not in review_row_fields: the row is scored, but "no reason" is not claimed
+    fact, result = _evaluate(OVER, ["reason"])
+    assert _entry(result).outcome != "review" and "has_reason" not in fact.fields
+    assert fact.doubted == frozenset({"reason"}) and "JX-A09" not in _rules(result)
+
+
 # ── 指标性质 (nature) gives the target its comparator ───────────────────────────────────────────
 
 @pytest.mark.parametrize("nature, target, comparator, direction", [
