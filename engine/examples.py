@@ -21,7 +21,8 @@ from .errors import tr
 from .rulepack import Pack, Rule
 from .score import score_case
 
-INDICATOR_KEYS = ("name", "target", "actual", "weight", "score", "reason", "criteria", "unit", "completion")
+INDICATOR_KEYS = ("name", "target", "actual", "weight", "score", "reason", "criteria", "unit", "completion",
+                  "nature")
 
 
 @dataclass(frozen=True)

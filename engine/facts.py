@@ -96,6 +96,9 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "adjustment_rate": NUM, "adjustment_abs": NUM,  # (全年预算数 − 年初预算数) / 年初预算数, in %
         "adjustment_amount": NUM, "adjustment_amount_abs": NUM,  # 全年预算数 − 年初预算数
         "adjustment_explained": BOOL,  # an 调整原因 cell, or the report names the adjustment
+        # (全年执行数 − 年初预算数) / 年初预算数, in %: how far spending moved from the initial
+        # budget (what a form stating no 全年预算数 still shows)
+        "executed_change_rate": NUM, "executed_change_abs": NUM,
         "funding_rows_scored": NUM,  # "其中" funding rows that carry a 分值 or 得分 of their own
     },
     "sum": {
@@ -249,7 +252,8 @@ FIELD_VALUES: dict[str, tuple[str, ...]] = {
 # Fields that hold a percentage, as a number of percent: 95 % is 95, never 0.95 (lint warns when
 # a condition compares one with a fraction-looking value).
 FIELD_UNITS: dict[str, dict[str, str]] = {
-    "budget": {"rate": "percent", "adjustment_rate": "percent"},
+    "budget": {"rate": "percent", "adjustment_rate": "percent", "executed_change_rate": "percent",
+               "executed_change_abs": "percent"},
     "share": {"stated": "percent", "computed": "percent"},
     "share_total": {"stated_sum": "percent"},
     "rate": {"stated": "percent", "computed": "percent"},
@@ -263,7 +267,7 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
                   "completion"),
     "budget": ("name", "label", "initial", "full_year", "executed", "rate", "rate_text", "adjustment_rate",
                "adjustment_amount", "funding_rows", "funding_rows_scored_text", "stated_initial", "stated_full_year",
-               "stated_executed"),
+               "stated_executed", "executed_change_rate", "executed_change_amount", "executed_change_direction"),
     "sum": ("subject", "total", "parts_sum", "diff", "abs_diff", "parts_text", "check"),
     "share": ("statement", "item", "stated", "computed", "amount", "total", "diff", "abs_diff", "share_text"),
     "share_total": ("statement", "stated_sum", "diff", "shares_text"),
@@ -316,6 +320,9 @@ class Fact:
     # review is kept out of the total and never reported as unmet or over-scored.
     review: str | None = None
     weight_source: str = "row"  # row | level2 | level1: where the row's weight was read
+    # The row's cells a case `review:` item doubts ("unit", "target"; "" the row as a whole): the
+    # fields read from them are absent (engine.facts.CELL_FIELDS)
+    doubted: frozenset = frozenset()
 
     @cached_property
     def display(self) -> dict:
@@ -583,11 +590,13 @@ def criteria_mismatch(name: str, criteria: str) -> bool:
     return term not in own and own not in term
 
 
-def _with_columns(text: str, row: IndicatorRow, notation, role: str) -> str:
+def _with_columns(text: str, row: IndicatorRow, notation, role: str, join_unit: bool = True) -> str:
     """A cell read with the row's own 指标性质 and 度量单位 columns (Sichuan and Chongqing forms
     state "≤" and "次" beside a bare "10"): the unit joins a number written without one, the
     comparator joins a target written without one, as the form means them. A column that is not
-    a comparator (定量指标) or not a unit is left out; the cell as written is kept otherwise."""
+    a comparator (定量指标) or not a unit is left out; the cell as written is kept otherwise. A
+    unit cell the case's review items doubt is not joined (`join_unit`): what the doubt does to
+    the comparison is decided by `unit_doubt`, on the cells as written."""
     nature, unit = row.nature.strip(), row.unit.strip()
     if not (nature or unit) or not text.strip():
         return text
@@ -595,7 +604,7 @@ def _with_columns(text: str, row: IndicatorRow, notation, role: str) -> str:
     if value.kind != "quantity":
         return text
     out = text.strip()
-    if unit and not value.quantities[0].written_unit:
+    if join_unit and unit and not value.quantities[0].written_unit:
         probe = parse_value("1" + unit, notation)
         if probe.kind == "quantity" and probe.quantities[0].unit_known and not probe.notes:
             out += unit
@@ -607,13 +616,14 @@ def _with_columns(text: str, row: IndicatorRow, notation, role: str) -> str:
 
 
 def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: Decimal | None = None,
-                   weight_source: str = "row", section_keys=None, in_review: bool = False, child: bool = False) -> Fact:
+                   weight_source: str = "row", section_keys=None, in_review: bool = False, child: bool = False,
+                   unit_doubted: bool = False) -> Fact:
     """The fact of one indicator row. `weight` is the row's weight when it comes from a heading
     (`weight_source` level2 / level1); by default the row's own. A "其中" row read under its
     parent (`child`) has no weight: its parent carries the points, the row is only judged."""
     notation = notation_for(vocabulary)
-    target = parse_value(_with_columns(row.target, row, notation, "target"), notation, "target")
-    actual = parse_value(_with_columns(row.actual, row, notation, "actual"), notation, "actual")
+    target = parse_value(_with_columns(row.target, row, notation, "target", not unit_doubted), notation, "target")
+    actual = parse_value(_with_columns(row.actual, row, notation, "actual", not unit_doubted), notation, "actual")
     direction = _direction(row, target, actual, vocabulary)
     deadline, date_doubt = _deadline(row, target, actual, direction, vocabulary)
     if deadline is not None:
@@ -804,6 +814,12 @@ def budget_fact(case: Case, section: str, vocabulary: dict | None = None, places
         fields["adjustment_amount_abs"] = abs(b.full_year - b.initial)
         fields["adjustment_explained"] = adjustment_explained(case, vocabulary)
         display["adjustment_amount"] = fmt(b.full_year - b.initial)
+    if b.initial and b.executed is not None:
+        change = round_half_up((b.executed - b.initial) / b.initial * 100, places)
+        fields["executed_change_rate"], fields["executed_change_abs"] = change, abs(change)
+        display["executed_change_rate"] = f"{'+' if change > 0 else ''}{change}%"
+        display["executed_change_amount"] = fmt(abs(b.executed - b.initial))
+        display["executed_change_direction"] = "增加" if change > 0 else "减少"
     scored = [r for r in funding_rows(case) if r.get("weight") is not None or r.get("score") is not None]
     fields["funding_rows_scored"] = len(scored)
     if scored:
@@ -1011,7 +1027,9 @@ def read_case(case: Case, pack) -> Reading:
         weight, source = shared.get(row.number, (None, "row"))
         within = [(item, path) for item, path in reviewed if path[:len(row.path)] == tuple(row.path)]
         child = row.number in judged_numbers
-        fact = indicator_fact(row, section, vocabulary, weight, source, keys, in_review=bool(within), child=child)
+        unit_doubted = any(len(path) > len(row.path) and path[len(row.path)] == "unit" for _item, path in within)
+        fact = indicator_fact(row, section, vocabulary, weight, source, keys, in_review=bool(within), child=child,
+                              unit_doubted=unit_doubted)
         total, count = blocks.get(row.path[:3], (Decimal(0), 0))
         if row.weight and total and not child:
             fact.fields["block_share"], fact.fields["block_rows"] = row.weight / total, count
@@ -1025,8 +1043,18 @@ def read_case(case: Case, pack) -> Reading:
                                       and bool(row.target.strip() or row.actual.strip()))
         items = row_review_items(row, within, vocabulary)
         if items:
-            linked.extend(i for i in items if i not in linked)
-            fact = under_review(fact, items)
+            fact, held = under_review(fact, items)
+            if held:  # the items made the row 待复核
+                linked.extend(i for i in items if i not in linked)
+        others = {path[len(row.path)] for _item, path in within if len(path) == len(row.path) + 1} - fact.doubted
+        others -= set(vocabulary.get("review_row_fields") or ())
+        if others:
+            # a doubted cell the pack does not list (the 得分, the 偏差原因) does not stop the rule
+            # scoring the row, but the checks reading it do not run: a doubted 得分 is not compared
+            # with the rule's (facts_checks.scored_row_facts), a doubted 偏差原因 is not "missing"
+            fields = {k: v for k, v in fact.fields.items()
+                      if not any(k in CELL_FIELDS.get(c, ()) for c in others)}
+            fact = replace(fact, fields=fields, doubted=fact.doubted | others)
         facts.append(fact)
     return Reading(facts, tuple(skipped), tuple(unmapped), tuple(linked))
 
@@ -1043,16 +1071,90 @@ def row_review_items(row: IndicatorRow, within, vocabulary: dict) -> tuple[Revie
     return tuple(item for item, path in within if len(path) == depth or (len(path) == depth + 1 and path[depth] in fields))
 
 
-def under_review(fact: Fact, items: tuple[ReviewItem, ...]) -> Fact:
-    """The fact of a row the case's review items name: 待复核 (not readable is not unmet)."""
-    from dataclasses import replace
+# Which fields of an indicator fact each cell of its row feeds. A case `review:` item on one cell
+# (`…rows[2].unit`) takes away only the fields read from that cell, so a check reading the other
+# cells still runs: a doubt about the unit cell leaves target against actual to the checks. The
+# row as a whole, or a cell not listed here, takes away every field read from the row's cells.
+_COMPARISON = ("target", "actual", "ratio", "shortfall_pp", "units_match", "deadline_met", "late_days", "deadline_days",
+               "actual_days", "states_target")
+_TARGET_FIELDS = (*_COMPARISON, "target_kind", "target_comparator", "target_pct", "target_vague", "qual_band",
+                  "actual_copies_target", "not_an_indicator")
+CELL_FIELDS: dict[str, tuple[str, ...]] = {
+    "target": _TARGET_FIELDS,
+    "adjusted_target": _TARGET_FIELDS,  # the 调整指标值 may be the target the row is held to
+    "nature": (*_COMPARISON, "target_comparator"),  # 指标性质 gives the target its comparator
+    "actual": (*_COMPARISON, "actual_kind", "actual_comparator", "qual_band", "actual_copies_target"),
+    "weight": ("self_share", "block_share", "block_rows", "score_blank"),
+    # cells a pack's review_row_fields usually leaves out (a doubt about them does not stop the
+    # rule scoring the row), whose checks still go: the 得分 and the 偏差原因
+    "score": ("self_share", "score_blank"),
+    "reason": ("has_reason",),
+    "name": ("name_class", "level2_unlikely", "amount_as_output", "bounded_rate", "criteria_mismatch", "not_an_indicator"),
+    "completion": ("completion_pct",),  # the 完成率 the filing states for the row
+    # the unit cell decides whether the row counts money; what it does to the comparison: unit_doubt
+    "unit": ("amount_as_output",),
+}
+_WHOLE_ROW = tuple(dict.fromkeys(f for fields in CELL_FIELDS.values() for f in fields))
+# The indicator fields no doubt about a cell takes away: what identifies the row and where it is
+# filed (its block's and group's names), its status (unsure, readable, in_review), the weight and
+# self score the ledger reads (checks comparing the self score skip a doubted 得分 cell, see
+# facts_checks.scored_row_facts), and the direction the rules score by (every check on it also
+# reads the compared numbers). Every indicator field is either here
+# or fed by a cell in CELL_FIELDS (a test holds the two lists to FACT_FIELDS).
+KEPT_FIELDS = ("kind", "id", "section", "level1", "level2", "name", "direction", "weight", "self_score",
+               "core", "unsure", "readable", "in_review", "criteria_unsure", "level2_class", "level1_unlikely",
+               "child", "filing_full_marks", "late_deadline")
 
+
+def unit_doubt(fact: Fact) -> tuple[tuple[str, ...], bool]:
+    """What a doubt about the row's 计量单位 / 度量单位 cell does to the comparison: the fields it
+    takes away, and whether the row can still be scored. The unit cell is the unit of a cell
+    that writes none. Both cells writing their own units ("≥25公里", "26300米"): the unit cell
+    does not enter the comparison, nothing is taken away and the row is scored. Neither cell
+    writing one ("23", "33"): one unknown unit serves both, so actual / target stays what it is
+    (a check on the ratio runs), but whether the numbers are percentages (the shortfall in
+    percentage points) is not known, and the row is not scored (待复核). One cell writing a unit
+    and the other not: the bare cell's unit is the one in doubt, and nothing compared is known."""
+    target, actual = fact.target, fact.actual
+    quantities = [q for v in (target, actual) if v is not None and v.kind in _COMPARABLE for q in v.quantities]
+    both = (target is not None and actual is not None and target.kind in _COMPARABLE
+            and actual.kind in _COMPARABLE)
+    if both and quantities and all(q.unit for q in quantities):
+        return (), True
+    if both and quantities and not any(q.unit for q in quantities):
+        return ("shortfall_pp", "target_pct"), False
+    return _COMPARISON, False
+
+
+def under_review(fact: Fact, items: tuple[ReviewItem, ...]) -> tuple[Fact, bool]:
+    """The fact of a row the case's review items name: 待复核 (not readable is not unmet), with
+    the fields read from the doubted cells taken away (`CELL_FIELDS`), so that only the checks
+    that read those cells are silenced. A doubt about the unit cell alone that cannot change
+    the comparison (`unit_doubt`) leaves the row scored; the item stays listed with the case's
+    review items, so the result is provisional, never silently final. Returns the fact and
+    whether the items made the row 待复核."""
+    cells = {parse_path(i.field)[len(fact.row.path)] if len(parse_path(i.field)) > len(fact.row.path) else ""
+             for i in items} if fact.row is not None else {""}
+    drop: set[str] = set()
+    scored = True
+    for cell in cells:
+        if cell == "unit":
+            taken, keeps_score = unit_doubt(fact)
+            drop.update(taken)
+            scored = scored and keeps_score
+            if fact.fields.get("amount_as_output"):  # the class may rest on the unit cell
+                drop.add("level2_unlikely")
+        else:
+            scored = False
+        drop.update(CELL_FIELDS.get(cell, _WHOLE_ROW))
+    fields = {k: v for k, v in fact.fields.items() if k not in drop}
+    doubted = frozenset(cells)
+    if scored:
+        return replace(fact, fields=fields, doubted=doubted), False
     said = "；".join(f"材料复核项 {i.field}" + (f"“{i.value}”" if i.value.strip() else "") + f"：{i.reason.rstrip('。')}"
                     for i in items)
     reason = f"{fact.review}；{said}" if fact.review else said
-    # the compared numbers are dropped, as for any row whose values cannot be read for sure
-    fields = {k: v for k, v in fact.fields.items() if k not in ("target", "actual", "ratio", "shortfall_pp")}
-    return replace(fact, fields={**fields, "readable": False}, review=reason)
+    return replace(fact, fields={**fields, "readable": False}, review=reason, doubted=doubted), True
 
 
 def build_facts(case: Case, pack) -> list[Fact]:

@@ -884,7 +884,9 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
                 outcomes["judged"] += 1
             out.append(_judged_row_fact(fact, entry, ids, survey, vocabulary, block_weights))
             continue
-        f = {**fact.fields, "self_score": entry.self_score}  # on the rules' scale (see score.comparable_self_score)
+        # on the rules' scale (see score.comparable_self_score); a 得分 cell the case's review
+        # items doubt is not compared (engine.facts.read_case: `doubted`)
+        f = {**fact.fields, "self_score": None if "score" in fact.doubted else entry.self_score}
         weight = entry.weight
         comparable = _comparable(f)
         fields = {

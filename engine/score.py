@@ -581,6 +581,11 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
     for fact, codes in zip(facts, matches):
         weight = _fact_weight(fact, pack, weights)
         rule = choose_score_rule(pack, codes)
+        if fact.review and rule is not None and rule.score.get("outcome") != "review":
+            # a row 待复核 for what it says (a doubted cell, a block the pack cannot place) is not
+            # scored by the rule its readable cells would meet: the ledger names the review rule
+            held = tuple(c for c in codes if (pack.rule(c).score or {}).get("outcome") == "review")
+            rule = choose_score_rule(pack, held)
         unweighted = (fact.kind == "indicator" and fact.fields.get("weight") is None
                       and fact.fields.get("direction") != "na")
         mismatch = _judging_mismatch(fact, rule, unweighted) if rule is not None and not fact.review else None

@@ -246,13 +246,30 @@ def test_every_v2_example_has_a_reviewed_golden(in_root):
     import os
 
     names = sorted(p.stem for p in EXAMPLES.glob("v2-*.yaml"))
-    assert len(names) == 9
+    assert len(names) == 10
     for name in names:
         text = json_report.render(score_file(f"cases/examples/{name}.yaml", matcher="python"))
         golden = ROOT / "tests" / "golden" / "examples" / f"{name}.json"
         if os.environ.get("JIXIAO_UPDATE_GOLDEN"):
             golden.write_text(text, encoding="utf-8")
         assert golden.read_text(encoding="utf-8") == text, name
+
+
+def test_review_items_silence_only_the_checks_on_their_cells():
+    result = _score("v2-review-scope")
+    # JX-R11 (info): the self scores cannot be added up for sure, one of them is doubted
+    assert _open(result) == Counter({"JX-C30": 1, "JX-A09": 1, "JX-A15": 1, "JX-A32": 1, "JX-A41": 1, "JX-A17": 1,
+                                    "JX-R11": 1})
+    rows = {e.row: e for e in result.ledger if e.row is not None}
+    # the doubted unit cell: 待复核 under the review rule, though 33 against 23 is over-achieved (JX-A09)
+    assert rows[1].outcome == "review" and rows[1].rule == "JX-S90"
+    assert [f.row for f in result.findings if f.rule == "JX-A09"] == [1]
+    # the doubted 得分 cell: the row is scored (8 of 10: 12 of 15), its self score of 15 not compared
+    assert rows[3].outcome != "review" and str(rows[3].points) == "12.00"
+    assert not [f for f in result.findings if not f.passed and f.row == 3]
+    # the budget row without 全年预算数 is 待复核; the gap to 年初预算数 is reported
+    assert next(e for e in result.ledger if e.row is None).outcome == "review"
+    assert result.status == "provisional"
 
 
 def test_no_target_table_is_not_checkable_and_raises_no_finding_per_row():

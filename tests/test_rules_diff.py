@@ -36,7 +36,7 @@ def test_diff_over_cases_is_pinned(in_root):
     seed = next(line.split() for line in res.stdout.splitlines() if line.strip().startswith("cases/2022/lukou-gsl.yaml"))
     assert seed[:9] == ["cases/2022/lukou-gsl.yaml", "株洲市渌口区工商业联合会", "2022", "99.26", "优", "90.00", "良",
                         "-9.26", "JX-S02"]
-    assert "（34 个案卷，national-2020 → province-test）" in res.stdout  # the seed and 33 examples
+    assert "（35 个案卷，national-2020 → province-test）" in res.stdout  # the seed and 34 examples
 
 
 def test_diff_lists_rules_and_parameters(in_root):

@@ -79,7 +79,7 @@ def test_why_by_name_code_and_budget(seed):
     budget = explain_why(pack, evaluation, "预算执行率")
     # the score rules first, then the checks on the budget row (adjustment, funding rows), in pack order
     assert [r.rule.code for r in budget.facts[0].rules] == ["JX-E01", "JX-E02", "JX-C05", "JX-E24", "JX-E25", "JX-C06",
-                                                            "JX-C07"]
+                                                            "JX-C07", "JX-C30"]
     assert budget.facts[0].rules[2].outcome == "成立，报告问题（warning）"  # 37.86 % adjusted
     assert budget.facts[0].rules[0].outcome == "成立，采用：计 10 分"
 
