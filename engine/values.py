@@ -43,6 +43,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from .decimals import fmt
+
 __all__ = [
     "Quantity",
     "Value",
@@ -1045,14 +1047,8 @@ def comparison_doubts(target: Value, actual: Value, direction: str) -> tuple[str
                 and 0 < bare.number <= 1 < other.number):
             shown = bare.text.strip()
             out.append(f"{label}“{shown}”没有单位，另一栏是百分数：可能是小数写法的百分比"
-                       f"（{shown} 即 {fmt_percent(bare.number)}），请核对")
+                       f"（{shown} 即 {fmt(bare.number * _HUNDRED)}%），请核对")
     return tuple(out)
-
-
-def fmt_percent(fraction: Decimal) -> str:
-    """0.95 -> "95%" (a decimal fraction written as the percentage it may mean)."""
-    text = format((fraction * _HUNDRED).normalize(), "f")
-    return f"{text}%"
 
 
 _HUNDRED = Decimal(100)
