@@ -220,6 +220,15 @@ def _entry_path(kind: str, key: list) -> Path | None:
     return folder / kind / f"{digest[:40]}.json"
 
 
+def _stored_entry(kind: str, key: list) -> Any:
+    """The entry of this kind stored for `key`, or None (no cache folder, none stored, or
+    unusable: see `_read_entry`)."""
+    path = _entry_path(kind, key)
+    if path is None or not path.is_file():
+        return None
+    return _read_entry(path, key)
+
+
 def _read_entry(path: Path, key: list) -> Any:
     """The payload of an entry written for `key`, or None (absent, unreadable, damaged)."""
     from .load import read_regular_file
@@ -305,10 +314,7 @@ def _sources_unchanged(sources: list) -> bool:
 
 def cached_pack(directory: str):
     """The compiled Pack stored for this folder, if nothing it was compiled from has changed."""
-    path = _entry_path("packs", _pack_key(directory))
-    if path is None or not path.is_file():
-        return None
-    entry = _read_entry(path, _pack_key(directory))
+    entry = _stored_entry("packs", _pack_key(directory))
     if entry is None:
         return None
     try:
@@ -352,10 +358,7 @@ def _candidates_key(rules_dir: str) -> list:
 def cached_candidates(rules_dir: str, folders: list) -> list | None:
     """What `packselect.read_candidates` read from these folders' pack.yaml files, if none of
     them changed: [[folder, id, version, applies_to], ...]."""
-    path = _entry_path("candidates", _candidates_key(rules_dir))
-    if path is None or not path.is_file():
-        return None
-    entry = _read_entry(path, _candidates_key(rules_dir))
+    entry = _stored_entry("candidates", _candidates_key(rules_dir))
     if entry is None:
         return None
     try:
