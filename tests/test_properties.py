@@ -89,6 +89,7 @@ LEVELS = [("产出指标", "数量指标"), ("产出指标", "成本指标"), ("
 UNITS = ["%", "人", "万元", "元", "个", "", "篇"]
 COMPARATORS = ["≥", "≧", "≤", "=", ">", "<", "不低于", "不超过", "", ""]
 WORDS = ["好", "完成", "基本完成", "未完成", "达成预期指标", "无", "", "说不清", "W90%", "≧92%"]
+QUALITATIVE = WORDS[:5]  # the words above the pack grades
 
 
 @st.composite
@@ -111,6 +112,8 @@ def rows(draw, number: int):
         numbers = st.decimals(min_value=Decimal(0), max_value=Decimal(10_000), places=draw(st.integers(0, 2)))
         target = f"{draw(st.sampled_from(COMPARATORS))}{fmt(draw(numbers))}{unit}"
         actual = f"{fmt(draw(numbers))}{unit}"
+    elif draw(st.booleans()):  # qualitative words on both sides: the graded rules (JX-S05–S07) are reached too
+        target, actual = draw(st.sampled_from(QUALITATIVE)), draw(st.sampled_from(QUALITATIVE))
     else:  # anything: words, other units, damaged notation
         target, actual = draw(cells()), draw(cells())
     return {"name": f"指标{number}", "target": target, "actual": actual,
