@@ -18,7 +18,7 @@ from functools import cached_property
 from .case import Budget, Case, IndicatorRow, ReviewItem
 from .decimals import D, fmt, largest_remainder, round_half_up
 from .errors import parse_path
-from .values import Value, comparable_numbers, comparison_doubts, date_span, notation_for, parse_value
+from .values import MONEY_TO_WAN_EXPONENT, MONEY_UNIT, Value, comparable_numbers, comparison_doubts, date_span, notation_for, parse_value
 
 NUM, STR, BOOL = "number", "string", "bool"
 
@@ -338,8 +338,17 @@ def display_value(value: Value | None, comparator: bool = True) -> str:
     if value.kind not in _COMPARABLE:
         return value.text
     symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "="}.get(value.comparator or "", "") if comparator else ""
-    parts = [f"{fmt(q.number)}{q.unit}" for q in value.quantities]
-    return symbol + "、".join(parts)
+    return symbol + "、".join(_as_written_unit(q) for q in value.quantities)
+
+
+def _as_written_unit(q) -> str:
+    """A quantity in the money unit its cell was written in: the parser compares money in 万元,
+    but a department that wrote "72890" in a 元 column reads "72890元", not "7.289万元". Other
+    units (and a money unit the table does not know) are shown as read."""
+    exponent = MONEY_TO_WAN_EXPONENT.get(q.written_unit)
+    if q.unit == MONEY_UNIT and exponent:
+        return f"{fmt(q.number.scaleb(-exponent))}{q.written_unit}"
+    return f"{fmt(q.number)}{q.unit}"
 
 
 def _comparable_pairs(target: Value, actual: Value, notation) -> list[tuple[Decimal, Decimal]] | None:
