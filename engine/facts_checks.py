@@ -800,7 +800,8 @@ def _text_cell_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fact]:
         if where == "goal":
             expected = str(goal.get("expected") or "").strip()
             fields["copies_goal"] = bool(expected) and folded(expected) == folded(text)
-        display = {"name": label, "text": text if len(text) <= 60 else text[:60] + "…", "template_text": matched or ""}
+        display = {"name": label, "cell": "", "text": text if len(text) <= 60 else text[:60] + "…",
+                   "template_text": matched or ""}
         out.append(Fact(kind="text_cell", id=fields["id"], fields=fields, section="", item=long_label,
                         describe=display))
     # the report's headings and paragraphs ("摘要（2000字以内）" left from the template)
