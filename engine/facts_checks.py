@@ -41,6 +41,7 @@ from decimal import Decimal
 
 from .case import Case
 from .decimals import D, fmt, round_half_up
+from .errors import parse_path
 from .facts import Fact, _strip, budget_fact, budget_of, class_of, folded, funding_rows, has_reason, numbered_name, report_text, section_of
 from .values import in_base_unit, notation_for, parse_value
 
@@ -1050,7 +1051,10 @@ def _filing_fact(case: Case, ledger, outcomes: dict, ids: _Ids, pack) -> Fact:
     rule_total = sum((e.points for e in ledger if e.kind == "score"), Decimal(0))
     # a row the filing cut off mid-row is not an unfilled row (its cells were not stored)
     cut = _unsure(case).row_paths
-    listed = [r for r in case.rows if r.name.strip() and (r.path[2], r.path[4], r.path[6]) not in cut]
+    # nor is a row whose 实际完成值 or 得分 cell a review item doubts (stored cut off: unknown, not blank)
+    unknown = {parse_path(item.field.strip()) for item in case.review}
+    listed = [r for r in case.rows if r.name.strip() and (r.path[2], r.path[4], r.path[6]) not in cut
+              and (*r.path, "actual") not in unknown and (*r.path, "score") not in unknown]
     filled = [r for r in listed if r.actual.strip() or r.score is not None]
     fields: dict = {"kind": "filing", "id": ids(), "rule_total": rule_total, "self_total": case.stated_total_score,
                     **{f"rows_{k}": v for k, v in outcomes.items()},
