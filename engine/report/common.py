@@ -196,7 +196,10 @@ REPORT_SOURCE = "自评报告所述"
 
 def rule_grade_text(result: Result) -> str:
     """The rule grade as every output shows it: marked provisional while too few points could be
-    scored (the pack's grade_min_scored_share)."""
+    scored (the pack's grade_min_scored_share); 未评分 when nothing could be scored at all (no
+    grade, not even a provisional one, is the grade of nothing)."""
+    if result.nothing_scored:
+        return NOT_SCORED
     if result.grade_withheld:
         return f"{GRADE_WITHHELD}（已计分部分为“{result.grade}”）"
     return result.grade
