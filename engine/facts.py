@@ -60,6 +60,9 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "has_reason": BOOL,  # 偏差原因 is more than boilerplate
         "actual_copies_target": BOOL,  # the actual cell is the target cell verbatim
         "states_target": BOOL,  # a qualitative actual in the qualitative target's own words (可持续 / 可持续)
+        # the actual is one of the pack's `target_affirmations` ("实际按该标准发放"): the department says the
+        # target was met as set, without a figure (read only where nothing else reads the row)
+        "affirms_target": BOOL,
         "unsure": BOOL,  # the parser is unsure of the target or the actual (engine.values doubts)
         "readable": BOOL,  # false: a value could not be read for sure (the row is 待复核, see Fact.review)
         "core": BOOL,  # 是否核心指标 / ★ (v2 forms that mark it)
@@ -264,7 +267,7 @@ FIELD_UNITS: dict[str, dict[str, str]] = {
 MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "indicator": ("name", "level1", "level2", "row", "target", "actual", "target_text", "actual_text", "qual_band",
                   "review_notes", "self_score", "weight", "criteria", "ratio_pct", "block_pct", "block", "criteria_notes",
-                  "completion"),
+                  "completion", "qual_note", "affirmation"),
     "budget": ("name", "label", "initial", "full_year", "executed", "rate", "rate_text", "adjustment_rate",
                "adjustment_amount", "funding_rows", "funding_rows_scored_text", "stated_initial", "stated_full_year",
                "stated_executed", "executed_change_rate", "executed_change_amount", "executed_change_direction"),
@@ -424,11 +427,56 @@ def _lateness(target: Value, actual: Value, vocabulary: dict) -> dict:
 
 
 def _qual_band(actual: Value, vocabulary: dict, target: Value | None = None) -> str | None:
+    return _qual_reading(actual, vocabulary, target)[0]
+
+
+def _qual_reading(actual: Value, vocabulary: dict, target: Value | None = None) -> tuple[str | None, str]:
+    """The band of a qualitative actual and, when it is not one of the band's own words, how the
+    pack's vocabulary reads it (shown with the verdict): an actual that is the target's words with
+    one degree word of `qualitative_degrees` put in ("企业较好把握…" for "企业把握…": the degree
+    word's band), or the target's own words or grade (`qualitative_grades`). ("", "") aside, the
+    band is None: words outside the pack's reading are never put in a band."""
     if actual.kind != "qualitative" or actual.label is None:
-        return None
-    for band, words in (vocabulary.get("qualitative_bands") or {}).items():
+        return None, ""
+    bands = vocabulary.get("qualitative_bands") or {}
+    for band, words in bands.items():
         if actual.label in words:
-            return band
+            return band, ""
+    degree = _degree_band(actual, target, vocabulary)
+    if degree is not None:
+        band, word = degree
+        return band, (f"完成值是指标值“{target.label.strip()}”加上程度词“{word}”；程度词归档是本规则包的解读，"
+                      f"见词表 qualitative_degrees")
+    return _grade_band(actual, vocabulary, target), ""
+
+
+def _degree_band(actual: Value, target: Value | None, vocabulary: dict) -> tuple[str, str] | None:
+    """(band, degree word) when the actual is exactly the target's words with one degree word of
+    the pack's `qualitative_degrees` put in somewhere ("企业较好把握正确政治导向…" for the target
+    "企业把握正确政治导向…"), else None. Strict on purpose: taking the degree word out must leave
+    the target's text itself (spaces and full-width punctuation aside), so the actual cannot drop,
+    negate or change what the target promised; a paraphrase ("受目的国受众欢迎显著" for
+    "获得目的国(地区)受众欢迎") is not read."""
+    if target is None or target.kind != "qualitative" or not target.label or not actual.label:
+        return None
+    bands = vocabulary.get("qualitative_bands") or {}
+    goal, said = folded(target.label), folded(actual.label)
+    if not goal:
+        return None
+    for band, words in (vocabulary.get("qualitative_degrees") or {}).items():
+        if band not in bands:
+            continue
+        for word in words or ():
+            w = folded(str(word))
+            if not w or said.count(w) != 1:
+                continue
+            at = said.index(w)
+            if said[:at] + said[at + len(w):] == goal:
+                return str(band), str(word)
+    return None
+
+
+def _grade_band(actual: Value, vocabulary: dict, target: Value | None) -> str | None:
     # A grade word ("高") says nothing alone ("低" is good for a risk): only the same grade as
     # the target's is read, as the pack's met band (vocabulary `qualitative_grades`).
     # The pack may also read any actual that states the target's own words as that band
@@ -440,6 +488,33 @@ def _qual_band(actual: Value, vocabulary: dict, target: Value | None = None) -> 
             and grades.get("met_band") in (vocabulary.get("qualitative_bands") or {})):
         return grades["met_band"]
     return None
+
+
+def affirmation(row: IndicatorRow, target: Value, vocabulary: dict) -> str:
+    """The phrase of the pack's `target_affirmations` the actual consists of, or "": the department
+    states the target was met as set, without a figure. Each phrase affirms one kind of target:
+    `deadline` phrases ("在规定时间内完成") a target that is a date (`date_units`), `standard`
+    phrases ("按该标准发放") a target that is a rate per unit ("260元/辆") or a row named for a
+    standard (`standard_names`, "补助标准"). Strict: the folded actual must be one such phrase,
+    optionally after one `lead_words` word (实际, 已 …), so nothing else (a negation, a hedge, a
+    figure) can stand in it; "按时完成" says nothing about a count of 180 people."""
+    table = vocabulary.get("target_affirmations") or {}
+    said = folded(row.actual)
+    if not said or target.kind in ("empty", "na"):
+        return ""
+    kinds = []
+    if date_span(target, vocabulary.get("date_units") or {}):
+        kinds.append("deadline")
+    if target.kind == "quantity" and ("/" in (target.quantities[0].unit or "") or any(
+            w and w in row.name for w in table.get("standard_names") or ())):
+        kinds.append("standard")
+    leads = ["", *(folded(str(p)) for p in table.get("lead_words") or () if p)]
+    for kind in kinds:
+        phrases = {folded(str(p)) for p in table.get(kind) or () if p}
+        for lead in leads:
+            if said.startswith(lead) and said[len(lead):] in phrases:
+                return row.actual.strip()
+    return ""
 
 
 def states_target(target: Value, actual: Value) -> bool:
@@ -493,6 +568,8 @@ def _review_reason(row: IndicatorRow, target: Value, actual: Value, fields: dict
         return "该行没有分值（行上和标题中都没有），无法计分"
     if not compare:
         return None
+    if fields.get("affirms_target"):
+        return None  # the rules decide (JX-S70 judges a row without points, JX-S71 holds a weighted one)
     if fields["direction"] == "unknown":
         return f"指标值“{row.target}”无法识别，无法与实际完成值比较"
     if actual.kind == "empty":
@@ -631,6 +708,7 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
     doubts = review_notes(target, actual, direction) if direction != "na" else ()
     if weight is None and weight_source == "row" and not child:
         weight = row.weight
+    qual_band, qual_note = _qual_reading(actual, vocabulary, target) if direction == "qualitative" else (None, "")
     fields: dict = {
         "kind": "indicator",
         "id": row.number,
@@ -647,7 +725,7 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "actual_comparator": actual.comparator,
         "has_reason": has_reason(row.reason, vocabulary),
         "actual_copies_target": bool(row.actual.strip()) and row.actual.strip() == row.target.strip(),
-        "qual_band": _qual_band(actual, vocabulary, target) if direction == "qualitative" else None,
+        "qual_band": qual_band,
         "states_target": direction == "qualitative" and states_target(target, actual),
         "core": row.core,
         "unsure": bool(doubts),
@@ -688,9 +766,15 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
     fields["bounded_rate"] = any(w and w in row.name for w in vocabulary.get("bounded_rates") or ())
     if target.kind == "quantity" and not target.uncertain and target.unit == "%":
         fields["target_pct"] = target.number
+    # The department states the target was met as set, in words the pack lists ("实际按该标准发放"):
+    # read only where nothing else reads the row (no band, no compared numbers, no dates compared).
+    affirmed = "" if (qual_band or "actual" in fields or fields.get("deadline_met") in (True, False)) \
+        else affirmation(row, target, vocabulary)
+    fields["affirms_target"] = bool(affirmed)
     compare = vocabulary.get("compare_values", True) is not False
     judge = vocabulary.get("unweighted_rows") == "judge" or child
-    review = _review_reason(row, target, actual, fields, compare, judge) or (date_doubt if compare else None)
+    review = _review_reason(row, target, actual, fields, compare, judge) or (
+        date_doubt if compare and not affirmed else None)
     fields["readable"] = review is None
     display = {
         "name": row.name,
@@ -710,6 +794,8 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "ratio_pct": "" if fields.get("ratio") is None else f"{round_half_up(fields['ratio'] * 100, 2)}%",
         "criteria_notes": "；".join(criteria_notes),
         "completion": row.completion.strip(),
+        "qual_note": f"（{qual_note}）" if qual_note else "",
+        "affirmation": affirmed,
     }
     return Fact(kind="indicator", id=row.number, fields=fields, section=section, item=row.name,
                 row=row, target=target, actual=actual, describe=display, review=review,
@@ -1076,7 +1162,7 @@ def row_review_items(row: IndicatorRow, within, vocabulary: dict) -> tuple[Revie
 # cells still runs: a doubt about the unit cell leaves target against actual to the checks. The
 # row as a whole, or a cell not listed here, takes away every field read from the row's cells.
 _COMPARISON = ("target", "actual", "ratio", "shortfall_pp", "units_match", "deadline_met", "late_days", "deadline_days",
-               "actual_days", "states_target")
+               "actual_days", "states_target", "affirms_target")
 _TARGET_FIELDS = (*_COMPARISON, "target_kind", "target_comparator", "target_pct", "target_vague", "qual_band",
                   "actual_copies_target", "not_an_indicator")
 CELL_FIELDS: dict[str, tuple[str, ...]] = {
