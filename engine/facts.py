@@ -326,6 +326,10 @@ class Fact:
     # The row's cells a case `review:` item doubts ("unit", "target"; "" the row as a whole): the
     # fields read from them are absent (engine.facts.CELL_FIELDS)
     doubted: frozenset = frozenset()
+    # A row 待复核 only for doubted cells that feed nothing but these fields (SCOPED_CELLS): the
+    # score rule that reads none of them (nor does any rule before it) still scores the row, the
+    # review item staying listed (engine.score.scope_allows). None: the review holds the row.
+    scoped_fields: frozenset | None = None
 
     @cached_property
     def display(self) -> dict:
@@ -1129,7 +1133,8 @@ def read_case(case: Case, pack) -> Reading:
                                       and bool(row.target.strip() or row.actual.strip()))
         items = row_review_items(row, within, vocabulary)
         if items:
-            fact, held = under_review(fact, items)
+            scopable = SCOPED_CELLS - ({"nature"} if nature_feeds_target(row, notation_for(vocabulary)) else set())
+            fact, held = under_review(fact, items, frozenset(scopable))
             if held:  # the items made the row 待复核
                 linked.extend(i for i in items if i not in linked)
         others = {path[len(row.path)] for _item, path in within if len(path) == len(row.path) + 1} - fact.doubted
@@ -1162,14 +1167,14 @@ def row_review_items(row: IndicatorRow, within, vocabulary: dict) -> tuple[Revie
 # cells still runs: a doubt about the unit cell leaves target against actual to the checks. The
 # row as a whole, or a cell not listed here, takes away every field read from the row's cells.
 _COMPARISON = ("target", "actual", "ratio", "shortfall_pp", "units_match", "deadline_met", "late_days", "deadline_days",
-               "actual_days", "states_target", "affirms_target")
-_TARGET_FIELDS = (*_COMPARISON, "target_kind", "target_comparator", "target_pct", "target_vague", "qual_band",
+               "actual_days", "states_target")
+_TARGET_FIELDS = (*_COMPARISON, "affirms_target", "target_kind", "target_comparator", "target_pct", "target_vague", "qual_band",
                   "actual_copies_target", "not_an_indicator")
 CELL_FIELDS: dict[str, tuple[str, ...]] = {
     "target": _TARGET_FIELDS,
     "adjusted_target": _TARGET_FIELDS,  # the 调整指标值 may be the target the row is held to
     "nature": (*_COMPARISON, "target_comparator"),  # 指标性质 gives the target its comparator
-    "actual": (*_COMPARISON, "actual_kind", "actual_comparator", "qual_band", "actual_copies_target"),
+    "actual": (*_COMPARISON, "affirms_target", "actual_kind", "actual_comparator", "qual_band", "actual_copies_target"),
     "weight": ("self_share", "block_share", "block_rows", "score_blank"),
     # cells a pack's review_row_fields usually leaves out (a doubt about them does not stop the
     # rule scoring the row), whose checks still go: the 得分 and the 偏差原因
@@ -1212,7 +1217,27 @@ def unit_doubt(fact: Fact) -> tuple[tuple[str, ...], bool]:
     return _COMPARISON, False
 
 
-def under_review(fact: Fact, items: tuple[ReviewItem, ...]) -> tuple[Fact, bool]:
+# Cells whose doubt the score rule may not depend on: everything read from them is in CELL_FIELDS,
+# nothing in KEPT_FIELDS. The 指标性质 cell feeds the direction (a KEPT field) only where it gives a
+# bare quantity target its comparator (nature_feeds_target); elsewhere ("定性指标" beside 高 / 高)
+# only the comparison fields it would take away.
+SCOPED_CELLS = frozenset({"nature"})
+
+
+def nature_feeds_target(row: IndicatorRow, notation) -> bool:
+    """Whether the row's 指标性质 cell gives its target the comparator (and so the direction):
+    a quantity target written without one, and a nature cell that reads as one (as _with_columns)."""
+    nature = row.nature.strip()
+    if not nature or not row.target.strip():
+        return False
+    value = parse_value(row.target, notation, "target")
+    if value.kind != "quantity" or value.comparator is not None:
+        return False
+    probe = parse_value(nature + "1", notation)
+    return probe.kind == "quantity" and probe.comparator is not None and not probe.notes
+
+
+def under_review(fact: Fact, items: tuple[ReviewItem, ...], scopable: frozenset = frozenset()) -> tuple[Fact, bool]:
     """The fact of a row the case's review items name: 待复核 (not readable is not unmet), with
     the fields read from the doubted cells taken away (`CELL_FIELDS`), so that only the checks
     that read those cells are silenced. A doubt about the unit cell alone that cannot change
@@ -1240,7 +1265,11 @@ def under_review(fact: Fact, items: tuple[ReviewItem, ...]) -> tuple[Fact, bool]
     said = "；".join(f"材料复核项 {i.field}" + (f"“{i.value}”" if i.value.strip() else "") + f"：{i.reason.rstrip('。')}"
                     for i in items)
     reason = f"{fact.review}；{said}" if fact.review else said
-    return replace(fact, fields={**fields, "readable": False}, review=reason, doubted=doubted), True
+    # doubts only about cells in `scopable`, on a row readable otherwise: whether they hold the row
+    # depends on the score rule (engine.score.scope_allows)
+    scoped = frozenset(drop) if (not fact.review and cells and cells <= scopable) else None
+    return replace(fact, fields={**fields, "readable": False}, review=reason, doubted=doubted,
+                   scoped_fields=scoped), True
 
 
 def build_facts(case: Case, pack) -> list[Fact]:

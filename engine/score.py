@@ -18,6 +18,8 @@ from .actions import plan as plan_actions
 from .case import FORMAT_V2, Case
 from .decimals import D, fmt, largest_remainder, round_half_up
 from .errors import JixiaoError, Problem, format_path, tr
+from .match.contract import conjunctions, to_nnf
+from .match.python import condition_holds, fact_view
 from .expr import ExprError
 from .facts import Fact, group_facts, read_case
 from .facts_checks import check_facts, scored_row_facts
@@ -73,6 +75,62 @@ def choose_score_rule(pack: Pack, codes: tuple[str, ...]) -> Rule | None:
     candidates = [pack.rule(c) for c in codes if pack.rule(c).is_score_rule]
     candidates.sort(key=lambda r: (r.priority, order[r.code]))
     return candidates[0] if candidates else None
+
+
+def _condition_fields(node) -> set[str]:
+    """Every field a condition reads (`field` and `other` of each leaf)."""
+    if isinstance(node, dict):
+        if "field" in node:
+            return {node["field"], *([node["other"]] if "other" in node else [])}
+        return set().union(*(_condition_fields(v) for v in node.values())) if node else set()
+    if isinstance(node, (list, tuple)):
+        return set().union(*(_condition_fields(v) for v in node)) if node else set()
+    return set()
+
+
+def rule_reads(rule: Rule, pack: Pack) -> frozenset:
+    """The fact fields a score rule reads: its condition's, and its method formula's names."""
+    names = _condition_fields(rule.when)
+    method = pack.methods.get((rule.score or {}).get("method")) if rule.score else None
+    if method is not None:
+        names |= set(getattr(method.formula, "names", ()) or ())
+    return frozenset(names)
+
+
+def scope_allows(fact: Fact, rule: Rule | None, pack: Pack) -> bool:
+    """A row 待复核 only for a doubted cell the rules may not need (Fact.scoped_fields): scored by
+    `rule` when neither it nor any score rule that would come before it reads a field taken from
+    the doubted cell. A rule before it that reads one might have held, had the cell been read:
+    then the row waits. A review rule never lifts the hold."""
+    if fact.scoped_fields is None or rule is None or (rule.score or {}).get("outcome") == "review":
+        return False
+    unknown = fact.scoped_fields
+    if rule_reads(rule, pack) & unknown:
+        return False
+    order = _pack_order(pack)
+    until = (rule.priority, order[rule.code])
+    view = fact_view(fact.fields)
+    for other in pack.rules:
+        if (other is not rule and other.is_score_rule and other.applies_to == fact.kind
+                and (other.priority, order[other.code]) <= until and rule_reads(other, pack) & unknown
+                and _might_hold(other.when, view, unknown)):
+            return False
+    return True
+
+
+def _might_hold(condition, view: dict, unknown: frozenset) -> bool:
+    """Whether a condition could hold were the `unknown` fields read: some alternative of it (its
+    disjunctive form) whose every leaf on known fields holds, as the matcher decides it."""
+    for alternative in conjunctions(to_nnf(condition)):
+        if all((leaf["field"] in unknown or leaf.get("other") in unknown) or condition_holds(leaf, view)
+               for leaf in alternative):
+            return True
+    return False
+
+
+def _lifted_note(explanation: str, doubt: str, rule: Rule) -> str:
+    return (f"{explanation}（{doubt.rstrip('。')}；规则 {rule.code} 不读取这一单元格，照常评定，"
+            "复核项仍列在待复核清单中。）")
 
 
 def _env(fact: Fact, params: dict, pack: Pack, weight: Decimal) -> dict:
@@ -581,6 +639,11 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
     for fact, codes in zip(facts, matches):
         weight = _fact_weight(fact, pack, weights)
         rule = choose_score_rule(pack, codes)
+        lifted = ""
+        if fact.review and scope_allows(fact, rule, pack):
+            # the doubted cell feeds nothing this rule (or one before it) reads: scored, the item stays listed
+            lifted = fact.review
+            fact = replace(fact, review=None, fields={**fact.fields, "readable": True})  # noqa: PLW2901
         if fact.review and rule is not None and rule.score.get("outcome") != "review":
             # a row 待复核 for what it says (a doubted cell, a block the pack cannot place) is not
             # scored by the rule its readable cells would meet: the ledger names the review rule
@@ -592,7 +655,8 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
         if mismatch:
             fact = replace(fact, review=mismatch)  # noqa: PLW2901
         elif not fact.review and rule is not None and rule.score.get("outcome") == "judged":
-            ledger.append(_judged_entry(fact, rule))
+            entry = _judged_entry(fact, rule)
+            ledger.append(replace(entry, explanation=_lifted_note(entry.explanation, lifted, rule)) if lifted else entry)
             continue
         if fact.review or (rule is not None and rule.score.get("outcome") == "review"):
             entry = _review_entry(fact, rule, pack, weight)
@@ -605,7 +669,10 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
             ledger.append(entry)
             findings.append(finding)
         else:
-            ledger.append(score_fact(fact, rule, pack, weight))
+            entry = score_fact(fact, rule, pack, weight)
+            if lifted:
+                entry = replace(entry, explanation=_lifted_note(entry.explanation, lifted, rule))
+            ledger.append(entry)
     findings.extend(_findings_for(pack, first, matches))
     scored = scored_row_facts(case, [f for f in facts if f.kind == "indicator"], ledger,
                               start_id=max((f.id for f in first), default=0), pack=pack)
