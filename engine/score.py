@@ -23,7 +23,7 @@ from .match.python import condition_holds, fact_view
 from .expr import ExprError
 from .facts import Fact, group_facts, read_case
 from .facts_checks import check_facts, scored_row_facts
-from .result import Finding, LedgerEntry, NotCheckable, Result, ReviewEntry, SectionScore, Skipped
+from .result import Finding, LedgerEntry, NotCheckable, Result, ReviewEntry, SectionScore, Skipped, UNPLACED_TITLE
 from .rulepack import Pack, Rule, resolve_param
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -126,6 +126,18 @@ def _might_hold(condition, view: dict, unknown: frozenset) -> bool:
                for leaf in alternative):
             return True
     return False
+
+
+def _judges_unweighted(pack: Pack, fact: Fact) -> bool:
+    """Whether the pack judges a row without points (`unweighted_rows: judge`, or a "其中" row
+    under `judge_children`)."""
+    vocabulary = pack.vocabulary
+    if "section" in (vocabulary.get("weights_from") or ()) and not fact.fields.get("child"):
+        # the layout shares its sections' points among rows without a weight (20 + 80): a row of no
+        # section lacks points only because it could not be placed, not because the form gives none
+        return False
+    return vocabulary.get("compare_values", True) is not False and (
+        vocabulary.get("unweighted_rows") == "judge" or bool(fact.fields.get("child")))
 
 
 def _lifted_note(explanation: str, doubt: str, rule: Rule) -> str:
@@ -603,13 +615,29 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
     """Score one case, keeping the facts and matches behind the result."""
     reading = read_case(case, pack)
     facts = reading.facts
+    unplaced: dict[int, str] = {}  # rows judged without points outside every section: why
     if reading.unmapped and case.format == FORMAT_V2:
-        # v2: a row whose block the pack cannot place is 待复核 (shown, kept out of the total)
+        # v2: a row whose block the pack cannot place: its points have nowhere to go, so a row with
+        # points is 待复核 (shown, kept out of the total); a row the form gives no points is judged
+        # as any such row (judging needs no section, only points do) and listed apart
         names = "、".join(s.title for s in pack.sections)
         unmapped = {r.number for r in reading.unmapped}
-        facts = [replace(f, review=f"一级指标“{f.row.level1 or '（空）'}”、二级指标“{f.row.level2 or '（空）'}”"
-                                   f"不属于规则包 {pack.id} 的任何部分（{names}），无法计分；可用适合该版式的规则包评分")
-                 if f.row is not None and f.row.number in unmapped else f for f in facts]
+        out = []
+        for f in facts:
+            if f.row is None or f.row.number not in unmapped:
+                out.append(f)
+                continue
+            where = (f"一级指标“{f.row.level1 or '（空）'}”、二级指标“{f.row.level2 or '（空）'}”"
+                     f"不属于规则包 {pack.id} 的任何部分（{names}）")
+            if f.fields.get("weight") is None and _judges_unweighted(pack, f):
+                unplaced[f.row.number] = where
+                out.append(replace(f, review=f"{f.review.rstrip('。')}；{where}") if f.review else f)
+            elif f.fields.get("weight") is None:  # its share of a section's points is unknown
+                out.append(replace(f, review=f"{where}，该行应分得的分值无法确定，无法计分；可用适合该版式的规则包评分"))
+            else:
+                out.append(replace(f, review=f"{where}，该行的分值无法计入任何部分，无法计分；"
+                                             "可用适合该版式的规则包评分"))
+        facts = out
     elif reading.unmapped:
         names = ", ".join(s.key for s in pack.sections)
         raise JixiaoError([
@@ -656,10 +684,16 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
             fact = replace(fact, review=mismatch)  # noqa: PLW2901
         elif not fact.review and rule is not None and rule.score.get("outcome") == "judged":
             entry = _judged_entry(fact, rule)
+            if fact.row is not None and fact.row.number in unplaced:
+                entry = replace(entry, explanation=f"{entry.explanation}{unplaced[fact.row.number]}，"
+                                                   f"列在“{UNPLACED_TITLE}”中。")
             ledger.append(replace(entry, explanation=_lifted_note(entry.explanation, lifted, rule)) if lifted else entry)
             continue
         if fact.review or (rule is not None and rule.score.get("outcome") == "review"):
             entry = _review_entry(fact, rule, pack, weight)
+            where = unplaced.get(fact.row.number) if fact.row is not None else None
+            if where and where not in entry.explanation:  # a rule's own reason, on a row of no section
+                entry = replace(entry, explanation=f"{entry.explanation}{where}，列在“{UNPLACED_TITLE}”中。")
             ledger.append(entry)
             review.append(ReviewEntry("row", fact.item, entry.explanation, row=entry.row,
                                       field="row" if fact.row else "budget",
