@@ -574,6 +574,12 @@ def _review_reason(row: IndicatorRow, target: Value, actual: Value, fields: dict
         return None
     if fields.get("affirms_target"):
         return None  # the rules decide (JX-S70 judges a row without points, JX-S71 holds a weighted one)
+    if (fields["weight"] is None and fields.get("completion_pct") is not None and "ratio" not in fields
+            and fields.get("qual_band") is None and fields.get("deadline_met") is None
+            and actual.kind not in ("empty", "na", "unparsed")):
+        # a row without points whose values cannot be compared, but whose 完成率 the department states
+        # ("指标完成率99.14%"): the rules judge it on that statement (JX-S72 / JX-S73)
+        return None
     if fields["direction"] == "unknown":
         return f"指标值“{row.target}”无法识别，无法与实际完成值比较"
     if actual.kind == "empty":

@@ -138,3 +138,62 @@ def test_a_real_date_is_still_compared_as_a_date():
     entry = _entries(_score([{"name": "项目完成时间", "target": "2023年12月底", "actual": "2023年11月"}],
                             level2="时效指标"))[1]
     assert (entry.rule, entry.verdict) == ("JX-S67", "met")
+
+
+# --- the department's stated 完成率 on a row without points (JX-S72 / JX-S73) ----------------------
+
+def test_a_stated_completion_judges_a_row_whose_values_cannot_be_compared():
+    # narrative-2022-baoshan-tsg-mfkf: the report lists actuals and 指标完成率, no targets
+    rows = _entries(_score([
+        {"name": "年度免费开放服务天", "target": "", "actual": "360天", "completion": "100%"},
+        {"name": "读者满意度调查好评率", "target": "", "actual": "90%", "completion": "99.14%"},
+    ], level1="满意度指标", level2="服务对象满意度指标"))
+    assert [(e.rule, e.verdict) for e in rows.values()] == [("JX-S72", "met"), ("JX-S73", "unmet")]
+    assert "单位所填完成率 99.14%" in rows[2].explanation and "按填报单位的陈述" in rows[2].explanation
+    assert all(e.points == 0 and e.weight == 0 for e in rows.values())
+
+
+@pytest.mark.parametrize("row", [
+    # comparable values are compared, whatever the 完成率 says
+    {"name": "服务天数", "target": "≥365天", "actual": "360天", "completion": "100%"},
+    # a row with points is not scored on a stated rate
+    {"name": "服务天数", "target": "", "actual": "360天", "completion": "100%", "weight": 10, "score": 10},
+    # no actual: the stated rate alone is not read
+    {"name": "服务天数", "target": "", "actual": "", "completion": "100%"},
+])
+def test_a_stated_completion_is_read_only_where_nothing_else_decides(row):
+    entry = _entries(_score([row]))[1]
+    assert entry.rule not in ("JX-S72", "JX-S73")
+
+
+# --- JX-A52 / JX-A53 read the department's own 完成率, not jixiao's comparison ---------------------
+
+def _alarms(result):
+    return {(f.rule, f.row) for f in result.findings if not f.passed}
+
+
+def test_a52_a53_report_a_stated_shortfall_on_a_row_jixiao_cannot_compare():
+    # Kept on purpose (issue 12 follow-up): the findings quote the department's own numbers (完成率
+    # 99.14 % < 100 %, and a full self score / no reason); they do not rest on a comparison of values
+    # jixiao could not read (ratio missing is their precondition), so they hold whatever the row's
+    # outcome — judged on that statement (JX-S73) or 待复核 for a missing weight.
+    row = {"name": "读者满意度调查好评率", "target": "", "actual": "90%", "completion": "99.14%", "reason": ""}
+    judged = _score([row], level1="满意度指标", level2="服务对象满意度指标")
+    assert ("JX-A52", 1) in _alarms(judged)
+    held = _score([row], vocabulary={"unweighted_rows": "review"}, level1="满意度指标", level2="服务对象满意度指标")
+    assert _entries(held)[1].outcome == "review" and ("JX-A52", 1) in _alarms(held)
+    scored = _score([{**row, "weight": 10, "score": 10}], level1="满意度指标", level2="服务对象满意度指标")
+    assert _entries(scored)[1].outcome == "review" and ("JX-A53", 1) in _alarms(scored)
+
+
+def test_a52_is_silent_when_the_completion_cell_itself_is_doubted():
+    data = {"format": "jixiao-case/2", "unit": "测试单位", "year": 2023, "form": "project",
+            "self_evaluation": {"budget": {"full_year": 100, "executed": 100}, "indicators": [
+                {"level1": "满意度指标", "groups": [{"level2": "服务对象满意度指标", "rows": [
+                    {"name": "读者满意度调查好评率", "target": "", "actual": "90%", "completion": "99.14%", "reason": ""}]}]}]},
+            "review": [{"field": "self_evaluation.indicators[0].groups[0].rows[0].completion", "value": "99.14%",
+                        "reason": "看不清"}]}
+    pack = load_pack(NATIONAL)
+    result = score_case(build_case(data, "x.yaml", "0" * 64), pack, matcher_for(pack, "python"))
+    assert not {r for r, _ in _alarms(result)} & {"JX-A52", "JX-A53"}
+    assert _entries(result)[1].rule != "JX-S73"  # the statement in doubt decides nothing
