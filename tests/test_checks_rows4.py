@@ -157,7 +157,9 @@ MATCHER_NATIONAL = matcher_for(PACK, "python")
 def test_a_stated_completion_below_100_with_a_full_self_total_is_unmet_at_full_marks():
     ev = _narrative("99.14%", 100)
     assert alarms(ev, "JX-A53") and alarms(ev, "JX-A52")
-    assert _entry(ev).outcome == "review"  # no weight: the row itself is still not scored
+    # no weight: the row is not scored; it is judged unmet on the department's stated 完成率 (JX-S73), no points
+    assert (_entry(ev).outcome, _entry(ev).rule, _entry(ev).verdict) == ("judged", "JX-S73", "unmet")
+    assert _entry(ev).points == 0 and _entry(ev).weight == 0
 
 
 def test_a_stated_completion_is_read_only_when_sure():
