@@ -197,3 +197,23 @@ def test_a52_is_silent_when_the_completion_cell_itself_is_doubted():
     result = score_case(build_case(data, "x.yaml", "0" * 64), pack, matcher_for(pack, "python"))
     assert not {r for r, _ in _alarms(result)} & {"JX-A52", "JX-A53"}
     assert _entries(result)[1].rule != "JX-S73"  # the statement in doubt decides nothing
+
+
+def test_lint_reports_the_affirmation_rules_when_the_pack_lists_no_affirmations(tmp_path):
+    import shutil
+
+    from engine.lint import lint_pack
+
+    pack = tmp_path / "national-2020"
+    shutil.copytree(NATIONAL, pack)
+    text = (pack / "pack.yaml").read_text(encoding="utf-8")
+    start = text.index("  target_affirmations:\n")
+    end = text.index("  # 偏差原因 text", start)
+    (pack / "pack.yaml").write_text(text[:start] + "  target_affirmations: {}\n" + text[end:], encoding="utf-8")
+    vocab = [p for p in lint_pack(pack).problems if p.code == "E-LINT-VOCAB"]
+    assert sorted(p.message[:10] for p in vocab) == ["规则 JX-S70：", "规则 JX-S71："]
+    # and without the list nothing is read as affirmed
+    loaded = load_pack(pack)
+    assert not any(e.rule == "JX-S70" for e in score_case(_case([
+        {"name": "项目完成时间", "target": "2023年12月底", "actual": "实际在规定时间内完成"}], level2="时效指标"),
+        loaded, matcher_for(loaded, "python")).ledger)
