@@ -1226,8 +1226,9 @@ def unit_doubt(fact: Fact) -> tuple[tuple[str, ...], bool]:
 # Cells whose doubt the score rule may not depend on: everything read from them is in CELL_FIELDS,
 # nothing in KEPT_FIELDS. The 指标性质 cell feeds the direction (a KEPT field) only where it gives a
 # bare quantity target its comparator (nature_feeds_target); elsewhere ("定性指标" beside 高 / 高)
-# only the comparison fields it would take away.
-SCOPED_CELLS = frozenset({"nature"})
+# only the comparison fields it would take away. The 完成率 cell feeds only completion_pct (read by
+# JX-S72 / S73 and the checks on the stated rate).
+SCOPED_CELLS = frozenset({"nature", "completion"})
 
 
 def nature_feeds_target(row: IndicatorRow, notation) -> bool:

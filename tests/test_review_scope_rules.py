@@ -73,3 +73,13 @@ def test_the_corpus_row_is_scored_with_its_item_listed():
     assert (entry.outcome, entry.rule) == ("scored", "JX-S05")
     assert any(i.field.endswith("rows[9].nature") for i in result.review_items)
     assert result.status == "provisional"
+
+
+def test_a_doubted_completion_cell_holds_only_the_rows_judged_on_it():
+    # the values compare: JX-S01 reads no 完成率, the row is scored, the item stays listed
+    _fact, result = _evaluate("{name: 合格率, target: '≥95%', actual: '96%', completion: '1OO%', weight: 5, score: 5}",
+                              ["completion"])
+    assert (_row(result).outcome, _row(result).rule) == ("scored", "JX-S01") and result.status == "provisional"
+    # nothing else to go on: the rule judging on the stated rate (JX-S72) reads the doubted cell
+    _fact, result = _evaluate("{name: 服务天数, target: '', actual: '360天', completion: '100%'}", ["completion"])
+    assert _row(result).outcome == "review"
