@@ -60,6 +60,9 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "has_reason": BOOL,  # 偏差原因 is more than boilerplate
         "actual_copies_target": BOOL,  # the actual cell is the target cell verbatim
         "states_target": BOOL,  # a qualitative actual in the qualitative target's own words (可持续 / 可持续)
+        # the actual is one of the pack's `target_affirmations` ("实际按该标准发放"): the department says the
+        # target was met as set, without a figure (read only where nothing else reads the row)
+        "affirms_target": BOOL,
         "unsure": BOOL,  # the parser is unsure of the target or the actual (engine.values doubts)
         "readable": BOOL,  # false: a value could not be read for sure (the row is 待复核, see Fact.review)
         "core": BOOL,  # 是否核心指标 / ★ (v2 forms that mark it)
@@ -264,7 +267,7 @@ FIELD_UNITS: dict[str, dict[str, str]] = {
 MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "indicator": ("name", "level1", "level2", "row", "target", "actual", "target_text", "actual_text", "qual_band",
                   "review_notes", "self_score", "weight", "criteria", "ratio_pct", "block_pct", "block", "criteria_notes",
-                  "completion"),
+                  "completion", "qual_note", "affirmation"),
     "budget": ("name", "label", "initial", "full_year", "executed", "rate", "rate_text", "adjustment_rate",
                "adjustment_amount", "funding_rows", "funding_rows_scored_text", "stated_initial", "stated_full_year",
                "stated_executed", "executed_change_rate", "executed_change_amount", "executed_change_direction"),
@@ -323,6 +326,10 @@ class Fact:
     # The row's cells a case `review:` item doubts ("unit", "target"; "" the row as a whole): the
     # fields read from them are absent (engine.facts.CELL_FIELDS)
     doubted: frozenset = frozenset()
+    # A row 待复核 only for doubted cells that feed nothing but these fields (SCOPED_CELLS): the
+    # score rule that reads none of them (nor does any rule before it) still scores the row, the
+    # review item staying listed (engine.score.scope_allows). None: the review holds the row.
+    scoped_fields: frozenset | None = None
 
     @cached_property
     def display(self) -> dict:
@@ -433,11 +440,56 @@ def _lateness(target: Value, actual: Value, vocabulary: dict) -> dict:
 
 
 def _qual_band(actual: Value, vocabulary: dict, target: Value | None = None) -> str | None:
+    return _qual_reading(actual, vocabulary, target)[0]
+
+
+def _qual_reading(actual: Value, vocabulary: dict, target: Value | None = None) -> tuple[str | None, str]:
+    """The band of a qualitative actual and, when it is not one of the band's own words, how the
+    pack's vocabulary reads it (shown with the verdict): an actual that is the target's words with
+    one degree word of `qualitative_degrees` put in ("企业较好把握…" for "企业把握…": the degree
+    word's band), or the target's own words or grade (`qualitative_grades`). ("", "") aside, the
+    band is None: words outside the pack's reading are never put in a band."""
     if actual.kind != "qualitative" or actual.label is None:
-        return None
-    for band, words in (vocabulary.get("qualitative_bands") or {}).items():
+        return None, ""
+    bands = vocabulary.get("qualitative_bands") or {}
+    for band, words in bands.items():
         if actual.label in words:
-            return band
+            return band, ""
+    degree = _degree_band(actual, target, vocabulary)
+    if degree is not None:
+        band, word = degree
+        return band, (f"完成值是指标值“{target.label.strip()}”加上程度词“{word}”；程度词归档是本规则包的解读，"
+                      f"见词表 qualitative_degrees")
+    return _grade_band(actual, vocabulary, target), ""
+
+
+def _degree_band(actual: Value, target: Value | None, vocabulary: dict) -> tuple[str, str] | None:
+    """(band, degree word) when the actual is exactly the target's words with one degree word of
+    the pack's `qualitative_degrees` put in somewhere ("企业较好把握正确政治导向…" for the target
+    "企业把握正确政治导向…"), else None. Strict on purpose: taking the degree word out must leave
+    the target's text itself (spaces and full-width punctuation aside), so the actual cannot drop,
+    negate or change what the target promised; a paraphrase ("受目的国受众欢迎显著" for
+    "获得目的国(地区)受众欢迎") is not read."""
+    if target is None or target.kind != "qualitative" or not target.label or not actual.label:
+        return None
+    bands = vocabulary.get("qualitative_bands") or {}
+    goal, said = folded(target.label), folded(actual.label)
+    if not goal:
+        return None
+    for band, words in (vocabulary.get("qualitative_degrees") or {}).items():
+        if band not in bands:
+            continue
+        for word in words or ():
+            w = folded(str(word))
+            if not w or said.count(w) != 1:
+                continue
+            at = said.index(w)
+            if said[:at] + said[at + len(w):] == goal:
+                return str(band), str(word)
+    return None
+
+
+def _grade_band(actual: Value, vocabulary: dict, target: Value | None) -> str | None:
     # A grade word ("高") says nothing alone ("低" is good for a risk): only the same grade as
     # the target's is read, as the pack's met band (vocabulary `qualitative_grades`).
     # The pack may also read any actual that states the target's own words as that band
@@ -449,6 +501,33 @@ def _qual_band(actual: Value, vocabulary: dict, target: Value | None = None) -> 
             and grades.get("met_band") in (vocabulary.get("qualitative_bands") or {})):
         return grades["met_band"]
     return None
+
+
+def affirmation(row: IndicatorRow, target: Value, vocabulary: dict) -> str:
+    """The phrase of the pack's `target_affirmations` the actual consists of, or "": the department
+    states the target was met as set, without a figure. Each phrase affirms one kind of target:
+    `deadline` phrases ("在规定时间内完成") a target that is a date (`date_units`), `standard`
+    phrases ("按该标准发放") a target that is a rate per unit ("260元/辆") or a row named for a
+    standard (`standard_names`, "补助标准"). Strict: the folded actual must be one such phrase,
+    optionally after one `lead_words` word (实际, 已 …), so nothing else (a negation, a hedge, a
+    figure) can stand in it; "按时完成" says nothing about a count of 180 people."""
+    table = vocabulary.get("target_affirmations") or {}
+    said = folded(row.actual)
+    if not said or target.kind in ("empty", "na"):
+        return ""
+    kinds = []
+    if date_span(target, vocabulary.get("date_units") or {}):
+        kinds.append("deadline")
+    if target.kind == "quantity" and ("/" in (target.quantities[0].unit or "") or any(
+            w and w in row.name for w in table.get("standard_names") or ())):
+        kinds.append("standard")
+    leads = ["", *(folded(str(p)) for p in table.get("lead_words") or () if p)]
+    for kind in kinds:
+        phrases = {folded(str(p)) for p in table.get(kind) or () if p}
+        for lead in leads:
+            if said.startswith(lead) and said[len(lead):] in phrases:
+                return row.actual.strip()
+    return ""
 
 
 def states_target(target: Value, actual: Value) -> bool:
@@ -501,6 +580,14 @@ def _review_reason(row: IndicatorRow, target: Value, actual: Value, fields: dict
     if fields["weight"] is None and not (judge_unweighted and compare):
         return "该行没有分值（行上和标题中都没有），无法计分"
     if not compare:
+        return None
+    if fields.get("affirms_target"):
+        return None  # the rules decide (JX-S70 judges a row without points, JX-S71 holds a weighted one)
+    if (fields["weight"] is None and fields.get("completion_pct") is not None and "ratio" not in fields
+            and fields.get("qual_band") is None and fields.get("deadline_met") is None
+            and actual.kind not in ("empty", "na", "unparsed")):
+        # a row without points whose values cannot be compared, but whose 完成率 the department states
+        # ("指标完成率99.14%"): the rules judge it on that statement (JX-S72 / JX-S73)
         return None
     if fields["direction"] == "unknown":
         return f"指标值“{row.target}”无法识别，无法与实际完成值比较"
@@ -640,6 +727,7 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
     doubts = review_notes(target, actual, direction) if direction != "na" else ()
     if weight is None and weight_source == "row" and not child:
         weight = row.weight
+    qual_band, qual_note = _qual_reading(actual, vocabulary, target) if direction == "qualitative" else (None, "")
     fields: dict = {
         "kind": "indicator",
         "id": row.number,
@@ -656,7 +744,7 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "actual_comparator": actual.comparator,
         "has_reason": has_reason(row.reason, vocabulary),
         "actual_copies_target": bool(row.actual.strip()) and row.actual.strip() == row.target.strip(),
-        "qual_band": _qual_band(actual, vocabulary, target) if direction == "qualitative" else None,
+        "qual_band": qual_band,
         "states_target": direction == "qualitative" and states_target(target, actual),
         "core": row.core,
         "unsure": bool(doubts),
@@ -697,9 +785,15 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
     fields["bounded_rate"] = any(w and w in row.name for w in vocabulary.get("bounded_rates") or ())
     if target.kind == "quantity" and not target.uncertain and target.unit == "%":
         fields["target_pct"] = target.number
+    # The department states the target was met as set, in words the pack lists ("实际按该标准发放"):
+    # read only where nothing else reads the row (no band, no compared numbers, no dates compared).
+    affirmed = "" if (qual_band or "actual" in fields or fields.get("deadline_met") in (True, False)) \
+        else affirmation(row, target, vocabulary)
+    fields["affirms_target"] = bool(affirmed)
     compare = vocabulary.get("compare_values", True) is not False
     judge = vocabulary.get("unweighted_rows") == "judge" or child
-    review = _review_reason(row, target, actual, fields, compare, judge) or (date_doubt if compare else None)
+    review = _review_reason(row, target, actual, fields, compare, judge) or (
+        date_doubt if compare and not affirmed else None)
     fields["readable"] = review is None
     display = {
         "name": row.name,
@@ -719,6 +813,8 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "ratio_pct": "" if fields.get("ratio") is None else f"{round_half_up(fields['ratio'] * 100, 2)}%",
         "criteria_notes": "；".join(criteria_notes),
         "completion": row.completion.strip(),
+        "qual_note": f"（{qual_note}）" if qual_note else "",
+        "affirmation": affirmed,
     }
     return Fact(kind="indicator", id=row.number, fields=fields, section=section, item=row.name,
                 row=row, target=target, actual=actual, describe=display, review=review,
@@ -1052,7 +1148,8 @@ def read_case(case: Case, pack) -> Reading:
                                       and bool(row.target.strip() or row.actual.strip()))
         items = row_review_items(row, within, vocabulary)
         if items:
-            fact, held = under_review(fact, items)
+            scopable = SCOPED_CELLS - ({"nature"} if nature_feeds_target(row, notation_for(vocabulary)) else set())
+            fact, held = under_review(fact, items, frozenset(scopable))
             if held:  # the items made the row 待复核
                 linked.extend(i for i in items if i not in linked)
         others = {path[len(row.path)] for _item, path in within if len(path) == len(row.path) + 1} - fact.doubted
@@ -1086,13 +1183,13 @@ def row_review_items(row: IndicatorRow, within, vocabulary: dict) -> tuple[Revie
 # row as a whole, or a cell not listed here, takes away every field read from the row's cells.
 _COMPARISON = ("target", "actual", "ratio", "shortfall_pp", "units_match", "deadline_met", "late_days", "deadline_days",
                "actual_days", "states_target")
-_TARGET_FIELDS = (*_COMPARISON, "target_kind", "target_comparator", "target_pct", "target_vague", "qual_band",
+_TARGET_FIELDS = (*_COMPARISON, "affirms_target", "target_kind", "target_comparator", "target_pct", "target_vague", "qual_band",
                   "actual_copies_target", "not_an_indicator")
 CELL_FIELDS: dict[str, tuple[str, ...]] = {
     "target": _TARGET_FIELDS,
     "adjusted_target": _TARGET_FIELDS,  # the 调整指标值 may be the target the row is held to
     "nature": (*_COMPARISON, "target_comparator"),  # 指标性质 gives the target its comparator
-    "actual": (*_COMPARISON, "actual_kind", "actual_comparator", "qual_band", "actual_copies_target"),
+    "actual": (*_COMPARISON, "affirms_target", "actual_kind", "actual_comparator", "qual_band", "actual_copies_target"),
     "weight": ("self_share", "block_share", "block_rows", "score_blank"),
     # cells a pack's review_row_fields usually leaves out (a doubt about them does not stop the
     # rule scoring the row), whose checks still go: the 得分 and the 偏差原因
@@ -1135,7 +1232,28 @@ def unit_doubt(fact: Fact) -> tuple[tuple[str, ...], bool]:
     return _COMPARISON, False
 
 
-def under_review(fact: Fact, items: tuple[ReviewItem, ...]) -> tuple[Fact, bool]:
+# Cells whose doubt the score rule may not depend on: everything read from them is in CELL_FIELDS,
+# nothing in KEPT_FIELDS. The 指标性质 cell feeds the direction (a KEPT field) only where it gives a
+# bare quantity target its comparator (nature_feeds_target); elsewhere ("定性指标" beside 高 / 高)
+# only the comparison fields it would take away. The 完成率 cell feeds only completion_pct (read by
+# JX-S72 / S73 and the checks on the stated rate).
+SCOPED_CELLS = frozenset({"nature", "completion"})
+
+
+def nature_feeds_target(row: IndicatorRow, notation) -> bool:
+    """Whether the row's 指标性质 cell gives its target the comparator (and so the direction):
+    a quantity target written without one, and a nature cell that reads as one (as _with_columns)."""
+    nature = row.nature.strip()
+    if not nature or not row.target.strip():
+        return False
+    value = parse_value(row.target, notation, "target")
+    if value.kind != "quantity" or value.comparator is not None:
+        return False
+    probe = parse_value(nature + "1", notation)
+    return probe.kind == "quantity" and probe.comparator is not None and not probe.notes
+
+
+def under_review(fact: Fact, items: tuple[ReviewItem, ...], scopable: frozenset = frozenset()) -> tuple[Fact, bool]:
     """The fact of a row the case's review items name: 待复核 (not readable is not unmet), with
     the fields read from the doubted cells taken away (`CELL_FIELDS`), so that only the checks
     that read those cells are silenced. A doubt about the unit cell alone that cannot change
@@ -1163,7 +1281,11 @@ def under_review(fact: Fact, items: tuple[ReviewItem, ...]) -> tuple[Fact, bool]
     said = "；".join(f"材料复核项 {i.field}" + (f"“{i.value}”" if i.value.strip() else "") + f"：{i.reason.rstrip('。')}"
                     for i in items)
     reason = f"{fact.review}；{said}" if fact.review else said
-    return replace(fact, fields={**fields, "readable": False}, review=reason, doubted=doubted), True
+    # doubts only about cells in `scopable`, on a row readable otherwise: whether they hold the row
+    # depends on the score rule (engine.score.scope_allows)
+    scoped = frozenset(drop) if (not fact.review and cells and cells <= scopable) else None
+    return replace(fact, fields={**fields, "readable": False}, review=reason, doubted=doubted,
+                   scoped_fields=scoped), True
 
 
 def build_facts(case: Case, pack) -> list[Fact]:

@@ -67,6 +67,7 @@ FIELD_VOCABULARY: dict[str, str] = {
     "claims_complete": "completion_claims",
     "claimed_full": "budget_rate_words",
     "not_an_indicator": "not_indicator_words",
+    "affirms_target": "target_affirmations",
 }
 
 def template_text(text: str, vocabulary: dict) -> str | None:
@@ -890,21 +891,10 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
         # items doubt is not compared (engine.facts.read_case: `doubted`)
         f = {**fact.fields, "self_score": None if "score" in fact.doubted else entry.self_score}
         weight = entry.weight
-        comparable = _comparable(f)
-        fields = {
-            "kind": "scored_row", "id": ids(), "row": fact.row.number, "section": f.get("section"),
-            "level2": f.get("level2"), "direction": f.get("direction"), "rule": entry.rule,
-            "rule_score": entry.points, "weight": weight, "self_score": f.get("self_score"),
-            "rule_full": entry.points == weight, "has_reason": f.get("has_reason"),
-            "actual_comparator": f.get("actual_comparator"), "actual_copies_target": f.get("actual_copies_target"),
-            "units_match": f.get("units_match"), "ratio": f.get("ratio"), "target_kind": f.get("target_kind"),
-            "actual_kind": f.get("actual_kind"), "actual": f.get("actual"), "qual_band": f.get("qual_band"),
-            "states_target": f.get("states_target"),
-            "declared_weight": fact.row.weight, "comparable": comparable,
-            # the indicator may name its own basis ("退捕渔民抽样调查满意度")
-            "survey_mentioned": survey or any(w and w in fact.row.name for w in vocabulary.get("survey_words") or ()),
-            **_plausibility(fact, vocabulary, block_weights),
-        }
+        fields = _row_values(fact, entry, ids, survey, vocabulary, block_weights)
+        comparable = fields["comparable"]
+        fields.update({"rule_score": entry.points, "weight": weight, "self_score": f.get("self_score"),
+                       "rule_full": entry.points == weight})
         if not comparable:
             outcomes["review"] += 1
         elif fact.fields.get("direction") == "na":
@@ -937,22 +927,41 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
     return out
 
 
-def _judged_row_fact(fact: Fact, entry, ids: "_Ids", survey: bool, vocabulary: dict, block_weights: dict) -> Fact:
-    """A row judged without points, after scoring: its verdict and the values it was judged on;
-    no rule score, weight, self share or difference (there are no points to compare)."""
+#: The fields of a scored_row fact that are about points: a row judged without points has none of
+#: them (no rule score, weight, self score, share or difference to compare), so no check reading
+#: them can fire on it (tests/test_judged_checks.py holds this list to the builders).
+POINT_FIELDS = ("rule_score", "weight", "self_score", "rule_full", "diff", "abs_diff", "self_places", "self_full",
+                "self_over_weight", "self_share", "block_share", "block_rows")
+
+
+def _row_values(fact: Fact, entry, ids: "_Ids", survey: bool, vocabulary: dict, block_weights: dict) -> dict:
+    """The fields of a row after scoring that are about its values, not its points: one builder
+    for a row scored with points and a row judged without (the values it was judged on, the
+    verdict's inputs, where it is filed, the form's own stated 分值 `declared_weight`)."""
     f = fact.fields
-    fields = {
+    return {
         "kind": "scored_row", "id": ids(), "row": fact.row.number, "section": f.get("section"),
-        "level2": f.get("level2"), "direction": f.get("direction"), "rule": entry.rule, "verdict": entry.verdict,
-        "has_reason": f.get("has_reason"), "actual_comparator": f.get("actual_comparator"),
-        "actual_copies_target": f.get("actual_copies_target"), "units_match": f.get("units_match"),
-        "ratio": f.get("ratio"), "target_kind": f.get("target_kind"), "actual_kind": f.get("actual_kind"),
-        "actual": f.get("actual"), "qual_band": f.get("qual_band"), "comparable": _comparable(f),
+        "level2": f.get("level2"), "direction": f.get("direction"), "rule": entry.rule,
+        "has_reason": f.get("has_reason"),
+        "actual_comparator": f.get("actual_comparator"), "actual_copies_target": f.get("actual_copies_target"),
+        "units_match": f.get("units_match"), "ratio": f.get("ratio"), "target_kind": f.get("target_kind"),
+        "actual_kind": f.get("actual_kind"), "actual": f.get("actual"), "qual_band": f.get("qual_band"),
+        "states_target": f.get("states_target"),
+        "declared_weight": fact.row.weight, "comparable": _comparable(f),
+        # the indicator may name its own basis ("退捕渔民抽样调查满意度")
         "survey_mentioned": survey or any(w and w in fact.row.name for w in vocabulary.get("survey_words") or ()),
         **_plausibility(fact, vocabulary, block_weights),
     }
-    fields.pop("block_share", None)
-    fields.pop("block_rows", None)
+
+
+def _judged_row_fact(fact: Fact, entry, ids: "_Ids", survey: bool, vocabulary: dict, block_weights: dict) -> Fact:
+    """A row judged without points, after scoring: its verdict and the values it was judged on
+    (the scored rows' builder, `_row_values`); none of the POINT_FIELDS (there are no points to
+    compare). Its `declared_weight` is the 分值 the form states on the row, if any (a "其中" row
+    judged under its parent may state one); the checks reading it also need points to fire."""
+    fields = {**_row_values(fact, entry, ids, survey, vocabulary, block_weights), "verdict": entry.verdict}
+    for name in POINT_FIELDS:
+        fields.pop(name, None)
     display = {**fact.display, "row": str(fact.row.number), "rule": entry.rule, "rule_score": "—", "weight": "—"}
     if fields["ratio"] is not None:
         display["ratio_pct"] = _pct(round_half_up(fields["ratio"] * HUNDRED, 2))

@@ -16,6 +16,8 @@ SEVERITIES = ("error", "warning", "info")  # most serious first
 # The verdicts of a row judged without points (outcome "judged"), in words.
 VERDICT_TITLES = {"met": "达成", "partial": "部分达成", "unmet": "未达成"}
 NO_POINTS = "—"  # the points and weight of a row judged without points: none, not 0
+#: Rows of no section of the pack (their block matches none): judged without points, or 待复核
+UNPLACED_TITLE = "未归入任何部分的指标"
 
 
 def _s(value: Decimal | None, places: int | None = None) -> str | None:
@@ -297,6 +299,13 @@ class Result:
         if self.self_total is None or self.nothing_scored:  # no rule total to compare with
             return None
         return self.self_total - self.total
+
+    @property
+    def unplaced(self) -> tuple[LedgerEntry, ...]:
+        """Row entries of no section (a block the pack cannot place): a row the form gives no
+        points judged as any, or a row with points 待复核. Reports list them apart."""
+        keys = {s.key for s in self.sections}
+        return tuple(e for e in self.ledger if e.row is not None and e.section not in keys)
 
     @property
     def deductions(self) -> tuple[LedgerEntry, ...]:

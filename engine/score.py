@@ -18,10 +18,12 @@ from .actions import plan as plan_actions
 from .case import FORMAT_V2, Case
 from .decimals import D, fmt, largest_remainder, round_half_up
 from .errors import JixiaoError, Problem, format_path, tr
+from .match.contract import conjunctions, to_nnf
+from .match.python import condition_holds, fact_view
 from .expr import ExprError
 from .facts import Fact, group_facts, read_case
 from .facts_checks import check_facts, scored_row_facts
-from .result import Finding, LedgerEntry, NotCheckable, Result, ReviewEntry, SectionScore, Skipped
+from .result import Finding, LedgerEntry, NotCheckable, Result, ReviewEntry, SectionScore, Skipped, UNPLACED_TITLE
 from .rulepack import Pack, Rule, resolve_param
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -73,6 +75,74 @@ def choose_score_rule(pack: Pack, codes: tuple[str, ...]) -> Rule | None:
     candidates = [pack.rule(c) for c in codes if pack.rule(c).is_score_rule]
     candidates.sort(key=lambda r: (r.priority, order[r.code]))
     return candidates[0] if candidates else None
+
+
+def _condition_fields(node) -> set[str]:
+    """Every field a condition reads (`field` and `other` of each leaf)."""
+    if isinstance(node, dict):
+        if "field" in node:
+            return {node["field"], *([node["other"]] if "other" in node else [])}
+        return set().union(*(_condition_fields(v) for v in node.values())) if node else set()
+    if isinstance(node, (list, tuple)):
+        return set().union(*(_condition_fields(v) for v in node)) if node else set()
+    return set()
+
+
+def rule_reads(rule: Rule, pack: Pack) -> frozenset:
+    """The fact fields a score rule reads: its condition's, and its method formula's names."""
+    names = _condition_fields(rule.when)
+    method = pack.methods.get((rule.score or {}).get("method")) if rule.score else None
+    if method is not None:
+        names |= set(getattr(method.formula, "names", ()) or ())
+    return frozenset(names)
+
+
+def scope_allows(fact: Fact, rule: Rule | None, pack: Pack) -> bool:
+    """A row 待复核 only for a doubted cell the rules may not need (Fact.scoped_fields): scored by
+    `rule` when neither it nor any score rule that would come before it reads a field taken from
+    the doubted cell. A rule before it that reads one might have held, had the cell been read:
+    then the row waits. A review rule never lifts the hold."""
+    if fact.scoped_fields is None or rule is None or (rule.score or {}).get("outcome") == "review":
+        return False
+    unknown = fact.scoped_fields
+    if rule_reads(rule, pack) & unknown:
+        return False
+    order = _pack_order(pack)
+    until = (rule.priority, order[rule.code])
+    view = fact_view(fact.fields)
+    for other in pack.rules:
+        if (other is not rule and other.is_score_rule and other.applies_to == fact.kind
+                and (other.priority, order[other.code]) <= until and rule_reads(other, pack) & unknown
+                and _might_hold(other.when, view, unknown)):
+            return False
+    return True
+
+
+def _might_hold(condition, view: dict, unknown: frozenset) -> bool:
+    """Whether a condition could hold were the `unknown` fields read: some alternative of it (its
+    disjunctive form) whose every leaf on known fields holds, as the matcher decides it."""
+    for alternative in conjunctions(to_nnf(condition)):
+        if all((leaf["field"] in unknown or leaf.get("other") in unknown) or condition_holds(leaf, view)
+               for leaf in alternative):
+            return True
+    return False
+
+
+def _judges_unweighted(pack: Pack, fact: Fact) -> bool:
+    """Whether the pack judges a row without points (`unweighted_rows: judge`, or a "其中" row
+    under `judge_children`)."""
+    vocabulary = pack.vocabulary
+    if "section" in (vocabulary.get("weights_from") or ()) and not fact.fields.get("child"):
+        # the layout shares its sections' points among rows without a weight (20 + 80): a row of no
+        # section lacks points only because it could not be placed, not because the form gives none
+        return False
+    return vocabulary.get("compare_values", True) is not False and (
+        vocabulary.get("unweighted_rows") == "judge" or bool(fact.fields.get("child")))
+
+
+def _lifted_note(explanation: str, doubt: str, rule: Rule) -> str:
+    return (f"{explanation}（{doubt.rstrip('。')}；规则 {rule.code} 不读取这一单元格，照常评定，"
+            "复核项仍列在待复核清单中。）")
 
 
 def _env(fact: Fact, params: dict, pack: Pack, weight: Decimal) -> dict:
@@ -545,13 +615,29 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
     """Score one case, keeping the facts and matches behind the result."""
     reading = read_case(case, pack)
     facts = reading.facts
+    unplaced: dict[int, str] = {}  # rows judged without points outside every section: why
     if reading.unmapped and case.format == FORMAT_V2:
-        # v2: a row whose block the pack cannot place is 待复核 (shown, kept out of the total)
+        # v2: a row whose block the pack cannot place: its points have nowhere to go, so a row with
+        # points is 待复核 (shown, kept out of the total); a row the form gives no points is judged
+        # as any such row (judging needs no section, only points do) and listed apart
         names = "、".join(s.title for s in pack.sections)
         unmapped = {r.number for r in reading.unmapped}
-        facts = [replace(f, review=f"一级指标“{f.row.level1 or '（空）'}”、二级指标“{f.row.level2 or '（空）'}”"
-                                   f"不属于规则包 {pack.id} 的任何部分（{names}），无法计分；可用适合该版式的规则包评分")
-                 if f.row is not None and f.row.number in unmapped else f for f in facts]
+        out = []
+        for f in facts:
+            if f.row is None or f.row.number not in unmapped:
+                out.append(f)
+                continue
+            where = (f"一级指标“{f.row.level1 or '（空）'}”、二级指标“{f.row.level2 or '（空）'}”"
+                     f"不属于规则包 {pack.id} 的任何部分（{names}）")
+            if f.fields.get("weight") is None and _judges_unweighted(pack, f):
+                unplaced[f.row.number] = where
+                out.append(replace(f, review=f"{f.review.rstrip('。')}；{where}") if f.review else f)
+            elif f.fields.get("weight") is None:  # its share of a section's points is unknown
+                out.append(replace(f, review=f"{where}，该行应分得的分值无法确定，无法计分；可用适合该版式的规则包评分"))
+            else:
+                out.append(replace(f, review=f"{where}，该行的分值无法计入任何部分，无法计分；"
+                                             "可用适合该版式的规则包评分"))
+        facts = out
     elif reading.unmapped:
         names = ", ".join(s.key for s in pack.sections)
         raise JixiaoError([
@@ -581,6 +667,11 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
     for fact, codes in zip(facts, matches):
         weight = _fact_weight(fact, pack, weights)
         rule = choose_score_rule(pack, codes)
+        lifted = ""
+        if fact.review and scope_allows(fact, rule, pack):
+            # the doubted cell feeds nothing this rule (or one before it) reads: scored, the item stays listed
+            lifted = fact.review
+            fact = replace(fact, review=None, fields={**fact.fields, "readable": True})  # noqa: PLW2901
         if fact.review and rule is not None and rule.score.get("outcome") != "review":
             # a row 待复核 for what it says (a doubted cell, a block the pack cannot place) is not
             # scored by the rule its readable cells would meet: the ledger names the review rule
@@ -592,10 +683,17 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
         if mismatch:
             fact = replace(fact, review=mismatch)  # noqa: PLW2901
         elif not fact.review and rule is not None and rule.score.get("outcome") == "judged":
-            ledger.append(_judged_entry(fact, rule))
+            entry = _judged_entry(fact, rule)
+            if fact.row is not None and fact.row.number in unplaced:
+                entry = replace(entry, explanation=f"{entry.explanation}{unplaced[fact.row.number]}，"
+                                                   f"列在“{UNPLACED_TITLE}”中。")
+            ledger.append(replace(entry, explanation=_lifted_note(entry.explanation, lifted, rule)) if lifted else entry)
             continue
         if fact.review or (rule is not None and rule.score.get("outcome") == "review"):
             entry = _review_entry(fact, rule, pack, weight)
+            where = unplaced.get(fact.row.number) if fact.row is not None else None
+            if where and where not in entry.explanation:  # a rule's own reason, on a row of no section
+                entry = replace(entry, explanation=f"{entry.explanation}{where}，列在“{UNPLACED_TITLE}”中。")
             ledger.append(entry)
             review.append(ReviewEntry("row", fact.item, entry.explanation, row=entry.row,
                                       field="row" if fact.row else "budget",
@@ -605,7 +703,10 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
             ledger.append(entry)
             findings.append(finding)
         else:
-            ledger.append(score_fact(fact, rule, pack, weight))
+            entry = score_fact(fact, rule, pack, weight)
+            if lifted:
+                entry = replace(entry, explanation=_lifted_note(entry.explanation, lifted, rule))
+            ledger.append(entry)
     findings.extend(_findings_for(pack, first, matches))
     scored = scored_row_facts(case, [f for f in facts if f.kind == "indicator"], ledger,
                               start_id=max((f.id for f in first), default=0), pack=pack)

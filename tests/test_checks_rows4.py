@@ -34,8 +34,12 @@ def test_same_words_are_the_target_met_and_a_deduction_is_reported():
 
 def test_same_words_at_full_marks_or_other_words_raise_nothing():
     assert not alarms(evaluate([row("可持续", "可持续", "可持续", 10, 10)], "效益指标", "可持续影响指标"), "JX-A50")
-    other = evaluate([row("可持续", "可持续", "基本可持续", 10, 9)], "效益指标", "可持续影响指标")
+    other = evaluate([row("可持续", "可持续", "尚可持续", 10, 9)], "效益指标", "可持续影响指标")
     assert _entry(other).outcome == "review" and not alarms(other, "JX-A50")  # unknown words: to a person
+    # the target's words with a degree word of the pack's (qualitative_degrees: 基本 → 部分达成) are read
+    # in that band, and are not the target's own words (no JX-A50)
+    degree = evaluate([row("可持续", "可持续", "基本可持续", 10, 7)], "效益指标", "可持续影响指标")
+    assert (_entry(degree).outcome, _entry(degree).rule) == ("scored", "JX-S06") and not alarms(degree, "JX-A50")
 
 
 def test_a_pack_without_same_text_sends_the_row_to_review():
@@ -153,7 +157,9 @@ MATCHER_NATIONAL = matcher_for(PACK, "python")
 def test_a_stated_completion_below_100_with_a_full_self_total_is_unmet_at_full_marks():
     ev = _narrative("99.14%", 100)
     assert alarms(ev, "JX-A53") and alarms(ev, "JX-A52")
-    assert _entry(ev).outcome == "review"  # no weight: the row itself is still not scored
+    # no weight: the row is not scored; it is judged unmet on the department's stated 完成率 (JX-S73), no points
+    assert (_entry(ev).outcome, _entry(ev).rule, _entry(ev).verdict) == ("judged", "JX-S73", "unmet")
+    assert _entry(ev).points == 0 and _entry(ev).weight == 0
 
 
 def test_a_stated_completion_is_read_only_when_sure():

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..decimals import fmt
-from ..result import NO_POINTS, VERDICT_TITLES, LedgerEntry, Result
+from ..result import NO_POINTS, UNPLACED_TITLE, VERDICT_TITLES, LedgerEntry, Result
 
 FORM_TITLES = {"department": "部门整体支出", "project": "项目支出"}
 SEVERITY_TITLES = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -74,27 +74,28 @@ class TableRow:
 @dataclass(frozen=True)
 class SectionTable:
     title: str  # e.g. "效益指标（30 分）"
-    rows: tuple[TableRow, ...]  # ends with the subtotal
+    rows: tuple[TableRow, ...]  # ends with the subtotal (the table of rows of no section has none)
 
 
 def section_tables(result: Result) -> list[SectionTable]:
     """One table per section, in the pack's order, as text cells."""
     lost = {id(e) for e in result.deductions}
+
+    def row(e: LedgerEntry) -> TableRow:
+        target, actual = target_actual(e)
+        review = e.outcome == "review"
+        return TableRow(("" if e.row is None else str(e.row), e.item, target, actual, ledger_weight_text(e),
+                         ledger_points_text(e), fmt(e.self_score), "" if e.outcome != "scored" else versus(e.difference)),
+                        "lost" if id(e) in lost else "review" if review else "judged" if e.judged else "")
+
     tables = []
     for section in result.sections:
-        rows = []
-        for e in result.ledger:
-            if e.section != section.key:
-                continue
-            target, actual = target_actual(e)
-            review = e.outcome == "review"
-            rows.append(TableRow(("" if e.row is None else str(e.row), e.item, target, actual, ledger_weight_text(e),
-                                  ledger_points_text(e), fmt(e.self_score),
-                                  "" if e.outcome != "scored" else versus(e.difference)),
-                                 "lost" if id(e) in lost else "review" if review else "judged" if e.judged else ""))
+        rows = [row(e) for e in result.ledger if e.section == section.key]
         rows.append(TableRow(("", "小计", "", "", fmt(section.weight), fmt(section.score), fmt(section.self_score),
                               versus(section.difference)), "subtotal"))
         tables.append(SectionTable(f"{section.title}（{fmt(section.weight)} 分）", tuple(rows)))
+    if result.unplaced:  # rows of no section: judged without points, or 待复核; never in a subtotal
+        tables.append(SectionTable(f"{UNPLACED_TITLE}（不计分）", tuple(row(e) for e in result.unplaced)))
     return tables
 
 

@@ -25,10 +25,16 @@ def tables(result: Result) -> list:
     head.append(printable(f"{result.unit}  {year}  "), style="bold")
     head.append(printable(f"规则包 {result.pack_id} v{result.pack_version}（{result.pack_sha256[:12]}）  匹配器 {result.matcher}"))
     out.append(head)
-    for section in result.sections:
-        entries = [e for e in result.ledger if e.section == section.key]
+    from ..result import UNPLACED_TITLE
+
+    # the pack's sections, then the rows of no section (judged without points, or 待复核), without a subtotal
+    parts = [(section, [e for e in result.ledger if e.section == section.key]) for section in result.sections]
+    if result.unplaced:
+        parts.append((None, list(result.unplaced)))
+    for section, entries in parts:
+        title = f"{UNPLACED_TITLE}（不计分）" if section is None else f"{section.title}（{fmt(section.weight)} 分）"
         table = Table(
-            title=plain(f"{section.title}（{fmt(section.weight)} 分）"), box=box.SIMPLE_HEAVY, show_lines=False,
+            title=plain(title), box=box.SIMPLE_HEAVY, show_lines=False,
             title_justify="left", expand=False,
         )
         fixed = {"no_wrap": True}
@@ -49,8 +55,9 @@ def tables(result: Result) -> list:
                 "" if e.outcome != "scored" else signed(e.difference),
                 plain(e.rule), plain(e.explanation),
             )
-        table.add_row("", Text("小计", style="bold"), "", "", fmt(section.weight), Text(fmt(section.score), style="bold"),
-                      fmt(section.self_score), signed(section.difference), "", "")
+        if section is not None:
+            table.add_row("", Text("小计", style="bold"), "", "", fmt(section.weight), Text(fmt(section.score), style="bold"),
+                          fmt(section.self_score), signed(section.difference), "", "")
         out.append(table)
     totals = Table(box=box.SIMPLE_HEAVY, title="总分与等级", title_justify="left")
     for name in ("", "总分", "等级"):
