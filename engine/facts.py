@@ -117,7 +117,8 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
               "exact_abs_diff": NUM},  # |stated − amount / total × 100|, unrounded
     "share_total": {"kind": STR, "id": NUM, "stated_sum": NUM, "diff": NUM, "abs_diff": NUM, "shares": NUM},
     "rate": {"kind": STR, "id": NUM, "stated": NUM, "computed": NUM, "diff": NUM, "abs_diff": NUM,
-             "stated_places": NUM, "exact_abs_diff": NUM},
+             "stated_places": NUM, "exact_abs_diff": NUM,
+             "truncated_abs_diff": NUM},  # |stated − B / A truncated to the stated decimals|
     "target_match": {"kind": STR, "id": NUM, "row": NUM, "found": BOOL, "same_target": BOOL,
                      "same_unit": BOOL, "same_number": BOOL},
     "document": {

@@ -40,7 +40,7 @@ from datetime import date
 from decimal import Decimal
 
 from .case import Case
-from .decimals import D, fmt, round_half_up
+from .decimals import D, fmt, round_half_up, truncate
 from .facts import Fact, _strip, budget_fact, budget_of, class_of, folded, funding_rows, has_reason, numbered_name, report_text, section_of
 from .values import in_base_unit, notation_for, parse_value
 
@@ -478,7 +478,10 @@ def _rate_facts(case: Case, ids: _Ids, places: int, vocabulary: dict) -> list[Fa
         fid = ids()
         fields = {"kind": "rate", "id": fid, "stated": value.number, "computed": computed, "diff": diff,
                   "abs_diff": abs(diff), "stated_places": _places(str(text)),
-                  "exact_abs_diff": abs(value.number - b.executed / b.full_year * HUNDRED)}
+                  "exact_abs_diff": abs(value.number - b.executed / b.full_year * HUNDRED),
+                  # |stated − B / A cut (not rounded) to the stated decimals|: 0 when the form truncated
+                  "truncated_abs_diff": abs(value.number - truncate(b.executed / b.full_year * HUNDRED,
+                                                                    _places(str(text))))}
         display = {"source": source, "stated": _pct(value.number), "computed": _pct(computed),
                    "executed": fmt(b.executed), "full_year": fmt(b.full_year), "diff": fmt(diff),
                    "name": case.budget.label.strip() or "预算执行率"}
