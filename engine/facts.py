@@ -138,6 +138,11 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "template": BOOL,  # the cell holds the form's printed instructions (placeholder_texts)
         "copies_goal": BOOL,  # the goal's 完成情况 is its 预期目标 verbatim
     },
+    "header": {  # the table's 单位 cell, a title or the published file name (engine/facts_header.py)
+        "kind": STR, "id": NUM,
+        "unit_cell_blank": BOOL,  # the table has a 单位 cell and it is blank (v2 self_evaluation.unit: "")
+        "titles_other_year": BOOL,  # the title names years and none is the case's year
+    },
     "scored_row": {
         "kind": STR, "id": NUM, "row": NUM, "section": STR, "level2": STR, "direction": STR, "rule": STR,
         "rule_score": NUM, "weight": NUM, "declared_weight": NUM, "self_score": NUM, "diff": NUM, "abs_diff": NUM,
@@ -225,6 +230,7 @@ FACT_KIND_TITLES: dict[str, str] = {
     "project_score": "报告所列一个项目的自评分与自评等级（审核）",
     "scored_group": "评分之后得分栏按二级指标合并的一组：合并格所填得分与组内各行规则得分之和（审核）",
     "text_cell": "表中的一个文字单元格：年度目标完成情况、评价结论、存在问题、改进措施、指标值（审核）",
+    "header": "表头与标题：单位一栏、自评表和报告标题、公开时的文件名（审核）",
     "figure": "报告两处为同一项目所述的金额（对账）",
     "report_indicator": "报告复述的一个指标与自评表的对应行（审核）",
     "report_spending": "报告所述资金投入（支出）与所称的预算执行情况（审核）",
@@ -279,6 +285,7 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
                  "copied_rows", "copied_rows_text", "published", "published_how", "published_iso", "year_end",
                  "published_days_before_year_end"),
     "text_cell": ("name", "cell", "text", "template_text", "row"),
+    "header": ("name", "text", "year", "title_years"),
     "scored_row": ("name", "level2", "row", "target", "actual", "target_text", "actual_text", "qual_band", "rule_score",
                    "weight", "self_score", "diff", "abs_diff", "self_pct", "ratio_pct", "rule", "block_pct",
                    "review_notes"),

@@ -30,8 +30,46 @@ def _budget_case(rate):
 
 
 @pytest.mark.parametrize("rate, alarm", [("97.80%", False), ("97.81%", False), ("97.8%", False),
-                                         ("97.79%", True), ("97.82%", True), ("98%", False), ("97.7%", True)])
+                                         ("97.79%", True), ("97.82%", True), ("98%", False), ("97.7%", True),
+                                         ("97%", True)])  # 97 % is B / A truncated, but 0.81 points off
 def test_a_truncated_rate_is_not_a_mismatch(rate, alarm):
     ev = evaluate([{"name": "示例", "target": "≥10人", "actual": "12人", "weight": 10, "score": 10}],
                   **{"budget": _budget_case(rate)["budget"]})
     assert bool(alarms(ev, "JX-R07")) is alarm
+
+
+# ---- the header: a blank 单位 cell (shouxian), a file name of another year (liangping) ----
+
+
+def _header_case(**top):
+    from engine.examples import case_from_fragment
+    from engine.score import evaluate_case
+
+    from .test_checks_rows3 import MATCHER, PACK
+    return evaluate_case(case_from_fragment({"format": "jixiao-case/2", **top}, "<test>"), PACK, MATCHER)
+
+
+def test_a_blank_unit_cell_is_reported_only_when_the_case_transcribes_the_cell():
+    [finding] = alarms(_header_case(self_evaluation={"unit": ""}), "JX-F04")
+    assert finding.subject == "单位" and finding.severity == "warning"
+    assert not alarms(_header_case(self_evaluation={"unit": "示例县档案馆"}), "JX-F04")
+    assert not alarms(_header_case(self_evaluation={"title": "2023年度部门整体支出绩效评价自评表"}), "JX-F04")  # header not stored
+
+
+@pytest.mark.parametrize("text, years", [
+    ("重庆市梁平区林业局2022年度部门整体绩效自评表.docx", [2022]), ("部门预算项目支出绩效自评表(2023年度)", [2023]),
+    ("2020 年市级服务贸易发展资金项目自评表", [2020]), ("2022年度…（2021—2023年规划）", [2022, 2023]),
+    ("部门整体绩效自评表", []), ("编号12022年", []),
+])
+def test_title_years(text, years):
+    from engine.facts_header import title_years
+    assert title_years(text) == years
+
+
+def test_a_title_or_file_name_of_another_year_is_reported():
+    ev = _header_case(year=2023, published_title="《重庆市梁平区林业局2022年度部门整体绩效自评表.docx》",
+                      self_evaluation={"title": "重庆市梁平区林业局2023年度部门整体绩效自评表"})
+    [finding] = alarms(ev, "JX-F05")
+    assert finding.subject == "公开时的文件名或标题" and "2022 年" in finding.message and "2023 年度" in finding.message
+    assert not alarms(_header_case(year=2023, report={"title": "2022—2023年度绩效自评报告"}), "JX-F05")
+    assert not alarms(_header_case(year=None, published_title="2022年度自评表"), "JX-F05")  # no year: nothing to compare
