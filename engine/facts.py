@@ -143,6 +143,11 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "unit_cell_blank": BOOL,  # the table has a 单位 cell and it is blank (v2 self_evaluation.unit: "")
         "titles_other_year": BOOL,  # the title names years and none is the case's year
     },
+    "item_grade": {  # a grade the report gives a scored item (engine/facts_grades.py)
+        "kind": STR, "id": NUM,
+        "share": NUM,  # score / weight × 100, in percent
+        "grade_matches": BOOL,  # the stated grade is the pack's band for the share (score / weight × total)
+    },
     "scored_row": {
         "kind": STR, "id": NUM, "row": NUM, "section": STR, "level2": STR, "direction": STR, "rule": STR,
         "rule_score": NUM, "weight": NUM, "declared_weight": NUM, "self_score": NUM, "diff": NUM, "abs_diff": NUM,
@@ -231,6 +236,7 @@ FACT_KIND_TITLES: dict[str, str] = {
     "scored_group": "评分之后得分栏按二级指标合并的一组：合并格所填得分与组内各行规则得分之和（审核）",
     "text_cell": "表中的一个文字单元格：年度目标完成情况、评价结论、存在问题、改进措施、指标值（审核）",
     "header": "表头与标题：单位一栏、自评表和报告标题、公开时的文件名（审核）",
+    "item_grade": "报告所列得分项（一级指标等）的得分、分值与所写等级（审核）",
     "figure": "报告两处为同一项目所述的金额（对账）",
     "report_indicator": "报告复述的一个指标与自评表的对应行（审核）",
     "report_spending": "报告所述资金投入（支出）与所称的预算执行情况（审核）",
@@ -264,6 +270,7 @@ FIELD_UNITS: dict[str, dict[str, str]] = {
     "share": {"stated": "percent", "computed": "percent"},
     "share_total": {"stated_sum": "percent"},
     "rate": {"stated": "percent", "computed": "percent"},
+    "item_grade": {"share": "percent"},
     "report_spending": {"spent_share": "percent", "claimed_rate": "percent"},
 }
 
@@ -286,6 +293,7 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
                  "published_days_before_year_end"),
     "text_cell": ("name", "cell", "text", "template_text", "row"),
     "header": ("name", "text", "year", "title_years"),
+    "item_grade": ("name", "score", "weight", "share", "grade", "band"),
     "scored_row": ("name", "level2", "row", "target", "actual", "target_text", "actual_text", "qual_band", "rule_score",
                    "weight", "self_score", "diff", "abs_diff", "self_pct", "ratio_pct", "rule", "block_pct",
                    "review_notes"),

@@ -42,6 +42,7 @@ from decimal import Decimal
 from .case import Case
 from .decimals import D, fmt, round_half_up, truncate
 from .facts import Fact, _strip, budget_fact, budget_of, class_of, folded, funding_rows, has_reason, numbered_name, report_text, section_of
+from .facts_grades import item_grade_facts
 from .facts_header import header_facts
 from .values import in_base_unit, notation_for, parse_value
 
@@ -858,6 +859,7 @@ def check_facts(case: Case, pack, start_id: int) -> list[Fact]:
         _document_fact(case, ids, places, pack.vocabulary, pack.total),
         *_text_cell_facts(case, ids, pack.vocabulary),
         *header_facts(case, ids),
+        *item_grade_facts(case, ids, pack),
     ]
 
 

@@ -73,3 +73,25 @@ def test_a_title_or_file_name_of_another_year_is_reported():
     assert finding.subject == "公开时的文件名或标题" and "2022 年" in finding.message and "2023 年度" in finding.message
     assert not alarms(_header_case(year=2023, report={"title": "2022—2023年度绩效自评报告"}), "JX-F05")
     assert not alarms(_header_case(year=None, published_title="2022年度自评表"), "JX-F05")  # no year: nothing to compare
+
+
+# ---- a report score item's grade against its share (danzhou: 过程 49.04 of 55 = 89.16 % rated 优) ----
+
+
+@pytest.mark.parametrize("weight, score, grade, alarm", [
+    (55, "49.04", "优", True), (55, "49.5", "优", False), (55, "49.04", "良", False), (20, 20, "优", False),
+    (10, 5, "良", True), (10, 5, "差", False),
+])
+def test_a_score_items_grade_is_its_shares_band(weight, score, grade, alarm):
+    ev = _header_case(report={"score_items": [{"name": "过程", "weight": weight, "score": Decimal(score), "grade": grade}]})
+    found = alarms(ev, "JX-A65")
+    assert bool(found) is alarm
+    if alarm:
+        assert found[0].subject == "过程" and grade in found[0].message
+
+
+def test_an_item_without_a_grade_score_or_weight_is_not_graded():
+    for item in ({"name": "投入", "weight": 15, "score": None, "grade": "优"}, {"name": "投入", "weight": 0, "score": 0, "grade": "差"},
+                 {"name": "投入", "weight": 15, "score": 10}):
+        ev = _header_case(report={"score_items": [item]})
+        assert not [f for f in ev.facts if f.kind == "item_grade"]
