@@ -68,6 +68,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "level2_unlikely": BOOL,  # the name belongs to another 二级指标 class, or lacks the words its class needs
         "level1_unlikely": BOOL,  # the 二级指标 belongs to another 一级指标 (经济效益 under 产出, 数量 under 项目决策)
         "amount_as_output": BOOL,  # an amount of money (元, 万元, a name ending in 金额/经费) as a 数量/质量/时效 indicator
+        "amount_named_rate": BOOL,  # a name for an amount (…额, amount_measure_names) measured in % alone, no rate word (rate_name_words)
         "self_share": NUM,  # self score / weight, when the row states both
         "bounded_rate": BOOL, "target_pct": NUM,  # a rate that cannot exceed 100 % (bounded_rates), the target in %
         "block_share": NUM, "block_rows": NUM,  # the row's weight / its 一级指标 block's stated row weights, rows in it
@@ -576,6 +577,10 @@ def level_signals(row: IndicatorRow, section: str, target: Value, actual: Value,
     # a name ending in 经费 counts only when no other unit says what is counted ("办公经费 7人" counts people)
     amount = bool(units & money) or not units and any(w and name.endswith(w) for w in vocabulary.get("amount_names") or ())
     amount_as_output = amount and level2_class in (vocabulary.get("amount_unlikely_in") or ())
+    # a name for an amount ("消费品零售额") measured in percent alone, with no word of a rate in it:
+    # the values are a growth rate or a share, and the name does not say so
+    amount_named_rate = units == {"%"} and any(w and name.endswith(w) for w in vocabulary.get("amount_measure_names") or ()) \
+        and not any(w and w in name for w in vocabulary.get("rate_name_words") or ())
     level2_section = _level2_section(row.level2, vocabulary)
     if section_keys is not None and level2_section not in section_keys:
         level2_section = None
@@ -586,6 +591,7 @@ def level_signals(row: IndicatorRow, section: str, target: Value, actual: Value,
         or foreign_words or amount_as_output,
         "level1_unlikely": bool(level2_section and row.level1.strip() and level2_section != section),
         "amount_as_output": amount_as_output,
+        "amount_named_rate": amount_named_rate,
     }
 
 
@@ -1094,21 +1100,23 @@ def row_review_items(row: IndicatorRow, within, vocabulary: dict) -> tuple[Revie
 _COMPARISON = ("target", "actual", "ratio", "shortfall_pp", "units_match", "deadline_met", "late_days", "deadline_days",
                "actual_days", "states_target")
 _TARGET_FIELDS = (*_COMPARISON, "target_kind", "target_comparator", "target_pct", "target_vague", "qual_band",
-                  "actual_copies_target", "not_an_indicator")
+                  "actual_copies_target", "not_an_indicator", "amount_named_rate")
 CELL_FIELDS: dict[str, tuple[str, ...]] = {
     "target": _TARGET_FIELDS,
     "adjusted_target": _TARGET_FIELDS,  # the 调整指标值 may be the target the row is held to
     "nature": (*_COMPARISON, "target_comparator"),  # 指标性质 gives the target its comparator
-    "actual": (*_COMPARISON, "actual_kind", "actual_comparator", "qual_band", "actual_copies_target"),
+    "actual": (*_COMPARISON, "actual_kind", "actual_comparator", "qual_band", "actual_copies_target",
+               "amount_named_rate"),
     "weight": ("self_share", "block_share", "block_rows", "score_blank"),
     # cells a pack's review_row_fields usually leaves out (a doubt about them does not stop the
     # rule scoring the row), whose checks still go: the 得分 and the 偏差原因
     "score": ("self_share", "score_blank"),
     "reason": ("has_reason",),
-    "name": ("name_class", "level2_unlikely", "amount_as_output", "bounded_rate", "criteria_mismatch", "not_an_indicator"),
+    "name": ("name_class", "level2_unlikely", "amount_as_output", "bounded_rate", "criteria_mismatch", "not_an_indicator",
+             "amount_named_rate"),
     "completion": ("completion_pct",),  # the 完成率 the filing states for the row
     # the unit cell decides whether the row counts money; what it does to the comparison: unit_doubt
-    "unit": ("amount_as_output",),
+    "unit": ("amount_as_output", "amount_named_rate"),
 }
 _WHOLE_ROW = tuple(dict.fromkeys(f for fields in CELL_FIELDS.values() for f in fields))
 # The indicator fields no doubt about a cell takes away: what identifies the row and where it is

@@ -68,6 +68,7 @@ FIELD_VOCABULARY: dict[str, str] = {
     "claims_complete": "completion_claims",
     "claimed_full": "budget_rate_words",
     "not_an_indicator": "not_indicator_words",
+    "amount_named_rate": "amount_measure_names",
 }
 
 def template_text(text: str, vocabulary: dict) -> str | None:

@@ -95,3 +95,26 @@ def test_an_item_without_a_grade_score_or_weight_is_not_graded():
                  {"name": "投入", "weight": 15, "score": 10}):
         ev = _header_case(report={"score_items": [item]})
         assert not [f for f in ev.facts if f.kind == "item_grade"]
+
+
+# ---- a name for an amount measured in % (dazu: 消费品零售额, unit %, 9.5 → 25.6) ----
+
+
+@pytest.mark.parametrize("name, unit, target, actual, alarm", [
+    ("消费品零售额", "%", "9.5", "25.6", True), ("消费品零售额", "", "9.5%", "25.6%", True),
+    ("消费品零售额同比增速", "%", "9.5", "25.6", False), ("足额保障率", "%", "100", "100", False),
+    ("外贸进出口总额", "亿元", "17.5", "28.6", False), ("消费品零售额", "", "9.5亿元", "25.6亿元", False),
+    ("网络零售额", "%", "≥17.95", "35.65", True),
+])
+def test_an_amount_named_row_measured_in_percent(name, unit, target, actual, alarm):
+    ev = evaluate([{"name": name, "unit": unit, "target": target, "actual": actual, "weight": 25}],
+                  level1="", level2="", format="jixiao-case/2")
+    assert bool(alarms(ev, "JX-A66")) is alarm
+
+
+def test_a_doubted_unit_cell_silences_the_name_check():
+    where = "self_evaluation.indicators[0].groups[0].rows[0].unit"
+    ev = evaluate([{"name": "消费品零售额", "unit": "%", "target": "9.5", "actual": "25.6", "weight": 25}],
+                  level1="", level2="", format="jixiao-case/2",
+                  review=[{"field": where, "value": "%", "reason": "单元格按列序推断"}])
+    assert not alarms(ev, "JX-A66")
