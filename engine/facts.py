@@ -69,6 +69,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "level1_unlikely": BOOL,  # the 二级指标 belongs to another 一级指标 (经济效益 under 产出, 数量 under 项目决策)
         "amount_as_output": BOOL,  # an amount of money (元, 万元, a name ending in 金额/经费) as a 数量/质量/时效 indicator
         "amount_named_rate": BOOL,  # a name for an amount (…额, amount_measure_names) measured in % alone, no rate word (rate_name_words)
+        "restated_projection": BOOL,  # a projected duration (projection_names: 使用年限) whose actual is the target's figure
         "self_share": NUM,  # self score / weight, when the row states both
         "bounded_rate": BOOL, "target_pct": NUM,  # a rate that cannot exceed 100 % (bounded_rates), the target in %
         "block_share": NUM, "block_rows": NUM,  # the row's weight / its 一级指标 block's stated row weights, rows in it
@@ -584,6 +585,12 @@ def level_signals(row: IndicatorRow, section: str, target: Value, actual: Value,
     level2_section = _level2_section(row.level2, vocabulary)
     if section_keys is not None and level2_section not in section_keys:
         level2_section = None
+    # a projection (使用年限, 可持续影响年限) whose actual restates the target's figure: a duration of
+    # effect cannot be measured within the budget year
+    projection = any(w and w in name for w in vocabulary.get("projection_names") or ())
+    restated_projection = projection and target.kind == "quantity" and actual.kind == "quantity" \
+        and not actual.comparator and target.number is not None and actual.number == target.number \
+        and actual.unit == target.unit
     return {
         "level2_class": level2_class,
         "name_class": name_class,
@@ -592,6 +599,7 @@ def level_signals(row: IndicatorRow, section: str, target: Value, actual: Value,
         "level1_unlikely": bool(level2_section and row.level1.strip() and level2_section != section),
         "amount_as_output": amount_as_output,
         "amount_named_rate": amount_named_rate,
+        "restated_projection": restated_projection,
     }
 
 
@@ -1100,20 +1108,20 @@ def row_review_items(row: IndicatorRow, within, vocabulary: dict) -> tuple[Revie
 _COMPARISON = ("target", "actual", "ratio", "shortfall_pp", "units_match", "deadline_met", "late_days", "deadline_days",
                "actual_days", "states_target")
 _TARGET_FIELDS = (*_COMPARISON, "target_kind", "target_comparator", "target_pct", "target_vague", "qual_band",
-                  "actual_copies_target", "not_an_indicator", "amount_named_rate")
+                  "actual_copies_target", "not_an_indicator", "amount_named_rate", "restated_projection")
 CELL_FIELDS: dict[str, tuple[str, ...]] = {
     "target": _TARGET_FIELDS,
     "adjusted_target": _TARGET_FIELDS,  # the 调整指标值 may be the target the row is held to
     "nature": (*_COMPARISON, "target_comparator"),  # 指标性质 gives the target its comparator
     "actual": (*_COMPARISON, "actual_kind", "actual_comparator", "qual_band", "actual_copies_target",
-               "amount_named_rate"),
+               "amount_named_rate", "restated_projection"),
     "weight": ("self_share", "block_share", "block_rows", "score_blank"),
     # cells a pack's review_row_fields usually leaves out (a doubt about them does not stop the
     # rule scoring the row), whose checks still go: the 得分 and the 偏差原因
     "score": ("self_share", "score_blank"),
     "reason": ("has_reason",),
     "name": ("name_class", "level2_unlikely", "amount_as_output", "bounded_rate", "criteria_mismatch", "not_an_indicator",
-             "amount_named_rate"),
+             "amount_named_rate", "restated_projection"),
     "completion": ("completion_pct",),  # the 完成率 the filing states for the row
     # the unit cell decides whether the row counts money; what it does to the comparison: unit_doubt
     "unit": ("amount_as_output", "amount_named_rate"),

@@ -69,6 +69,7 @@ FIELD_VOCABULARY: dict[str, str] = {
     "claimed_full": "budget_rate_words",
     "not_an_indicator": "not_indicator_words",
     "amount_named_rate": "amount_measure_names",
+    "restated_projection": "projection_names",
 }
 
 def template_text(text: str, vocabulary: dict) -> str | None:

@@ -118,3 +118,17 @@ def test_a_doubted_unit_cell_silences_the_name_check():
                   level1="", level2="", format="jixiao-case/2",
                   review=[{"field": where, "value": "%", "reason": "单元格按列序推断"}])
     assert not alarms(ev, "JX-A66")
+
+
+# ---- a projected duration restated as done (linxiang: 可持续影响年限 ≥15年, actual 15年) ----
+
+
+@pytest.mark.parametrize("name, target, actual, alarm", [
+    ("项目建成后可持续影响年限", "≥15年", "15年", True), ("设施使用年限", "≥10年", "10年", True),
+    ("项目建成后可持续影响年限", "≥15年", "≥15年", False),   # copied comparator and all: JX-A05 / A06
+    ("项目建成后可持续影响年限", "≥15年", "验收合格，正常使用", False), ("培训人数", "≥15人", "15人", False),
+])
+def test_a_projected_duration_restated_as_the_actual(name, target, actual, alarm):
+    ev = evaluate([{"name": name, "target": target, "actual": actual, "weight": 10, "score": 10}],
+                  "效益指标", "可持续影响指标")
+    assert bool(alarms(ev, "JX-A67")) is alarm
