@@ -187,6 +187,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "expected_is_project": BOOL,  # 预期目标 is the project's name
         "actual_copies_expected": BOOL,  # 实际完成情况 is 预期目标 word for word
         "other_year": BOOL,  # 预期目标 names only years before the filing's ("2022年…" in a 2023 form)
+        "expected_arrangement_only": BOOL,  # 预期目标 states how the money is set or paid, no figure, no aim (goal_arrangement_words)
     },
     "project_score": {
         "kind": STR, "id": NUM, "score": NUM,

@@ -70,6 +70,7 @@ FIELD_VOCABULARY: dict[str, str] = {
     "not_an_indicator": "not_indicator_words",
     "amount_named_rate": "amount_measure_names",
     "restated_projection": "projection_names",
+    "expected_arrangement_only": "goal_arrangement_words",
 }
 
 def template_text(text: str, vocabulary: dict) -> str | None:
@@ -717,6 +718,11 @@ def _goal_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fact]:
         "expected_is_project": bool(expected) and len(expected) >= 4 and bool(project) and (
             expected == project or expected in project or expected == bare_project),
         "actual_copies_expected": bool(expected) and actual == expected,
+        # how the money is set and who pays it ("补贴标准按照…确定，不足部分由市级财政配套补足"), with no
+        # figure and none of the words that state something to achieve (the pack's two lists)
+        "expected_arrangement_only": bool(expected) and not re.search(r"[0-9０-９]", expected)
+        and any(w and w in expected for w in vocabulary.get("goal_arrangement_words") or ())
+        and not any(w and w in expected for w in vocabulary.get("goal_target_words") or ()),
     }
     if years and case.year is not None:
         fields["other_year"] = not any(a <= case.year <= b for a, b in years) and min(a for a, _ in years) < case.year

@@ -132,3 +132,21 @@ def test_a_projected_duration_restated_as_the_actual(name, target, actual, alarm
     ev = evaluate([{"name": name, "target": target, "actual": actual, "weight": 10, "score": 10}],
                   "效益指标", "可持续影响指标")
     assert bool(alarms(ev, "JX-A67")) is alarm
+
+
+# ---- a goal stating only a funding arrangement (chuzhou: 补贴标准按照…确定，不足部分由市级财政配套补足) ----
+
+CHUZHOU = ("三支一扶”高校毕业生生活补贴标准按照乡镇事业单位从高校毕业生中新聘用工作人员试用期满后工资收入水平确定。"
+           "中央和省级给予定额补助,不足部分由市级财政配套补足。")
+
+
+@pytest.mark.parametrize("expected, alarm", [
+    (CHUZHOU, True),
+    (CHUZHOU + "确保补贴及时足额发放。", False),             # says what is to be achieved
+    ("补贴标准按照每人每月2000元确定。", False),              # a figure: not only an arrangement (JX-G01 judges amounts)
+    ("完成年度防汛工作,完成中型灌区节水改造项目。", False),
+])
+def test_a_goal_stating_only_a_funding_arrangement(expected, alarm):
+    ev = evaluate([{"name": "示例", "target": "≥10人", "actual": "12人", "weight": 10, "score": 10}],
+                  goal={"expected": expected, "actual": "已拨付"})
+    assert bool(alarms(ev, "JX-A68")) is alarm
