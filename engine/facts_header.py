@@ -39,12 +39,14 @@ def _at(data: dict, path: str) -> str:
 
 def header_facts(case: Case, ids: Callable[[], int]) -> list[Fact]:
     """One fact for the table's 单位 cell, when the case transcribes it (v2 `self_evaluation.unit`
-    present: `unit_cell_blank`; a case whose header was not stored leaves the key out and nothing
-    is said), and one per title naming a year (`titles_other_year`: none of the years it names is
+    present: `unit_cell_blank`; a case whose header was not stored leaves the key out, and a case
+    whose `review:` list names the cell did not read it: nothing is said), and one per title naming a year (`titles_other_year`: none of the years it names is
     the case's year; no fact without a case year)."""
     out = []
     se = case.data.get("self_evaluation") or {}
-    if "unit" in se:
+    # a review item on the cell (the importer's "没有找到预算部门名称") means it was not read, not blank
+    doubted = any(item.field.strip() == "self_evaluation.unit" for item in case.review)
+    if "unit" in se and not doubted:
         fid = ids()
         out.append(Fact(kind="header", id=fid, section="", item="单位",
                         fields={"kind": "header", "id": fid, "unit_cell_blank": not str(se.get("unit") or "").strip()},

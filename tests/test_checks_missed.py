@@ -54,6 +54,9 @@ def test_a_blank_unit_cell_is_reported_only_when_the_case_transcribes_the_cell()
     assert finding.subject == "单位" and finding.severity == "warning"
     assert not alarms(_header_case(self_evaluation={"unit": "示例县档案馆"}), "JX-F04")
     assert not alarms(_header_case(self_evaluation={"title": "2023年度部门整体支出绩效评价自评表"}), "JX-F04")  # header not stored
+    # the importer writes unit: "" with a review item when it found no unit: not read is not blank
+    not_found = {"field": "self_evaluation.unit", "value": None, "reason": "自评表中没有找到预算部门名称"}
+    assert not alarms(_header_case(self_evaluation={"unit": ""}, review=[not_found]), "JX-F04")
 
 
 @pytest.mark.parametrize("text, years", [
