@@ -719,8 +719,10 @@ def _goal_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fact]:
             expected == project or expected in project or expected == bare_project),
         "actual_copies_expected": bool(expected) and actual == expected,
         # how the money is set and who pays it ("补贴标准按照…确定，不足部分由市级财政配套补足"), with no
-        # figure and none of the words that state something to achieve (the pack's two lists)
+        # figure and none of the words that state something to achieve (the pack's two lists); not said
+        # of a 预期目标 the case's review: list names (cut off, unsure: the aim may be in what is missing)
         "expected_arrangement_only": bool(expected) and not re.search(r"[0-9０-９]", expected)
+        and not any(item.field.strip() in ("self_evaluation.goal", "self_evaluation.goal.expected") for item in case.review)
         and any(w and w in expected for w in vocabulary.get("goal_arrangement_words") or ())
         and not any(w and w in expected for w in vocabulary.get("goal_target_words") or ()),
     }

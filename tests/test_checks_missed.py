@@ -153,3 +153,10 @@ def test_a_goal_stating_only_a_funding_arrangement(expected, alarm):
     ev = evaluate([{"name": "示例", "target": "≥10人", "actual": "12人", "weight": 10, "score": 10}],
                   goal={"expected": expected, "actual": "已拨付"})
     assert bool(alarms(ev, "JX-A68")) is alarm
+
+
+def test_a_goal_under_review_is_not_called_no_goal():
+    cut = {"field": "self_evaluation.goal.expected", "value": CHUZHOU[-10:], "reason": "存档文本在此截断"}
+    ev = evaluate([{"name": "示例", "target": "≥10人", "actual": "12人", "weight": 10, "score": 10}],
+                  goal={"expected": CHUZHOU, "actual": "已拨付"}, review=[cut])
+    assert not alarms(ev, "JX-A68")
