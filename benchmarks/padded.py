@@ -44,6 +44,8 @@ _SHAPES = {
     "report_indicator": ("kind", ['{field: same_actual, op: "==", value: false}']),
     "report_spending": ("kind", ['{field: spent_share, op: "<", value: 95}']),
     "claim": ("kind", ['{field: rows_unmet, op: ">", value: 0}']),
+    "header": ("kind", ['{field: unit_cell_blank, op: "==", value: true}']),
+    "item_grade": ("kind", ['{field: share, op: "<", value: 90}']),
 }
 
 

@@ -6,7 +6,7 @@ Money and scores are `Decimal` everywhere; floats never enter a score. Rounding 
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, getcontext
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, InvalidOperation, getcontext
 from functools import lru_cache
 
 __all__ = ["D", "round_half_up", "fmt", "is_finite_number"]
@@ -36,6 +36,13 @@ def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     the default context's 28 digits are too few for, say, a ratio over a tiny divisor."""
     digits = max(value.adjusted(), 0) + places + 2
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=Context(prec=max(digits, 28)))
+
+
+def truncate(value: Decimal, places: int = 2) -> Decimal:
+    """Cut to `places` decimals toward zero (截尾): 97.8086 -> 97.80. Only for comparing a figure
+    someone truncated with the exact value; scores are never truncated (round_half_up)."""
+    digits = max(value.adjusted(), 0) + places + 2
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN, context=Context(prec=max(digits, 28)))
 
 
 def fmt(value: Decimal | int | None) -> str:

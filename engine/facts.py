@@ -71,6 +71,8 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "level2_unlikely": BOOL,  # the name belongs to another 二级指标 class, or lacks the words its class needs
         "level1_unlikely": BOOL,  # the 二级指标 belongs to another 一级指标 (经济效益 under 产出, 数量 under 项目决策)
         "amount_as_output": BOOL,  # an amount of money (元, 万元, a name ending in 金额/经费) as a 数量/质量/时效 indicator
+        "amount_named_rate": BOOL,  # a name for an amount (…额, amount_measure_names) measured in % alone, no rate word (rate_name_words)
+        "restated_projection": BOOL,  # a projected duration (projection_names: 使用年限) whose actual is the target's figure
         "self_share": NUM,  # self score / weight, when the row states both
         "bounded_rate": BOOL, "target_pct": NUM,  # a rate that cannot exceed 100 % (bounded_rates), the target in %
         "block_share": NUM, "block_rows": NUM,  # the row's weight / its 一级指标 block's stated row weights, rows in it
@@ -120,7 +122,8 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
               "exact_abs_diff": NUM},  # |stated − amount / total × 100|, unrounded
     "share_total": {"kind": STR, "id": NUM, "stated_sum": NUM, "diff": NUM, "abs_diff": NUM, "shares": NUM},
     "rate": {"kind": STR, "id": NUM, "stated": NUM, "computed": NUM, "diff": NUM, "abs_diff": NUM,
-             "stated_places": NUM, "exact_abs_diff": NUM},
+             "stated_places": NUM, "exact_abs_diff": NUM,
+             "truncated_abs_diff": NUM},  # |stated − B / A truncated to the stated decimals|
     "target_match": {"kind": STR, "id": NUM, "row": NUM, "found": BOOL, "same_target": BOOL,
                      "same_unit": BOOL, "same_number": BOOL},
     "document": {
@@ -139,6 +142,16 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "kind": STR, "id": NUM,
         "template": BOOL,  # the cell holds the form's printed instructions (placeholder_texts)
         "copies_goal": BOOL,  # the goal's 完成情况 is its 预期目标 verbatim
+    },
+    "header": {  # the table's 单位 cell, a title or the published file name (engine/facts_header.py)
+        "kind": STR, "id": NUM,
+        "unit_cell_blank": BOOL,  # the table has a 单位 cell and it is blank (v2 self_evaluation.unit: "")
+        "titles_other_year": BOOL,  # the title names years and none is the case's year
+    },
+    "item_grade": {  # a grade the report gives a scored item (engine/facts_grades.py)
+        "kind": STR, "id": NUM,
+        "share": NUM,  # score / weight × 100, in percent
+        "grade_matches": BOOL,  # the stated grade is the pack's band for the share (score / weight × total)
     },
     "scored_row": {
         "kind": STR, "id": NUM, "row": NUM, "section": STR, "level2": STR, "direction": STR, "rule": STR,
@@ -177,6 +190,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "expected_is_project": BOOL,  # 预期目标 is the project's name
         "actual_copies_expected": BOOL,  # 实际完成情况 is 预期目标 word for word
         "other_year": BOOL,  # 预期目标 names only years before the filing's ("2022年…" in a 2023 form)
+        "expected_arrangement_only": BOOL,  # 预期目标 states how the money is set or paid, no figure, no aim (goal_arrangement_words)
     },
     "project_score": {
         "kind": STR, "id": NUM, "score": NUM,
@@ -227,6 +241,8 @@ FACT_KIND_TITLES: dict[str, str] = {
     "project_score": "报告所列一个项目的自评分与自评等级（审核）",
     "scored_group": "评分之后得分栏按二级指标合并的一组：合并格所填得分与组内各行规则得分之和（审核）",
     "text_cell": "表中的一个文字单元格：年度目标完成情况、评价结论、存在问题、改进措施、指标值（审核）",
+    "header": "表头与标题：单位一栏、自评表和报告标题、公开时的文件名（审核）",
+    "item_grade": "报告所列得分项（一级指标等）的得分、分值与所写等级（审核）",
     "figure": "报告两处为同一项目所述的金额（对账）",
     "report_indicator": "报告复述的一个指标与自评表的对应行（审核）",
     "report_spending": "报告所述资金投入（支出）与所称的预算执行情况（审核）",
@@ -260,6 +276,7 @@ FIELD_UNITS: dict[str, dict[str, str]] = {
     "share": {"stated": "percent", "computed": "percent"},
     "share_total": {"stated_sum": "percent"},
     "rate": {"stated": "percent", "computed": "percent"},
+    "item_grade": {"share": "percent"},
     "report_spending": {"spent_share": "percent", "claimed_rate": "percent"},
 }
 
@@ -281,6 +298,8 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
                  "copied_rows", "copied_rows_text", "published", "published_how", "published_iso", "year_end",
                  "published_days_before_year_end"),
     "text_cell": ("name", "cell", "text", "template_text", "row"),
+    "header": ("name", "text", "year", "title_years"),
+    "item_grade": ("name", "score", "weight", "share", "grade", "band"),
     "scored_row": ("name", "level2", "row", "target", "actual", "target_text", "actual_text", "qual_band", "rule_score",
                    "weight", "self_score", "diff", "abs_diff", "self_pct", "ratio_pct", "rule", "block_pct",
                    "review_notes"),
@@ -656,9 +675,19 @@ def level_signals(row: IndicatorRow, section: str, target: Value, actual: Value,
     # a name ending in 经费 counts only when no other unit says what is counted ("办公经费 7人" counts people)
     amount = bool(units & money) or not units and any(w and name.endswith(w) for w in vocabulary.get("amount_names") or ())
     amount_as_output = amount and level2_class in (vocabulary.get("amount_unlikely_in") or ())
+    # a name for an amount ("消费品零售额") measured in percent alone, with no word of a rate in it:
+    # the values are a growth rate or a share, and the name does not say so
+    amount_named_rate = units == {"%"} and any(w and name.endswith(w) for w in vocabulary.get("amount_measure_names") or ()) \
+        and not any(w and w in name for w in vocabulary.get("rate_name_words") or ())
     level2_section = _level2_section(row.level2, vocabulary)
     if section_keys is not None and level2_section not in section_keys:
         level2_section = None
+    # a projection (使用年限, 可持续影响年限) whose actual restates the target's figure: a duration of
+    # effect cannot be measured within the budget year
+    projection = any(w and w in name for w in vocabulary.get("projection_names") or ())
+    restated_projection = projection and target.kind == "quantity" and actual.kind == "quantity" \
+        and not actual.comparator and target.number is not None and actual.number == target.number \
+        and actual.unit == target.unit
     return {
         "level2_class": level2_class,
         "name_class": name_class,
@@ -666,6 +695,8 @@ def level_signals(row: IndicatorRow, section: str, target: Value, actual: Value,
         or foreign_words or amount_as_output,
         "level1_unlikely": bool(level2_section and row.level1.strip() and level2_section != section),
         "amount_as_output": amount_as_output,
+        "amount_named_rate": amount_named_rate,
+        "restated_projection": restated_projection,
     }
 
 
@@ -1184,21 +1215,23 @@ def row_review_items(row: IndicatorRow, within, vocabulary: dict) -> tuple[Revie
 _COMPARISON = ("target", "actual", "ratio", "shortfall_pp", "units_match", "deadline_met", "late_days", "deadline_days",
                "actual_days", "states_target")
 _TARGET_FIELDS = (*_COMPARISON, "affirms_target", "target_kind", "target_comparator", "target_pct", "target_vague", "qual_band",
-                  "actual_copies_target", "not_an_indicator")
+                  "actual_copies_target", "not_an_indicator", "amount_named_rate", "restated_projection")
 CELL_FIELDS: dict[str, tuple[str, ...]] = {
     "target": _TARGET_FIELDS,
     "adjusted_target": _TARGET_FIELDS,  # the 调整指标值 may be the target the row is held to
     "nature": (*_COMPARISON, "target_comparator"),  # 指标性质 gives the target its comparator
-    "actual": (*_COMPARISON, "affirms_target", "actual_kind", "actual_comparator", "qual_band", "actual_copies_target"),
+    "actual": (*_COMPARISON, "affirms_target", "actual_kind", "actual_comparator", "qual_band", "actual_copies_target",
+               "amount_named_rate", "restated_projection"),
     "weight": ("self_share", "block_share", "block_rows", "score_blank"),
     # cells a pack's review_row_fields usually leaves out (a doubt about them does not stop the
     # rule scoring the row), whose checks still go: the 得分 and the 偏差原因
     "score": ("self_share", "score_blank"),
     "reason": ("has_reason",),
-    "name": ("name_class", "level2_unlikely", "amount_as_output", "bounded_rate", "criteria_mismatch", "not_an_indicator"),
+    "name": ("name_class", "level2_unlikely", "amount_as_output", "bounded_rate", "criteria_mismatch", "not_an_indicator",
+             "amount_named_rate", "restated_projection"),
     "completion": ("completion_pct",),  # the 完成率 the filing states for the row
     # the unit cell decides whether the row counts money; what it does to the comparison: unit_doubt
-    "unit": ("amount_as_output",),
+    "unit": ("amount_as_output", "amount_named_rate"),
 }
 _WHOLE_ROW = tuple(dict.fromkeys(f for fields in CELL_FIELDS.values() for f in fields))
 # The indicator fields no doubt about a cell takes away: what identifies the row and where it is

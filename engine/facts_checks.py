@@ -40,9 +40,11 @@ from datetime import date
 from decimal import Decimal
 
 from .case import Case
-from .decimals import D, fmt, round_half_up
+from .decimals import D, fmt, round_half_up, truncate
 from .errors import parse_path
 from .facts import Fact, _strip, budget_fact, budget_of, class_of, folded, funding_rows, has_reason, numbered_name, report_text, section_of
+from .facts_grades import item_grade_facts
+from .facts_header import header_facts
 from .values import in_base_unit, notation_for, parse_value
 
 HUNDRED = Decimal(100)
@@ -68,6 +70,9 @@ FIELD_VOCABULARY: dict[str, str] = {
     "claimed_full": "budget_rate_words",
     "not_an_indicator": "not_indicator_words",
     "affirms_target": "target_affirmations",
+    "amount_named_rate": "amount_measure_names",
+    "restated_projection": "projection_names",
+    "expected_arrangement_only": "goal_arrangement_words",
 }
 
 def template_text(text: str, vocabulary: dict) -> str | None:
@@ -480,7 +485,10 @@ def _rate_facts(case: Case, ids: _Ids, places: int, vocabulary: dict) -> list[Fa
         fid = ids()
         fields = {"kind": "rate", "id": fid, "stated": value.number, "computed": computed, "diff": diff,
                   "abs_diff": abs(diff), "stated_places": _places(str(text)),
-                  "exact_abs_diff": abs(value.number - b.executed / b.full_year * HUNDRED)}
+                  "exact_abs_diff": abs(value.number - b.executed / b.full_year * HUNDRED),
+                  # |stated − B / A cut (not rounded) to the stated decimals|: 0 when the form truncated
+                  "truncated_abs_diff": abs(value.number - truncate(b.executed / b.full_year * HUNDRED,
+                                                                    _places(str(text))))}
         display = {"source": source, "stated": _pct(value.number), "computed": _pct(computed),
                    "executed": fmt(b.executed), "full_year": fmt(b.full_year), "diff": fmt(diff),
                    "name": case.budget.label.strip() or "预算执行率"}
@@ -712,6 +720,13 @@ def _goal_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fact]:
         "expected_is_project": bool(expected) and len(expected) >= 4 and bool(project) and (
             expected == project or expected in project or expected == bare_project),
         "actual_copies_expected": bool(expected) and actual == expected,
+        # how the money is set and who pays it ("补贴标准按照…确定，不足部分由市级财政配套补足"), with no
+        # figure and none of the words that state something to achieve (the pack's two lists); not said
+        # of a 预期目标 the case's review: list names (cut off, unsure: the aim may be in what is missing)
+        "expected_arrangement_only": bool(expected) and not re.search(r"[0-9０-９]", expected)
+        and not any(item.field.strip() in ("self_evaluation.goal", "self_evaluation.goal.expected") for item in case.review)
+        and any(w and w in expected for w in vocabulary.get("goal_arrangement_words") or ())
+        and not any(w and w in expected for w in vocabulary.get("goal_target_words") or ()),
     }
     if years and case.year is not None:
         fields["other_year"] = not any(a <= case.year <= b for a, b in years) and min(a for a, _ in years) < case.year
@@ -856,6 +871,8 @@ def check_facts(case: Case, pack, start_id: int) -> list[Fact]:
         *_spending_facts(case, ids, places, pack.vocabulary),
         _document_fact(case, ids, places, pack.vocabulary, pack.total),
         *_text_cell_facts(case, ids, pack.vocabulary),
+        *header_facts(case, ids),
+        *item_grade_facts(case, ids, pack),
     ]
 
 

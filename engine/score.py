@@ -473,7 +473,7 @@ _PART_FEEDS = {
     "indicators": ({"indicator", "scored_row"}, {"rows", "all_full_marks", "any_reason", "template_rows",
                                                  "numbered_names"}),
     "total": (set(), set()),
-    "report": ({"share", "share_total", "figure", "report_indicator", "report_spending"}, set()),
+    "report": ({"share", "share_total", "figure", "report_indicator", "report_spending", "item_grade"}, set()),
 }
 
 

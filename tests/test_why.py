@@ -39,7 +39,7 @@ def test_explainer_agrees_with_the_matcher_for_every_rule_and_fact_of_the_seed(s
     # Every kind of fact of the seed case was compared, and both verdicts occur.
     assert {f.kind for f in evaluation.facts} == {"budget", "indicator", "sum", "share", "share_total", "rate",
                                                    "target_match", "document", "scored_row", "scored_budget", "filing",
-                                                   "text_cell", "goal"}
+                                                   "text_cell", "goal", "header"}
     assert compared > 500 and 0 < held < compared
 
 
