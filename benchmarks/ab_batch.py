@@ -107,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--matcher", default="durable", choices=("durable", "python"))
+    parser.add_argument("--this-matcher", choices=("durable", "python", "default"),
+                        help="the matcher of this tree's runs (default: --matcher); `default` passes no --matcher, "
+                             "so the tree's own batch default is measured")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--instructions", action="store_true",
                         help="count instructions per case with valgrind instead of timing (--cases 60 is plenty)")
@@ -124,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         code = count_instructions(trees, list_file, len(paths) - 1, args.matcher, work, env_base)
         shutil.rmtree(work, ignore_errors=True)
         return code
-    print(f"{len(paths)} cases, --jobs 1, --matcher {args.matcher}; CPU seconds per run (load average before)")
+    print(f"{len(paths)} cases, --jobs 1, --matcher {args.matcher}"
+          + (f" (this tree: {args.this_matcher})" if args.this_matcher else "") + "; CPU seconds per run (load average before)")
     for round_ in range(args.rounds):
         order = ("ref", "this") if round_ % 2 == 0 else ("this", "ref")
         for label in order:
@@ -133,8 +137,10 @@ def main(argv: list[str] | None = None) -> int:
             out = work / f"out-{label}"
             shutil.rmtree(out, ignore_errors=True)
             load = os.getloadavg()[0]
+            matcher = args.matcher if label == "ref" else (args.this_matcher or args.matcher)
+            chosen = [] if matcher == "default" else ["--matcher", matcher]
             cpu = _cpu([sys.executable, "-m", "engine.cli", "batch", *paths, "--rules", "rules/national-2020",
-                        "--out", str(out), "--jobs", "1", "--matcher", args.matcher], tree, env)
+                        "--out", str(out), "--jobs", "1", *chosen], tree, env)
             times[label].append(cpu)
             print(f"  round {round_ + 1} {label:5s} {cpu:7.2f} s  {cpu / len(paths) * 1000:6.2f} ms/case  (load {load:.1f})",
                   flush=True)
