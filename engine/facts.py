@@ -759,6 +759,7 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
     if weight is None and weight_source == "row" and not child:
         weight = row.weight
     qual_band, qual_note = _qual_reading(actual, vocabulary, target) if direction == "qualitative" else (None, "")
+    name_and_target = folded(f"{row.name} {row.target}")  # once, not once per word of the list below
     fields: dict = {
         "kind": "indicator",
         "id": row.number,
@@ -786,8 +787,7 @@ def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: De
         "target_vague": target.kind == "qualitative" and any(
             w and w in row.target for w in vocabulary.get("vague_targets") or ()),
         # the row states that there is nothing to measure ("社会公益服务无经济效益"): not an indicator
-        "not_an_indicator": any(w and w in folded(f"{row.name} {row.target}")
-                                for w in vocabulary.get("not_indicator_words") or ()),
+        "not_an_indicator": any(w and w in name_and_target for w in vocabulary.get("not_indicator_words") or ()),
     }
     completion = parse_value(row.completion, notation, "actual") if row.completion.strip() else None
     if (completion is not None and completion.kind == "quantity" and completion.unit == "%"

@@ -361,6 +361,12 @@ class Result:
 
     def to_dict(self) -> dict:
         p = self.places
+        return self.shaped([e.to_dict(p) for e in self.ledger], [f.to_dict() for f in self.findings])
+
+    def shaped(self, ledger: list, findings: list) -> dict:
+        """`to_dict` with the ledger and findings lists given: the JSON reporter writes the
+        entries of those two (most of a result) as text itself (`engine/report/json.py`)."""
+        p = self.places
         return {
             "format": "jixiao-result/1",
             "engine": {"name": "jixiao", "version": self.engine_version, "matcher": self.matcher},
@@ -406,8 +412,8 @@ class Result:
                 }
                 for s in self.sections
             ],
-            "ledger": [e.to_dict(p) for e in self.ledger],
-            "findings": [f.to_dict() for f in self.findings],
+            "ledger": ledger,
+            "findings": findings,
             "review_items": [r.to_dict() for r in self.review_items],
             "not_checkable": [n.to_dict() for n in self.not_checkable],
             "skipped_rows": [r.to_dict() for r in self.skipped_rows],

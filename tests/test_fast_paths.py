@@ -104,9 +104,54 @@ def test_json_reports_of_generated_cases_are_the_standard_text(tmp_path):
     from engine.score import score_case
 
     pack = load_pack(ROOT / NATIONAL)
-    for path in generate(tmp_path, 5, seed=5):
+    for path in generate(tmp_path, 20, seed=5):
         result = score_case(load_case(path), pack, matcher_for(pack, "python"))
         assert render(result) == json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _odd_results():
+    """Results whose ledger entries and findings take every branch of the JSON reporter's
+    writers for them, and some it leaves to json.dumps (odd types, non-text keys)."""
+    from dataclasses import replace
+
+    from engine.result import Finding, LedgerEntry, Result
+
+    entry = LedgerEntry(section="output", row=3, item="名称“引号\"”\n\t\x01\u2028", rule="JX-S01", rule_title="t",
+                        method="linear", weight=Decimal("5"), points=Decimal("4.8449"), deduction=Decimal("0.1551"),
+                        self_score=Decimal("5.00"), inputs=(("target", "≥95%"), ("actual", "92%")),
+                        formula="5 × 92/95 = 4.84", explanation="说明\\", citation="")
+    finding = Finding(rule="JX-C01", severity="error", title="不符", message="m", subject="s", row=None,
+                      numbers=(("a", "1"), ("b", "2")), citation="c", fix="改")
+    base = Result(engine_version="0", matcher="python", case_file="x.yaml", case_sha256="0", unit="u", year=2022,
+                  form="f", pack_id="p", pack_title="t", pack_version="1", pack_sha256="0", pack_chain=("p",),
+                  places=2, sections=(), total=Decimal("4.84"), max_total=Decimal("100"), grade="差",
+                  self_total=None, self_grade=None, self_items_sum=None, ledger=(entry,), findings=(finding,))
+    entries = [
+        entry,
+        replace(entry, row=None, self_score=None, inputs=()),  # null row, no self score, empty inputs
+        replace(entry, outcome="judged", verdict="unmet", ratio=Decimal("0.9684")),
+        replace(entry, outcome="judged", verdict="met", ratio=None),
+        replace(entry, inputs=(("a", "1"), ("b", "2"), ("a", "3"))),  # a repeated name: first place, last value
+        replace(entry, inputs=(("n", None), ("t", True), ("i", 7))),
+        replace(entry, weight=Decimal("1E+1"), points=Decimal("-0.005")),
+    ]
+    findings = [finding, replace(finding, fix=None, passed=True, row=7, numbers=()), replace(finding, fix="")]
+    yield base
+    yield replace(base, ledger=tuple(entries), findings=tuple(findings))
+    yield replace(base, ledger=(), findings=())
+    yield replace(base, ledger=(replace(entry, inputs=((1, "int key"),)),))  # json.dumps makes the key text
+    yield replace(base, findings=(replace(finding, numbers=(("x", 1.5),)),))  # a float: json.dumps writes it
+    yield replace(base, ledger=(replace(entry, row=True),), findings=(replace(finding, row=False),))
+
+
+@pytest.mark.parametrize("number", range(6))
+def test_json_report_writers_of_entries_are_the_standard_text(number):
+    import json
+
+    from engine.report.json import render
+
+    result = list(_odd_results())[number]
+    assert render(result) == json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
 TEMPLATES = ["a {x} b {y}{z} {x}", "no placeholders", "{x}", "{ x } {x-y} {x.y} {中文} {_a1}", "", "{{x}}", "{x"]

@@ -146,8 +146,10 @@ def _text(value) -> str:
 def _csv(columns, rows) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([_text(row.get(key)) for key, _ in columns])
+    keys = [key for key, _ in columns]
+    for row in rows:  # _text per cell, its common case (text that starts as text) inline
+        writer.writerow([value if value.__class__ is str and not value.startswith(_FORMULA_START) else _text(value)
+                         for value in map(row.get, keys)])
     return buffer.getvalue()
 
 
