@@ -98,9 +98,11 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
 
     refuse_filing(case)  # a .xlsx/.docx/.pdf/.html filing: say to import it first
     from .api import score_file
-    from .atomic import refuse_overwriting_input
 
-    refuse_overwriting_input(output, case, *_pack_files(rules_dir))
+    if output:  # engine.atomic (tempfile, glob) only when a file is written
+        from .atomic import refuse_overwriting_input
+
+        refuse_overwriting_input(output, case, *_pack_files(rules_dir))
     if why is not None:
         if fmt != "table":
             raise click.UsageError(tr("--why 输出给人读的说明，不能与 --format 同用", "--why prints a report for people; use it without --format"))

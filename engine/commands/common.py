@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..atomic import write_atomic
 from ..errors import JixiaoError
 from ..report.terminal import printable
 
@@ -68,6 +67,8 @@ def note(text: str) -> None:
 def write_output(data: str | bytes, output: str | None) -> None:
     """Text or bytes to `output` (atomically) or text to standard output."""
     if output:
+        from ..atomic import write_atomic  # not on the standard-output path: it imports tempfile and glob
+
         write_atomic(output, data)
     else:
         click.echo(data, nl=False)
