@@ -318,3 +318,41 @@ def test_a_closed_pipe_ends_quietly_with_exit_1(in_root):
         process.stdout.close()  # before the child writes anything
         stderr = process.stderr.read().decode()
         assert process.wait(timeout=120) == 1 and "Traceback" not in stderr, (env, stderr)
+
+
+def test_a_bad_case_is_reported_without_rich_as_rich_prints_it(tmp_path):
+    """handle_errors' lines ("error: FILE:LINE:COL: ...") on a piped standard error: the same
+    bytes as err_console() prints, without importing rich."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from engine.report.terminal import printable
+
+    case = tmp_path / "bad.yaml"
+    text = (ROOT / SEED).read_text(encoding="utf-8")
+    case.write_text(text.replace("form: department\n", 'form: department\n"[/][bold]\\e[2J\\t": 1\nyear: x\n', 1),
+                    encoding="utf-8")
+    done = run_piped("score", str(case))
+    assert "RICH-MODULES 2 []" in done.stderr, done.stderr[-2000:]
+    with pytest.raises(JixiaoError) as raised:
+        score_file(case, None)
+    reference = Piped()
+    console = Console(file=reference, highlight=False, soft_wrap=True)
+    for problem in raised.value.problems:
+        console.print(Text.assemble(("error", "bold red"), ": ", printable(problem.render())), highlight=False)
+    assert reference.getvalue().count("error: ") >= 1 and "\\x1b[2J" in reference.getvalue()
+    assert done.stderr.split("RICH-MODULES")[0] == reference.getvalue()
+
+
+def test_an_error_line_with_a_tab_goes_to_rich(monkeypatch):
+    from engine.commands.common import print_error
+
+    stream = Piped()
+    monkeypatch.setattr(sys, "stderr", stream)
+    print_error("error", ": 甲\t乙")
+    from rich.console import Console
+    from rich.text import Text
+
+    reference = Piped()
+    Console(file=reference, highlight=False, soft_wrap=True).print(Text.assemble(("error", "bold red"), ": 甲\t乙"))
+    assert stream.getvalue() == reference.getvalue() != "error: 甲\t乙\n"  # rich expands the tab
