@@ -172,7 +172,7 @@ def test_a_cell_the_plain_writer_cannot_vouch_for_goes_to_rich(seed, item):
     assert plain_text(table.describe(seed)) is not None  # the seed itself is taken
 
 
-@pytest.mark.parametrize("unit", ["单位\t甲", "单位\n甲"])
+@pytest.mark.parametrize("unit", ["单位\t甲", "单位\n甲", "单位\ud800"])
 def test_a_control_character_in_a_line_goes_to_rich(seed, unit):
     result = dataclasses.replace(seed, unit=unit)
     items = table.describe(result)

@@ -135,7 +135,9 @@ def cell_len(text: str) -> int | None:
 
 # ───────────────────────────── rendering ─────────────────────────────
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# In a line: control characters (rich expands a tab) and lone surrogates (rich's write fails with
+# a message of its own).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 HEAD_RULE = "━"  # box.SIMPLE_HEAVY's line under the header; every other edge and divider is a space
 
 
