@@ -330,7 +330,7 @@ def test_a_bad_case_is_reported_without_rich_as_rich_prints_it(tmp_path):
 
     case = tmp_path / "bad.yaml"
     text = (ROOT / SEED).read_text(encoding="utf-8")
-    case.write_text(text.replace("form: department\n", 'form: department\n"[/][bold]\\e[2J\\t": 1\nyear: x\n', 1),
+    case.write_text(text.replace("form: department\n", 'form: department\n"[/][bold]\\e[2J": 1\n', 1),
                     encoding="utf-8")
     done = run_piped("score", str(case))
     assert "RICH-MODULES 2 []" in done.stderr, done.stderr[-2000:]
