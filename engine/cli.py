@@ -12,9 +12,8 @@ import click
 
 from . import __version__
 from .errors import tr
-from .commands.common import err_console, handle_errors, note, write_output
+from .commands.common import handle_errors, note, write_output
 from .report import BINARY_FORMATS, FORMATS
-from .report.terminal import plain
 
 # The other commands, imported only when run or listed (`jixiao --help` imports them all to show
 # their help lines): each pulls in its own dependencies (rich progress bars, the importers, flask),
@@ -99,9 +98,11 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
 
     refuse_filing(case)  # a .xlsx/.docx/.pdf/.html filing: say to import it first
     from .api import score_file
-    from .atomic import refuse_overwriting_input
 
-    refuse_overwriting_input(output, case, *_pack_files(rules_dir))
+    if output:  # engine.atomic (tempfile, glob) only when a file is written
+        from .atomic import refuse_overwriting_input
+
+        refuse_overwriting_input(output, case, *_pack_files(rules_dir))
     if why is not None:
         if fmt != "table":
             raise click.UsageError(tr("--why 输出给人读的说明，不能与 --format 同用", "--why prints a report for people; use it without --format"))
@@ -118,17 +119,15 @@ def score(case: str, rules_dir: str | None, fmt: str, output: str | None, matche
 
         result = Previous.load(previous_dir).attach(result)
     if fmt == "table" and not output:
-        from rich.console import Console
-
         from .report import table
 
-        table.print_result(result, Console(highlight=False))
+        table.print_result(result)  # piped or redirected: without importing rich
     else:
         from .report import render
 
         write_output(render(result, fmt, (report_date or datetime.datetime.now()).date()), output)
     if strict and result.status != "final":
-        err_console().print(plain(f"结果为暂定（{len(result.review_items)} 项待复核），--strict：退出码 1"))
+        note(f"结果为暂定（{len(result.review_items)} 项待复核），--strict：退出码 1")
         raise SystemExit(1)
 
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..atomic import write_atomic
 from ..errors import JixiaoError
 from ..report.terminal import printable
 
@@ -27,6 +26,22 @@ def err_console() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+def print_error(label: str, text: str) -> None:
+    """`label` (bold red on a terminal) followed by `text`, a line on standard error as
+    err_console() prints it; when standard error is not a terminal, written without importing
+    rich (engine/report/plaintable.py: the same bytes, or rich whenever it cannot be sure)."""
+    from ..report import plaintable
+
+    if plaintable.plain_stream(sys.stderr):
+        chunks = plaintable.render([plaintable.Line([plaintable.Styled(label, "bold red"), plaintable.Styled(text)])], 0)
+        if chunks is not None:
+            plaintable.write(chunks, sys.stderr)
+            return
+    from rich.text import Text
+
+    err_console().print(Text.assemble((label, "bold red"), text), highlight=False)
+
+
 def handle_errors(func):
     """Turn JixiaoError into exit 2 with its problems listed; never show a traceback."""
 
@@ -35,25 +50,17 @@ def handle_errors(func):
         try:
             return func(*args, **kwargs)
         except JixiaoError as exc:
-            from rich.text import Text
-
-            console = err_console()
             for problem in exc.problems:  # messages quote the input: never read them as markup
-                console.print(Text.assemble(("error", "bold red"), ": ", printable(problem.render())), highlight=False)
+                print_error("error", ": " + printable(problem.render()))
             sys.exit(EXIT_BAD_INPUT)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
             if kwargs.get("debug") or "--debug" in sys.argv:
                 raise
-            from rich.text import Text
-
-            err_console().print(
-                Text.assemble(("internal error", "bold red"), printable(
-                    f": {type(exc).__name__}: {exc}\n"
-                    "This is a bug in jixiao, not in your input; run again with --debug for details.")),
-                highlight=False,
-            )
+            print_error("internal error", printable(
+                f": {type(exc).__name__}: {exc}\n"
+                "This is a bug in jixiao, not in your input; run again with --debug for details."))
             sys.exit(EXIT_INTERNAL)
 
     return wrapper
@@ -68,6 +75,8 @@ def note(text: str) -> None:
 def write_output(data: str | bytes, output: str | None) -> None:
     """Text or bytes to `output` (atomically) or text to standard output."""
     if output:
+        from ..atomic import write_atomic  # not on the standard-output path: it imports tempfile and glob
+
         write_atomic(output, data)
     else:
         click.echo(data, nl=False)
