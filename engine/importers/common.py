@@ -93,6 +93,25 @@ YEAR_RANGE = (1900, 2200)  # as schemas/case.schema.json and `jixiao import --ye
 _YEAR_IN_TITLE = re.compile(r"(?P<year>[0-9]{4})\s*年")
 
 
+_OUTLINE_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十]{1,3}[)）])\s*\S")
+
+
+def untitled_report(source: Source) -> bool:
+    """Whether a source with no title of any part reads as the body of a report: at least
+    `titles.untitled_report.min_headings` short outline headings ("一、基本情况", "（一）项目概况")
+    and one of its words (vocabulary.yaml)."""
+    rule = _V["titles"]["untitled_report"]
+    headings, worded = 0, False
+    for row in source.rows:
+        for cell in row.filled:
+            for line in cell.text.split("\n"):
+                line = line.strip()
+                if _OUTLINE_HEADING.match(line) and len(line) <= rule["heading_max_chars"]:
+                    headings += 1
+                worded = worded or any(w in line for w in rule["words"])
+    return headings >= rule["min_headings"] and worded
+
+
 def title_kind(row: Row) -> str | None:
     """"report", "target" or "self" when the row is the title of that part, else None."""
     filled = row.filled
@@ -1480,7 +1499,13 @@ def build_case(source: Source, *, year: int | None = None, region: str | None = 
 
     reader = _Reader(with_stated_rows(source), year, region, form)
     reader.run()
-    if not (reader.tt or reader.se or reader.report_title):
+    if not (reader.tt or reader.se or reader.report_title) and untitled_report(source):
+        reader = _Reader(with_stated_rows(source), year, region, form)
+        reader.section, reader.report_title = "report", ""  # the body of a report whose title is not there
+        reader.note("report.title", None, "没有找到自评报告的标题（可能是摘录或网页正文），按报告正文读入；"
+                    "报告标题、单位和年度须人工核对")
+        reader.run()
+    if not (reader.tt or reader.se or reader.report_title is not None):
         raise JixiaoError.single(
             "E-IMPORT-EMPTY",
             "没有读到绩效目标表、绩效自评表或自评报告 (no target table, self-evaluation table or report "
