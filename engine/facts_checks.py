@@ -38,6 +38,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from .case import Case
 from .decimals import D, fmt, round_half_up, truncate
@@ -48,7 +49,14 @@ from .facts_header import header_facts
 from .values import in_base_unit, notation_for, parse_value
 
 HUNDRED = Decimal(100)
-_NAME_UNIT = re.compile(r"[（(][^（()）]{1,6}[)）]\s*$")
+
+
+# The patterns below that only some cases use are compiled on first use, not at import.
+@lru_cache(maxsize=None)
+def _name_unit_pattern() -> re.Pattern:
+    return re.compile(r"[（(][^（()）]{1,6}[)）]\s*$")
+
+
 _DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
 
 #: What the words of a check are called in the pack's vocabulary, per fact field that uses them
@@ -253,8 +261,14 @@ def _cost_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fact]:
     return [f for f in out if f]
 
 
-_REVIEW_PATH = re.compile(r"self_evaluation\.indicators(?:\[(\d+|\*)\])?(.*)$")
-_WHOLE_PART = re.compile(r"(?:\.groups(?:\[[^\]]*\])?)?(?:\.rows(?:\[[^\]]*\])?)?(?:\.children(?:\[[^\]]*\])?)?$")
+@lru_cache(maxsize=None)  # compiled on first use (a case with review items), not at import
+def _review_path_pattern() -> re.Pattern:
+    return re.compile(r"self_evaluation\.indicators(?:\[(\d+|\*)\])?(.*)$")
+
+
+@lru_cache(maxsize=None)
+def _whole_part_pattern() -> re.Pattern:
+    return re.compile(r"(?:\.groups(?:\[[^\]]*\])?)?(?:\.rows(?:\[[^\]]*\])?)?(?:\.children(?:\[[^\]]*\])?)?$")
 
 
 @dataclass
@@ -286,7 +300,7 @@ def _unsure(case: Case) -> _Unsure:
         elif path.startswith(("self_evaluation.budget", "self_evaluation.funding")):
             out.budget = True
         else:
-            m = _REVIEW_PATH.match(path)
+            m = _review_path_pattern().match(path)
             if m is None:
                 continue
             block, rest = m.group(1) or "*", m.group(2)
@@ -297,7 +311,7 @@ def _unsure(case: Case) -> _Unsure:
                 out.scores.add(block)
             elif rest.endswith(".weight"):
                 out.weights.add(block)
-            elif _WHOLE_PART.fullmatch(rest):  # a block, group or row as a whole (cut off, merged cells)
+            elif _whole_part_pattern().fullmatch(rest):  # a block, group or row as a whole (cut off, merged cells)
                 out.weights.add(block), out.scores.add(block)
     return out
 
@@ -645,7 +659,11 @@ def survey_mentioned(case: Case, vocabulary: dict) -> bool:
     return any(word and word in text for word in vocabulary.get("survey_words") or ())
 
 
-_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元|元)")
+@lru_cache(maxsize=None)  # compiled on first use (funding text), not at import
+def _amount_pattern() -> re.Pattern:
+    return re.compile(r"(\d+(?:\.\d+)?)\s*(亿元|万元|元)")
+
+
 _SEPARATORS = ",，、;；。:：\n "
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:[-—–~至到]\s*((?:19|20)\d{2})\s*)?年")
 
@@ -661,13 +679,13 @@ def _cell_parts(text: str, words: tuple) -> tuple[Decimal, list[Decimal], str, s
         if at < 0:
             continue
         before = text[:at].rstrip(_SEPARATORS)
-        totals = list(_AMOUNT.finditer(before))
+        totals = list(_amount_pattern().finditer(before))
         if not totals or totals[-1].end() != len(before):
             return None
         tail = text[at + len(word):]
         end = tail.find("。")
         tail = tail if end < 0 else tail[:end]
-        amounts = list(_AMOUNT.finditer(tail))
+        amounts = list(_amount_pattern().finditer(tail))
         if len(amounts) < 2:
             return None
         for m in amounts:
@@ -700,7 +718,7 @@ def _goal_facts(case: Case, ids: _Ids, vocabulary: dict) -> list[Fact]:
             continue
         total, parts, total_text, parts_text = found
         fact = _sum_fact(ids, "goal_parts", f"“{label}”{title}所列各项之和", total, parts)
-        unit = _AMOUNT.search(total_text).group(2)
+        unit = _amount_pattern().search(total_text).group(2)
         fact.display.update({"total": total_text, "parts_text": parts_text,
                              "parts_sum": f"{fact.display['parts_sum']}{unit}", "diff": f"{fact.display['diff']}{unit}"})
         out.append(fact)
@@ -1025,7 +1043,7 @@ def _plausibility(fact: Fact, vocabulary: dict, block_weights: dict) -> dict:
         # a 度量单位 column (Sichuan forms) states the unit of both cells
         # a 度量单位 column (Sichuan forms), or a unit in brackets closing the name ("任务完成时限(月)")
         out["units_missing"] = (not target.unit and not actual.unit and not getattr(row, "unit", "").strip()
-                                and not _NAME_UNIT.search(row.name))
+                                and not _name_unit_pattern().search(row.name))
     total, count = block_weights.get(row.level1, (Decimal(0), 0))
     if row.weight and total:
         out["block_share"] = row.weight / total

@@ -20,6 +20,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -598,23 +599,27 @@ def _rule_file_problems(doc: Document) -> tuple[list[Problem], set]:
 # Characters no pack text may hold, as the case schema's cells: C0 controls but tab and line
 # breaks, DEL, C1, and the bidirectional overrides. The YAML reader refuses them written raw;
 # these come from escapes ("\e[31m", "\u202e") and would reach the terminal, HTML and Markdown.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Compiled on first use (a pack compiled from its YAML), not at import: a cached pack skips it.
+@lru_cache(maxsize=None)
+def _control() -> re.Pattern:
+    return re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _control_characters(doc: Document) -> list[Problem]:
     """A problem for each text of a pack file (key or value) holding a control character."""
     found: list[Problem] = []
+    control = _control()
 
     def walk(node, path) -> None:
         if isinstance(node, str):
-            hit = _CONTROL.search(node)
+            hit = control.search(node)
             if hit:
                 found.append(doc.problem(
                     "E-PACK-CHAR", f"文字中有控制字符 U+{ord(hit.group()):04X}（可能来自转义写法，如 \\e 或 \\u202e），"
                     "不允许出现在规则包中 (a control character in pack text)", path, "load"))
         elif isinstance(node, dict):
             for key, value in node.items():
-                if isinstance(key, str) and _CONTROL.search(key):
+                if isinstance(key, str) and control.search(key):
                     walk(key, path)
                 else:
                     walk(value, (*path, key))

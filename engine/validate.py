@@ -74,14 +74,16 @@ def _shown(value) -> str:
     return str(value) if isinstance(value, Decimal) else repr(value)
 
 
-_FULL_COLON_KEY = re.compile(r"^\s*([A-Za-z_\u4e00-\u9fff][\w.\-\u4e00-\u9fff]*)\s*：")
+@lru_cache(maxsize=None)  # compiled on first use (an error message), not at import
+def _full_colon_key_pattern() -> re.Pattern:
+    return re.compile(r"^\s*([A-Za-z_\u4e00-\u9fff][\w.\-\u4e00-\u9fff]*)\s*：")
 
 
 def _full_colon_key(error: jsonschema.ValidationError) -> str:
     """The key of `key： value`, read as one string where a mapping was wanted (a full-width
     colon typed on a Chinese keyboard is not YAML's separator); "" when that is not the slip."""
     wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-    found = _FULL_COLON_KEY.match(error.instance) if "object" in wanted and isinstance(error.instance, str) else None
+    found = _full_colon_key_pattern().match(error.instance) if "object" in wanted and isinstance(error.instance, str) else None
     return found.group(1) if found else ""
 
 

@@ -461,8 +461,21 @@ _NUMBER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?|[0-9]+(?:\
 _NUMBERISH = re.compile(r"[0-9][0-9.,]*")
 _LETTERS = re.compile(r"[A-Za-z]+")
 _OCR_GE_AS_TWO = re.compile(r"2([1-9][0-9]*(?:\.[0-9]+)?)")  # "290" = "2" + "90"
-_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_UNKNOWN_UNIT = re.compile(r"[A-Za-z]+|" + _IDEOGRAPH.pattern)
+_IDEOGRAPH_CLASS = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+
+
+# The two patterns with the ideograph ranges are compiled on first use, not at import: the
+# charset of a wide range is built code point by code point (~1 ms each, every cold process).
+@lru_cache(maxsize=None)
+def _ideograph_pattern() -> re.Pattern:
+    return re.compile(_IDEOGRAPH_CLASS)
+
+
+@lru_cache(maxsize=None)
+def _unknown_unit_pattern() -> re.Pattern:
+    return re.compile(r"[A-Za-z]+|" + _IDEOGRAPH_CLASS)
+
+
 _CHINESE_COUNT = re.compile(
     "[一二两三四五六七八九十]+(?:" + "|".join(re.escape(u) for u in _UNIT_WORDS) + ")"
 )
@@ -710,7 +723,7 @@ class _Scanner:
             return None
         if self.norm[pos] in UNIT_SYMBOLS:
             return self.norm[pos]
-        match = _UNKNOWN_UNIT.match(self.norm, pos, self.end)
+        match = _unknown_unit_pattern().match(self.norm, pos, self.end)
         return match.group() if match else None
 
     def _read_suffix_comparator(self, unit: str) -> None:
@@ -769,7 +782,7 @@ class _Scanner:
 
 
 def _is_ideograph(char: str) -> bool:
-    return bool(char) and _IDEOGRAPH.fullmatch(char) is not None
+    return bool(char) and _ideograph_pattern().fullmatch(char) is not None
 
 
 def _canonical_unit(word: str, notation: Notation) -> str:
