@@ -82,6 +82,9 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "not_an_indicator": BOOL,  # name or target says there is nothing to measure (not_indicator_words: 无经济效益 …)
         "completion_pct": NUM,  # the row's 完成率 as the filing states it ("99.14%" -> 99.14), read for sure
         "filing_full_marks": BOOL,  # the stated 自评总分 (table or report) is the form's maximum: every row at full marks
+        # the row's weight is an equal share of a heading's points that the department's own 得分 contradict
+        # (a row of the heading scored above its share): its self score is not compared with the rule's
+        "share_contradicted": BOOL,
         "in_review": BOOL,  # the case's own review: list names this row or one of its cells (import or transcription unsure)
         "criteria_unsure": BOOL,  # the 评分标准 text holds a comparator misread by OCR ("控制率Q100%")
         "child": BOOL,  # a "其中" row read under its parent (the pack's `judge_children`): its parent carries the points
@@ -181,6 +184,7 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
         "year_stated": BOOL,  # the filing states its fiscal year (not supplied by --year)
         "total_weight": NUM, "total_score_blank": BOOL,  # the 合计 row states points but no self total
         "rows_listed": NUM, "rows_filled": NUM,  # indicator rows named; of them, with an actual or a score
+        "rows_share_contradicted": NUM,  # rows whose heading share the department's own 得分 contradict
         "report_total": NUM, "report_table_abs_diff": NUM,  # the report's stated 自评总分, its gap to the table's
     },
     "goal": {
@@ -307,7 +311,7 @@ MESSAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
                       "executed", "over_amount", "rate", "diff", "declared_weight_diff"),
     "scored_group": ("level2", "names", "self_score", "rule_score", "weight", "rows", "diff", "abs_diff"),
     "filing": ("rule_total", "self_total", "max_total", "diff", "abs_diff", "direction", "rows_full", "rows_partial", "rows_zero",
-               "rows_review", "rows_na", "rows_judged", "total_weight", "rows_listed", "rows_filled", "report_total", "report_table_diff"),
+               "rows_review", "rows_na", "rows_judged", "total_weight", "rows_listed", "rows_filled", "share_contradicted_rows", "report_total", "report_table_diff"),
     "goal": ("name", "label", "expected", "actual", "project", "year", "goal_years"),
     "project_score": ("name", "score", "grade", "band"),
     "figure": ("name", "amount", "first_amount", "where", "first_where", "diff", "abs_diff"),
@@ -1060,15 +1064,18 @@ def section_of(row: IndicatorRow, pack) -> str | None:
     return default if default in keys else None
 
 
-def _heading_weights(rows: list[tuple[IndicatorRow, str]], pack) -> dict[int, tuple[Decimal, str]]:
+def _heading_weights(rows: list[tuple[IndicatorRow, str]], pack) -> tuple[dict[int, tuple[Decimal, str]], frozenset]:
     """Weights for rows that carry none, shared from stated points as the pack's `weights_from`
     says, in its order: `level2` / `level1` the points written on the row's heading, `section`
     the section's points (a layout whose only heading, "年度目标1:(80分)", is the pack's
     section). Equal shares, largest remainder, so the shares add up to the points exactly; rows
-    with their own weight keep it and are taken off first. Row number -> (weight, source)."""
+    with their own weight keep it and are taken off first. Row number -> (weight, source), and
+    the rows of a heading whose equal shares the department's own 得分 contradict (a row scored
+    above its share: the form's rows are worth different points it does not state)."""
     order = list(pack.vocabulary.get("weights_from") or ())
     if not order:
-        return {}
+        return {}, frozenset()
+    contradicted: set[int] = set()
     weights = {s.key: s.weight for s in pack.sections}
     out: dict[int, tuple[Decimal, str]] = {}
     for level in order:
@@ -1091,9 +1098,12 @@ def _heading_weights(rows: list[tuple[IndicatorRow, str]], pack) -> dict[int, tu
             rest = D(points) - taken
             if rest < 0:
                 continue
-            for r, w in _shares(open_rows, rest, level, pack):
+            shares = _shares(open_rows, rest, level, pack)
+            for r, w in shares:
                 out[r.number] = (w, level)
-    return out
+            if any(r.score is not None and r.score > w for r, w in shares):
+                contradicted.update(r.number for r, _w in shares)
+    return out, frozenset(contradicted)
 
 
 def _shares(rows: list[IndicatorRow], points: Decimal, level: str, pack) -> list[tuple[IndicatorRow, Decimal]]:
@@ -1145,7 +1155,7 @@ def read_case(case: Case, pack) -> Reading:
     # "其中" rows judged under their parent take no share of a heading's points and no block share
     judged = [(row, section) for row, section in kept if children and row.parent is not None]
     kept = [(row, section) for row, section in kept if not (children and row.parent is not None)]
-    shared = _heading_weights(kept, pack)
+    shared, contradicted = _heading_weights(kept, pack)
     keys = frozenset(s.key for s in pack.sections)
     reviewed = [(item, parse_path(item.field)) for item in case.review if item.field]  # parsed once a case
     blocks: dict[tuple, tuple[Decimal, int]] = {}  # a 一级指标 block's stated row weights and rows
@@ -1174,6 +1184,7 @@ def read_case(case: Case, pack) -> Reading:
         # a row whose weight is its share of a heading's points counts too, unless its group's
         # 得分 cell is merged over it (the group score is its score); a "其中" row has no weight of its own
         fact.fields["filing_full_marks"] = full_marks
+        fact.fields["share_contradicted"] = row.number in contradicted
         fact.fields["score_blank"] = (scored_table and row.score is None and row.level2_score is None
                                       and (row.weight is not None or weight is not None) and not child
                                       and bool(row.target.strip() or row.actual.strip()))
@@ -1242,7 +1253,7 @@ _WHOLE_ROW = tuple(dict.fromkeys(f for fields in CELL_FIELDS.values() for f in f
 # or fed by a cell in CELL_FIELDS (a test holds the two lists to FACT_FIELDS).
 KEPT_FIELDS = ("kind", "id", "section", "level1", "level2", "name", "direction", "weight", "self_score",
                "core", "unsure", "readable", "in_review", "criteria_unsure", "level2_class", "level1_unlikely",
-               "child", "filing_full_marks", "late_deadline")
+               "child", "filing_full_marks", "share_contradicted", "late_deadline")
 
 
 def unit_doubt(fact: Fact) -> tuple[tuple[str, ...], bool]:

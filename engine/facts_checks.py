@@ -908,6 +908,7 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
             block_weights[fact.row.level1] = (total + fact.row.weight, count + 1)
     out = []
     outcomes = {"full": 0, "partial": 0, "zero": 0, "review": 0, "na": 0, "judged": 0}
+    contradicted: list[Fact] = []
     for fact in indicator_facts:
         entry = by_row.get(fact.row.number) if fact.row else None
         if entry is None or fact.fields.get("direction") == "na" and not fact.row.weight and fact.row.score is None:
@@ -940,7 +941,11 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
             outcomes["partial"] += 1
         else:
             outcomes["zero"] += 1
-        if f.get("self_score") is not None:
+        if fact.fields.get("share_contradicted"):
+            contradicted.append(fact)
+        if f.get("self_score") is not None and not fact.fields.get("share_contradicted"):
+            # (a share the department's own 得分 contradict is not the row's weight for sure: its
+            # self score is not compared with the rule's; JX-R13 says so once for the filing)
             diff = f["self_score"] - entry.points
             fields["diff"] = diff
             fields["abs_diff"] = abs(diff)
@@ -955,7 +960,7 @@ def scored_row_facts(case: Case, indicator_facts: list[Fact], ledger, start_id: 
     budget = next((e for e in ledger if e.row is None and e.kind == "score"), None)
     if budget is not None:
         out.append(_scored_budget_fact(case, budget, ids, pack))
-    out.append(_filing_fact(case, ledger, outcomes, ids, pack))
+    out.append(_filing_fact(case, ledger, outcomes, ids, pack, contradicted))
     claim = _claim_fact(case, indicator_facts, ids, vocabulary)
     if claim is not None:
         out.append(claim)
@@ -1090,7 +1095,7 @@ def _scored_budget_fact(case: Case, entry, ids: _Ids, pack) -> Fact:
                 describe=display)
 
 
-def _filing_fact(case: Case, ledger, outcomes: dict, ids: _Ids, pack) -> Fact:
+def _filing_fact(case: Case, ledger, outcomes: dict, ids: _Ids, pack, contradicted: list | None = None) -> Fact:
     """The whole filing: the stated 自评总分 against the rule total, and rows by outcome."""
     rule_total = sum((e.points for e in ledger if e.kind == "score"), Decimal(0))
     # a row the filing cut off mid-row is not an unfilled row (its cells were not stored)
@@ -1105,12 +1110,16 @@ def _filing_fact(case: Case, ledger, outcomes: dict, ids: _Ids, pack) -> Fact:
                     "year_stated": case.year is not None and not case.year_supplied,
                     "total_weight": case.stated_total_weight,
                     "total_score_blank": case.stated_total_weight is not None and case.stated_total_score is None,
-                    "rows_listed": len(listed), "rows_filled": len(filled)}
+                    "rows_listed": len(listed), "rows_filled": len(filled),
+                    "rows_share_contradicted": len(contradicted or ())}
     display = {"rule_total": fmt(rule_total), "self_total": fmt(case.stated_total_score),
                # rows judged without points are named only where there are some
                **{f"rows_{k}": str(v) for k, v in outcomes.items() if k != "judged" or v},
                "total_weight": fmt(case.stated_total_weight), "rows_listed": str(len(listed)),
-               "rows_filled": str(len(filled))}
+               "rows_filled": str(len(filled)),
+               "share_contradicted_rows": "；".join(
+                   f"第 {f.row.number} 行“{f.row.name}”分得 {fmt(f.fields.get('weight'))} 分、自评 {fmt(f.row.score)} 分"
+                   for f in contradicted or ())}
     if pack is not None:
         fields["max_total"] = pack.total
         display["max_total"] = fmt(pack.total)

@@ -27,8 +27,8 @@ def test_national_pack_passes(in_root):
     res = run(NATIONAL)
     assert res.exit_code == 0, res.output
     lines = res.stdout.splitlines()
-    assert lines[-1] == "278 项通过，0 项失败"
-    assert lines[-2] == "覆盖：116 条规则中 116 条有例子"
+    assert lines[-1] == "279 项通过，0 项失败"
+    assert lines[-2] == "覆盖：117 条规则中 117 条有例子"
     assert "PASS  JX-S02 例 1  (rules/national-2020/scoring.yaml:107)" in lines
     assert "PASS  渌口区工商联 2022 年自评：按国家口径 99.26 分（优）  (rules/national-2020/tests/seed.yaml:5)" in lines
     assert not any(line.startswith("FAIL") for line in lines)
@@ -46,7 +46,7 @@ def test_a_broken_example_fails_with_a_readable_difference(tmp_path):
             "      规则 JX-S02 的例子\n"
             "        应为：JX-S02 计 4.85 分\n"
             "        实为：JX-S02 计 4.84 分\n") in out
-    assert out.splitlines()[-1] == "254 项通过，1 项失败"
+    assert out.splitlines()[-1] == "255 项通过，1 项失败"
 
 
 def test_a_failing_pack_test_shows_each_difference(tmp_path):
@@ -74,8 +74,8 @@ def test_json_for_ci(in_root):
     res = run(NATIONAL, "--format", "json")
     assert res.exit_code == 0
     data = json.loads(res.stdout)
-    assert (data["pack"], data["passed"], data["failed"]) == ("national-2020", 278, 0)
-    assert data["coverage"] == {"rules": 116, "without_examples": []} and data["own_only"] is False
+    assert (data["pack"], data["passed"], data["failed"]) == ("national-2020", 279, 0)
+    assert data["coverage"] == {"rules": 117, "without_examples": []} and data["own_only"] is False
     first = data["tests"][0]
     assert first == {"id": "JX-R01 例 1", "kind": "example", "file": "rules/national-2020/checks.yaml", "line": 20,
                      "passed": True, "checks": [{"what": "规则 JX-R01 的例子", "expected": "报告问题",
@@ -93,7 +93,7 @@ def test_no_test_of_its_own_fails_with_own(tmp_path):
     assert "没有运行任何测试" in res.stderr
     # By default the pack is tested as it will be used: the parent's examples and tests run.
     res = run(str(pack))
-    assert res.exit_code == 0 and res.stdout.splitlines()[-1] == "278 项通过，0 项失败"
+    assert res.exit_code == 0 and res.stdout.splitlines()[-1] == "279 项通过，0 项失败"
 
 
 def test_inherited_examples_and_tests_run_by_default(in_root):
@@ -133,7 +133,7 @@ def test_coverage_names_rules_without_examples(in_root):
                                      for r in pack.rules))
     assert coverage(pack).without_examples == ()
     assert coverage(bare).without_examples == ("JX-E01", "JX-S02")
-    assert coverage(bare).line() == "覆盖：115 条规则中 113 条有例子；没有例子的：JX-E01, JX-S02"
+    assert coverage(bare).line() == "覆盖：116 条规则中 114 条有例子；没有例子的：JX-E01, JX-S02"
     assert coverage(bare, own=True).rules == 10  # hubei-2023 amends JX-E26 too (its budget row is worth 20)
 
 
