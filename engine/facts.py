@@ -462,10 +462,6 @@ def _lateness(target: Value, actual: Value, vocabulary: dict) -> dict:
             "deadline_days": (t[1] - start).days + 1, "actual_days": (a[1] - start).days + 1}
 
 
-def _qual_band(actual: Value, vocabulary: dict, target: Value | None = None) -> str | None:
-    return _qual_reading(actual, vocabulary, target)[0]
-
-
 def _qual_reading(actual: Value, vocabulary: dict, target: Value | None = None) -> tuple[str | None, str]:
     """The band of a qualitative actual and, when it is not one of the band's own words, how the
     pack's vocabulary reads it (shown with the verdict): an actual that is the target's words with
@@ -739,11 +735,17 @@ def _with_columns(text: str, row: IndicatorRow, notation, role: str, join_unit: 
         probe = parse_value("1" + unit, notation)
         if probe.kind == "quantity" and probe.quantities[0].unit_known and not probe.notes:
             out += unit
-    if role == "target" and nature and value.comparator is None:
-        probe = parse_value(nature + "1", notation)
-        if probe.kind == "quantity" and probe.comparator is not None and not probe.notes:
-            out = nature + out
+    if role == "target" and value.comparator is None and _is_comparator(nature, notation):
+        out = nature + out
     return out
+
+
+def _is_comparator(nature: str, notation) -> bool:
+    """Whether a 指标性质 cell reads as a comparator ("≥", "≤", "="), not a word (定量指标)."""
+    if not nature:
+        return False
+    probe = parse_value(nature + "1", notation)
+    return probe.kind == "quantity" and probe.comparator is not None and not probe.notes
 
 
 def indicator_fact(row: IndicatorRow, section: str, vocabulary: dict, weight: Decimal | None = None,
@@ -1291,10 +1293,7 @@ def nature_feeds_target(row: IndicatorRow, notation) -> bool:
     if not nature or not row.target.strip():
         return False
     value = parse_value(row.target, notation, "target")
-    if value.kind != "quantity" or value.comparator is not None:
-        return False
-    probe = parse_value(nature + "1", notation)
-    return probe.kind == "quantity" and probe.comparator is not None and not probe.notes
+    return value.kind == "quantity" and value.comparator is None and _is_comparator(nature, notation)
 
 
 def under_review(fact: Fact, items: tuple[ReviewItem, ...], scopable: frozenset = frozenset()) -> tuple[Fact, bool]:
