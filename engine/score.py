@@ -18,7 +18,7 @@ from .actions import plan as plan_actions
 from .case import FORMAT_V2, Case
 from .decimals import D, fmt, largest_remainder, round_half_up
 from .errors import JixiaoError, Problem, format_path, tr
-from .match.contract import conjunctions, to_nnf
+from .match.contract import condition_fields, conjunctions, leaf_fields, to_nnf
 from .match.python import condition_holds, fact_view
 from .expr import ExprError
 from .facts import Fact, group_facts, read_case
@@ -77,20 +77,9 @@ def choose_score_rule(pack: Pack, codes: tuple[str, ...]) -> Rule | None:
     return candidates[0] if candidates else None
 
 
-def _condition_fields(node) -> set[str]:
-    """Every field a condition reads (`field` and `other` of each leaf)."""
-    if isinstance(node, dict):
-        if "field" in node:
-            return {node["field"], *([node["other"]] if "other" in node else [])}
-        return set().union(*(_condition_fields(v) for v in node.values())) if node else set()
-    if isinstance(node, (list, tuple)):
-        return set().union(*(_condition_fields(v) for v in node)) if node else set()
-    return set()
-
-
 def rule_reads(rule: Rule, pack: Pack) -> frozenset:
     """The fact fields a score rule reads: its condition's, and its method formula's names."""
-    names = _condition_fields(rule.when)
+    names = set(condition_fields(rule.when))
     method = pack.methods.get((rule.score or {}).get("method")) if rule.score else None
     if method is not None:
         names |= set(getattr(method.formula, "names", ()) or ())
@@ -122,7 +111,7 @@ def _might_hold(condition, view: dict, unknown: frozenset) -> bool:
     """Whether a condition could hold were the `unknown` fields read: some alternative of it (its
     disjunctive form) whose every leaf on known fields holds, as the matcher decides it."""
     for alternative in conjunctions(to_nnf(condition)):
-        if all((leaf["field"] in unknown or leaf.get("other") in unknown) or condition_holds(leaf, view)
+        if all(not unknown.isdisjoint(leaf_fields(leaf)) or condition_holds(leaf, view)
                for leaf in alternative):
             return True
     return False
@@ -138,6 +127,15 @@ def _judges_unweighted(pack: Pack, fact: Fact) -> bool:
         return False
     return vocabulary.get("compare_values", True) is not False and (
         vocabulary.get("unweighted_rows") == "judge" or bool(fact.fields.get("child")))
+
+
+def _unplaced_note(entry: LedgerEntry, fact: Fact, unplaced: dict[int, str]) -> LedgerEntry:
+    """The entry of a row of no section (`unplaced`: row number -> where it stands), its
+    explanation saying so, unless the explanation already does (a review reason naming it)."""
+    where = unplaced.get(fact.row.number) if fact.row is not None else None
+    if not where or where in entry.explanation:
+        return entry
+    return replace(entry, explanation=f"{entry.explanation}{where}，列在“{UNPLACED_TITLE}”中。")
 
 
 def _lifted_note(explanation: str, doubt: str, rule: Rule) -> str:
@@ -683,17 +681,11 @@ def evaluate_case(case: Case, pack: Pack, matcher) -> Evaluation:
         if mismatch:
             fact = replace(fact, review=mismatch)  # noqa: PLW2901
         elif not fact.review and rule is not None and rule.score.get("outcome") == "judged":
-            entry = _judged_entry(fact, rule)
-            if fact.row is not None and fact.row.number in unplaced:
-                entry = replace(entry, explanation=f"{entry.explanation}{unplaced[fact.row.number]}，"
-                                                   f"列在“{UNPLACED_TITLE}”中。")
+            entry = _unplaced_note(_judged_entry(fact, rule), fact, unplaced)
             ledger.append(replace(entry, explanation=_lifted_note(entry.explanation, lifted, rule)) if lifted else entry)
             continue
         if fact.review or (rule is not None and rule.score.get("outcome") == "review"):
-            entry = _review_entry(fact, rule, pack, weight)
-            where = unplaced.get(fact.row.number) if fact.row is not None else None
-            if where and where not in entry.explanation:  # a rule's own reason, on a row of no section
-                entry = replace(entry, explanation=f"{entry.explanation}{where}，列在“{UNPLACED_TITLE}”中。")
+            entry = _unplaced_note(_review_entry(fact, rule, pack, weight), fact, unplaced)
             ledger.append(entry)
             review.append(ReviewEntry("row", fact.item, entry.explanation, row=entry.row,
                                       field="row" if fact.row else "budget",

@@ -15,8 +15,8 @@ import pytest
 from engine.api import load_pack, matcher_for
 from engine.case import build_case
 from engine.facts_checks import POINT_FIELDS
-from engine.match.contract import conjunctions, to_nnf
-from engine.score import _condition_fields, evaluate_case
+from engine.match.contract import condition_fields, conjunctions, to_nnf
+from engine.score import evaluate_case
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKS = ["national-2020", "layout-20-80", "layout-chongqing", "hubei-2023"]
@@ -51,7 +51,7 @@ def test_no_check_reading_points_can_hold_on_a_judged_row(pack):
     # absent on a judged row, the check cannot hold
     loaded = load_pack(ROOT / "rules" / pack)
     for rule in loaded.rules:
-        if rule.applies_to != "scored_row" or not _condition_fields(rule.when) & set(POINT_FIELDS):
+        if rule.applies_to != "scored_row" or not condition_fields(rule.when) & set(POINT_FIELDS):
             continue
         for alternative in conjunctions(to_nnf(rule.when)):
             assert any(leaf["field"] in POINT_FIELDS and leaf["op"] != "missing" for leaf in alternative), rule.code
@@ -67,5 +67,5 @@ def test_value_checks_fire_on_judged_rows_and_point_checks_do_not():
     fired = {(f.rule, f.row) for f in result.findings if not f.passed}
     assert ("JX-A11", 1) in fired
     point_rules = {r.code for r in load_pack(ROOT / "rules" / "national-2020").rules
-                   if r.applies_to == "scored_row" and _condition_fields(r.when) & set(POINT_FIELDS)}
+                   if r.applies_to == "scored_row" and condition_fields(r.when) & set(POINT_FIELDS)}
     assert not {rule for rule, _row in fired} & point_rules

@@ -378,7 +378,7 @@ def check_condition(condition: Any, path: tuple = ()) -> list[Problem]:
                     hint=tr("把规则拆成几条，或把同一字段的几个 in 列表合并", "split the rule, or merge 'in' lists on the same field"),
                 )
             )
-    fields = {name for leaf in leaves(nnf) for name in _leaf_fields(leaf)}
+    fields = {name for leaf in leaves(nnf) for name in leaf_fields(leaf)}
     if len(fields) > MAX_RULE_FIELDS:
         problems.append(
             _problem(
@@ -451,8 +451,14 @@ def leaves(nnf: Mapping):
     yield nnf
 
 
-def _leaf_fields(leaf: Mapping) -> tuple[str, ...]:
+def leaf_fields(leaf: Mapping) -> tuple[str, ...]:
+    """The fields one leaf reads: its `field`, and the `other` it is compared with."""
     return (leaf["field"], leaf["other"]) if "other" in leaf else (leaf["field"],)
+
+
+def condition_fields(condition: Any) -> frozenset:
+    """Every field a condition (as written in a pack) reads."""
+    return frozenset(name for leaf in leaves(to_nnf(condition)) for name in leaf_fields(leaf))
 
 
 def conjunctions(nnf: Mapping) -> list[list[Mapping]]:

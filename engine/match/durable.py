@@ -94,6 +94,7 @@ from .contract import (
     compile_rules,
     conjunctions,
     in_groups,
+    leaf_fields,
     literal_typed,
     validate_facts,
 )
@@ -206,10 +207,6 @@ def _chain(kind: str, leaves: list[Mapping]) -> dict:
     return atoms[0] if len(atoms) == 1 else {"$and": atoms}
 
 
-def _leaf_fields(leaf: Mapping) -> tuple[str, ...]:
-    return (leaf["field"], leaf["other"]) if "other" in leaf else (leaf["field"],)
-
-
 def _content_hash(rules: Sequence[MatchRule]) -> str:
     def default(o):
         if isinstance(o, Decimal):
@@ -268,7 +265,7 @@ def _plan(compiled: list[CompiledRule]) -> list[_Shard]:
     open_group: dict[str, _Group] = {}
     for c in compiled:
         alternatives = conjunctions(c.nnf)
-        fields = {name for conj in alternatives for leaf in conj for name in _leaf_fields(leaf)}
+        fields = {name for conj in alternatives for leaf in conj for name in leaf_fields(leaf)}
         group = open_group.get(c.rule.kind)
         if group is None or not group.fits(alternatives, fields):
             group = open_group[c.rule.kind] = _Group(c.rule.kind)
