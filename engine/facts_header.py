@@ -21,7 +21,8 @@ _TITLES = (("published_title", "公开时的文件名或标题"), ("self_evaluat
 
 
 def title_years(text: str) -> list[int]:
-    """The years a title names, in order, without repeats: "2022年度…（2021—2023年规划）" -> [2022, 2021, 2023]."""
+    """The years a title names, each followed by 年, in order, without repeats: "2022年度…（2023年规划）"
+    -> [2022, 2023]. A span "2021—2023年" reads as 2023 alone (its first year has no 年 after it)."""
     out: list[int] = []
     for m in _YEAR.finditer(text or ""):
         year = int(m.group(1))
